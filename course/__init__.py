@@ -1,0 +1,81 @@
+"""Cascade: a training-of-trainers course engine.
+
+``create_app`` only wires things together: it reads configuration, attaches
+extensions and blueprints, and returns. It never touches the database;
+creating, migrating and filling it are jobs for the ``course`` command.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from course.config import PROJECT_ROOT, build_config
+from course.extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite ignores foreign keys unless asked, per connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides the environment (tests use it)."""
+    instance_path = Path(os.environ.get("COURSE_INSTANCE_DIR") or (config or {}).get("INSTANCE_DIR")
+                         or PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path.resolve()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(build_config(instance_path, config))
+
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from course import cli, errors, security  # noqa: PLC0415  (wiring only)
+
+    errors.register(app)
+    security.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from course import models  # noqa: F401, PLC0415  (every table known to Alembic)
+    from course.chrome import page_chrome  # noqa: PLC0415
+    from course.i18n import select_locale  # noqa: PLC0415
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(lambda: {"chrome": page_chrome()})
+
+
+def _register_blueprints(app: Flask) -> None:
+    from course.account.views import bp as account_bp  # noqa: PLC0415
+    from course.auth.views import bp as auth_bp  # noqa: PLC0415
+    from course.learn.views import bp as learn_bp  # noqa: PLC0415
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(learn_bp)

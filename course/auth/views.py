@@ -1,0 +1,99 @@
+"""Sign-in, sign-out and changing one's password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from course.auth.forms import ChangePasswordForm, LoginForm
+from course.auth.redirects import safe_next
+from course.auth.services import AccountError, authenticate, change_own_password
+from course.extensions import db, login_manager
+from course.models.user import User
+
+bp = Blueprint("auth", __name__)
+
+#: Endpoints a user who must change their password can still reach.
+_OPEN_WHILE_PASSWORD_CHANGE_DUE = {"auth.change_password", "auth.logout", "account.set_language", "static"}
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.login_message_category = "info"
+# "strong": a session cookie replayed from another address or browser is dropped.
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Sessions name the user and their session token; a changed token ends the session."""
+    user_id, _sep, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+@bp.before_app_request
+def require_password_change():
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _OPEN_WHILE_PASSWORD_CHANGE_DUE
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        result = authenticate(form.username.data, form.password.data, request.remote_addr or "unknown")
+        db.session.commit()  # the attempt is recorded whatever the outcome
+        if result.refusal:
+            flash(_("Too many failed sign-in attempts. Wait %(minutes)d minutes and try again.",
+                    minutes=result.refusal.minutes_left), "error")
+        elif result.user is None:
+            flash(_("Wrong username or password."), "error")
+        else:
+            login_user(result.user, remember=form.remember.data)
+            if result.user.must_change_password:
+                flash(_("Welcome. Please choose your own password before you continue."), "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(form.next.data) or url_for("learn.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()  # the real User, not the request-local proxy
+        try:
+            change_own_password(user, form.current_password.data, form.new_password.data)
+        except AccountError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "new_password").errors.append(str(exc))
+        else:
+            db.session.commit()
+            # The session token changed; sign in again under the new one.
+            login_user(user, fresh=True)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("learn.home"))
+    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)

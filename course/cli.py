@@ -1,0 +1,269 @@
+"""The ``course`` command: a thin layer over the services.
+
+Each command parses its arguments, calls services, commits once and prints
+what happened. Exit status 1 means nothing was changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from course.auth.services import create_user, find_user, reset_password, set_roles
+from course.content.loader import load_content
+from course.content.problems import ContentInvalid
+from course.content.sync import sync_content
+from course.domain import DomainError
+from course.extensions import db
+from course.learn.enrolment import enrol
+from course.models.user import Role, User
+
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+#: The demo population: a coordinator, a trainer and two learners. The trainer
+#: is enrolled in every track; learners in the cascade track (or the first one).
+DEMO_ACCOUNTS = [
+    ("coordinator", "Demo Coordinator", {Role.COORDINATOR}, False),
+    ("trainer", "Demo Trainer", {Role.TRAINER, Role.LEARNER}, True),
+    ("learner1", "Aýna Durdyýewa", {Role.LEARNER}, True),
+    ("learner2", "Иван Петров", {Role.LEARNER}, True),
+]
+LEARNER_DEMO_TRACK = "cascade"
+
+
+def _create_app(*_args):
+    from course import create_app  # noqa: PLC0415  (the CLI imports the app lazily)
+
+    return create_app()
+
+
+main = FlaskGroup(
+    create_app=_create_app,
+    help="Cascade course engine. 'course init --demo' then 'course run' to try it.",
+)
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+def _content_dir(option: str | None) -> Path:
+    return Path(option) if option else Path(current_app.config["CONTENT_DIR"])
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.echo(str(problem))
+    files = len({problem.path for problem in problems})
+    click.secho(f"{len(problems)} problem(s) in {files} file(s); nothing was loaded.", fg="red", err=True)
+
+
+def _read_password_from_stdin() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        _fail("No password on standard input.")
+    return password
+
+
+@click.command("validate")
+@click.option("--content-dir", type=click.Path(file_okay=False), help="Folder holding modules/ and quizzes/.")
+@with_appcontext
+def validate_command(content_dir: str | None) -> None:
+    """Check modules/ and quizzes/; list every problem; exit 1 if there is any."""
+    result = load_content(_content_dir(content_dir))
+    if result.problems:
+        _print_problems(result.problems)
+        sys.exit(1)
+    bundle = result.bundle
+    click.secho(
+        f"Content is valid: {len(bundle.modules)} module(s), {len(bundle.quizzes)} quiz(zes), "
+        f"{len(bundle.sources.sources)} source(s).",
+        fg="green",
+    )
+
+
+def _sync(content_dir: Path) -> None:
+    try:
+        report = sync_content(content_dir)
+    except ContentInvalid as exc:
+        db.session.rollback()
+        _print_problems(exc.problems)
+        sys.exit(1)
+    db.session.commit()
+    if not report.changed:
+        click.echo(f"Content unchanged ({report.unchanged} item(s)).")
+        return
+    for label, items in (("new", report.created), ("new version", report.updated), ("retired", report.retired)):
+        for item in items:
+            click.echo(f"  {label}: {item}")
+    click.secho(f"Content synced: {len(report.created)} new, {len(report.updated)} changed, "
+                f"{len(report.retired)} retired, {report.unchanged} unchanged.", fg="green")
+
+
+@click.command("sync")
+@click.option("--content-dir", type=click.Path(file_okay=False), help="Folder holding modules/ and quizzes/.")
+@with_appcontext
+def sync_command(content_dir: str | None) -> None:
+    """Load the content into the database (all or nothing)."""
+    _sync(_content_dir(content_dir))
+
+
+@click.command("init")
+@click.option("--demo", is_flag=True, help="Also create demo accounts and print their passwords.")
+@with_appcontext
+def init_command(demo: bool) -> None:
+    """Create or upgrade the database, sync the content, optionally add demo accounts."""
+    if demo and current_app.config["ENV_NAME"] == "production":
+        _fail("Demo accounts are not created when COURSE_ENV=production.")
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo("Database is up to date.")
+    _sync(Path(current_app.config["CONTENT_DIR"]))
+    if demo:
+        _create_demo_accounts()
+
+
+def _create_demo_accounts() -> None:
+    from course.learn.queries import load_catalogue  # noqa: PLC0415
+
+    rows = []
+    course = load_catalogue().course
+    all_tracks = [track["id"] for track in course["tracks"]]
+    learner_tracks = [LEARNER_DEMO_TRACK] if LEARNER_DEMO_TRACK in all_tracks else all_tracks[:1]
+    for username, full_name, roles, enrolled in DEMO_ACCOUNTS:
+        tracks = (all_tracks if Role.TRAINER in roles else learner_tracks) if enrolled else []
+        user = find_user(username)
+        if user is None:
+            user, password = create_user(username, roles, full_name=full_name)
+        else:
+            password = reset_password(user)
+        # Demo accounts skip the forced change so a demonstration can start at once.
+        user.must_change_password = False
+        for track_id in tracks:
+            enrol(user, course["id"], track_id)
+        rows.append((username, password, ", ".join(sorted(roles))))
+    db.session.commit()
+    click.echo("\nDemo accounts (passwords are new on every 'course init --demo'):")
+    for username, password, roles in rows:
+        click.echo(f"  {username:<12} {password:<16} {roles}")
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage accounts."""
+
+
+def _existing_user(username: str) -> User:
+    user = find_user(username)
+    if user is None:
+        _fail(f"No user named {username!r}.")
+    return user
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE, help="Repeat for several roles.")
+@click.option("--full-name", default="")
+@click.option("--email", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (else one is generated).")
+@click.option("--track", "tracks", multiple=True, help="Enrol in this track of the course (repeatable).")
+@with_appcontext
+def user_add(username, roles, full_name, email, password_stdin, tracks) -> None:
+    """Create an account; it must change its password at first sign-in."""
+    password = _read_password_from_stdin() if password_stdin else None
+    try:
+        user, generated = create_user(username, {Role(r) for r in roles}, full_name=full_name, email=email,
+                                      password=password)
+        for track_id in tracks:
+            enrol(user, _live_course_id(), track_id)
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Created {user.username} ({', '.join(sorted(roles))}).")
+    if generated:
+        click.echo(f"One-time password: {generated}")
+
+
+def _live_course_id() -> str:
+    from course.learn.queries import load_catalogue  # noqa: PLC0415
+
+    catalogue = load_catalogue()
+    if catalogue is None:
+        raise DomainError("No course is loaded yet; run 'course sync' first.")
+    return catalogue.course["id"]
+
+
+@user_group.command("set-role")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE,
+              help="The complete set of roles; repeat for several.")
+@with_appcontext
+def user_set_role(username, roles) -> None:
+    """Replace a user's roles."""
+    user = _existing_user(username)
+    try:
+        set_roles(user, {Role(r) for r in roles})
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"{user.username} now has: {', '.join(sorted(user.roles))}.")
+
+
+@user_group.command("reset-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@with_appcontext
+def user_reset_password(username, password_stdin) -> None:
+    """Set a new password that the user must change at next sign-in."""
+    user = _existing_user(username)
+    password = _read_password_from_stdin() if password_stdin else None
+    try:
+        generated = reset_password(user, password=password)
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Password of {user.username} reset; it must be changed at next sign-in.")
+    if generated:
+        click.echo(f"One-time password: {generated}")
+
+
+@user_group.command("enrol")
+@click.argument("username")
+@click.option("--track", "tracks", multiple=True, required=True, help="Track id from course.yaml (repeatable).")
+@with_appcontext
+def user_enrol(username, tracks) -> None:
+    """Enrol a user in tracks of the course."""
+    user = _existing_user(username)
+    try:
+        for track_id in tracks:
+            enrol(user, _live_course_id(), track_id)
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"{user.username} is enrolled in: {', '.join(tracks)}.")
+
+
+@user_group.command("list")
+@with_appcontext
+def user_list() -> None:
+    """List accounts with their roles."""
+    users = db.session.scalars(select(User).order_by(User.username)).all()
+    click.echo(f"{'username':<20} {'full name':<30} {'roles':<30} password")
+    for user in users:
+        state = "must change" if user.must_change_password else "set"
+        click.echo(f"{user.username:<20} {user.full_name[:30]:<30} {', '.join(sorted(user.roles)):<30} {state}")
+
+
+def register(app: Flask) -> None:
+    for command in (init_command, validate_command, sync_command, user_group):
+        app.cli.add_command(command)

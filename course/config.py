@@ -1,0 +1,122 @@
+"""Settings, read from ``COURSE_*`` environment variables.
+
+The same code runs on a trainer's laptop (SQLite in the instance folder, a
+secret generated once) and on a central server (PostgreSQL, an explicit
+secret). Only configuration differs, and production refuses unsafe defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+#: The checkout that holds ``modules/``, ``quizzes/`` and ``templates/``.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+MIN_PRODUCTION_SECRET_BYTES = 32
+LANGUAGES = ("en", "ru", "tk")
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the app must not run with."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"COURSE_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"COURSE_{name} must be a whole number, not {raw!r}") from exc
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs, as operators usually write them."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Return the secret kept in the instance folder, creating it once.
+
+    A laptop install must survive restarts without logging everyone out, and
+    must not ship a secret in the repository.
+    """
+    path = instance_path / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Assemble the Flask config from the environment, then apply ``overrides`` (tests)."""
+    overrides = dict(overrides or {})
+    env = overrides.get("ENV_NAME") or _env("ENV", "development")
+    content_dir = Path(overrides.get("CONTENT_DIR") or _env("CONTENT_DIR", str(PROJECT_ROOT)))
+    database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or _env(
+        "DATABASE_URL", f"sqlite:///{instance_path / 'cascade.sqlite3'}"
+    )
+    production = env == "production"
+
+    config: dict[str, Any] = {
+        "ENV_NAME": env,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": content_dir,
+        "DEFAULT_LOCALE": _env("DEFAULT_LOCALE", "en"),
+        "LANGUAGES": LANGUAGES,
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "BASE_URL": _env("BASE_URL"),
+        # Sessions: cookies only over HTTPS in production; never readable by scripts.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 12)),
+        "WTF_CSRF_TIME_LIMIT": None,  # a form left open through a long session must still submit
+        # Login throttling (see course.auth.throttle).
+        "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 10),
+        "LOGIN_FAILURE_WINDOW_MINUTES": _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15),
+        # Argon2id parameters; tests lower them so hashing does not dominate run time.
+        "ARGON2_TIME_COST": _env_int("ARGON2_TIME_COST", 3),
+        "ARGON2_MEMORY_COST": _env_int("ARGON2_MEMORY_COST", 64 * 1024),
+        "ARGON2_PARALLELISM": _env_int("ARGON2_PARALLELISM", 2),
+        "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 0),
+    }
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["SECRET_KEY"] = _resolve_secret(config, instance_path, production)
+    return config
+
+
+def _resolve_secret(config: Mapping[str, Any], instance_path: Path, production: bool) -> str:
+    explicit = config.get("SECRET_KEY") or _env("SECRET_KEY")
+    if production:
+        if not explicit or len(explicit.encode("utf-8")) < MIN_PRODUCTION_SECRET_BYTES:
+            raise ConfigError(
+                "COURSE_ENV=production needs COURSE_SECRET_KEY of at least "
+                f"{MIN_PRODUCTION_SECRET_BYTES} bytes (for example: python -c "
+                "'import secrets; print(secrets.token_hex(32))')."
+            )
+        return explicit
+    return explicit or instance_secret_key(instance_path)

@@ -1,0 +1,1 @@
+"""Course content: read from modules/ and quizzes/, validate, render, version."""

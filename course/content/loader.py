@@ -1,0 +1,431 @@
+"""Read and check everything under ``modules/`` and ``quizzes/``.
+
+The loader never stops at the first problem: it reads every file it can,
+checks every reference, and returns all problems together, each with file,
+line and field, so an author fixes a whole batch in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from course.config import LANGUAGES
+from course.content.markdown import RawSection, SectionSplitError, split_sections
+from course.content.problems import Problem, display_path, field_name
+from course.content.schema import CourseFile, ModuleFile, QuizFile, SourcesFile
+from course.content.yaml_source import LineMap, YamlError, read_yaml
+from course.quiz.registry import load_question_types
+from course.quiz.types.base import QuestionSpec
+
+M = TypeVar("M", bound=BaseModel)
+
+COURSE_FILE = "course.yaml"
+SOURCES_FILE = "sources.yaml"
+MODULE_FILE = "module.yaml"
+TRAINER_NOTES_PREFIX = "trainer-notes."
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    """A module as read from its folder: metadata, text per language, trainer notes."""
+
+    meta: ModuleFile
+    folder: str
+    sections: dict[str, list[RawSection]]
+    trainer_notes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class QuizContent:
+    meta: QuizFile
+    questions: list[QuestionSpec]
+
+
+@dataclass(frozen=True)
+class ContentBundle:
+    """All content, valid and cross-checked; modules in course order."""
+
+    course: CourseFile
+    sources: SourcesFile
+    modules: dict[str, ModuleContent]
+    quizzes: dict[str, QuizContent]
+
+
+@dataclass
+class LoadResult:
+    problems: list[Problem]
+    bundle: ContentBundle | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+_PATTERN_HINTS = {
+    "^[a-z0-9][a-z0-9-]*$": "must be lower-case Latin letters, digits and hyphens, for example 'module-2'",
+    r"^https?://\S+$": "must be a web address starting with http:// or https://",
+}
+
+
+def _friendly_message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field; check its spelling"
+    if kind == "dict_type":
+        return "expected a block of 'key: value' lines (text needs one line per language, e.g. en: / ru:)"
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_HINTS.get(ctx.get("pattern", ""), error["msg"])
+    if kind == "too_short" and "min_length" in ctx:
+        return f"needs at least {ctx['min_length']} item(s)"
+    return error["msg"].replace("Input should be", "should be").replace("Value error, ", "")
+
+
+def _clean_loc(loc: Iterable[Any]) -> tuple[str | int, ...]:
+    return tuple(part for part in loc if isinstance(part, int) or not str(part).startswith(("[", "function-")))
+
+
+@dataclass
+class _Loader:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    #: Ids named in files that failed to load: references to them are not reported again.
+    broken_ids: set[str] = field(default_factory=set)
+    context: dict[str, Any] = field(
+        default_factory=lambda: {"languages": LANGUAGES, "required_languages": ("en",), "default_language": "en"}
+    )
+
+    # -- helpers -------------------------------------------------------------
+
+    def problem(self, path: Path, line: int | None, field_: str, message: str) -> None:
+        self.problems.append(Problem(display_path(path, self.root), line, field_, message))
+
+    def read(self, path: Path) -> tuple[Any, LineMap] | None:
+        try:
+            data, lines = read_yaml(path)
+        except YamlError as exc:
+            self.problem(path, exc.line, exc.field, exc.message)
+            return None
+        except OSError as exc:
+            self.problem(path, None, "", f"cannot be read: {exc.strerror}")
+            return None
+        if not isinstance(data, dict):
+            self.problem(path, 1, "", "expected a block of 'key: value' lines at the top of the file")
+            return None
+        return data, lines
+
+    def validate(
+        self, model: type[M], data: Any, lines: LineMap, path: Path, prefix: tuple = ()
+    ) -> M | None:
+        try:
+            return model.model_validate(data, context=self.context)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (*prefix, *_clean_loc(error["loc"]))
+                self.problem(path, lines.line_for(loc), field_name(loc), _friendly_message(error))
+            return None
+
+    # -- files ---------------------------------------------------------------
+
+    def load_course(self, modules_dir: Path) -> tuple[CourseFile | None, LineMap]:
+        path = modules_dir / COURSE_FILE
+        if not path.exists():
+            self.problem(path, None, "", "is missing; every content folder needs modules/course.yaml")
+            return None, LineMap()
+        read = self.read(path)
+        if read is None:
+            return None, LineMap()
+        data, lines = read
+        # The course decides which languages every other file must have.
+        languages = data.get("languages")
+        required = data.get("required_languages")
+        if isinstance(languages, list) and all(code in LANGUAGES for code in languages):
+            self.context["languages"] = tuple(languages)
+        if isinstance(required, list) and all(code in LANGUAGES for code in required):
+            self.context["required_languages"] = tuple(required)
+        if data.get("default_language") in LANGUAGES:
+            self.context["default_language"] = data["default_language"]
+        return self.validate(CourseFile, data, lines, path), lines
+
+    def load_sources(self, modules_dir: Path) -> SourcesFile | None:
+        path = modules_dir / SOURCES_FILE
+        if not path.exists():
+            self.problem(path, None, "", "is missing; citations need modules/sources.yaml")
+            return None
+        read = self.read(path)
+        if read is None:
+            return None
+        data, lines = read
+        sources = self.validate(SourcesFile, data, lines, path)
+        if sources:
+            self._report_duplicates([s.id for s in sources.sources], path, lines, ("sources",), "source id")
+        return sources
+
+    def load_module(self, folder: Path) -> tuple[ModuleContent, LineMap] | None:
+        path = folder / MODULE_FILE
+        read = self.read(path)
+        if read is None:
+            return None
+        data, lines = read
+        meta = self.validate(ModuleFile, data, lines, path)
+        sections = self._load_texts(folder)
+        notes = self._load_trainer_notes(folder)
+        if meta is None or sections is None:
+            self.broken_ids.add(f"module:{data.get('id')}")
+            return None
+        return ModuleContent(meta=meta, folder=folder.name, sections=sections, trainer_notes=notes), lines
+
+    def _load_texts(self, folder: Path) -> dict[str, list[RawSection]] | None:
+        languages = self.context["languages"]
+        default = self.context["default_language"]
+        for extra in sorted(folder.glob("*.md")):
+            stem = extra.name.removesuffix(".md")
+            if stem not in languages and not extra.name.startswith(TRAINER_NOTES_PREFIX):
+                self.problem(
+                    extra, None, "", f"unexpected file; module text files are named after a language: "
+                    f"{', '.join(code + '.md' for code in languages)}"
+                )
+        texts: dict[str, list[RawSection]] = {}
+        ok = True
+        for code in languages:
+            path = folder / f"{code}.md"
+            if not path.exists():
+                if code in self.context["required_languages"]:
+                    self.problem(path, None, "", f"is missing: the {code} text is required")
+                    ok = False
+                continue
+            try:
+                sections = split_sections(path.read_text(encoding="utf-8"), require_keys=code == default)
+            except SectionSplitError as exc:
+                self.problem(path, exc.line, "", str(exc))
+                ok = False
+                continue
+            except UnicodeDecodeError:
+                self.problem(path, None, "", "the file is not UTF-8 text; save it as UTF-8")
+                ok = False
+                continue
+            if not sections:
+                self.problem(path, 1, "", "has no sections; start each section with a '## ' heading")
+                ok = False
+                continue
+            texts[code] = sections
+        if default in texts:
+            ok = self._pair_sections(folder, default, texts) and ok
+        return texts if ok else None
+
+    def _pair_sections(self, folder: Path, default: str, texts: dict[str, list[RawSection]]) -> bool:
+        """Translations pair with the default text by position; explicit keys must agree."""
+        ok = True
+        reference = texts[default]
+        keys = [section.key for section in reference]
+        for section in reference:
+            if keys.count(section.key) > 1:
+                self.problem(folder / f"{default}.md", section.line, "", f"two sections have the key "
+                             f"'{section.key}'; give one a different heading or an explicit {{#key}}")
+                ok = False
+                break
+        for code, sections in texts.items():
+            if code == default:
+                continue
+            path = folder / f"{code}.md"
+            if len(sections) != len(reference):
+                self.problem(path, None, "", f"has {len(sections)} sections but {default}.md has "
+                             f"{len(reference)}; translations must have the same '## ' sections in the same order")
+                ok = False
+                continue
+            for mine, theirs in zip(sections, reference, strict=True):
+                if mine.key and mine.key != theirs.key:
+                    self.problem(path, mine.line, "", f"section key '{mine.key}' does not match '{theirs.key}' "
+                                 f"at the same position in {default}.md")
+                    ok = False
+            texts[code] = [
+                RawSection(key=theirs.key, title=mine.title, body=mine.body, line=mine.line)
+                for mine, theirs in zip(sections, reference, strict=True)
+            ]
+        return ok
+
+    def _load_trainer_notes(self, folder: Path) -> dict[str, str]:
+        notes = {}
+        for code in self.context["languages"]:
+            path = folder / f"{TRAINER_NOTES_PREFIX}{code}.md"
+            if path.exists():
+                notes[code] = path.read_text(encoding="utf-8")
+        for path in folder.glob(f"{TRAINER_NOTES_PREFIX}*.md"):
+            if path.name.removeprefix(TRAINER_NOTES_PREFIX).removesuffix(".md") not in self.context["languages"]:
+                self.problem(path, None, "", "trainer notes must be named trainer-notes.<language>.md")
+        return notes
+
+    def load_quiz(self, path: Path) -> tuple[QuizContent, LineMap] | None:
+        read = self.read(path)
+        if read is None:
+            return None
+        data, lines = read
+        meta = self.validate(QuizFile, data, lines, path)
+        raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+        questions = self._load_questions(raw_questions, lines, path)
+        if meta is None or questions is None:
+            self.broken_ids.add(f"quiz:{data.get('id')}")
+            return None
+        return QuizContent(meta=meta, questions=questions), lines
+
+    def _load_questions(self, raw_questions: list, lines: LineMap, path: Path) -> list[QuestionSpec] | None:
+        registry = load_question_types()
+        questions: list[QuestionSpec] = []
+        ok = True
+        for index, raw in enumerate(raw_questions):
+            loc = ("questions", index)
+            if not isinstance(raw, dict):
+                self.problem(path, lines.line_for(loc), field_name(loc), "each question must be a block of fields")
+                ok = False
+                continue
+            type_name = raw.get("type")
+            if type_name not in registry:
+                self.problem(path, lines.line_for((*loc, "type")), field_name((*loc, "type")),
+                             f"unknown question type '{type_name}'; known types: {', '.join(registry.names())}")
+                ok = False
+                continue
+            spec = self.validate(registry.get(type_name).spec_model, raw, lines, path, prefix=loc)
+            if spec is None:
+                ok = False
+            else:
+                questions.append(spec)
+        if ok:
+            ids = [question.id for question in questions]
+            ok = self._report_duplicates(ids, path, lines, ("questions",), "question id")
+        return questions if ok else None
+
+    def _report_duplicates(self, ids: list[str], path: Path, lines: LineMap, loc: tuple, what: str) -> bool:
+        seen: set[str] = set()
+        clean = True
+        for index, value in enumerate(ids):
+            if value in seen:
+                where = (*loc, index, "id")
+                self.problem(path, lines.line_for(where), field_name(where), f"{what} '{value}' is used twice")
+                clean = False
+            seen.add(value)
+        return clean
+
+
+def load_content(content_dir: Path) -> LoadResult:
+    """Load and check all content under ``content_dir``; see the module docstring."""
+    loader = _Loader(root=content_dir)
+    modules_dir = content_dir / "modules"
+    quizzes_dir = content_dir / "quizzes"
+    for required in (modules_dir, quizzes_dir):
+        if not required.is_dir():
+            loader.problem(required, None, "", "folder is missing")
+    if loader.problems:
+        return LoadResult(loader.problems)
+
+    course, course_lines = loader.load_course(modules_dir)
+    sources = loader.load_sources(modules_dir)
+
+    modules: dict[str, tuple[ModuleContent, LineMap]] = {}
+    for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if not (folder / MODULE_FILE).exists():
+            loader.problem(folder / MODULE_FILE, None, "", "is missing; every module folder needs one")
+            continue
+        loaded = loader.load_module(folder)
+        if loaded is None:
+            continue
+        module, lines = loaded
+        if module.meta.id in modules:
+            other = modules[module.meta.id][0].folder
+            loader.problem(folder / MODULE_FILE, lines.line_for(("id",)), "id",
+                           f"module id '{module.meta.id}' is also used by modules/{other}")
+            continue
+        modules[module.meta.id] = loaded
+
+    quizzes: dict[str, tuple[QuizContent, LineMap, Path]] = {}
+    for path in sorted([*quizzes_dir.glob("*.yaml"), *quizzes_dir.glob("*.yml")]):
+        loaded_quiz = loader.load_quiz(path)
+        if loaded_quiz is None:
+            continue
+        quiz, lines = loaded_quiz
+        if quiz.meta.id in quizzes:
+            other = display_path(quizzes[quiz.meta.id][2], content_dir)
+            loader.problem(path, lines.line_for(("id",)), "id", f"quiz id '{quiz.meta.id}' is also used by {other}")
+            continue
+        quizzes[quiz.meta.id] = (quiz, lines, path)
+
+    _check_references(loader, modules_dir, course, course_lines, sources, modules, quizzes)
+
+    if loader.problems or course is None or sources is None:
+        return LoadResult(sorted(set(loader.problems), key=_problem_order))
+    ordered = {module_id: modules[module_id][0] for module_id in course.modules}
+    bundle = ContentBundle(
+        course=course,
+        sources=sources,
+        modules=ordered,
+        quizzes={quiz_id: entry[0] for quiz_id, entry in quizzes.items()},
+    )
+    return LoadResult([], bundle)
+
+
+def _problem_order(problem: Problem) -> tuple:
+    return (problem.path, problem.line or 0, problem.field, problem.message)
+
+
+def _check_references(
+    loader: _Loader,
+    modules_dir: Path,
+    course: CourseFile | None,
+    course_lines: LineMap,
+    sources: SourcesFile | None,
+    modules: dict[str, tuple[ModuleContent, LineMap]],
+    quizzes: dict[str, tuple[QuizContent, LineMap, Path]],
+) -> None:
+    """Every id that one file names must exist in another."""
+    source_ids = {source.id for source in sources.sources} if sources else None
+    course_path = modules_dir / COURSE_FILE
+
+    if course is not None:
+        for index, module_id in enumerate(course.modules):
+            if module_id not in modules and f"module:{module_id}" not in loader.broken_ids:
+                loc = ("modules", index)
+                loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
+                               f"no module has the id '{module_id}' (looked in modules/*/module.yaml)")
+        for t_index, track in enumerate(course.tracks):
+            for index, module_id in enumerate(track.modules):
+                if module_id not in course.modules:
+                    loc = ("tracks", t_index, "modules", index)
+                    loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
+                                   f"module '{module_id}' is not in the course's list of modules")
+        for module_id, (module, lines) in modules.items():
+            if module_id not in course.modules:
+                loader.problem(modules_dir / module.folder / MODULE_FILE, lines.line_for(("id",)), "id",
+                               f"module '{module_id}' is not listed in course.yaml modules")
+
+    for module, lines in modules.values():
+        path = modules_dir / module.folder / MODULE_FILE
+        for index, source_id in enumerate(module.meta.sources):
+            if source_ids is not None and source_id not in source_ids:
+                loc = ("sources", index)
+                loader.problem(path, lines.line_for(loc), field_name(loc),
+                               f"no source has the id '{source_id}' in modules/sources.yaml")
+        for index, quiz_id in enumerate(module.meta.quizzes):
+            if quiz_id not in quizzes and f"quiz:{quiz_id}" not in loader.broken_ids:
+                loc = ("quizzes", index)
+                loader.problem(path, lines.line_for(loc), field_name(loc),
+                               f"no quiz has the id '{quiz_id}' in quizzes/")
+
+    for quiz, lines, path in quizzes.values():
+        module_ref = quiz.meta.module
+        if module_ref and module_ref not in modules and f"module:{module_ref}" not in loader.broken_ids:
+            loader.problem(path, lines.line_for(("module",)), "module",
+                           f"no module has the id '{module_ref}'")
+        if source_ids is None:
+            continue
+        for q_index, question in enumerate(quiz.questions):
+            for index, source_id in enumerate(question.citations):
+                if source_id not in source_ids:
+                    loc = ("questions", q_index, "citations", index)
+                    loader.problem(path, lines.line_for(loc), field_name(loc),
+                                   f"no source has the id '{source_id}' in modules/sources.yaml")

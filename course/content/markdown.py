@@ -1,0 +1,121 @@
+"""Markdown to safe HTML, and module text split into sections.
+
+Markdown is rendered once, at sync time, and the result is passed through an
+allow-list sanitiser (nh3): author files are trusted to be well meant, not to
+be safe. Raw HTML in the source is escaped, never interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import nh3
+from markdown_it import MarkdownIt
+
+#: Bump when rendering changes in a way that should make new content versions.
+RENDERER_VERSION = 1
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
+    "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+_ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def render_markdown(source: str) -> str:
+    """Render Markdown and keep only allow-listed tags, attributes and URL schemes."""
+    html = _markdown.render(source)
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_inline(source: str) -> str:
+    """Render one line of Markdown (emphasis, links) without a wrapping paragraph."""
+    return nh3.clean(
+        _markdown.renderInline(source),
+        tags={"a", "b", "code", "em", "i", "strong", "sub", "sup"},
+        attributes={"a": {"href", "title"}},
+        url_schemes=_ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+@dataclass(frozen=True)
+class RawSection:
+    """One ``## `` section of a module text, before rendering."""
+
+    key: str
+    title: str
+    body: str
+    line: int
+
+
+class SectionSplitError(ValueError):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+_HEADING = re.compile(r"^##\s+(?P<title>.+?)(?:\s+\{#(?P<key>[a-z0-9][a-z0-9-]*)\})?\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug for section keys: 'Act, means & purpose' -> 'act-means-purpose'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def split_sections(source: str, *, require_keys: bool = True) -> list[RawSection]:
+    """Split a module text at its ``## `` headings.
+
+    A heading may carry an explicit key, ``## Consent {#consent}``, so that a
+    reworded heading keeps the learners' progress; otherwise the key is the
+    slug of the heading. Headings inside fenced code do not count. A
+    translation pairs with the default text by position, so its headings
+    (often Cyrillic, with no slug) need no key: pass ``require_keys=False``.
+
+    :raises SectionSplitError: for text before the first heading or a heading with no key.
+    """
+    sections: list[RawSection] = []
+    current: dict | None = None
+    in_fence = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if match:
+            if current:
+                sections.append(RawSection(**current))
+            title = match["title"].strip()
+            # Only the default text makes keys from headings; a translation's
+            # headings are in another language and pair by position instead.
+            key = match["key"] or (slugify(title) if require_keys else "")
+            if not key and require_keys:
+                raise SectionSplitError(
+                    f"the heading '{title}' has no Latin letters or digits for a key; add one: "
+                    f"'## {title} {{#my-key}}'",
+                    number,
+                )
+            current = {"key": key, "title": title, "body": "", "line": number}
+        elif current is None:
+            if line.strip():
+                raise SectionSplitError(
+                    "text before the first '## ' heading; every section starts with a '## ' heading",
+                    number,
+                )
+        else:
+            current["body"] += line + "\n"
+    if current:
+        sections.append(RawSection(**current))
+    return sections

@@ -1,0 +1,176 @@
+"""The shape of the content files, as validated models (schema version 1).
+
+docs/authoring.md describes the same shapes for authors, with examples. The
+models are frozen: once loaded, content is a value, never edited in place.
+Validation that depends on the course (which languages exist and which are
+required) reads them from the pydantic validation context.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from course.config import LANGUAGES
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
+Language = Literal["en", "ru", "tk"]
+
+
+def _check_localized(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    context = info.context or {}
+    known = context.get("languages", LANGUAGES)
+    unknown = sorted(code for code in value if code not in known)
+    if unknown:
+        raise PydanticCustomError(
+            "unknown_language",
+            "unknown language code '{code}'; the course has {known}",
+            {"code": unknown[0], "known": ", ".join(known)},
+        )
+    missing = [code for code in context.get("required_languages", ()) if not (value.get(code) or "").strip()]
+    if missing:
+        raise PydanticCustomError(
+            "missing_translation",
+            "missing the {missing} translation (required for every text)",
+            {"missing": " and ".join(missing)},
+        )
+    return {code: text.strip() for code, text in value.items() if text and text.strip()}
+
+
+#: Text that a person reads, one entry per language: ``{en: ..., ru: ..., tk: ...}``.
+LocalizedText = Annotated[dict[str, str], AfterValidator(_check_localized)]
+
+
+def _unique(values: list[str], what: str) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise PydanticCustomError(
+                "duplicate", "'{value}' is listed twice in {what}", {"value": value, "what": what}
+            )
+        seen.add(value)
+    return values
+
+
+class ContentModel(BaseModel):
+    """Base for every file shape: unknown fields are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Track(ContentModel):
+    """A path through the course with its own completion and certificate."""
+
+    id: Slug
+    title: LocalizedText
+    description: LocalizedText | None = None
+    modules: list[Slug] = Field(min_length=1)
+    contact_hours: float = Field(gt=0, le=500)
+
+    @field_validator("modules")
+    @classmethod
+    def _modules_unique(cls, value: list[str]) -> list[str]:
+        return _unique(value, "the track's modules")
+
+
+class CourseFile(ContentModel):
+    """``modules/course.yaml``."""
+
+    schema_version: Literal[1]
+    id: Slug
+    title: LocalizedText
+    description: LocalizedText | None = None
+    default_language: Language = "en"
+    languages: list[Language] = Field(min_length=1)
+    #: Languages every text must have; others fall back to the default language.
+    required_languages: list[Language] = Field(min_length=1)
+    modules: list[Slug] = Field(min_length=1)
+    tracks: list[Track] = Field(min_length=1)
+
+    @field_validator("modules")
+    @classmethod
+    def _modules_unique(cls, value: list[str]) -> list[str]:
+        return _unique(value, "the course's modules")
+
+    @model_validator(mode="after")
+    def _languages_consistent(self) -> CourseFile:
+        if self.default_language not in self.required_languages:
+            raise PydanticCustomError(
+                "default_not_required", "the default language must be one of the required languages"
+            )
+        extra = [code for code in self.required_languages if code not in self.languages]
+        if extra:
+            raise PydanticCustomError(
+                "required_not_listed", "required language '{code}' is not in languages", {"code": extra[0]}
+            )
+        _unique([track.id for track in self.tracks], "tracks")
+        return self
+
+
+class Source(ContentModel):
+    """One citable source: a legal instrument's provision, a report, a judgment."""
+
+    id: Slug
+    citation: LocalizedText
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    as_of: date | None = None
+    #: primary = the text of an instrument; secondary = a report or summary; analysis = our reading.
+    kind: Literal["primary", "secondary", "analysis"]
+    #: Has a lawyer checked the quotation against an official text?
+    verified: bool = False
+    note: LocalizedText | None = None
+
+
+class SourcesFile(ContentModel):
+    """``modules/sources.yaml``."""
+
+    schema_version: Literal[1]
+    sources: list[Source] = Field(min_length=1)
+
+
+class ModuleFile(ContentModel):
+    """``modules/<folder>/module.yaml``; the text is in ``<language>.md`` beside it."""
+
+    schema_version: Literal[1]
+    id: Slug
+    title: LocalizedText
+    summary: LocalizedText
+    objectives: list[LocalizedText] = Field(min_length=1)
+    key_points: list[LocalizedText] = Field(default_factory=list)
+    minutes: int = Field(gt=0, le=1000)
+    legal_basis_as_of: date | None = None
+    review_status: Literal["draft", "reviewed"] = "draft"
+    sources: list[Slug] = Field(default_factory=list)
+    quizzes: list[Slug] = Field(default_factory=list)
+    #: Languages whose text in this module is a draft translation; readers are told so.
+    draft_languages: list[Language] = Field(default_factory=list)
+
+
+QuizKind = Literal["pre_test", "module_check", "case_study", "post_test", "final"]
+
+
+class QuizFile(ContentModel):
+    """``quizzes/<id>.yaml``; each question is checked by its type's own model."""
+
+    schema_version: Literal[1]
+    id: Slug
+    title: LocalizedText
+    kind: QuizKind
+    module: Slug | None = None
+    pass_mark: int = Field(default=70, ge=0, le=100)
+    attempts_allowed: int | None = Field(default=None, ge=1)
+    questions: list[dict[str, Any]] = Field(min_length=1)

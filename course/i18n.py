@@ -1,0 +1,22 @@
+"""Which language to speak to this request, and the names of the languages."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+#: Each language named in itself, as a switcher should show it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "tk": "Türkmençe"}
+SESSION_KEY = "locale"
+
+
+def select_locale() -> str:
+    """The signed-in user's saved choice, else this browser session's, else Accept-Language."""
+    supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the command line speaks the default language
+        return current_app.config["DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    if session.get(SESSION_KEY) in supported:
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""The learner's reading path: home, track, module and section pages."""

@@ -1,0 +1,31 @@
+"""Enrolling a user in a track of the live course."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from course.domain import DomainError
+from course.extensions import db
+from course.learn.queries import load_catalogue
+from course.models.enrolment import Enrolment
+from course.models.user import User
+
+
+def enrol(user: User, course_id: str, track_id: str) -> Enrolment:
+    """Enrol ``user`` in ``track_id``; enrolling twice returns the existing enrolment.
+
+    :raises DomainError: when the live course has no such track.
+    """
+    catalogue = load_catalogue()
+    if catalogue is None or catalogue.course["id"] != course_id or catalogue.track(track_id) is None:
+        raise DomainError(_("The course has no track %(track)s.", track=track_id))
+    existing = db.session.scalar(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course_id, Enrolment.track_id == track_id
+    ))
+    if existing:
+        return existing
+    enrolment = Enrolment(user_id=user.id, course_id=course_id, track_id=track_id)
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment

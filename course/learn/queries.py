@@ -1,0 +1,350 @@
+"""Reads for the learner's pages: what there is to read, and how far the learner got.
+
+Each page costs a fixed handful of queries whatever the size of the course:
+the live content in one, the learner's enrolments in one, progress in one.
+Everything else is computed here and handed to the templates as plain values.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from course.content.localize import Text, pick
+from course.content.repository import live_items
+from course.extensions import db
+from course.i18n import LANGUAGE_NAMES
+from course.models.content import ContentKind
+from course.models.enrolment import Enrolment
+from course.models.progress import SectionRead
+from course.models.user import User
+from course.permissions import Permission, can
+
+
+class Status(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return str(_STATUS_LABELS[self])
+
+
+_STATUS_LABELS = {
+    Status.NOT_STARTED: _l("Not started"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.COMPLETE: _l("Complete"),
+}
+_RESUME_LABELS = {
+    Status.NOT_STARTED: _l("Start reading"),
+    Status.IN_PROGRESS: _l("Continue reading"),
+    Status.COMPLETE: _l("Read again"),
+}
+
+
+@dataclass(frozen=True)
+class LiveModule:
+    id: str
+    content_hash: str
+    data: dict[str, Any]
+
+    @property
+    def section_keys(self) -> list[str]:
+        return [section["key"] for section in self.data["sections"]]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The live course, its modules and its sources."""
+
+    course: dict[str, Any]
+    modules: dict[str, LiveModule]
+    sources: dict[str, dict[str, Any]]
+
+    @property
+    def default_language(self) -> str:
+        return self.course["default_language"]
+
+    def track(self, track_id: str) -> dict[str, Any] | None:
+        return next((track for track in self.course["tracks"] if track["id"] == track_id), None)
+
+
+def load_catalogue() -> Catalogue | None:
+    """The live content in one query; None before the first ``course sync``."""
+    course = None
+    modules: dict[str, LiveModule] = {}
+    sources: dict[str, dict[str, Any]] = {}
+    for item in live_items(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES):
+        if item.kind == ContentKind.COURSE:
+            course = item.snapshot.data
+        elif item.kind == ContentKind.MODULE:
+            modules[item.content_id] = LiveModule(item.content_id, item.snapshot.content_hash, item.snapshot.data)
+        else:
+            sources = {source["id"]: source for source in item.snapshot.data["sources"]}
+    if course is None:
+        return None
+    return Catalogue(course=course, modules=modules, sources=sources)
+
+
+def sections_read(user_id: int) -> dict[str, set[str]]:
+    """Section keys the user has read, by module id (one query)."""
+    read: dict[str, set[str]] = {}
+    for module_id, section_id in db.session.execute(
+        select(SectionRead.module_id, SectionRead.section_id).where(SectionRead.user_id == user_id)
+    ):
+        read.setdefault(module_id, set()).add(section_id)
+    return read
+
+
+def enrolled_track_ids(user_id: int, course_id: str) -> list[str]:
+    return list(db.session.scalars(
+        select(Enrolment.track_id)
+        .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+        .order_by(Enrolment.enrolled_at)
+    ))
+
+
+def readable_track_ids(user: User, catalogue: Catalogue) -> list[str]:
+    """Tracks the user may open: their enrolments, or every track for staff who preview content."""
+    all_tracks = [track["id"] for track in catalogue.course["tracks"]]
+    if can(user, Permission.PREVIEW_CONTENT):
+        return all_tracks
+    enrolled = set(enrolled_track_ids(user.id, catalogue.course["id"]))
+    return [track_id for track_id in all_tracks if track_id in enrolled]
+
+
+def may_read_module(user: User, catalogue: Catalogue, module_id: str) -> bool:
+    return any(
+        module_id in catalogue.track(track_id)["modules"] for track_id in readable_track_ids(user, catalogue)
+    )
+
+
+def module_status(module: LiveModule, read: set[str]) -> tuple[Status, int, int]:
+    """Status, sections read and sections in the live version of ``module``."""
+    keys = module.section_keys
+    done = sum(1 for key in keys if key in read)
+    if done == 0:
+        return Status.NOT_STARTED, 0, len(keys)
+    return (Status.COMPLETE if done == len(keys) else Status.IN_PROGRESS), done, len(keys)
+
+
+# -- view models -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackCard:
+    id: str
+    title: Text
+    description: Text | None
+    modules_complete: int
+    modules_total: int
+    percent: int
+    contact_hours: float
+    url: str
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    id: str
+    position: int
+    title: Text
+    summary: Text
+    minutes: int
+    status: Status
+    sections_read: int
+    sections_total: int
+    url: str
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    id: str
+    citation: Text
+    url: str | None
+    kind: str
+    verified: bool
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    key: str
+    number: int
+    title: Text
+    read: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    id: str
+    title: Text
+    summary: Text
+    objectives: list[Text]
+    key_points: list[Text]
+    minutes: int
+    legal_basis_as_of: date | None
+    draft: bool
+    draft_translation: bool
+    status: Status
+    sections: list[SectionLink]
+    sources: list[SourceEntry]
+    has_trainer_notes: bool
+    #: The language the page had to fall back to, when any text did.
+    fallback_language: str | None
+    resume_url: str
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def resume_label(self) -> str:
+        return str(_RESUME_LABELS[self.status])
+
+    @property
+    def fallback_language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.fallback_language or "", self.fallback_language or "")
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    module: ModulePage
+    section: SectionLink
+    html: str
+    html_lang: str
+    previous: SectionLink | None
+    next: SectionLink | None
+    is_last: bool
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def track_cards(user: User, catalogue: Catalogue, locale: str) -> list[TrackCard]:
+    """The home page: one card per readable track with the learner's progress."""
+    read = sections_read(user.id)
+    default = catalogue.default_language
+    cards = []
+    for track_id in readable_track_ids(user, catalogue):
+        track = catalogue.track(track_id)
+        modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]
+        complete = sum(1 for m in modules if module_status(m, read.get(m.id, set()))[0] is Status.COMPLETE)
+        cards.append(TrackCard(
+            id=track_id,
+            title=pick(track["title"], locale, default),
+            description=pick(track["description"], locale, default) if track.get("description") else None,
+            modules_complete=complete,
+            modules_total=len(modules),
+            percent=_percent(complete, len(modules)),
+            contact_hours=track["contact_hours"],
+            url=url_for("learn.track", track_id=track_id),
+        ))
+    return cards
+
+
+def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], locale: str) -> list[ModuleRow]:
+    read = sections_read(user.id)
+    default = catalogue.default_language
+    rows = []
+    for position, module_id in enumerate(track["modules"], start=1):
+        module = catalogue.modules.get(module_id)
+        if module is None:
+            continue
+        status, done, total = module_status(module, read.get(module_id, set()))
+        meta = module.data["meta"]
+        rows.append(ModuleRow(
+            id=module_id,
+            position=position,
+            title=pick(meta["title"], locale, default),
+            summary=pick(meta["summary"], locale, default),
+            minutes=meta["minutes"],
+            status=status,
+            sections_read=done,
+            sections_total=total,
+            url=url_for("learn.module", module_id=module_id),
+        ))
+    return rows
+
+
+def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: str) -> ModulePage:
+    default = catalogue.default_language
+    meta = module.data["meta"]
+    read = sections_read(user.id).get(module.id, set())
+    status, _done, _total = module_status(module, read)
+    sections = [
+        SectionLink(
+            key=section["key"],
+            number=number,
+            title=pick(section["title"], locale, default),
+            read=section["key"] in read,
+            url=url_for("learn.section", module_id=module.id, section_key=section["key"]),
+        )
+        for number, section in enumerate(module.data["sections"], start=1)
+    ]
+    sources = [
+        SourceEntry(
+            id=source_id,
+            citation=pick(source["citation"], locale, default),
+            url=source.get("url"),
+            kind=source["kind"],
+            verified=source.get("verified", False),
+            note=pick(source["note"], locale, default) if source.get("note") else None,
+        )
+        for source_id in meta["sources"]
+        if (source := catalogue.sources.get(source_id))
+    ]
+    title = pick(meta["title"], locale, default)
+    summary = pick(meta["summary"], locale, default)
+    objectives = [pick(text, locale, default) for text in meta["objectives"]]
+    key_points = [pick(text, locale, default) for text in meta["key_points"]]
+    texts = [title, summary, *objectives, *key_points, *(s.title for s in sections)]
+    has_text = any(locale in section["html"] for section in module.data["sections"])
+    fell_back = not has_text or any(text.fallback for text in texts)
+    resume = next((s for s in sections if not s.read), sections[0])
+    return ModulePage(
+        id=module.id,
+        title=title,
+        summary=summary,
+        objectives=objectives,
+        key_points=key_points,
+        minutes=meta["minutes"],
+        legal_basis_as_of=date.fromisoformat(meta["legal_basis_as_of"]) if meta.get("legal_basis_as_of") else None,
+        draft=meta["review_status"] == "draft",
+        draft_translation=locale in meta["draft_languages"] and has_text,
+        status=status,
+        sections=sections,
+        sources=sources,
+        has_trainer_notes=bool(module.data["trainer_notes_html"]) and can(user, Permission.READ_TRAINER_NOTES),
+        fallback_language=default if fell_back and locale != default else None,
+        resume_url=resume.url,
+    )
+
+
+def section_page(page: ModulePage, module: LiveModule, section_key: str, locale: str,
+                 default: str) -> SectionPage | None:
+    index = next((i for i, s in enumerate(page.sections) if s.key == section_key), None)
+    if index is None:
+        return None
+    html = pick(module.data["sections"][index]["html"], locale, default)
+    return SectionPage(
+        module=page,
+        section=page.sections[index],
+        html=html.value,
+        html_lang=html.lang,
+        previous=page.sections[index - 1] if index > 0 else None,
+        next=page.sections[index + 1] if index + 1 < len(page.sections) else None,
+        is_last=index + 1 == len(page.sections),
+    )

@@ -1,0 +1,105 @@
+"""Home, track, module and section pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from course.content.localize import pick
+from course.extensions import db
+from course.learn import queries
+from course.learn.services import mark_section_read
+from course.permissions import Permission, require
+
+bp = Blueprint("learn", __name__)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _catalogue() -> queries.Catalogue:
+    catalogue = queries.load_catalogue()
+    if catalogue is None:
+        abort(503, description="no-content")
+    return catalogue
+
+
+def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveModule]:
+    """The live module if it exists and the user may read it; else 404 (not 403: do not confirm it exists)."""
+    catalogue = _catalogue()
+    module = catalogue.modules.get(module_id)
+    if module is None or not queries.may_read_module(current_user, catalogue, module_id):
+        abort(404)
+    return catalogue, module
+
+
+@bp.route("/")
+@require(Permission.READ_COURSE)
+def home():
+    catalogue = queries.load_catalogue()
+    cards = queries.track_cards(current_user, catalogue, _locale()) if catalogue else []
+    return render_template("learn/home.html", cards=cards, content_missing=catalogue is None)
+
+
+@bp.route("/tracks/<track_id>")
+@require(Permission.READ_COURSE)
+def track(track_id: str):
+    catalogue = _catalogue()
+    if track_id not in queries.readable_track_ids(current_user, catalogue):
+        abort(404)
+    track = catalogue.track(track_id)
+    locale = _locale()
+    rows = queries.track_modules(current_user, catalogue, track, locale)
+    title = pick(track["title"], locale, catalogue.default_language)
+    return render_template("learn/track.html", track_title=title, modules=rows,
+                           contact_hours=track["contact_hours"])
+
+
+@bp.route("/modules/<module_id>")
+@require(Permission.READ_COURSE)
+def module(module_id: str):
+    catalogue, live = _readable_module(module_id)
+    page = queries.module_page(current_user, catalogue, live, _locale())
+    return render_template("learn/module.html", page=page)
+
+
+@bp.route("/modules/<module_id>/trainer-notes")
+@require(Permission.READ_TRAINER_NOTES)
+def trainer_notes(module_id: str):
+    catalogue, live = _readable_module(module_id)
+    locale = _locale()
+    page = queries.module_page(current_user, catalogue, live, locale)
+    if not live.data["trainer_notes_html"]:
+        abort(404)
+    notes = queries.pick(live.data["trainer_notes_html"], locale, catalogue.default_language)
+    return render_template("learn/trainer_notes.html", page=page, notes=notes)
+
+
+@bp.route("/modules/<module_id>/<section_key>")
+@require(Permission.READ_COURSE)
+def section(module_id: str, section_key: str):
+    catalogue, live = _readable_module(module_id)
+    locale = _locale()
+    page = queries.module_page(current_user, catalogue, live, locale)
+    view = queries.section_page(page, live, section_key, locale, catalogue.default_language)
+    if view is None:
+        abort(404)
+    return render_template("learn/section.html", view=view)
+
+
+@bp.route("/modules/<module_id>/<section_key>/done", methods=["POST"])
+@require(Permission.READ_COURSE)
+def section_done(module_id: str, section_key: str):
+    """Record the section as read, then go on: the next section, or back to the module."""
+    catalogue, live = _readable_module(module_id)
+    if section_key not in live.section_keys:
+        abort(404)
+    mark_section_read(current_user.id, module_id, section_key, live.content_hash)
+    db.session.commit()
+    keys = live.section_keys
+    index = keys.index(section_key)
+    if index + 1 < len(keys):
+        return redirect(url_for("learn.section", module_id=module_id, section_key=keys[index + 1]))
+    return redirect(url_for("learn.module", module_id=module_id, finished=1))

@@ -1,0 +1,21 @@
+"""Every model, imported in one place so Alembic and ``create_all`` see all tables."""
+
+from course.models.audit import AuditEvent
+from course.models.content import ContentItem, ContentKind, ContentSnapshot
+from course.models.enrolment import Enrolment
+from course.models.login_attempt import LoginAttempt
+from course.models.progress import SectionRead
+from course.models.user import Role, User, UserRole
+
+__all__ = [
+    "AuditEvent",
+    "ContentItem",
+    "ContentKind",
+    "ContentSnapshot",
+    "Enrolment",
+    "LoginAttempt",
+    "Role",
+    "SectionRead",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,84 @@
+"""The one place that decides who may do what.
+
+Views never compare roles themselves: they ask ``can(user, Permission.X)`` or
+wear ``@require(Permission.X)``. Adding a role or moving a right is a change
+to the table below, reviewed in one diff.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from course.extensions import login_manager
+from course.models.user import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Permission(enum.StrEnum):
+    READ_COURSE = "read_course"
+    READ_TRAINER_NOTES = "read_trainer_notes"
+    #: Open every track's modules without being enrolled (staff checking content).
+    PREVIEW_CONTENT = "preview_content"
+    MANAGE_COHORTS = "manage_cohorts"
+    VIEW_ALL_COHORTS = "view_all_cohorts"
+    VIEW_REPORTS = "view_reports"
+    PROMOTE_TRAINERS = "promote_trainers"
+    REVOKE_CERTIFICATES = "revoke_certificates"
+    MANAGE_USERS = "manage_users"
+    SYNC_CONTENT = "sync_content"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.LEARNER: frozenset({Permission.READ_COURSE}),
+    Role.TRAINER: frozenset({
+        Permission.READ_COURSE, Permission.READ_TRAINER_NOTES, Permission.PREVIEW_CONTENT, Permission.MANAGE_COHORTS,
+    }),
+    Role.COORDINATOR: frozenset({
+        Permission.READ_COURSE, Permission.READ_TRAINER_NOTES, Permission.PREVIEW_CONTENT,
+        Permission.MANAGE_COHORTS, Permission.VIEW_ALL_COHORTS, Permission.VIEW_REPORTS, Permission.PROMOTE_TRAINERS,
+        Permission.REVOKE_CERTIFICATES,
+    }),
+    Role.ADMIN: frozenset({
+        Permission.READ_COURSE, Permission.READ_TRAINER_NOTES, Permission.PREVIEW_CONTENT,
+        Permission.MANAGE_USERS, Permission.SYNC_CONTENT,
+    }),
+}
+
+
+def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
+    """Union of the permissions of every role held."""
+    granted: set[Permission] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+def can(user: Any, permission: Permission) -> bool:
+    """True if ``user`` (a User or Flask-Login's anonymous user) holds ``permission``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return permission in permissions_of(user.roles)
+
+
+def require(permission: Permission) -> Callable[[F], F]:
+    """View decorator: sign-in required, then 403 unless the user holds ``permission``."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

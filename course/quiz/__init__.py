@@ -1,0 +1,1 @@
+"""Quizzes: question types, their registry, grading and attempts."""

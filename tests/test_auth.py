@@ -1,0 +1,204 @@
+"""Signing in and out, first-login password change, throttling, safe redirects, CSRF."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from course.auth.redirects import safe_next
+from course.extensions import db
+from course.models.login_attempt import LoginAttempt
+from course.models.user import User
+from tests.conftest import TEST_PASSWORD, csrf_token, sign_in
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def test_signing_in_with_the_right_password_opens_the_home_page(client, synced, make_user):
+    make_user("ana", tracks=("full",))
+    response = sign_in(client, "ana")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "Full track" in client.get("/").get_data(as_text=True)
+
+
+def test_usernames_are_not_case_sensitive(client, synced, make_user):
+    make_user("ana")
+    assert sign_in(client, "  ANA ").headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(("username", "password"), [("ana", "wrong password!"), ("nobody", TEST_PASSWORD)])
+def test_a_wrong_password_or_unknown_user_gets_the_same_message(client, app, make_user, username, password):
+    make_user("ana")
+    response = sign_in(client, username, password)
+    assert response.status_code == 200
+    assert "Wrong username or password." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_a_deactivated_account_cannot_sign_in(client, app, make_user):
+    user = make_user("ana")
+    user.active = False
+    db.session.commit()
+    assert "Wrong username or password." in sign_in(client, "ana").get_data(as_text=True)
+
+
+def test_pages_need_a_signed_in_user_and_come_back_after_sign_in(client, synced, make_user):
+    make_user("ana", tracks=("full",))
+    response = client.get("/modules/alpha")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    login_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="/modules/alpha"' in login_page
+    signed_in = sign_in(client, "ana", next="/modules/alpha")
+    assert signed_in.headers["Location"] == "/modules/alpha"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)",
+     "http:/evil.example", "/ok\r\nLocation: https://evil.example"],
+)
+def test_next_never_leaves_the_site(client, app, make_user, target):
+    make_user("ana")
+    response = sign_in(client, "ana", next=target)
+    assert response.headers["Location"] == "/"
+    assert safe_next(target) is None
+
+
+def test_safe_next_keeps_local_paths_with_queries():
+    assert safe_next("/modules/alpha?x=1#s") == "/modules/alpha?x=1#s"
+
+
+def test_a_user_made_by_someone_else_must_choose_a_password_first(client, synced, make_user):
+    make_user("ana", tracks=("full",), must_change_password=True)
+    response = sign_in(client, "ana")
+    assert response.headers["Location"] == "/account/password"
+    # every other page sends them back until they have chosen one
+    for url in ("/", "/tracks/full", "/modules/alpha"):
+        assert client.get(url).headers["Location"] == "/account/password"
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "Choose your password" in page
+    response = client.post("/account/password", data={
+        "csrf_token": csrf_token(client, "/account/password"), "current_password": TEST_PASSWORD,
+        "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    user = db.session.scalar(select(User).where(User.username == "ana"))
+    assert user.must_change_password is False
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert sign_in(client, "ana", NEW_PASSWORD).headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("not my password", NEW_PASSWORD, NEW_PASSWORD, "The current password is not right."),
+        (TEST_PASSWORD, "short", "short", "Use at least 10 characters."),
+        (TEST_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "The two new passwords differ."),
+        (TEST_PASSWORD, TEST_PASSWORD, TEST_PASSWORD, "Choose a password different from the current one."),
+        (TEST_PASSWORD, "anaanaana1", "anaanaana1", None),
+    ],
+)
+def test_a_bad_new_password_is_refused_and_changes_nothing(client, app, login, make_user, current, new, confirm,
+                                                           message):
+    user = make_user("ana")
+    old_hash = user.password_hash
+    login("ana")
+    response = client.post("/account/password", data={
+        "csrf_token": csrf_token(client, "/account/password"), "current_password": current,
+        "new_password": new, "confirm": confirm,
+    })
+    if message is None:  # the control case: a good password is accepted
+        assert response.status_code == 302
+        return
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == old_hash
+
+
+def test_changing_the_password_ends_the_other_sessions(app, make_user):
+    make_user("ana")
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, "ana")
+    sign_in(phone, "ana")
+    assert phone.get("/").status_code == 200
+    laptop.post("/account/password", data={
+        "csrf_token": csrf_token(laptop, "/account/password"), "current_password": TEST_PASSWORD,
+        "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").headers["Location"].startswith("/login")
+
+
+def test_ten_failures_lock_the_username_even_for_the_right_password(client, app, make_user):
+    make_user("ana")
+    for _ in range(10):
+        sign_in(client, "ana", "wrong password!")
+    response = sign_in(client, "ana")
+    text = response.get_data(as_text=True)
+    assert "Too many failed sign-in attempts. Wait 15 minutes and try again." in text
+    assert client.get("/").status_code == 302
+    # refused attempts are not counted as failures: the lock does not extend itself
+    failures = db.session.scalars(select(LoginAttempt).where(LoginAttempt.succeeded.is_(False))).all()
+    assert len(failures) == 10
+
+
+def test_the_lock_lifts_when_the_failures_age_out(client, app, make_user):
+    from datetime import timedelta
+
+    make_user("ana")
+    for _ in range(10):
+        sign_in(client, "ana", "wrong password!")
+    for attempt in db.session.scalars(select(LoginAttempt)):
+        attempt.at = attempt.at - timedelta(minutes=16)
+    db.session.commit()
+    assert sign_in(client, "ana").headers["Location"] == "/"
+
+
+def test_ten_failures_from_one_address_lock_that_address_for_every_username(client, app, make_user):
+    make_user("ana")
+    for number in range(10):
+        sign_in(client, f"guess{number}", "wrong password!")
+    assert "Too many failed" in sign_in(client, "ana").get_data(as_text=True)
+    other_address = app.test_client()
+    other_address.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    assert sign_in(other_address, "ana").headers["Location"] == "/"
+
+
+def test_nine_failures_then_success_resets_the_username_count(client, app, make_user):
+    make_user("ana")
+    for _ in range(9):
+        sign_in(client, "ana", "wrong password!")
+    assert sign_in(client, "ana").status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    sign_in(other, "ana", "wrong password!")
+    assert sign_in(other, "ana").headers["Location"] == "/"
+
+
+def test_forms_without_a_csrf_token_are_refused(client, app, make_user):
+    make_user("ana")
+    response = client.post("/login", data={"username": "ana", "password": TEST_PASSWORD})
+    assert response.status_code == 400
+    assert "The form has expired" in response.get_data(as_text=True)
+    assert db.session.scalars(select(LoginAttempt)).all() == []
+
+
+def test_sign_out_is_a_post_with_csrf(client, app, login, make_user):
+    make_user("ana")
+    login("ana")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert client.get("/").status_code == 302
+
+
+def test_passwords_are_stored_as_argon2id_hashes(app, make_user):
+    user = make_user("ana")
+    assert user.password_hash.startswith("$argon2id$")
+    assert TEST_PASSWORD not in user.password_hash

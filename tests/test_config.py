@@ -1,0 +1,64 @@
+"""Configuration from the environment, and the refusal to run production on defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from course import create_app
+from course.config import ConfigError, normalise_database_url
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in ("COURSE_SECRET_KEY", "COURSE_ENV", "COURSE_DATABASE_URL", "COURSE_INSTANCE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_development_generates_a_secret_once_and_keeps_it(tmp_path):
+    first = create_app({"INSTANCE_DIR": str(tmp_path)})
+    second = create_app({"INSTANCE_DIR": str(tmp_path)})
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path):
+    app = create_app({"INSTANCE_DIR": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'cascade.sqlite3'}"
+
+
+@pytest.mark.parametrize("secret", [None, "too-short-secret"])
+def test_production_refuses_to_start_without_a_strong_secret(tmp_path, monkeypatch, secret):
+    monkeypatch.setenv("COURSE_ENV", "production")
+    if secret:
+        monkeypatch.setenv("COURSE_SECRET_KEY", secret)
+    with pytest.raises(ConfigError, match="at least 32 bytes"):
+        create_app({"INSTANCE_DIR": str(tmp_path)})
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_accepts_an_explicit_secret_and_secures_cookies(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_ENV", "production")
+    monkeypatch.setenv("COURSE_SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("COURSE_DATABASE_URL", "postgresql://u@db.example/cascade")
+    app = create_app({"INSTANCE_DIR": str(tmp_path)})
+    assert app.config["SECRET_KEY"] == "x" * 32
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/cascade"
+
+
+def test_database_urls_are_normalised_for_psycopg():
+    assert normalise_database_url("postgres://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_database_url("postgresql+psycopg://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_a_malformed_number_setting_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_LOGIN_MAX_FAILURES", "ten")
+    with pytest.raises(ConfigError, match="COURSE_LOGIN_MAX_FAILURES must be a whole number"):
+        create_app({"INSTANCE_DIR": str(tmp_path)})
+
+
+def test_creating_the_app_touches_no_database(tmp_path):
+    create_app({"INSTANCE_DIR": str(tmp_path)})
+    assert not (tmp_path / "cascade.sqlite3").exists()

@@ -1,0 +1,166 @@
+"""``course validate``: every problem in the content, each with file, line and field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from course.content.loader import load_content
+from tests.conftest import FIXTURE_CONTENT, PROJECT_ROOT
+
+PROBLEM_LINE = re.compile(r"^(?P<path>[^:]+):(?:(?P<line>\d+):)? (?P<field>[^:]+): (?P<message>.+)$")
+
+
+def problems_of(content: Path) -> list[str]:
+    return [str(problem) for problem in load_content(content).problems]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_course_content_is_valid(runner):
+    result = runner.invoke(args=["validate", "--content-dir", str(PROJECT_ROOT)])
+    assert result.exit_code == 0, result.output
+    assert "Content is valid" in result.output
+
+
+def test_the_test_fixture_content_is_valid():
+    assert problems_of(FIXTURE_CONTENT) == []
+
+
+def test_bad_yaml_is_reported_with_its_line(runner, editable_content):
+    edit(editable_content / "quizzes/alpha-check.yaml", "title: {en: Alpha check", "title: {en: [Alpha check")
+    result = runner.invoke(args=["validate", "--content-dir", str(editable_content)])
+    assert result.exit_code == 1
+    assert re.search(r"^quizzes/alpha-check\.yaml:5: \(file\): not valid YAML", result.output, re.M), result.output
+
+
+def test_unknown_question_type_names_the_known_types(editable_content):
+    edit(editable_content / "quizzes/alpha-check.yaml", "type: true_false", "type: essay")
+    [problem] = problems_of(editable_content)
+    assert problem.startswith("quizzes/alpha-check.yaml:16: questions[1].type: unknown question type 'essay'")
+    assert "single_choice" in problem and "true_false" in problem
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("quizzes/alpha-check.yaml", "  - id: q2", "  - id: q1",
+         "quizzes/alpha-check.yaml:15: questions[1].id: question id 'q1' is used twice"),
+        ("modules/02-beta/module.yaml", "id: beta", "id: alpha",
+         "modules/02-beta/module.yaml:2: id: module id 'alpha' is also used by modules/01-alpha"),
+        ("modules/sources.yaml", "id: src-two", "id: src-one",
+         "modules/sources.yaml:7: sources[1].id: source id 'src-one' is used twice"),
+        ("quizzes/alpha-check.yaml", "      - {id: b,", "      - {id: a,",
+         "quizzes/alpha-check.yaml:10: questions[0].choices: choice id 'a' is used twice"),
+    ],
+)
+def test_duplicate_ids_are_reported(editable_content, file, old, new, expected):
+    edit(editable_content / file, old, new)
+    assert expected in problems_of(editable_content)
+
+
+def test_a_duplicate_quiz_id_across_files_names_both(editable_content):
+    source = editable_content / "quizzes/alpha-check.yaml"
+    (editable_content / "quizzes/copy.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "quizzes/copy.yaml:2: id: quiz id 'alpha-check' is also used by quizzes/alpha-check.yaml" in problems_of(
+        editable_content
+    )
+
+
+def test_missing_translations_are_reported(editable_content):
+    edit(editable_content / "modules/01-alpha/module.yaml", "summary: {en: The first module., ru: Первый модуль.}",
+         "summary: {en: The first module.}")
+    (editable_content / "modules/02-beta/ru.md").unlink()
+    problems = problems_of(editable_content)
+    assert "modules/01-alpha/module.yaml:4: summary: missing the ru translation (required for every text)" in problems
+    assert "modules/02-beta/ru.md: (file): is missing: the ru text is required" in problems
+
+
+def test_optional_languages_may_be_missing(editable_content):
+    (editable_content / "modules/01-alpha/tk.md").unlink()
+    assert problems_of(editable_content) == []
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("modules/01-alpha/module.yaml", "sources: [src-one]", "sources: [src-one, nowhere]",
+         "modules/01-alpha/module.yaml:10: sources[1]: no source has the id 'nowhere' in modules/sources.yaml"),
+        ("modules/01-alpha/module.yaml", "quizzes: [alpha-check]", "quizzes: [gone-check]",
+         "modules/01-alpha/module.yaml:11: quizzes[0]: no quiz has the id 'gone-check' in quizzes/"),
+        ("modules/course.yaml", "modules: [alpha, beta]", "modules: [alpha, beta, gamma]",
+         "modules/course.yaml:7: modules[2]: no module has the id 'gamma' (looked in modules/*/module.yaml)"),
+        ("modules/course.yaml", "    modules: [alpha]", "    modules: [alpha, omega]",
+         "modules/course.yaml:15: tracks[1].modules[1]: module 'omega' is not in the course's list of modules"),
+        ("quizzes/alpha-check.yaml", "module: alpha", "module: omega",
+         "quizzes/alpha-check.yaml:4: module: no module has the id 'omega'"),
+        ("quizzes/alpha-check.yaml", "citations: [src-two]", "citations: [src-three]",
+         "quizzes/alpha-check.yaml:20: questions[1].citations[0]: no source has the id 'src-three' in "
+         "modules/sources.yaml"),
+    ],
+)
+def test_dangling_references_are_reported(editable_content, file, old, new, expected):
+    edit(editable_content / file, old, new)
+    assert expected in problems_of(editable_content)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("minutes: 20", "minutes: twenty", "minutes: should be a valid integer"),
+        ("minutes: 20", "minuets: 20", "minuets: is not a known field; check its spelling"),
+        ("id: alpha", "id: Alpha Module", "id: must be lower-case Latin letters, digits and hyphens"),
+        ("review_status: reviewed", "review_status: done", "review_status: should be 'draft' or 'reviewed'"),
+        ("title: {en: Alpha module, ru: Модуль альфа, tk: Alfa moduly}",
+         "title: {en: Alpha module, ru: Модуль альфа, fr: Module alpha}", "title: unknown language code 'fr'"),
+    ],
+)
+def test_field_errors_are_in_words_an_author_understands(editable_content, old, new, expected):
+    edit(editable_content / "modules/01-alpha/module.yaml", old, new)
+    problems = problems_of(editable_content)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_translations_must_have_the_same_sections(editable_content):
+    edit(editable_content / "modules/01-alpha/ru.md", "## Третий раздел\n\nАльфа, текст три.\n", "")
+    edit(editable_content / "modules/01-alpha/tk.md", "## Birinji bölüm", "## Birinji bölüm {#wrong}")
+    problems = problems_of(editable_content)
+    assert "modules/01-alpha/ru.md: (file): has 2 sections but en.md has 3; translations must have the same " \
+           "'## ' sections in the same order" in problems
+    assert "modules/01-alpha/tk.md:1: (file): section key 'wrong' does not match 'first' at the same position " \
+           "in en.md" in problems
+
+
+def test_single_choice_needs_exactly_one_correct_answer(editable_content):
+    edit(editable_content / "quizzes/alpha-check.yaml", "{id: b, text: {en: Wrong, ru: Неверно}}",
+         "{id: b, text: {en: Wrong, ru: Неверно}, correct: true}")
+    assert any("exactly one correct choice, not 2" in p for p in problems_of(editable_content))
+
+
+def test_validate_reports_every_problem_not_just_the_first(runner, editable_content):
+    edit(editable_content / "quizzes/alpha-check.yaml", "type: true_false", "type: essay")
+    edit(editable_content / "modules/02-beta/module.yaml", "minutes: 10", "minutes: -3")
+    (editable_content / "modules/01-alpha/stray.md").write_text("## Hi\n", encoding="utf-8")
+    result = runner.invoke(args=["validate", "--content-dir", str(editable_content)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if PROBLEM_LINE.match(line)]
+    assert len(lines) == 3, result.output
+    assert {PROBLEM_LINE.match(line)["path"] for line in lines} == {
+        "quizzes/alpha-check.yaml", "modules/02-beta/module.yaml", "modules/01-alpha/stray.md",
+    }
+    assert "3 problem(s) in 3 file(s); nothing was loaded." in result.output
+
+
+def test_missing_folders_and_files_are_reported(tmp_path):
+    assert problems_of(tmp_path) == ["modules: (file): folder is missing", "quizzes: (file): folder is missing"]
+    (tmp_path / "modules" / "empty-module").mkdir(parents=True)
+    (tmp_path / "quizzes").mkdir()
+    problems = problems_of(tmp_path)
+    assert "modules/course.yaml: (file): is missing; every content folder needs modules/course.yaml" in problems
+    assert "modules/empty-module/module.yaml: (file): is missing; every module folder needs one" in problems

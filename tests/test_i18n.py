@@ -1,0 +1,90 @@
+"""Three interface languages: catalogues complete and compiled, choice remembered per user."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from course.extensions import db
+from course.models.user import User
+from tests.conftest import csrf_token
+
+TRANSLATIONS = Path(__file__).parent.parent / "course" / "translations"
+
+
+def catalogue(language: str):
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle)
+
+
+@pytest.mark.parametrize("language", ["ru", "tk"])
+def test_catalogue_translates_every_message_and_has_no_fuzzy_entry(language):
+    messages = [m for m in catalogue(language) if m.id]
+    assert messages
+    assert [m.id for m in messages if not m.string] == []
+    assert [m.id for m in messages if m.fuzzy] == []
+
+
+@pytest.mark.parametrize("language", ["ru", "tk"])
+def test_placeholders_survive_translation(language):
+    for message in catalogue(language):
+        if message.id and message.string:
+            assert sorted(re.findall(r"%\(\w+\)\w", message.id)) == sorted(
+                re.findall(r"%\(\w+\)\w", message.string)
+            ), message.id
+
+
+def test_the_template_catalogue_covers_every_source_message():
+    with open(TRANSLATIONS / "messages.pot", "rb") as handle:
+        template_ids = {m.id for m in read_po(handle) if m.id}
+    for language in ("ru", "tk"):
+        assert {m.id for m in catalogue(language) if m.id} >= template_ids, language
+
+
+@pytest.mark.parametrize("language", ["ru", "tk"])
+def test_compiled_catalogue_matches_its_source(language):
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo", "rb") as handle:
+        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+    source = {m.id: m.string for m in catalogue(language) if m.id and m.string}
+    assert compiled == source, "run: pybabel compile -d course/translations"
+
+
+def test_language_choice_is_saved_on_the_account(client, synced, make_user, login):
+    make_user("ana", tracks=("full",))
+    login("ana")
+    response = client.post("/language", data={"language": "ru", "next": "/tracks/full",
+                                               "csrf_token": csrf_token(client, "/")})
+    assert response.headers["Location"] == "/tracks/full"
+    db.session.expire_all()
+    assert db.session.scalar(select(User.locale).where(User.username == "ana")) == "ru"
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="ru">' in page
+    assert "Мои курсы" in page
+    assert "Полная программа" in page  # content in Russian too
+    # a new session on another device keeps the choice
+    other = client.application.test_client()
+    from tests.conftest import sign_in
+
+    sign_in(other, "ana")
+    assert '<html lang="ru">' in other.get("/").get_data(as_text=True)
+
+
+def test_the_sign_in_page_follows_the_browser_language(client, app):
+    page = client.get("/login", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="ru">' in page and "Войти" in page
+
+
+def test_an_unknown_language_is_refused(client, app):
+    response = client.post("/language", data={"language": "xx", "csrf_token": csrf_token(client)})
+    assert response.status_code == 400
+
+
+def test_the_language_switch_never_redirects_off_site(client, app):
+    response = client.post("/language", data={"language": "tk", "next": "//evil.example",
+                                              "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/"

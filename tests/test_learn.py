@@ -1,0 +1,184 @@
+"""The reading path: home, track, module and section pages, and progress recorded on the server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from course.extensions import db
+from course.models.progress import SectionRead
+from course.models.user import Role
+from tests.conftest import csrf_token
+
+
+def text_of(response) -> str:
+    """Visible text, whitespace folded, for assertions a reader would make."""
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def finish(client, module_id: str, section_key: str):
+    token = csrf_token(client, f"/modules/{module_id}/{section_key}")
+    return client.post(f"/modules/{module_id}/{section_key}/done", data={"csrf_token": token})
+
+
+@pytest.fixture
+def learner(client, synced, make_user, login):
+    make_user("ana", tracks=("full",))
+    return login("ana")
+
+
+def test_home_lists_my_tracks_with_progress(learner):
+    page = text_of(learner.get("/"))
+    assert "Full track" in page
+    assert "Short track" not in page  # not enrolled
+    assert "0 of 2 modules complete (0%)" in page
+
+
+def test_a_learner_with_no_enrolment_is_told_what_to_do(client, synced, make_user, login):
+    make_user("ana")
+    login("ana")
+    assert "You are not enrolled in a course yet" in text_of(client.get("/"))
+
+
+def test_the_home_page_says_when_no_content_is_loaded(client, app, make_user, login):
+    make_user("ana")
+    login("ana")
+    assert "The course content has not been loaded yet" in text_of(client.get("/"))
+
+
+def test_track_page_lists_modules_in_order_with_status(learner):
+    page = text_of(learner.get("/tracks/full"))
+    assert page.index("Alpha module") < page.index("Beta module")
+    assert "Not started" in page
+    assert "0 of 3 sections read" in page and "20 min" in page
+
+
+def test_module_page_shows_objectives_time_sections_and_sources(learner):
+    response = learner.get("/modules/alpha")
+    page = text_of(response)
+    for expected in ("Alpha module", "Read three sections.", "20 min", "Legal basis as of", "January 15, 2026",
+                     "First section", "Second section", "Third section", "Source one", "Start reading"):
+        assert expected in page, expected
+    assert 'href="https://example.org/one"' in response.get_data(as_text=True)
+    assert "Trainer notes" not in page
+
+
+def test_reading_records_progress_section_by_section(learner):
+    response = finish(learner, "alpha", "first")
+    assert response.headers["Location"] == "/modules/alpha/second-section"
+    assert "In progress" in text_of(learner.get("/modules/alpha"))
+    assert "Continue reading" in text_of(learner.get("/modules/alpha"))
+    finish(learner, "alpha", "second-section")
+    last = finish(learner, "alpha", "third")
+    assert last.headers["Location"] == "/modules/alpha?finished=1"
+    assert "Complete" in text_of(learner.get("/modules/alpha"))
+    assert "1 of 2 modules complete (50%)" in text_of(learner.get("/"))
+    rows = db.session.scalars(select(SectionRead.section_id).order_by(SectionRead.id)).all()
+    assert rows == ["first", "second-section", "third"]
+
+
+def test_reading_a_section_twice_records_it_once(learner):
+    finish(learner, "alpha", "first")
+    finish(learner, "alpha", "first")
+    assert len(db.session.scalars(select(SectionRead)).all()) == 1
+
+
+def test_section_pages_have_previous_and_next(learner):
+    page = learner.get("/modules/alpha/second-section").get_data(as_text=True)
+    assert 'href="/modules/alpha/first"' in page and 'rel="prev"' in page
+    assert "Section 2 of 3" in text_of(learner.get("/modules/alpha/second-section"))
+    assert "Alpha text two." in page
+    first = learner.get("/modules/alpha/first").get_data(as_text=True)
+    assert 'rel="prev"' not in first
+    assert "Finish the module" in learner.get("/modules/alpha/third").get_data(as_text=True)
+
+
+def test_recording_progress_needs_csrf_and_a_real_section(learner):
+    assert learner.post("/modules/alpha/first/done").status_code == 400
+    token = csrf_token(learner, "/modules/alpha/first")
+    assert learner.post("/modules/alpha/nowhere/done", data={"csrf_token": token}).status_code == 404
+    assert learner.get("/modules/alpha/first/done").status_code == 405
+    assert db.session.scalars(select(SectionRead)).all() == []
+
+
+@pytest.mark.parametrize("url", ["/tracks/short", "/tracks/none", "/modules/gamma", "/modules/alpha/none"])
+def test_what_is_not_mine_or_does_not_exist_is_not_found(learner, url):
+    assert learner.get(url).status_code == 404
+
+
+def test_a_learner_cannot_open_a_module_outside_their_tracks(client, synced, make_user, login):
+    make_user("ana", tracks=("short",))
+    login("ana")
+    assert client.get("/modules/alpha").status_code == 200
+    assert client.get("/modules/beta").status_code == 404
+    token = csrf_token(client, "/modules/alpha/first")
+    assert client.post("/modules/beta/only/done", data={"csrf_token": token}).status_code == 404
+
+
+def test_trainers_preview_every_track_and_read_trainer_notes(client, synced, make_user, login):
+    make_user("tom", roles={Role.TRAINER})
+    login("tom")
+    home = text_of(client.get("/"))
+    assert "Full track" in home and "Short track" in home
+    assert "Trainer notes and session plan" in text_of(client.get("/modules/alpha"))
+    notes = client.get("/modules/alpha/trainer-notes")
+    assert notes.status_code == 200
+    assert "TRAINER-ONLY-MARKER" in notes.get_data(as_text=True)
+    assert client.get("/modules/beta/trainer-notes").status_code == 404
+
+
+def test_trainer_notes_never_appear_on_learner_pages(learner):
+    for url in ("/", "/tracks/full", "/modules/alpha", "/modules/alpha/first", "/modules/alpha/third"):
+        assert "TRAINER-ONLY-MARKER" not in learner.get(url).get_data(as_text=True)
+
+
+def test_a_missing_translation_falls_back_and_says_so(client, synced, make_user, login):
+    user = make_user("ana", tracks=("full",))
+    user.locale = "tk"
+    db.session.commit()
+    login("ana")
+    beta = client.get("/modules/beta")
+    html = beta.get_data(as_text=True)
+    assert '<span lang="en">Beta module</span>' in html
+    assert "notice-fallback" in html and "English" in text_of(beta)  # names the language shown instead
+    section = client.get("/modules/beta/only").get_data(as_text=True)
+    assert '<div class="prose" lang="en">' in section
+
+
+def test_a_draft_translation_is_marked_as_a_draft(client, synced, make_user, login):
+    user = make_user("ana", tracks=("full",))
+    user.locale = "tk"
+    db.session.commit()
+    login("ana")
+    section = client.get("/modules/alpha/first").get_data(as_text=True)
+    assert "Alfa, birinji tekst." in section
+    assert "notice-draft-translation" in section
+    assert "notice-draft-translation" in client.get("/modules/alpha").get_data(as_text=True)
+    # in a language whose text is not a draft, there is no such notice
+    client.post("/language", data={"language": "ru", "csrf_token": csrf_token(client, "/")})
+    assert "notice-draft-translation" not in client.get("/modules/alpha/first").get_data(as_text=True)
+
+
+def test_pages_work_without_other_hosts_and_offer_a_print_stylesheet(learner):
+    for url in ("/", "/tracks/full", "/modules/alpha", "/modules/alpha/first"):
+        html = learner.get(url).get_data(as_text=True)
+        # stylesheets, scripts and images all come from this site
+        for match in re.finditer(r'<(?:link|script|img)\b[^>]*?(?:href|src)="([^"]+)"', html):
+            assert match.group(1).startswith("/"), (url, match.group(1))
+        assert 'media="print"' in html
+        assert 'name="viewport"' in html
+
+
+def test_module_page_query_count_does_not_depend_on_progress(learner, count_queries):
+    learner.get("/modules/alpha")
+    with count_queries() as before:
+        learner.get("/modules/alpha")
+    for key in ("first", "second-section", "third"):
+        finish(learner, "alpha", key)
+    with count_queries() as after:
+        learner.get("/modules/alpha")
+    assert after.count == before.count
+    assert before.count <= 6, before.statements

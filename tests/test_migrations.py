@@ -1,0 +1,38 @@
+"""Alembic: one head, and migrating an empty database gives exactly the models' schema."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import inspect
+
+from course.extensions import db
+
+
+def test_the_migrations_have_a_single_head(app):
+    config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_migrating_an_empty_database_matches_the_models(empty_database_app):
+    upgrade(directory=empty_database_app.extensions["migrate"].directory)
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+        tables = set(inspect(connection).get_table_names())
+    assert differences == []
+    assert {table.name for table in db.metadata.sorted_tables} <= tables
+
+
+def test_foreign_keys_are_enforced(app, make_user):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from course.models.progress import SectionRead
+
+    db.session.add(SectionRead(user_id=999_999, module_id="m", section_id="s", module_hash="h" * 64))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
