@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -149,6 +150,18 @@ class TrackCard:
     contact_hours: float
     url: str
 
+    @property
+    def contact_hours_label(self) -> str:
+        return contact_hours_label(self.contact_hours)
+
+    @property
+    def progress_label(self) -> str:
+        return ngettext(
+            "%(done)d of %(num)d module complete (%(percent)d%%)",
+            "%(done)d of %(num)d modules complete (%(percent)d%%)",
+            self.modules_total, done=self.modules_complete, percent=self.percent,
+        )
+
 
 @dataclass(frozen=True)
 class ModuleRow:
@@ -165,6 +178,11 @@ class ModuleRow:
     @property
     def status_label(self) -> str:
         return self.status.label
+
+    @property
+    def sections_label(self) -> str:
+        return ngettext("%(read)d of %(num)d section read", "%(read)d of %(num)d sections read",
+                        self.sections_total, read=self.sections_read)
 
 
 @dataclass(frozen=True)
@@ -227,6 +245,16 @@ class SectionPage:
     previous: SectionLink | None
     next: SectionLink | None
     is_last: bool
+
+
+def contact_hours_label(hours: float) -> str:
+    """'16 contact hours', with the number and plural of the reader's language.
+
+    gettext plurals need a whole number; a fraction takes the form that
+    2 takes, which is right for "1.5 hours" and for Russian "1,5 часа".
+    """
+    count = int(hours) if float(hours).is_integer() else 2
+    return ngettext("%(hours)s contact hour", "%(hours)s contact hours", count, hours=format_decimal(hours))
 
 
 def _percent(part: int, whole: int) -> int:

@@ -54,7 +54,7 @@ def track(track_id: str):
     rows = queries.track_modules(current_user, catalogue, track, locale)
     title = pick(track["title"], locale, catalogue.default_language)
     return render_template("learn/track.html", track_title=title, modules=rows,
-                           contact_hours=track["contact_hours"])
+                           contact_hours_label=queries.contact_hours_label(track["contact_hours"]))
 
 
 @bp.route("/modules/<module_id>")
