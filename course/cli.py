@@ -154,6 +154,20 @@ def _create_demo_accounts() -> None:
         click.echo(f"  {username:<12} {password:<16} {roles}")
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 serves every device on the room's network.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the app with a production WSGI server (waitress), e.g. on a trainer's laptop."""
+    import waitress  # noqa: PLC0415  (only this command needs it)
+
+    click.echo(f"Cascade is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
+    waitress.serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
 @click.group("user")
 def user_group() -> None:
     """Manage accounts."""
@@ -265,5 +279,5 @@ def user_list() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (init_command, validate_command, sync_command, user_group):
+    for command in (init_command, validate_command, sync_command, serve_command, user_group):
         app.cli.add_command(command)

@@ -67,6 +67,13 @@ def can(user: Any, permission: Permission) -> bool:
     return permission in permissions_of(user.roles)
 
 
+def visible_tracks(user: Any, all_track_ids: list[str], enrolled_track_ids: set[str]) -> list[str]:
+    """The tracks a user may open: their own enrolments, or all of them for staff who preview content."""
+    if can(user, Permission.PREVIEW_CONTENT):
+        return list(all_track_ids)
+    return [track_id for track_id in all_track_ids if track_id in enrolled_track_ids]
+
+
 def require(permission: Permission) -> Callable[[F], F]:
     """View decorator: sign-in required, then 403 unless the user holds ``permission``."""
 

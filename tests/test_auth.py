@@ -202,3 +202,16 @@ def test_passwords_are_stored_as_argon2id_hashes(app, make_user):
     user = make_user("ana")
     assert user.password_hash.startswith("$argon2id$")
     assert TEST_PASSWORD not in user.password_hash
+
+
+def test_old_sign_in_attempts_are_forgotten(client, app, make_user):
+    from datetime import timedelta
+
+    make_user("ana")
+    sign_in(client, "ana", "wrong password!")
+    for attempt in db.session.scalars(select(LoginAttempt)):
+        attempt.at = attempt.at - timedelta(days=2)
+    db.session.commit()
+    sign_in(client, "ana", "wrong password!")
+    db.session.expire_all()
+    assert len(db.session.scalars(select(LoginAttempt)).all()) == 1

@@ -119,3 +119,14 @@ def test_init_refuses_demo_accounts_in_production(runner, app):
     result = runner.invoke(args=["init", "--demo"])
     assert result.exit_code == 1
     assert "not created when COURSE_ENV=production" in result.output
+
+
+def test_serve_hands_the_app_to_waitress(runner, app, monkeypatch):
+    import waitress
+
+    calls = []
+    monkeypatch.setattr(waitress, "serve", lambda wsgi, **options: calls.append((wsgi, options)))
+    result = runner.invoke(args=["serve", "--host", "0.0.0.0", "--port", "8080"])
+    assert result.exit_code == 0, result.output
+    assert calls == [(app, {"host": "0.0.0.0", "port": 8080, "threads": 8})]
+    assert runner.invoke(args=["serve", "--port", "0"]).exit_code == 2

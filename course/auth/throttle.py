@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from course.extensions import db
 from course.models.login_attempt import LoginAttempt
@@ -66,5 +66,11 @@ def check_throttle(username: str, address: str) -> Refusal | None:
     return Refusal(until=min(blocking) + _window())
 
 
+#: Attempts older than this are of no use to the throttle and are deleted.
+KEEP_ATTEMPTS = timedelta(days=1)
+
+
 def record_attempt(username: str, address: str, *, succeeded: bool) -> None:
+    """Store the attempt, and forget attempts too old to matter, so the table stays small."""
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - KEEP_ATTEMPTS))
     db.session.add(LoginAttempt(username=username[:64], address=address[:64], succeeded=succeeded))

@@ -25,7 +25,7 @@ from course.models.content import ContentKind
 from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
 from course.models.user import User
-from course.permissions import Permission, can
+from course.permissions import Permission, can, visible_tracks
 
 
 class Status(enum.StrEnum):
@@ -113,12 +113,9 @@ def enrolled_track_ids(user_id: int, course_id: str) -> list[str]:
 
 
 def readable_track_ids(user: User, catalogue: Catalogue) -> list[str]:
-    """Tracks the user may open: their enrolments, or every track for staff who preview content."""
+    """Tracks the user may open, as course.permissions decides."""
     all_tracks = [track["id"] for track in catalogue.course["tracks"]]
-    if can(user, Permission.PREVIEW_CONTENT):
-        return all_tracks
-    enrolled = set(enrolled_track_ids(user.id, catalogue.course["id"]))
-    return [track_id for track_id in all_tracks if track_id in enrolled]
+    return visible_tracks(user, all_tracks, set(enrolled_track_ids(user.id, catalogue.course["id"])))
 
 
 def may_read_module(user: User, catalogue: Catalogue, module_id: str) -> bool:

@@ -18,6 +18,7 @@ class LoginAttempt(db.Model):
     __table_args__ = (
         Index("ix_login_attempts_username_at", "username", "at"),
         Index("ix_login_attempts_address_at", "address", "at"),
+        Index("ix_login_attempts_at", "at"),  # pruning old attempts
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

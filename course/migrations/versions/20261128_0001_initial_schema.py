@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:01:25.699030
+Create Date: 2026-11-28 14:13:49.069074
 
 """
 from alembic import op
@@ -40,6 +40,7 @@ def upgrade():
     )
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:
         batch_op.create_index('ix_login_attempts_address_at', ['address', 'at'], unique=False)
+        batch_op.create_index('ix_login_attempts_at', ['at'], unique=False)
         batch_op.create_index('ix_login_attempts_username_at', ['username', 'at'], unique=False)
 
     op.create_table('users',
@@ -149,6 +150,7 @@ def downgrade():
     op.drop_table('users')
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:
         batch_op.drop_index('ix_login_attempts_username_at')
+        batch_op.drop_index('ix_login_attempts_at')
         batch_op.drop_index('ix_login_attempts_address_at')
 
     op.drop_table('login_attempts')
