@@ -75,7 +75,9 @@ def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
+    from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(quiz_bp)

@@ -97,7 +97,7 @@ def test_optional_languages_may_be_missing(editable_content):
         ("modules/course.yaml", "modules: [alpha, beta]", "modules: [alpha, beta, gamma]",
          "modules/course.yaml:7: modules[2]: no module has the id 'gamma' (looked in modules/*/module.yaml)"),
         ("modules/course.yaml", "    modules: [alpha]", "    modules: [alpha, omega]",
-         "modules/course.yaml:15: tracks[1].modules[1]: module 'omega' is not in the course's list of modules"),
+         "modules/course.yaml:17: tracks[1].modules[1]: module 'omega' is not in the course's list of modules"),
         ("quizzes/alpha-check.yaml", "module: alpha", "module: omega",
          "quizzes/alpha-check.yaml:4: module: no module has the id 'omega'"),
         ("quizzes/alpha-check.yaml", "citations: [src-two]", "citations: [src-three]",

@@ -17,15 +17,17 @@ from pydantic import BaseModel, ValidationError
 from course.config import LANGUAGES
 from course.content.markdown import RawSection, SectionSplitError, split_sections
 from course.content.problems import Problem, display_path, field_name
-from course.content.schema import CourseFile, ModuleFile, QuizFile, SourcesFile
+from course.content.schema import CourseFile, ModuleFile, QuizFile, SourcesFile, VocabularyFile
 from course.content.yaml_source import LineMap, YamlError, read_yaml
 from course.quiz.registry import load_question_types
 from course.quiz.types.base import QuestionSpec
+from course.quiz.types.case_qualification import CaseQualificationSpec
 
 M = TypeVar("M", bound=BaseModel)
 
 COURSE_FILE = "course.yaml"
 SOURCES_FILE = "sources.yaml"
+VOCABULARY_FILE = "vocabulary.yaml"
 MODULE_FILE = "module.yaml"
 TRAINER_NOTES_PREFIX = "trainer-notes."
 
@@ -54,6 +56,7 @@ class ContentBundle:
     sources: SourcesFile
     modules: dict[str, ModuleContent]
     quizzes: dict[str, QuizContent]
+    vocabulary: VocabularyFile | None = None
 
 
 @dataclass
@@ -168,6 +171,21 @@ class _Loader:
             self._report_duplicates([s.id for s in sources.sources], path, lines, ("sources",), "source id")
         return sources
 
+    def load_vocabulary(self, modules_dir: Path) -> VocabularyFile | None:
+        """Optional; needed once a quiz has case-qualification questions."""
+        path = modules_dir / VOCABULARY_FILE
+        self.context["vocabulary"] = {}
+        if not path.exists():
+            return None
+        read = self.read(path)
+        if read is None:
+            return None
+        data, lines = read
+        vocabulary = self.validate(VocabularyFile, data, lines, path)
+        if vocabulary:
+            self.context["vocabulary"] = vocabulary.as_context()
+        return vocabulary
+
     def load_module(self, folder: Path) -> tuple[ModuleContent, LineMap] | None:
         path = folder / MODULE_FILE
         read = self.read(path)
@@ -270,6 +288,8 @@ class _Loader:
         meta = self.validate(QuizFile, data, lines, path)
         raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
         questions = self._load_questions(raw_questions, lines, path)
+        if meta is not None and questions is not None:
+            self._check_draw_rules(meta, questions, lines, path)
         if meta is None or questions is None:
             self.broken_ids.add(f"quiz:{data.get('id')}")
             return None
@@ -295,11 +315,25 @@ class _Loader:
             if spec is None:
                 ok = False
             else:
-                questions.append(spec)
+                questions.append(self._with_vocabulary(spec))
         if ok:
             ids = [question.id for question in questions]
             ok = self._report_duplicates(ids, path, lines, ("questions",), "question id")
         return questions if ok else None
+
+    def _check_draw_rules(self, meta: QuizFile, questions: list[QuestionSpec], lines: LineMap, path: Path) -> None:
+        for index, rule in enumerate(meta.draw):
+            tagged = sum(1 for question in questions if rule.tag in question.tags)
+            if tagged < rule.count:
+                loc = ("draw", index, "count")
+                self.problem(path, lines.line_for(loc), field_name(loc),
+                             f"draws {rule.count} question(s) tagged '{rule.tag}' but only {tagged} have that tag")
+
+    def _with_vocabulary(self, spec: QuestionSpec) -> QuestionSpec:
+        """Case questions carry their own copy of the vocabulary options they offer."""
+        if isinstance(spec, CaseQualificationSpec):
+            return spec.with_options(self.context.get("vocabulary") or {})
+        return spec
 
     def _report_duplicates(self, ids: list[str], path: Path, lines: LineMap, loc: tuple, what: str) -> bool:
         seen: set[str] = set()
@@ -326,6 +360,7 @@ def load_content(content_dir: Path) -> LoadResult:
 
     course, course_lines = loader.load_course(modules_dir)
     sources = loader.load_sources(modules_dir)
+    vocabulary = loader.load_vocabulary(modules_dir)
 
     modules: dict[str, tuple[ModuleContent, LineMap]] = {}
     for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -365,6 +400,7 @@ def load_content(content_dir: Path) -> LoadResult:
         sources=sources,
         modules=ordered,
         quizzes={quiz_id: entry[0] for quiz_id, entry in quizzes.items()},
+        vocabulary=vocabulary,
     )
     return LoadResult([], bundle)
 
@@ -398,6 +434,17 @@ def _check_references(
                     loc = ("tracks", t_index, "modules", index)
                     loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
                                    f"module '{module_id}' is not in the course's list of modules")
+        quiz_refs = [(("pre_test",), course.pre_test, "pre_test"), (("post_test",), course.post_test, "post_test")]
+        quiz_refs += [(("tracks", index, "final"), track.final, "final") for index, track in enumerate(course.tracks)]
+        for loc, quiz_id, kind in quiz_refs:
+            if not quiz_id or f"quiz:{quiz_id}" in loader.broken_ids:
+                continue
+            if quiz_id not in quizzes:
+                loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
+                               f"no quiz has the id '{quiz_id}' in quizzes/")
+            elif quizzes[quiz_id][0].meta.kind != kind:
+                loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
+                               f"quiz '{quiz_id}' has kind '{quizzes[quiz_id][0].meta.kind}', not '{kind}'")
         for module_id, (module, lines) in modules.items():
             if module_id not in course.modules:
                 loader.problem(modules_dir / module.folder / MODULE_FILE, lines.line_for(("id",)), "id",

@@ -80,6 +80,8 @@ class Track(ContentModel):
     description: LocalizedText | None = None
     modules: list[Slug] = Field(min_length=1)
     contact_hours: float = Field(gt=0, le=500)
+    #: The quiz that closes the track (the trainer track's final assessment), if any.
+    final: Slug | None = None
 
     @field_validator("modules")
     @classmethod
@@ -100,6 +102,9 @@ class CourseFile(ContentModel):
     required_languages: list[Language] = Field(min_length=1)
     modules: list[Slug] = Field(min_length=1)
     tracks: list[Track] = Field(min_length=1)
+    #: Parallel forms taken before and after the course; knowledge gain is post minus pre.
+    pre_test: Slug | None = None
+    post_test: Slug | None = None
 
     @field_validator("modules")
     @classmethod
@@ -160,11 +165,55 @@ class ModuleFile(ContentModel):
     draft_languages: list[Language] = Field(default_factory=list)
 
 
+class VocabularyEntry(ContentModel):
+    id: Slug
+    text: LocalizedText
+    #: For qualifications: the article (e.g. "129-1"); a right article with a wrong part earns partial credit.
+    article: str | None = None
+
+
+class VocabularyFile(ContentModel):
+    """``modules/vocabulary.yaml``: the options of case-qualification questions, translated once."""
+
+    schema_version: Literal[1]
+    acts: list[VocabularyEntry] = Field(default_factory=list)
+    means: list[VocabularyEntry] = Field(default_factory=list)
+    purposes: list[VocabularyEntry] = Field(default_factory=list)
+    aggravating: list[VocabularyEntry] = Field(default_factory=list)
+    qualification: list[VocabularyEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> VocabularyFile:
+        for name in ("acts", "means", "purposes", "aggravating", "qualification"):
+            _unique([entry.id for entry in getattr(self, name)], name)
+        return self
+
+    def as_context(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: [entry.model_dump(mode="json") for entry in getattr(self, name)]
+                for name in ("acts", "means", "purposes", "aggravating", "qualification")}
+
+
 QuizKind = Literal["pre_test", "module_check", "case_study", "post_test", "final"]
 
 
-class QuizFile(ContentModel):
-    """``quizzes/<id>.yaml``; each question is checked by its type's own model."""
+class DrawRule(ContentModel):
+    """Draw ``count`` questions at random from those tagged ``tag``."""
+
+    tag: Slug
+    count: int = Field(ge=1, le=200)
+
+
+class ReviewPolicy(ContentModel):
+    """What a learner sees after submitting, and when."""
+
+    #: score: the score only; correctness: which answers were right; answers: also the right answers and feedback.
+    show: Literal["score", "correctness", "answers"] = "answers"
+    #: immediately; after_passing; after_last_attempt (once no attempt is left).
+    when: Literal["immediately", "after_passing", "after_last_attempt"] = "immediately"
+
+
+class QuizSettings(ContentModel):
+    """Everything in a quiz file but its questions: what the attempt service needs."""
 
     schema_version: Literal[1]
     id: Slug
@@ -172,5 +221,28 @@ class QuizFile(ContentModel):
     kind: QuizKind
     module: Slug | None = None
     pass_mark: int = Field(default=70, ge=0, le=100)
-    attempts_allowed: int | None = Field(default=None, ge=1)
+    #: None: unlimited.
+    attempts_allowed: int | None = Field(default=None, ge=1, le=100)
+    #: Which attempt's score counts: highest, last, first or average.
+    grading_method: Literal["highest", "last", "first", "average"] = "highest"
+    shuffle_questions: bool = False
+    shuffle_choices: bool = False
+    #: Draw questions from tagged pools; empty: every question.
+    draw: list[DrawRule] = Field(default_factory=list)
+    time_limit_minutes: int | None = Field(default=None, ge=1, le=600)
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+
+    @model_validator(mode="after")
+    def _review_reachable(self) -> QuizSettings:
+        if self.review.when == "after_last_attempt" and self.attempts_allowed is None:
+            raise PydanticCustomError(
+                "review_unreachable",
+                "review after the last attempt needs attempts_allowed; with unlimited attempts it never comes",
+            )
+        return self
+
+
+class QuizFile(QuizSettings):
+    """``quizzes/<id>.yaml``; each question is checked by its type's own model."""
+
     questions: list[dict[str, Any]] = Field(min_length=1)

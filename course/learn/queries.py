@@ -68,6 +68,8 @@ class Catalogue:
     course: dict[str, Any]
     modules: dict[str, LiveModule]
     sources: dict[str, dict[str, Any]]
+    #: Quiz settings (title, kind, module...) by id; questions stay in the quiz snapshots.
+    quizzes: dict[str, dict[str, Any]]
 
     @property
     def default_language(self) -> str:
@@ -76,22 +78,37 @@ class Catalogue:
     def track(self, track_id: str) -> dict[str, Any] | None:
         return next((track for track in self.course["tracks"] if track["id"] == track_id), None)
 
+    def quiz_belongs_to(self, quiz_id: str, track_ids: list[str]) -> bool:
+        """Is the quiz part of one of these tracks: the course's pre/post-test, a track final, a module quiz?"""
+        if not track_ids or quiz_id not in self.quizzes:
+            return False
+        if quiz_id in (self.course.get("pre_test"), self.course.get("post_test")):
+            return True
+        module_id = self.quizzes[quiz_id].get("module")
+        return any(
+            self.track(track_id).get("final") == quiz_id or module_id in self.track(track_id)["modules"]
+            for track_id in track_ids
+        )
+
 
 def load_catalogue() -> Catalogue | None:
     """The live content in one query; None before the first ``course sync``."""
     course = None
     modules: dict[str, LiveModule] = {}
     sources: dict[str, dict[str, Any]] = {}
-    for item in live_items(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES):
+    quizzes: dict[str, dict[str, Any]] = {}
+    for item in live_items(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ):
         if item.kind == ContentKind.COURSE:
             course = item.snapshot.data
         elif item.kind == ContentKind.MODULE:
             modules[item.content_id] = LiveModule(item.content_id, item.snapshot.content_hash, item.snapshot.data)
+        elif item.kind == ContentKind.QUIZ:
+            quizzes[item.content_id] = item.snapshot.data["meta"]
         else:
             sources = {source["id"]: source for source in item.snapshot.data["sources"]}
     if course is None:
         return None
-    return Catalogue(course=course, modules=modules, sources=sources)
+    return Catalogue(course=course, modules=modules, sources=sources, quizzes=quizzes)
 
 
 def sections_read(user_id: int) -> dict[str, set[str]]:
@@ -193,6 +210,13 @@ class SourceEntry:
 
 
 @dataclass(frozen=True)
+class QuizLink:
+    id: str
+    title: Text
+    url: str
+
+
+@dataclass(frozen=True)
 class SectionLink:
     key: str
     number: int
@@ -215,6 +239,7 @@ class ModulePage:
     status: Status
     sections: list[SectionLink]
     sources: list[SourceEntry]
+    quizzes: list[QuizLink]
     has_trainer_notes: bool
     #: The language the page had to fall back to, when any text did.
     fallback_language: str | None
@@ -252,6 +277,31 @@ def contact_hours_label(hours: float) -> str:
     """
     count = int(hours) if float(hours).is_integer() else 2
     return ngettext("%(hours)s contact hour", "%(hours)s contact hours", count, hours=format_decimal(hours))
+
+
+def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str) -> list[SourceEntry]:
+    default = catalogue.default_language
+    return [
+        SourceEntry(
+            id=source_id,
+            citation=pick(source["citation"], locale, default),
+            url=source.get("url"),
+            kind=source["kind"],
+            verified=source.get("verified", False),
+            note=pick(source["note"], locale, default) if source.get("note") else None,
+        )
+        for source_id in source_ids
+        if (source := catalogue.sources.get(source_id))
+    ]
+
+
+def quiz_links(catalogue: Catalogue, quiz_ids: list[str], locale: str) -> list[QuizLink]:
+    return [
+        QuizLink(quiz_id, pick(catalogue.quizzes[quiz_id]["title"], locale, catalogue.default_language),
+                 url_for("quiz.overview", quiz_id=quiz_id))
+        for quiz_id in quiz_ids
+        if quiz_id in catalogue.quizzes
+    ]
 
 
 def _percent(part: int, whole: int) -> int:
@@ -319,18 +369,8 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         )
         for number, section in enumerate(module.data["sections"], start=1)
     ]
-    sources = [
-        SourceEntry(
-            id=source_id,
-            citation=pick(source["citation"], locale, default),
-            url=source.get("url"),
-            kind=source["kind"],
-            verified=source.get("verified", False),
-            note=pick(source["note"], locale, default) if source.get("note") else None,
-        )
-        for source_id in meta["sources"]
-        if (source := catalogue.sources.get(source_id))
-    ]
+    sources = source_entries(catalogue, meta["sources"], locale)
+    quizzes = quiz_links(catalogue, meta["quizzes"], locale)
     title = pick(meta["title"], locale, default)
     summary = pick(meta["summary"], locale, default)
     objectives = [pick(text, locale, default) for text in meta["objectives"]]
@@ -352,6 +392,7 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         status=status,
         sections=sections,
         sources=sources,
+        quizzes=quizzes,
         has_trainer_notes=bool(module.data["trainer_notes_html"]) and can(user, Permission.READ_TRAINER_NOTES),
         fallback_language=default if fell_back and locale != default else None,
         resume_url=resume.url,

@@ -65,6 +65,14 @@ def module(module_id: str):
     return render_template("learn/module.html", page=page)
 
 
+@bp.route("/sources")
+@require(Permission.READ_COURSE)
+def sources():
+    catalogue = _catalogue()
+    return render_template("learn/sources.html", sources=queries.source_entries(catalogue, list(catalogue.sources),
+                                                                                  _locale()))
+
+
 @bp.route("/modules/<module_id>/trainer-notes")
 @require(Permission.READ_TRAINER_NOTES)
 def trainer_notes(module_id: str):

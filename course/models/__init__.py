@@ -1,5 +1,6 @@
 """Every model, imported in one place so Alembic and ``create_all`` see all tables."""
 
+from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.audit import AuditEvent
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
 from course.models.enrolment import Enrolment
@@ -8,12 +9,15 @@ from course.models.progress import SectionRead
 from course.models.user import Role, User, UserRole
 
 __all__ = [
+    "AttemptAnswer",
+    "AttemptState",
     "AuditEvent",
     "ContentItem",
     "ContentKind",
     "ContentSnapshot",
     "Enrolment",
     "LoginAttempt",
+    "QuizAttempt",
     "Role",
     "SectionRead",
     "User",

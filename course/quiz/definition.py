@@ -1,0 +1,63 @@
+"""A quiz version as the attempt service uses it: settings plus validated question specs.
+
+Definitions are built from stored snapshots, so an attempt graded today uses
+exactly the version it was started on. A version never changes, so parsed
+definitions are cached by content hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from course.content.repository import live_item, snapshot_data
+from course.content.schema import QuizSettings
+from course.models.content import ContentKind
+from course.quiz.registry import load_question_types
+from course.quiz.types.base import QuestionSpec, QuestionType
+
+
+@dataclass(frozen=True)
+class QuizDefinition:
+    quiz_id: str
+    content_hash: str
+    settings: QuizSettings
+    questions: dict[str, QuestionSpec]
+
+    def question_type(self, question_id: str) -> type[QuestionType]:
+        return load_question_types().get(self.questions[question_id].type)
+
+
+#: Parsed definitions by (quiz id, content hash). A version never changes, so entries never go stale.
+_CACHE: dict[tuple[str, str], QuizDefinition] = {}
+_CACHE_LIMIT = 256
+
+
+def _build(quiz_id: str, content_hash: str, data: dict[str, Any]) -> QuizDefinition:
+    registry = load_question_types()
+    questions = {raw["id"]: registry.get(raw["type"]).spec_model.model_validate(raw) for raw in data["questions"]}
+    return QuizDefinition(quiz_id, content_hash, QuizSettings.model_validate(data["meta"]), questions)
+
+
+def definition_from_data(quiz_id: str, content_hash: str, data: dict[str, Any]) -> QuizDefinition:
+    key = (quiz_id, content_hash)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[key] = _build(quiz_id, content_hash, data)
+    return _CACHE[key]
+
+
+def pinned_definition(quiz_id: str, content_hash: str) -> QuizDefinition | None:
+    """The exact version an attempt names, live or not."""
+    if (quiz_id, content_hash) in _CACHE:
+        return _CACHE[(quiz_id, content_hash)]
+    data = snapshot_data(ContentKind.QUIZ, quiz_id, content_hash)
+    return definition_from_data(quiz_id, content_hash, data) if data is not None else None
+
+
+def live_definition(quiz_id: str) -> QuizDefinition | None:
+    item = live_item(ContentKind.QUIZ, quiz_id)
+    if item is None:
+        return None
+    return definition_from_data(quiz_id, item.snapshot.content_hash, item.snapshot.data)

@@ -1,0 +1,195 @@
+"""View models of the quiz pages, computed here so templates only render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from course.content.localize import Text, pick
+from course.learn.queries import Catalogue
+from course.models.attempt import AttemptState, QuizAttempt
+from course.quiz.attempts import attempts_left, attempts_of, counted_score, definition_of, expire_overdue
+from course.quiz.definition import QuizDefinition
+from course.quiz.presenters import QuestionView, ReviewItem, question_view, review_item
+from course.quiz.review import ReviewAccess, review_access
+
+GRADING_LABELS = {
+    "highest": _l("your highest score counts"),
+    "last": _l("your last score counts"),
+    "first": _l("your first score counts"),
+    "average": _l("the average of your scores counts"),
+}
+KIND_LABELS = {
+    "pre_test": _l("Pre-test"), "module_check": _l("Module check"), "case_study": _l("Case study"),
+    "post_test": _l("Post-test"), "final": _l("Final assessment"),
+}
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    number: int
+    state: str
+    started_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    passed: bool | None
+    url: str
+    timed_out: bool
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    quiz_id: str
+    title: Text
+    kind_label: str
+    pass_mark: int
+    questions: int
+    attempts_allowed: int | None
+    attempts_left: int | None
+    time_limit_minutes: int | None
+    grading_label: str
+    counted_score: float | None
+    attempts: list[AttemptRow]
+    open_attempt_url: str | None
+    can_start: bool
+
+
+def _default(catalogue: Catalogue | None) -> str:
+    return catalogue.default_language if catalogue else "en"
+
+
+def _question_count(definition: QuizDefinition) -> int:
+    if definition.settings.draw:
+        return sum(rule.count for rule in definition.settings.draw)
+    return len(definition.questions)
+
+
+def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition, locale: str) -> OverviewPage:
+    expire_overdue(user_id=user_id, quiz_id=definition.quiz_id)
+    attempts = attempts_of(user_id, definition.quiz_id)
+    settings = definition.settings
+    left = attempts_left(definition, attempts)
+    open_attempt = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    rows = [
+        AttemptRow(
+            number=a.number, state=a.state, started_at=a.started_at, submitted_at=a.submitted_at, score=a.score,
+            passed=a.passed, timed_out=a.submitted_by == "time",
+            url=url_for("quiz.result" if a.state == AttemptState.SUBMITTED else "quiz.take", attempt_id=a.id),
+        )
+        for a in attempts
+    ]
+    return OverviewPage(
+        quiz_id=definition.quiz_id,
+        title=pick(settings.title, locale, _default(catalogue)),
+        kind_label=str(KIND_LABELS[settings.kind]),
+        pass_mark=settings.pass_mark,
+        questions=_question_count(definition),
+        attempts_allowed=settings.attempts_allowed,
+        attempts_left=left,
+        time_limit_minutes=settings.time_limit_minutes,
+        grading_label=str(GRADING_LABELS[settings.grading_method]),
+        counted_score=counted_score(attempts, settings.grading_method),
+        attempts=rows,
+        open_attempt_url=url_for("quiz.take", attempt_id=open_attempt.id) if open_attempt else None,
+        can_start=open_attempt is None and left != 0,
+    )
+
+
+@dataclass(frozen=True)
+class TakePage:
+    attempt_id: int
+    quiz_id: str
+    title: Text
+    number: int
+    questions: list[QuestionView]
+    deadline_at: datetime | None
+    save_url: str
+    submit_url: str
+    answer_url_prefix: str
+
+
+def take_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) -> TakePage:
+    definition = definition_of(attempt)
+    default = _default(catalogue)
+    responses = {answer.question_id: answer.response for answer in attempt.answers}
+    orders = attempt.layout.get("orders", {})
+    questions = [
+        question_view(definition.questions[qid], number, responses.get(qid), orders.get(qid),
+                      definition.question_type(qid).template, locale, default)
+        for number, qid in enumerate(attempt.layout["questions"], start=1)
+    ]
+    return TakePage(
+        attempt_id=attempt.id, quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, default),
+        number=attempt.number, questions=questions, deadline_at=attempt.deadline_at,
+        save_url=url_for("quiz.save", attempt_id=attempt.id),
+        submit_url=url_for("quiz.submit", attempt_id=attempt.id),
+        answer_url_prefix=url_for("quiz.take", attempt_id=attempt.id) + "/answers/",
+    )
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    attempt_id: int
+    title: Text
+    answered: int
+    total: int
+    unanswered: list[int]
+    deadline_at: datetime | None
+    back_url: str
+    submit_url: str
+
+
+def summary_page(attempt: QuizAttempt, locale: str) -> SummaryPage:
+    definition = definition_of(attempt)
+    answered = {a.question_id for a in attempt.answers if a.response is not None}
+    order = attempt.layout["questions"]
+    return SummaryPage(
+        attempt_id=attempt.id, title=pick(definition.settings.title, locale, "en"),
+        answered=len([q for q in order if q in answered]), total=len(order),
+        unanswered=[n for n, q in enumerate(order, start=1) if q not in answered],
+        deadline_at=attempt.deadline_at,
+        back_url=url_for("quiz.take", attempt_id=attempt.id),
+        submit_url=url_for("quiz.submit", attempt_id=attempt.id),
+    )
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    quiz_id: str
+    title: Text
+    number: int
+    score: float
+    earned: float
+    possible: float
+    pass_mark: int
+    passed: bool
+    timed_out: bool
+    access: ReviewAccess
+    items: list[ReviewItem]
+    attempts_left: int | None
+
+
+def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) -> ResultPage:
+    definition = definition_of(attempt)
+    default = _default(catalogue)
+    attempts = attempts_of(attempt.user_id, attempt.quiz_id)
+    access = review_access(definition, attempt, attempts)
+    items: list[ReviewItem] = []
+    if access.any:
+        answers = {answer.question_id: answer for answer in attempt.answers}
+        sources = catalogue.sources if catalogue else {}
+        for number, qid in enumerate(attempt.layout["questions"], start=1):
+            answer = answers[qid]
+            spec = definition.questions[qid]
+            items.append(review_item(spec, number, answer.response, answer.parts or [],
+                                     definition.question_type(qid).key_view(spec), access.answers, sources,
+                                     locale, default))
+    return ResultPage(
+        quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, default), number=attempt.number,
+        score=attempt.score or 0.0, earned=round(attempt.earned or 0, 2), possible=round(attempt.possible or 0, 2),
+        pass_mark=definition.settings.pass_mark, passed=bool(attempt.passed), timed_out=attempt.submitted_by == "time",
+        access=access, items=items, attempts_left=attempts_left(definition, attempts),
+    )

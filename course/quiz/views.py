@@ -1,0 +1,186 @@
+"""Taking quizzes: overview, attempt, saving answers (form and JSON), submit, result, review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from course.extensions import db
+from course.learn import queries as learn_queries
+from course.models.attempt import QuizAttempt
+from course.permissions import Permission, require
+from course.quiz import pages
+from course.quiz.attempts import (
+    AnswerRejected,
+    AttemptClosed,
+    AttemptRefused,
+    definition_of,
+    ensure_open,
+    save_answer,
+    start_attempt,
+    submit_attempt,
+)
+from course.quiz.definition import QuizDefinition, live_definition
+from course.quiz.types.base import InvalidResponse
+
+bp = Blueprint("quiz", __name__)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _takeable_quiz(quiz_id: str) -> tuple[learn_queries.Catalogue, QuizDefinition]:
+    """The live quiz if the user's tracks include it; 404 otherwise (its existence is not confirmed)."""
+    catalogue = learn_queries.load_catalogue()
+    definition = live_definition(quiz_id)
+    if catalogue is None or definition is None:
+        abort(404)
+    if not catalogue.quiz_belongs_to(quiz_id, learn_queries.readable_track_ids(current_user, catalogue)):
+        abort(404)
+    return catalogue, definition
+
+
+def _own_attempt(attempt_id: int) -> QuizAttempt:
+    """The attempt if it is the current user's; others' attempts are not found."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+@bp.route("/quizzes/<quiz_id>")
+@require(Permission.READ_COURSE)
+def overview(quiz_id: str):
+    catalogue, definition = _takeable_quiz(quiz_id)
+    page = pages.overview_page(current_user.id, catalogue, definition, _locale())
+    db.session.commit()  # overdue attempts may have been submitted
+    return render_template("quiz/overview.html", page=page)
+
+
+@bp.route("/quizzes/<quiz_id>/start", methods=["POST"])
+@require(Permission.READ_COURSE)
+def start(quiz_id: str):
+    _catalogue, definition = _takeable_quiz(quiz_id)
+    try:
+        attempt = start_attempt(current_user.id, definition)
+    except AttemptRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.overview", quiz_id=quiz_id))
+    db.session.commit()
+    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@require(Permission.READ_COURSE)
+def take(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    try:
+        ensure_open(attempt)
+    except AttemptClosed:
+        db.session.commit()
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    page = pages.take_page(attempt, learn_queries.load_catalogue(), _locale())
+    return render_template("quiz/take.html", page=page)
+
+
+def _save_form(attempt: QuizAttempt, form: MultiDict) -> list[int]:
+    """Save every question found in the form; return the numbers of those refused."""
+    definition = definition_of(attempt)
+    refused = []
+    for number, qid in enumerate(attempt.layout["questions"], start=1):
+        spec = definition.questions[qid]
+        try:
+            raw = definition.question_type(qid).from_form(spec, form)
+            save_answer(attempt, qid, raw)
+        except (AnswerRejected, InvalidResponse):
+            refused.append(number)
+    return refused
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["POST"])
+@require(Permission.READ_COURSE)
+def save(attempt_id: int):
+    """The plain form post (no JavaScript): save everything, then stay, review or submit."""
+    attempt = _own_attempt(attempt_id)
+    action = request.form.get("action", "save")
+    try:
+        refused = _save_form(attempt, request.form)
+    except AttemptClosed as exc:
+        db.session.commit()
+        flash(str(exc), "info")
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    db.session.commit()
+    if refused:
+        flash(_("Some answers could not be saved; check questions %(numbers)s.",
+                numbers=", ".join(map(str, refused))), "error")
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    if action == "finish":
+        return redirect(url_for("quiz.summary", attempt_id=attempt.id))
+    flash(_("Your answers are saved."), "success")
+    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["POST"])
+@require(Permission.READ_COURSE)
+def save_json(attempt_id: int, question_id: str):
+    """Save one answer as it is given (progressive enhancement). Body: ``{"fields": [[name, value], ...]}``."""
+    attempt = _own_attempt(attempt_id)
+    payload = request.get_json(silent=True)
+    fields = payload.get("fields") if isinstance(payload, dict) else None
+    if not isinstance(fields, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in fields
+    ):
+        return jsonify(ok=False, error=_("The answer could not be read.")), 400
+    try:
+        ensure_open(attempt)
+        definition = definition_of(attempt)
+        if question_id not in attempt.layout["questions"]:
+            raise AnswerRejected(_("This question is not part of the attempt."))
+        spec = definition.questions[question_id]
+        raw = definition.question_type(question_id).from_form(spec, MultiDict(fields))
+        answer = save_answer(attempt, question_id, raw)
+    except AttemptClosed as exc:
+        db.session.commit()
+        return jsonify(ok=False, closed=True, error=str(exc), result=url_for("quiz.result", attempt_id=attempt.id)), 409
+    except (AnswerRejected, InvalidResponse) as exc:
+        db.session.rollback()
+        return jsonify(ok=False, error=str(exc)), 400
+    db.session.commit()
+    return jsonify(ok=True, saved_at=answer.saved_at.isoformat())
+
+
+@bp.route("/attempts/<int:attempt_id>/summary")
+@require(Permission.READ_COURSE)
+def summary(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    try:
+        ensure_open(attempt)
+    except AttemptClosed:
+        db.session.commit()
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    return render_template("quiz/summary.html", page=pages.summary_page(attempt, _locale()))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@require(Permission.READ_COURSE)
+def submit(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    submit_attempt(attempt)
+    db.session.commit()
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@require(Permission.READ_COURSE)
+def result(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.is_open:
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    catalogue = learn_queries.load_catalogue()
+    page = pages.result_page(attempt, catalogue, _locale())
+    return render_template("quiz/result.html", page=page)
