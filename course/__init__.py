@@ -34,7 +34,7 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides the environment (tests use it)."""
-    instance_path = Path(os.environ.get("COURSE_INSTANCE_DIR") or (config or {}).get("INSTANCE_DIR")
+    instance_path = Path((config or {}).get("INSTANCE_DIR") or os.environ.get("COURSE_INSTANCE_DIR")
                          or PROJECT_ROOT / "instance")
     app = Flask(
         __name__,

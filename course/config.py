@@ -57,13 +57,18 @@ def instance_secret_key(instance_path: Path) -> str:
     must not ship a secret in the repository.
     """
     path = instance_path / SECRET_KEY_FILE
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first; use theirs
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32))
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < MIN_PRODUCTION_SECRET_BYTES:
+        raise ConfigError(f"{path} is empty or too short; delete it and a new secret will be generated.")
     return key
 
 
@@ -92,6 +97,9 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Training rooms share machines: "keep me signed in" lasts two weeks, not Flask-Login's year.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_env_int("REMEMBER_DAYS", 14)),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 12)),
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open through a long session must still submit
         # Login throttling (see course.auth.throttle).
@@ -104,6 +112,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 0),
     }
     config.update(overrides)
+    if config["DEFAULT_LOCALE"] not in LANGUAGES:
+        raise ConfigError(f"COURSE_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}")
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SECRET_KEY"] = _resolve_secret(config, instance_path, production)
     return config

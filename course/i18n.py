@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 #: Each language named in itself, as a switcher should show it.
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "tk": "Türkmençe"}
 SESSION_KEY = "locale"
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the reader's language: 'английский' on a Russian page."""
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def select_locale() -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 #: Everything is served from this host: no CDN, no inline script, no framing.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -19,6 +19,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def _headers(response: Response) -> Response:
+    if current_app.config["ENV_NAME"] == "production":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

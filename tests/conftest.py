@@ -146,6 +146,7 @@ def make_user(app):
     """Create a user: ``make_user("ana", roles={Role.LEARNER}, tracks=("full",))``."""
     from course.auth.services import create_user
     from course.learn.enrolment import enrol
+    from course.learn.queries import load_catalogue
     from course.models.user import Role
 
     def make(username: str, roles=None, *, tracks=(), password: str = TEST_PASSWORD,
@@ -153,7 +154,7 @@ def make_user(app):
         user, _ = create_user(username, set(roles or {Role.LEARNER}), password=password, **fields)
         user.must_change_password = must_change_password
         for track_id in tracks:
-            enrol(user, "sample-course", track_id)
+            enrol(user, load_catalogue(), track_id)
         db.session.commit()
         return user
 

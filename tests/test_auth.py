@@ -215,3 +215,89 @@ def test_old_sign_in_attempts_are_forgotten(client, app, make_user):
     sign_in(client, "ana", "wrong password!")
     db.session.expire_all()
     assert len(db.session.scalars(select(LoginAttempt)).all()) == 1
+
+
+def _from(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failures_from_many_addresses_lock_the_username(app, make_user):
+    make_user("ana")
+    for number in range(10):
+        sign_in(_from(app, f"10.0.1.{number}"), "ana", "wrong password!")
+    response = sign_in(_from(app, "10.0.2.1"), "ana")
+    assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
+    # another account from that fresh address is not affected
+    make_user("bob")
+    assert sign_in(_from(app, "10.0.2.1"), "bob").headers["Location"] == "/"
+
+
+def test_the_lock_message_says_when_it_lifts(client, app, make_user):
+    from datetime import timedelta
+
+    from course.models.types import utcnow
+
+    make_user("ana")
+    # a burst left twelve failures: two 14 minutes ago, ten just now. When the two
+    # old ones age out, ten remain, so the lock lasts the whole window, not one minute.
+    now = utcnow()
+    for minutes in [14, 14] + [0] * 10:
+        db.session.add(LoginAttempt(username="ana", address=f"10.3.0.{minutes}", succeeded=False,
+                                    at=now - timedelta(minutes=minutes)))
+    db.session.commit()
+    assert "Wait 15 minutes and try again." in sign_in(client, "ana").get_data(as_text=True)
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_than_the_limit_checked(app, make_user):
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_user("ana")
+
+    def guess(number: int) -> int:
+        with app.app_context():
+            return sign_in(_from(app, f"10.1.0.{number}"), "ana", f"guess {number}").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(24)))
+    assert set(statuses) == {200}
+    db.session.expire_all()
+    failures = db.session.scalars(select(LoginAttempt).where(LoginAttempt.succeeded.is_(False))).all()
+    assert len(failures) <= 10
+
+
+def test_a_password_reset_also_ends_remembered_sessions(app, make_user):
+    from course.auth.services import reset_password
+
+    user = make_user("ana")
+    device = app.test_client()
+    sign_in(device, "ana", remember="y")
+    device.delete_cookie("session")  # the browser was closed; only the remember-me cookie is left
+    assert device.get("/").status_code == 200
+    reset_password(user, password="an admin's choice 1")
+    db.session.commit()
+    device.delete_cookie("session")
+    assert device.get("/").headers["Location"].startswith("/login")
+
+
+def test_a_user_who_must_change_the_password_cannot_do_anything_else(client, synced, make_user):
+    from course.models.progress import SectionRead
+
+    make_user("ana", tracks=("full",), must_change_password=True)
+    sign_in(client, "ana")
+    token = csrf_token(client, "/account/password")
+    response = client.post("/modules/alpha/first/done", data={"csrf_token": token})
+    assert response.headers["Location"] == "/account/password"
+    assert db.session.scalars(select(SectionRead)).all() == []
+
+
+def test_the_forced_change_keeps_where_the_user_was_going(client, synced, make_user):
+    make_user("ana", tracks=("full",), must_change_password=True)
+    response = sign_in(client, "ana", next="/modules/alpha")
+    assert response.headers["Location"] == "/account/password?next=/modules/alpha"
+    response = client.post(response.headers["Location"], data={
+        "csrf_token": csrf_token(client, "/account/password"), "current_password": TEST_PASSWORD,
+        "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert response.headers["Location"] == "/modules/alpha"

@@ -182,3 +182,37 @@ def test_module_page_query_count_does_not_depend_on_progress(learner, count_quer
         learner.get("/modules/alpha")
     assert after.count == before.count
     assert before.count <= 6, before.statements
+
+
+def test_home_and_track_pages_say_when_titles_fall_back(client, synced, make_user, login):
+    user = make_user("ana", tracks=("full",))
+    user.locale = "tk"  # the tracks have no Turkmen titles in the fixture
+    db.session.commit()
+    login("ana")
+    for url in ("/", "/tracks/full"):
+        html = client.get(url).get_data(as_text=True)
+        assert "notice-fallback" in html, url
+        assert "iňlis" in html.lower(), url  # "English", named in Turkmen
+
+
+def test_content_with_markup_is_safe_on_the_page(client, editable_content, make_user, login, app):
+    from pathlib import Path
+
+    from course.content.sync import sync_content
+
+    notes = Path(editable_content) / "modules/01-alpha/trainer-notes.en.md"
+    text = Path(editable_content) / "modules/01-alpha/en.md"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "Alpha text two.", 'Alpha <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror="alert(3)">'),
+        encoding="utf-8")
+    notes.write_text("## Plan\n\n<script>alert(4)</script>\n", encoding="utf-8")
+    app.config["CONTENT_DIR"] = editable_content
+    sync_content(editable_content)
+    db.session.commit()
+    make_user("tom", roles={Role.TRAINER})
+    login("tom")
+    for url in ("/modules/alpha/second-section", "/modules/alpha/trainer-notes"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html
+        assert 'href="javascript:' not in html
+        assert "<img" not in html

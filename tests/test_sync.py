@@ -34,7 +34,7 @@ def live_hash(kind: ContentKind, content_id: str) -> str:
 def test_first_sync_stores_every_item(runner, content_dir):
     result = runner.invoke(args=["sync"])
     assert result.exit_code == 0, result.output
-    assert "Content synced: 8 new, 0 changed, 0 retired, 0 unchanged." in result.output
+    assert "Content synced: 8 new, 0 changed, 0 moved, 0 retired, 0 unchanged." in result.output
     stored = sorted((str(kind), content_id) for kind, content_id, _ in snapshot_rows())
     assert stored == [("course", "sample-course"), ("module", "alpha"), ("module", "beta"), ("quiz", "all-types"),
                       ("quiz", "alpha-check"), ("quiz", "post-test"), ("quiz", "pre-test"), ("sources", "sources")]
@@ -62,7 +62,7 @@ def test_a_changed_file_makes_a_new_version_and_keeps_the_old(runner, content_di
     edit(content_dir / "modules/01-alpha/en.md", "Alpha text two.", "Alpha text two, revised.")
     result = runner.invoke(args=["sync"])
     assert "new version: module alpha" in result.output
-    assert "Content synced: 0 new, 1 changed, 0 retired, 7 unchanged." in result.output
+    assert "Content synced: 0 new, 1 changed, 0 moved, 0 retired, 7 unchanged." in result.output
     new_hash = live_hash(ContentKind.MODULE, "alpha")
     assert new_hash != old_hash
     hashes = {h for kind, cid, h in snapshot_rows() if cid == "alpha"}

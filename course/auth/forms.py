@@ -7,23 +7,27 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+# Our own messages, so every language in our catalogues gets them (WTForms has no Turkmen).
+REQUIRED = DataRequired(message=_l("This field is required."))
+TOO_LONG = Length(max=256, message=_l("This is too long."))
+
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
+    username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64, message=_l("This is too long."))],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+    password = PasswordField(_l("Password"), validators=[REQUIRED, TOO_LONG],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)],
+    current_password = PasswordField(_l("Current password"), validators=[REQUIRED, TOO_LONG],
                                      render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)],
+    new_password = PasswordField(_l("New password"), validators=[REQUIRED, TOO_LONG],
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(
         _l("New password again"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+        validators=[REQUIRED, EqualTo("new_password", message=_l("The two new passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -43,9 +44,18 @@ def needs_rehash(password_hash: str) -> bool:
         return True
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash(
+        secrets.token_hex(16)
+    )
+
+
 def burn_verification_time() -> None:
-    """Spend the time of one verification, so unknown usernames are not faster to reject."""
-    verify_password(hash_password("timing-equaliser"), "not-it")
+    """Spend the time of one verification, so unknown usernames are no faster to reject than known ones."""
+    config = current_app.config
+    dummy = _dummy_hash(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
+    verify_password(dummy, "not-the-password")
 
 
 def one_time_password() -> str:

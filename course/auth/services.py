@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from course.audit import record_event
 from course.auth.passwords import (
@@ -28,6 +28,8 @@ from course.models.types import utcnow
 from course.models.user import Role, User, UserRole, new_session_token
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MAX_FULL_NAME = 200
+MAX_EMAIL = 254
 
 
 class AccountError(DomainError):
@@ -64,6 +66,9 @@ def create_user(
             "A username has 2 to 64 characters: Latin letters, digits, dots, hyphens or underscores, "
             "starting with a letter or digit."
         )))
+    if len(full_name.strip()) > MAX_FULL_NAME or len((email or "").strip()) > MAX_EMAIL:
+        raise AccountError(str(_l("A full name has at most %(name)d characters and an email address at most "
+                                  "%(email)d.", name=MAX_FULL_NAME, email=MAX_EMAIL)))
     if find_user(username):
         raise AccountError(str(_l("The username %(username)s is already taken.", username=username)))
     if not roles:
@@ -144,10 +149,20 @@ class SignIn:
 
 
 def authenticate(username: str, password: str, address: str) -> SignIn:
-    """Check credentials under the throttle, recording the attempt either way."""
+    """Check credentials under the throttle, recording the attempt either way.
+
+    The attempt is recorded, as a failure, and committed *before* the password
+    is checked: parallel requests then count each other, and a burst of guesses
+    cannot all slip under the limit while the slow hash runs. This is the one
+    service that commits, because the throttle only works across requests.
+    """
     username = normalise_username(username)[:64]
-    refusal = check_throttle(username, address)
+    attempt = record_attempt(username, address, succeeded=False)
+    db.session.commit()
+    refusal = check_throttle(username, address, pending=1)
     if refusal:
+        # Refused attempts are not failures: they must not extend the lock.
+        db.session.delete(attempt)
         return SignIn(refusal=refusal)
     user = find_user(username)
     if user is None:
@@ -155,15 +170,12 @@ def authenticate(username: str, password: str, address: str) -> SignIn:
         ok = False
     else:
         ok = verify_password(user.password_hash, password) and user.active
-    record_attempt(username, address, succeeded=ok)
+    attempt.succeeded = ok
     if not ok:
+        db.session.flush()
         return SignIn()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.flush()
     return SignIn(user=user)
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course.auth.forms import ChangePasswordForm, LoginForm
@@ -59,15 +60,16 @@ def login():
         result = authenticate(form.username.data, form.password.data, request.remote_addr or "unknown")
         db.session.commit()  # the attempt is recorded whatever the outcome
         if result.refusal:
-            flash(_("Too many failed sign-in attempts. Wait %(minutes)d minutes and try again.",
-                    minutes=result.refusal.minutes_left), "error")
+            flash(ngettext("Too many failed sign-in attempts. Wait %(num)d minute and try again.",
+                           "Too many failed sign-in attempts. Wait %(num)d minutes and try again.",
+                           result.refusal.minutes_left), "error")
         elif result.user is None:
             flash(_("Wrong username or password."), "error")
         else:
             login_user(result.user, remember=form.remember.data)
             if result.user.must_change_password:
                 flash(_("Welcome. Please choose your own password before you continue."), "info")
-                return redirect(url_for("auth.change_password"))
+                return redirect(url_for("auth.change_password", next=safe_next(form.next.data)))
             return redirect(safe_next(form.next.data) or url_for("learn.home"))
     return render_template("auth/login.html", form=form)
 
@@ -95,5 +97,5 @@ def change_password():
             # The session token changed; sign in again under the new one.
             login_user(user, fresh=True)
             flash(_("Your password has been changed."), "success")
-            return redirect(url_for("learn.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("learn.home"))
     return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)

@@ -64,10 +64,6 @@ class LoadResult:
     problems: list[Problem]
     bundle: ContentBundle | None = None
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 _PATTERN_HINTS = {
     "^[a-z0-9][a-z0-9-]*$": "must be lower-case Latin letters, digits and hyphens, for example 'module-2'",
@@ -109,6 +105,16 @@ class _Loader:
 
     def problem(self, path: Path, line: int | None, field_: str, message: str) -> None:
         self.problems.append(Problem(display_path(path, self.root), line, field_, message))
+
+    def read_text(self, path: Path) -> str | None:
+        """A Markdown file's text, or None with the problem reported."""
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.problem(path, None, "", "the file is not UTF-8 text; save it as UTF-8")
+        except OSError as exc:
+            self.problem(path, None, "", f"cannot be read: {exc.strerror}")
+        return None
 
     def read(self, path: Path) -> tuple[Any, LineMap] | None:
         try:
@@ -219,14 +225,14 @@ class _Loader:
                     self.problem(path, None, "", f"is missing: the {code} text is required")
                     ok = False
                 continue
-            try:
-                sections = split_sections(path.read_text(encoding="utf-8"), require_keys=code == default)
-            except SectionSplitError as exc:
-                self.problem(path, exc.line, "", str(exc))
+            text = self.read_text(path)
+            if text is None:
                 ok = False
                 continue
-            except UnicodeDecodeError:
-                self.problem(path, None, "", "the file is not UTF-8 text; save it as UTF-8")
+            try:
+                sections = split_sections(text, require_keys=code == default)
+            except SectionSplitError as exc:
+                self.problem(path, exc.line, "", str(exc))
                 ok = False
                 continue
             if not sections:
@@ -273,8 +279,8 @@ class _Loader:
         notes = {}
         for code in self.context["languages"]:
             path = folder / f"{TRAINER_NOTES_PREFIX}{code}.md"
-            if path.exists():
-                notes[code] = path.read_text(encoding="utf-8")
+            if path.exists() and (text := self.read_text(path)) is not None:
+                notes[code] = text
         for path in folder.glob(f"{TRAINER_NOTES_PREFIX}*.md"):
             if path.name.removeprefix(TRAINER_NOTES_PREFIX).removesuffix(".md") not in self.context["languages"]:
                 self.problem(path, None, "", "trainer notes must be named trainer-notes.<language>.md")

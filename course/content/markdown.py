@@ -39,17 +39,6 @@ def render_markdown(source: str) -> str:
     )
 
 
-def render_inline(source: str) -> str:
-    """Render one line of Markdown (emphasis, links) without a wrapping paragraph."""
-    return nh3.clean(
-        _markdown.renderInline(source),
-        tags={"a", "b", "code", "em", "i", "strong", "sub", "sup"},
-        attributes={"a": {"href", "title"}},
-        url_schemes=_ALLOWED_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
-
-
 @dataclass(frozen=True)
 class RawSection:
     """One ``## `` section of a module text, before rendering."""
@@ -65,6 +54,10 @@ class SectionSplitError(ValueError):
         super().__init__(message)
         self.line = line
 
+
+MAX_KEY_LENGTH = 100
+#: Keys that would collide with the module's own pages.
+RESERVED_KEYS = {"trainer-notes"}
 
 _HEADING = re.compile(r"^##\s+(?P<title>.+?)(?:\s+\{#(?P<key>[a-z0-9][a-z0-9-]*)\})?\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -100,7 +93,11 @@ def split_sections(source: str, *, require_keys: bool = True) -> list[RawSection
             title = match["title"].strip()
             # Only the default text makes keys from headings; a translation's
             # headings are in another language and pair by position instead.
-            key = match["key"] or (slugify(title) if require_keys else "")
+            key = match["key"] or (slugify(title)[:80].rstrip("-") if require_keys else "")
+            if len(key) > MAX_KEY_LENGTH:
+                raise SectionSplitError(f"the section key is longer than {MAX_KEY_LENGTH} characters", number)
+            if key in RESERVED_KEYS:
+                raise SectionSplitError(f"'{key}' cannot be a section key; it names another page", number)
             if not key and require_keys:
                 raise SectionSplitError(
                     f"the heading '{title}' has no Latin letters or digits for a key; add one: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -10,13 +11,44 @@ from course.extensions import db
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
 
 
-def live_items(*kinds: ContentKind) -> list[ContentItem]:
-    """Live items of the given kinds with their snapshots, in authoring order (one query)."""
-    return list(db.session.scalars(
-        select(ContentItem)
+@dataclass(frozen=True)
+class LiveVersion:
+    kind: ContentKind
+    content_id: str
+    content_hash: str
+    data: dict[str, Any]
+
+
+#: Snapshot data by (kind, id, content hash), which names one version for ever: a cached
+#: copy never goes stale. Each request still asks the database which versions are live.
+_DATA_CACHE: dict[tuple[str, str, str], dict[str, Any]] = {}
+_DATA_CACHE_LIMIT = 2000
+
+
+def live_versions(*kinds: ContentKind) -> list[LiveVersion]:
+    """The live version of every item of these kinds, in authoring order.
+
+    One light query for the pointers, and one more only for snapshots this
+    process has not seen yet: pages do not re-read the whole course each time.
+    """
+    pointers = db.session.execute(
+        select(ContentItem.kind, ContentItem.content_id, ContentItem.snapshot_id, ContentSnapshot.content_hash)
+        .join(ContentSnapshot, ContentSnapshot.id == ContentItem.snapshot_id)
         .where(ContentItem.kind.in_(kinds), ContentItem.retired.is_(False))
         .order_by(ContentItem.kind, ContentItem.position)
-    ))
+    ).all()
+    def key(row) -> tuple[str, str, str]:
+        return (str(row.kind), row.content_id, row.content_hash)
+
+    missing = {row.snapshot_id: key(row) for row in pointers if key(row) not in _DATA_CACHE}
+    if missing:
+        if len(_DATA_CACHE) + len(missing) > _DATA_CACHE_LIMIT:
+            _DATA_CACHE.clear()
+        for snapshot_id, data in db.session.execute(
+            select(ContentSnapshot.id, ContentSnapshot.data).where(ContentSnapshot.id.in_(missing))
+        ):
+            _DATA_CACHE[missing[snapshot_id]] = data
+    return [LiveVersion(row.kind, row.content_id, row.content_hash, _DATA_CACHE[key(row)]) for row in pointers]
 
 
 def live_item(kind: ContentKind, content_id: str) -> ContentItem | None:

@@ -26,12 +26,14 @@ from course.models.types import utcnow
 class SyncReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    #: Same version, new place in the course.
+    moved: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     unchanged: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.retired)
+        return bool(self.created or self.updated or self.moved or self.retired)
 
 
 def _label(kind: str, content_id: str) -> str:
@@ -69,9 +71,12 @@ def sync_snapshots(snapshots: list[Snapshot]) -> SyncReport:
             db.session.add(ContentItem(kind=snap.kind, content_id=snap.content_id, snapshot_id=snapshot_id,
                                        position=snap.position, updated_at=now))
             report.created.append(label)
-        elif item.snapshot_id != snapshot_id or item.retired or item.position != snap.position:
+        elif item.snapshot_id != snapshot_id or item.retired:
             item.snapshot_id, item.retired, item.position, item.updated_at = snapshot_id, False, snap.position, now
             report.updated.append(label)
+        elif item.position != snap.position:
+            item.position, item.updated_at = snap.position, now
+            report.moved.append(label)
         else:
             report.unchanged += 1
     for item in items.values():

@@ -7,19 +7,19 @@ from sqlalchemy import select
 
 from course.domain import DomainError
 from course.extensions import db
-from course.learn.queries import load_catalogue
+from course.learn.queries import Catalogue
 from course.models.enrolment import Enrolment
 from course.models.user import User
 
 
-def enrol(user: User, course_id: str, track_id: str) -> Enrolment:
-    """Enrol ``user`` in ``track_id``; enrolling twice returns the existing enrolment.
+def enrol(user: User, catalogue: Catalogue, track_id: str) -> Enrolment:
+    """Enrol ``user`` in a track of the live course; enrolling twice returns the existing enrolment.
 
-    :raises DomainError: when the live course has no such track.
+    :raises DomainError: when the course has no such track.
     """
-    catalogue = load_catalogue()
-    if catalogue is None or catalogue.course["id"] != course_id or catalogue.track(track_id) is None:
+    if catalogue.track(track_id) is None:
         raise DomainError(_("The course has no track %(track)s.", track=track_id))
+    course_id = catalogue.course["id"]
     existing = db.session.scalar(select(Enrolment).where(
         Enrolment.user_id == user.id, Enrolment.course_id == course_id, Enrolment.track_id == track_id
     ))

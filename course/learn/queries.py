@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from course.content.localize import Text, pick
-from course.content.repository import live_items
+from course.content.repository import live_versions
 from course.extensions import db
-from course.i18n import LANGUAGE_NAMES
+from course.i18n import language_name
 from course.models.content import ContentKind
 from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
@@ -97,15 +97,15 @@ def load_catalogue() -> Catalogue | None:
     modules: dict[str, LiveModule] = {}
     sources: dict[str, dict[str, Any]] = {}
     quizzes: dict[str, dict[str, Any]] = {}
-    for item in live_items(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ):
+    for item in live_versions(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ):
         if item.kind == ContentKind.COURSE:
-            course = item.snapshot.data
+            course = item.data
         elif item.kind == ContentKind.MODULE:
-            modules[item.content_id] = LiveModule(item.content_id, item.snapshot.content_hash, item.snapshot.data)
+            modules[item.content_id] = LiveModule(item.content_id, item.content_hash, item.data)
         elif item.kind == ContentKind.QUIZ:
-            quizzes[item.content_id] = item.snapshot.data["meta"]
+            quizzes[item.content_id] = item.data["meta"]
         else:
-            sources = {source["id"]: source for source in item.snapshot.data["sources"]}
+            sources = {source["id"]: source for source in item.data["sources"]}
     if course is None:
         return None
     return Catalogue(course=course, modules=modules, sources=sources, quizzes=quizzes)
@@ -180,7 +180,6 @@ class TrackCard:
 @dataclass(frozen=True)
 class ModuleRow:
     id: str
-    position: int
     title: Text
     summary: Text
     minutes: int
@@ -204,7 +203,6 @@ class SourceEntry:
     id: str
     citation: Text
     url: str | None
-    kind: str
     verified: bool
     note: Text | None
 
@@ -254,8 +252,8 @@ class ModulePage:
         return str(_RESUME_LABELS[self.status])
 
     @property
-    def fallback_language_name(self) -> str:
-        return LANGUAGE_NAMES.get(self.fallback_language or "", self.fallback_language or "")
+    def fallback_language_name(self) -> str | None:
+        return language_name(self.fallback_language) if self.fallback_language else None
 
 
 @dataclass(frozen=True)
@@ -267,6 +265,12 @@ class SectionPage:
     previous: SectionLink | None
     next: SectionLink | None
     is_last: bool
+
+
+def fallback_notice(texts: list[Text | None]) -> str | None:
+    """The name of the language shown instead of the reader's, if any text on the page fell back."""
+    fallen = next((text for text in texts if text is not None and text.fallback), None)
+    return language_name(fallen.lang) if fallen else None
 
 
 def contact_hours_label(hours: float) -> str:
@@ -286,7 +290,6 @@ def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str) -> 
             id=source_id,
             citation=pick(source["citation"], locale, default),
             url=source.get("url"),
-            kind=source["kind"],
             verified=source.get("verified", False),
             note=pick(source["note"], locale, default) if source.get("note") else None,
         )
@@ -334,7 +337,7 @@ def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], local
     read = sections_read(user.id)
     default = catalogue.default_language
     rows = []
-    for position, module_id in enumerate(track["modules"], start=1):
+    for module_id in track["modules"]:
         module = catalogue.modules.get(module_id)
         if module is None:
             continue
@@ -342,7 +345,6 @@ def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], local
         meta = module.data["meta"]
         rows.append(ModuleRow(
             id=module_id,
-            position=position,
             title=pick(meta["title"], locale, default),
             summary=pick(meta["summary"], locale, default),
             minutes=meta["minutes"],

@@ -40,7 +40,9 @@ def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveMod
 def home():
     catalogue = queries.load_catalogue()
     cards = queries.track_cards(current_user, catalogue, _locale()) if catalogue else []
-    return render_template("learn/home.html", cards=cards, content_missing=catalogue is None)
+    fallback = queries.fallback_notice([text for card in cards for text in (card.title, card.description)])
+    return render_template("learn/home.html", cards=cards, content_missing=catalogue is None,
+                           fallback_language_name=fallback)
 
 
 @bp.route("/tracks/<track_id>")
@@ -53,8 +55,10 @@ def track(track_id: str):
     locale = _locale()
     rows = queries.track_modules(current_user, catalogue, track, locale)
     title = pick(track["title"], locale, catalogue.default_language)
+    fallback = queries.fallback_notice([title, *(text for row in rows for text in (row.title, row.summary))])
     return render_template("learn/track.html", track_title=title, modules=rows,
-                           contact_hours_label=queries.contact_hours_label(track["contact_hours"]))
+                           contact_hours_label=queries.contact_hours_label(track["contact_hours"]),
+                           fallback_language_name=fallback)
 
 
 @bp.route("/modules/<module_id>")
