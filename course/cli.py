@@ -7,6 +7,7 @@ what happened. Exit status 1 means nothing was changed.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -22,7 +23,9 @@ from course.content.sync import sync_content
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.enrolment import enrol
+from course.learn.queries import Catalogue, load_catalogue
 from course.models.user import Role, User
+from course.quiz.attempts import expire_overdue
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -52,6 +55,23 @@ main = FlaskGroup(
 def _fail(message: str) -> None:
     click.secho(message, fg="red", err=True)
     sys.exit(1)
+
+
+@contextmanager
+def _refusals_fail():
+    """A refused request (DomainError) rolls back, prints its message and exits 1."""
+    try:
+        yield
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+
+
+def _live_catalogue() -> Catalogue:
+    catalogue = load_catalogue()
+    if catalogue is None:
+        raise DomainError("No course is loaded yet; run 'course sync' first.")
+    return catalogue
 
 
 def _content_dir(option: str | None) -> Path:
@@ -100,11 +120,13 @@ def _sync(content_dir: Path) -> None:
     if not report.changed:
         click.echo(f"Content unchanged ({report.unchanged} item(s)).")
         return
-    for label, items in (("new", report.created), ("new version", report.updated), ("retired", report.retired)):
+    for label, items in (("new", report.created), ("new version", report.updated), ("moved", report.moved),
+                         ("retired", report.retired)):
         for item in items:
             click.echo(f"  {label}: {item}")
     click.secho(f"Content synced: {len(report.created)} new, {len(report.updated)} changed, "
-                f"{len(report.retired)} retired, {report.unchanged} unchanged.", fg="green")
+                f"{len(report.moved)} moved, {len(report.retired)} retired, {report.unchanged} unchanged.",
+                fg="green")
 
 
 @click.command("sync")
@@ -130,10 +152,9 @@ def init_command(demo: bool) -> None:
 
 
 def _create_demo_accounts() -> None:
-    from course.learn.queries import load_catalogue  # noqa: PLC0415
-
     rows = []
-    course = load_catalogue().course
+    catalogue = load_catalogue()
+    course = catalogue.course
     all_tracks = [track["id"] for track in course["tracks"]]
     learner_tracks = [LEARNER_DEMO_TRACK] if LEARNER_DEMO_TRACK in all_tracks else all_tracks[:1]
     for username, full_name, roles, enrolled in DEMO_ACCOUNTS:
@@ -146,7 +167,7 @@ def _create_demo_accounts() -> None:
         # Demo accounts skip the forced change so a demonstration can start at once.
         user.must_change_password = False
         for track_id in tracks:
-            enrol(user, course["id"], track_id)
+            enrol(user, catalogue, track_id)
         rows.append((username, password, ", ".join(sorted(roles))))
     db.session.commit()
     click.echo("\nDemo accounts (passwords are new on every 'course init --demo'):")
@@ -166,6 +187,15 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     click.echo(f"Cascade is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
     waitress.serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
+@click.command("expire-attempts")
+@with_appcontext
+def expire_attempts_command() -> None:
+    """Submit every quiz attempt whose time limit has run out (run it from cron on a server)."""
+    count = expire_overdue()
+    db.session.commit()
+    click.echo(f"{count} overdue attempt(s) submitted.")
 
 
 @click.group("user")
@@ -191,27 +221,17 @@ def _existing_user(username: str) -> User:
 def user_add(username, roles, full_name, email, password_stdin, tracks) -> None:
     """Create an account; it must change its password at first sign-in."""
     password = _read_password_from_stdin() if password_stdin else None
-    try:
+    with _refusals_fail():
         user, generated = create_user(username, {Role(r) for r in roles}, full_name=full_name, email=email,
                                       password=password)
-        for track_id in tracks:
-            enrol(user, _live_course_id(), track_id)
-    except DomainError as exc:
-        db.session.rollback()
-        _fail(str(exc))
+        if tracks:
+            catalogue = _live_catalogue()
+            for track_id in tracks:
+                enrol(user, catalogue, track_id)
     db.session.commit()
     click.echo(f"Created {user.username} ({', '.join(sorted(roles))}).")
     if generated:
         click.echo(f"One-time password: {generated}")
-
-
-def _live_course_id() -> str:
-    from course.learn.queries import load_catalogue  # noqa: PLC0415
-
-    catalogue = load_catalogue()
-    if catalogue is None:
-        raise DomainError("No course is loaded yet; run 'course sync' first.")
-    return catalogue.course["id"]
 
 
 @user_group.command("set-role")
@@ -222,11 +242,8 @@ def _live_course_id() -> str:
 def user_set_role(username, roles) -> None:
     """Replace a user's roles."""
     user = _existing_user(username)
-    try:
+    with _refusals_fail():
         set_roles(user, {Role(r) for r in roles})
-    except DomainError as exc:
-        db.session.rollback()
-        _fail(str(exc))
     db.session.commit()
     click.echo(f"{user.username} now has: {', '.join(sorted(user.roles))}.")
 
@@ -239,11 +256,8 @@ def user_reset_password(username, password_stdin) -> None:
     """Set a new password that the user must change at next sign-in."""
     user = _existing_user(username)
     password = _read_password_from_stdin() if password_stdin else None
-    try:
+    with _refusals_fail():
         generated = reset_password(user, password=password)
-    except DomainError as exc:
-        db.session.rollback()
-        _fail(str(exc))
     db.session.commit()
     click.echo(f"Password of {user.username} reset; it must be changed at next sign-in.")
     if generated:
@@ -257,12 +271,10 @@ def user_reset_password(username, password_stdin) -> None:
 def user_enrol(username, tracks) -> None:
     """Enrol a user in tracks of the course."""
     user = _existing_user(username)
-    try:
+    with _refusals_fail():
+        catalogue = _live_catalogue()
         for track_id in tracks:
-            enrol(user, _live_course_id(), track_id)
-    except DomainError as exc:
-        db.session.rollback()
-        _fail(str(exc))
+            enrol(user, catalogue, track_id)
     db.session.commit()
     click.echo(f"{user.username} is enrolled in: {', '.join(tracks)}.")
 
@@ -279,5 +291,6 @@ def user_list() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (init_command, validate_command, sync_command, serve_command, user_group):
+    for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
+                    user_group):
         app.cli.add_command(command)

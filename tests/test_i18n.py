@@ -117,3 +117,21 @@ def test_numbers_and_plurals_follow_the_language(app, language, hours, expected)
 
     with app.test_request_context(), force_locale(language):
         assert contact_hours_label(hours) == expected
+
+
+def test_the_template_catalogue_is_up_to_date_with_the_code(tmp_path):
+    """A new _() string that was never extracted would show in English to everyone."""
+    import subprocess
+    import sys
+
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+         "-k", "lazy_gettext", "--no-location", "--sort-output", "-o", str(fresh), "."],
+        cwd=TRANSLATIONS.parent.parent, check=True, capture_output=True,
+    )
+    with open(fresh, "rb") as handle:
+        extracted = {m.id for m in read_po(handle) if m.id}
+    with open(TRANSLATIONS / "messages.pot", "rb") as handle:
+        committed = {m.id for m in read_po(handle) if m.id}
+    assert extracted - committed == set(), "run pybabel extract and update (see README)"

@@ -77,7 +77,7 @@ class AttemptAnswer(db.Model):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(100))
     #: The canonical response (see course.quiz.types); null when cleared.
-    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    response: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     earned: Mapped[float | None] = mapped_column(Float)
     possible: Mapped[float | None] = mapped_column(Float)

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.domain import DomainError
@@ -282,9 +282,3 @@ def expire_overdue(*, user_id: int | None = None, quiz_id: str | None = None) ->
     for attempt in overdue:
         submit_attempt(attempt, by="time")
     return len(overdue)
-
-
-def count_submitted(user_id: int, quiz_id: str) -> int:
-    return db.session.scalar(select(func.count(QuizAttempt.id)).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED
-    )) or 0

@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('attempt_id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.String(length=100), nullable=False),
-    sa.Column('response', sa.JSON(), nullable=True),
+    sa.Column('response', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('saved_at', course.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('earned', sa.Float(), nullable=True),
     sa.Column('possible', sa.Float(), nullable=True),

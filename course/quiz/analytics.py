@@ -1,0 +1,154 @@
+"""Numbers for trainers and coordinators: knowledge gain and item statistics.
+
+Gain compares each learner's counted score on the course's pre-test and its
+parallel post-test. Item statistics say which questions were easy, which
+told strong from weak learners apart, and which wrong options drew people.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.models.attempt import AttemptState, QuizAttempt
+from course.quiz.definition import pinned_definition
+
+#: Share of learners in each of the upper and lower groups for discrimination (Kelley's 27%).
+GROUP_SHARE = 0.27
+
+
+def counted_scores(quiz_id: str, method: str, user_ids: Iterable[int] | None = None) -> dict[int, float]:
+    """Each learner's score on a quiz under its grading method, in one query."""
+    submitted = (QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED)
+    if user_ids is not None:
+        submitted += (QuizAttempt.user_id.in_(list(user_ids)),)
+    if method in ("highest", "average"):
+        aggregate = func.max(QuizAttempt.score) if method == "highest" else func.avg(QuizAttempt.score)
+        query = select(QuizAttempt.user_id, aggregate).where(*submitted).group_by(QuizAttempt.user_id)
+    else:
+        order = QuizAttempt.number.asc() if method == "first" else QuizAttempt.number.desc()
+        ranked = (
+            select(QuizAttempt.user_id, QuizAttempt.score,
+                   func.row_number().over(partition_by=QuizAttempt.user_id, order_by=order).label("rank"))
+            .where(*submitted).subquery()
+        )
+        query = select(ranked.c.user_id, ranked.c.score).where(ranked.c.rank == 1)
+    return {user_id: round(float(score), 1) for user_id, score in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Gain:
+    user_id: int
+    pre: float | None
+    post: float | None
+
+    @property
+    def gain(self) -> float | None:
+        if self.pre is None or self.post is None:
+            return None
+        return round(self.post - self.pre, 1)
+
+    @property
+    def normalised(self) -> float | None:
+        """Hake's normalised gain, (post - pre) / (100 - pre); undefined for a perfect pre-test."""
+        if self.gain is None or self.pre >= 100:
+            return None
+        return round(self.gain / (100 - self.pre), 3)
+
+
+@dataclass(frozen=True)
+class GroupGain:
+    learners: int
+    mean_pre: float | None
+    mean_post: float | None
+    mean_gain: float | None
+    mean_normalised: float | None
+
+
+def knowledge_gains(pre: tuple[str, str], post: tuple[str, str], user_ids: Iterable[int] | None = None
+                    ) -> dict[int, Gain]:
+    """Gain per learner; ``pre`` and ``post`` are (quiz id, grading method). Two queries."""
+    ids = list(user_ids) if user_ids is not None else None
+    pre_scores = counted_scores(*pre, user_ids=ids)
+    post_scores = counted_scores(*post, user_ids=ids)
+    everyone = ids if ids is not None else sorted(pre_scores.keys() | post_scores.keys())
+    return {uid: Gain(uid, pre_scores.get(uid), post_scores.get(uid)) for uid in everyone}
+
+
+def group_gain(gains: Iterable[Gain]) -> GroupGain:
+    """Averages over the learners who took both tests."""
+    both = [g for g in gains if g.gain is not None]
+    normalised = [g.normalised for g in both if g.normalised is not None]
+
+    def mean(values: list[float]) -> float | None:
+        return round(statistics.fmean(values), 3) if values else None
+
+    return GroupGain(
+        learners=len(both),
+        mean_pre=mean([g.pre for g in both]),
+        mean_post=mean([g.post for g in both]),
+        mean_gain=mean([g.gain for g in both]),
+        mean_normalised=mean(normalised),
+    )
+
+
+@dataclass(frozen=True)
+class ItemStatistics:
+    question_id: str
+    responses: int
+    #: Mean share of the points earned, 0..1 (high: easy).
+    facility: float
+    #: Facility in the upper 27% of learners minus the lower 27% (-1..1; under 0.2 is weak).
+    discrimination: float | None
+    #: Correlation of the item score with the total score.
+    point_biserial: float | None
+    #: Wrong options chosen most often, with counts.
+    common_wrong: tuple[tuple[str, int], ...]
+
+
+def _pearson(xs: list[float], ys: list[float]) -> float | None:
+    if len(xs) < 3 or statistics.pstdev(xs) == 0 or statistics.pstdev(ys) == 0:
+        return None
+    return round(statistics.correlation(xs, ys), 3)
+
+
+def item_statistics(attempts: list[QuizAttempt], top_wrong: int = 3) -> list[ItemStatistics]:
+    """Statistics per question over submitted attempts (answers loaded with them); pure computation."""
+    submitted = [a for a in attempts if a.state == AttemptState.SUBMITTED and a.possible]
+    ranked = sorted(submitted, key=lambda a: a.score or 0.0)
+    group = max(1, round(len(ranked) * GROUP_SHARE)) if ranked else 0
+    lower = {a.id for a in ranked[:group]}
+    upper = {a.id for a in ranked[-group:]} if group else set()
+    per_question: dict[str, list[tuple[int, float, float]]] = {}
+    wrong: dict[str, Counter] = {}
+    for attempt in submitted:
+        definition = pinned_definition(attempt.quiz_id, attempt.quiz_hash)
+        for answer in attempt.answers:
+            if not answer.possible:
+                continue
+            fraction = answer.earned / answer.possible
+            per_question.setdefault(answer.question_id, []).append((attempt.id, fraction, attempt.score or 0.0))
+            if definition and answer.question_id in definition.questions:
+                spec = definition.questions[answer.question_id]
+                chosen = definition.question_type(answer.question_id).wrong_options(spec, answer.response)
+                wrong.setdefault(answer.question_id, Counter()).update(chosen)
+    results = []
+    for question_id, rows in per_question.items():
+        fractions = [fraction for _, fraction, _ in rows]
+        up = [f for attempt_id, f, _ in rows if attempt_id in upper]
+        low = [f for attempt_id, f, _ in rows if attempt_id in lower]
+        discrimination = round(statistics.fmean(up) - statistics.fmean(low), 3) if up and low else None
+        results.append(ItemStatistics(
+            question_id=question_id,
+            responses=len(rows),
+            facility=round(statistics.fmean(fractions), 3),
+            discrimination=discrimination if len(ranked) >= 2 else None,
+            point_biserial=_pearson(fractions, [total for _, _, total in rows]),
+            common_wrong=tuple(wrong.get(question_id, Counter()).most_common(top_wrong)),
+        ))
+    return sorted(results, key=lambda item: item.facility)
