@@ -216,3 +216,9 @@ def test_content_with_markup_is_safe_on_the_page(client, editable_content, make_
         assert "<script>alert" not in html
         assert 'href="javascript:' not in html
         assert "<img" not in html
+
+
+def test_the_track_page_leads_to_the_pre_test_and_post_test(learner):
+    page = learner.get("/tracks/full").get_data(as_text=True)
+    assert page.index('href="/quizzes/pre-test"') < page.index("Alpha module") < page.index('href="/quizzes/post-test"')
+    assert 'href="/quizzes/all-types"' in learner.get("/modules/alpha").get_data(as_text=True)

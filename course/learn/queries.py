@@ -372,7 +372,9 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         for number, section in enumerate(module.data["sections"], start=1)
     ]
     sources = source_entries(catalogue, meta["sources"], locale)
-    quizzes = quiz_links(catalogue, meta["quizzes"], locale)
+    # A quiz belongs to a module when the module lists it or the quiz names the module.
+    attached = [qid for qid, quiz in catalogue.quizzes.items() if quiz.get("module") == module.id]
+    quizzes = quiz_links(catalogue, list(dict.fromkeys([*meta["quizzes"], *attached])), locale)
     title = pick(meta["title"], locale, default)
     summary = pick(meta["summary"], locale, default)
     objectives = [pick(text, locale, default) for text in meta["objectives"]]

@@ -56,9 +56,13 @@ def track(track_id: str):
     rows = queries.track_modules(current_user, catalogue, track, locale)
     title = pick(track["title"], locale, catalogue.default_language)
     fallback = queries.fallback_notice([title, *(text for row in rows for text in (row.title, row.summary))])
-    return render_template("learn/track.html", track_title=title, modules=rows,
-                           contact_hours_label=queries.contact_hours_label(track["contact_hours"]),
-                           fallback_language_name=fallback)
+    course = catalogue.course
+    return render_template(
+        "learn/track.html", track_title=title, modules=rows,
+        contact_hours_label=queries.contact_hours_label(track["contact_hours"]), fallback_language_name=fallback,
+        before=queries.quiz_links(catalogue, [q for q in [course.get("pre_test")] if q], locale),
+        after=queries.quiz_links(catalogue, [q for q in [track.get("final"), course.get("post_test")] if q], locale),
+    )
 
 
 @bp.route("/modules/<module_id>")
