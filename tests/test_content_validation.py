@@ -164,3 +164,9 @@ def test_missing_folders_and_files_are_reported(tmp_path):
     problems = problems_of(tmp_path)
     assert "modules/course.yaml: (file): is missing; every content folder needs modules/course.yaml" in problems
     assert "modules/empty-module/module.yaml: (file): is missing; every module folder needs one" in problems
+
+
+def test_citations_inside_case_parts_must_resolve(editable_content):
+    edit(editable_content / "quizzes/all-types.yaml", "citations: [src-two]}", "citations: [src-nine]}")
+    assert any("questions[7].parts[5].citations[0]: no source has the id 'src-nine'" in p
+               for p in problems_of(editable_content))

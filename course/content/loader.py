@@ -477,8 +477,12 @@ def _check_references(
         if source_ids is None:
             continue
         for q_index, question in enumerate(quiz.questions):
-            for index, source_id in enumerate(question.citations):
+            cited = [(("questions", q_index, "citations", index), source_id)
+                     for index, source_id in enumerate(question.citations)]
+            cited += [(("questions", q_index, "parts", p_index, "citations", index), source_id)
+                      for p_index, part in enumerate(getattr(question, "parts", []))
+                      for index, source_id in enumerate(part.citations)]
+            for loc, source_id in cited:
                 if source_id not in source_ids:
-                    loc = ("questions", q_index, "citations", index)
                     loader.problem(path, lines.line_for(loc), field_name(loc),
                                    f"no source has the id '{source_id}' in modules/sources.yaml")

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from course.content.localize import Text, pick
 from course.content.markdown import render_markdown
-from course.quiz.types.base import QuestionSpec, choice_order, field_name
+from course.quiz.types.base import QuestionSpec, choice_order, field_name, full_marks
 from course.quiz.types.case_qualification import MULTI_SELECT_PARTS, PART_ORDER
 
 PART_LABELS = {
@@ -227,7 +227,7 @@ def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict
         expected = key.get(key_name) if is_case else key
         review_parts.append(ReviewPart(
             label=str(PART_LABELS.get(key_name, "")) if is_case else "",
-            correct=part["earned"] >= part["possible"],
+            correct=full_marks(part["earned"], part["possible"]),
             earned=part["earned"], possible=part["possible"],
             given=_describe(spec, key_name, given, lang),
             expected=_describe(spec, key_name, expected, lang) if show_answers else None,
@@ -239,7 +239,7 @@ def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict
     scenario = lang(spec.scenario) if spec.type == "case_qualification" else None
     return ReviewItem(
         number=number, prompt=lang(spec.prompt), scenario_html=_markdown(scenario.value) if scenario else None,
-        earned=round(earned, 2), possible=round(possible, 2), correct=earned >= possible,
+        earned=round(earned, 2), possible=round(possible, 2), correct=full_marks(earned, possible),
         parts=tuple(review_parts),
         explanation=lang(spec.explanation) if show_answers else None,
         citations=tuple((s, lang(sources[s]["citation"])) for s in spec.citations if s in sources)

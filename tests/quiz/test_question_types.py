@@ -206,3 +206,13 @@ def test_the_key_earns_full_marks(question_id):
     spec, qtype = kind(question_id)
     grade = qtype.grade(spec, qtype.clean(spec, qtype.key_view(spec)))
     assert grade.earned == pytest.approx(grade.possible)
+
+
+def test_parts_split_into_sevenths_still_count_as_fully_right():
+    spec, qtype = kind("case")
+    sevenths = spec.model_copy(update={"parts": [
+        part.model_copy(update={"weight": 2 if part.part == "qualification" else 1}) for part in spec.parts]})
+    grade = qtype.grade(sevenths, TestCaseQualification.FULL)
+    assert all(part.correct for part in grade.parts)
+    assert grade.earned == pytest.approx(6)
+    assert grade.possible == pytest.approx(6)

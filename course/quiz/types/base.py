@@ -34,6 +34,15 @@ class QuestionSpec(ContentModel):
     tags: list[Slug] = Field(default_factory=list)
 
 
+#: Points are floats; a part split into sevenths must still count as fully right.
+POINTS_TOLERANCE = 1e-6
+
+
+def full_marks(earned: float, possible: float) -> bool:
+    """True when ``earned`` is all of ``possible``, up to rounding."""
+    return earned >= possible - POINTS_TOLERANCE
+
+
 class InvalidResponse(ValueError):
     """A response that does not fit the question; the message says what is wrong."""
 
@@ -50,7 +59,7 @@ class PartResult:
 
     @property
     def correct(self) -> bool:
-        return self.earned >= self.possible
+        return full_marks(self.earned, self.possible)
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "earned": self.earned, "possible": self.possible,
@@ -161,5 +170,5 @@ def selection_fraction(chosen: set[str], correct: set[str]) -> float:
 # Re-exported for the type modules.
 __all__ = [
     "ContentModel", "Grade", "InvalidResponse", "LocalizedText", "PartResult", "QuestionSpec", "QuestionType",
-    "Slug", "as_id_list", "as_mapping", "choice_order", "field_name", "selection_fraction",
+    "Slug", "as_id_list", "as_mapping", "choice_order", "field_name", "full_marks", "selection_fraction",
 ]
