@@ -50,9 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from course import cli, errors, security  # noqa: PLC0415  (wiring only)
+    from course import cli, errors, formatting, security  # noqa: PLC0415  (wiring only)
 
     errors.register(app)
+    formatting.register(app)
     security.register(app)
     cli.register(app)
     return app

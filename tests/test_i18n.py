@@ -135,3 +135,17 @@ def test_the_template_catalogue_is_up_to_date_with_the_code(tmp_path):
     with open(TRANSLATIONS / "messages.pot", "rb") as handle:
         committed = {m.id for m in read_po(handle) if m.id}
     assert extracted - committed == set(), "run pybabel extract and update (see README)"
+
+
+def test_scores_are_written_the_readers_way(app):
+    from flask_babel import force_locale
+
+    from course.formatting import number
+
+    with app.test_request_context():
+        with force_locale("ru"):
+            assert number(19.149) == "19,15"
+            assert number(1234.0) == "1\xa0234"
+        with force_locale("en"):
+            assert number(19.1) == "19.1"
+            assert number(6.000001) == "6"
