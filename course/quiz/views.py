@@ -52,6 +52,17 @@ def _own_attempt(attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+def _open_own_attempt(attempt_id: int) -> tuple[QuizAttempt, bool]:
+    """The user's attempt, and whether it still takes answers (an overdue one is submitted here)."""
+    attempt = _own_attempt(attempt_id)
+    try:
+        ensure_open(attempt)
+    except AttemptClosed:
+        db.session.commit()
+        return attempt, False
+    return attempt, True
+
+
 @bp.route("/quizzes/<quiz_id>")
 @require(Permission.READ_COURSE)
 def overview(quiz_id: str):
@@ -78,11 +89,8 @@ def start(quiz_id: str):
 @bp.route("/attempts/<int:attempt_id>")
 @require(Permission.READ_COURSE)
 def take(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
-    try:
-        ensure_open(attempt)
-    except AttemptClosed:
-        db.session.commit()
+    attempt, is_open = _open_own_attempt(attempt_id)
+    if not is_open:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     page = pages.take_page(attempt, learn_queries.load_catalogue(), _locale())
     return render_template("quiz/take.html", page=page)
@@ -157,11 +165,8 @@ def save_json(attempt_id: int, question_id: str):
 @bp.route("/attempts/<int:attempt_id>/summary")
 @require(Permission.READ_COURSE)
 def summary(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
-    try:
-        ensure_open(attempt)
-    except AttemptClosed:
-        db.session.commit()
+    attempt, is_open = _open_own_attempt(attempt_id)
+    if not is_open:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     return render_template("quiz/summary.html", page=pages.summary_page(attempt, _locale()))
 
