@@ -55,7 +55,7 @@ def test_unknown_question_type_names_the_known_types(editable_content):
         ("modules/02-beta/module.yaml", "id: beta", "id: alpha",
          "modules/02-beta/module.yaml:2: id: module id 'alpha' is also used by modules/01-alpha"),
         ("modules/sources.yaml", "id: src-two", "id: src-one",
-         "modules/sources.yaml:7: sources[1].id: source id 'src-one' is used twice"),
+         "modules/sources.yaml:7: sources[1].id: source id 'src-one' is used twice (also in this file)"),
         ("quizzes/alpha-check.yaml", "      - {id: b,", "      - {id: a,",
          "quizzes/alpha-check.yaml:10: questions[0].choices: choice id 'a' is used twice"),
     ],
@@ -169,4 +169,23 @@ def test_missing_folders_and_files_are_reported(tmp_path):
 def test_citations_inside_case_parts_must_resolve(editable_content):
     edit(editable_content / "quizzes/all-types.yaml", "citations: [src-two]}", "citations: [src-nine]}")
     assert any("questions[7].parts[5].citations[0]: no source has the id 'src-nine'" in p
+               for p in problems_of(editable_content))
+
+
+def test_sources_may_be_split_into_several_files_with_unique_ids(editable_content):
+    extra = editable_content / "modules/sources-extra.yaml"
+    extra.write_text("schema_version: 1\nsources:\n  - id: src-three\n    citation: {en: Three, ru: Три}\n"
+                     "    kind: secondary\n", encoding="utf-8")
+    edit(editable_content / "modules/01-alpha/module.yaml", "sources: [src-one]", "sources: [src-one, src-three]")
+    assert problems_of(editable_content) == []
+    extra.write_text(extra.read_text(encoding="utf-8").replace("src-three", "src-one"), encoding="utf-8")
+    assert "modules/sources-extra.yaml:3: sources[0].id: source id 'src-one' is used twice (also in " \
+           "modules/sources.yaml)" in problems_of(editable_content)
+
+
+def test_track_completion_rules_name_real_quizzes(editable_content):
+    edit(editable_content / "modules/course.yaml", "    contact_hours: 8",
+         "    contact_hours: 8\n    completion: {pass_quizzes: [post-test, ghost-quiz], min_attendance: 0.8}\n"
+         "    certificate: {kind: completion, issue: automatic}")
+    assert any("tracks[0].completion.pass_quizzes[1]: no quiz has the id 'ghost-quiz'" in p
                for p in problems_of(editable_content))

@@ -164,18 +164,30 @@ class _Loader:
         return self.validate(CourseFile, data, lines, path), lines
 
     def load_sources(self, modules_dir: Path) -> SourcesFile | None:
+        """``sources.yaml``, plus any ``sources-<topic>.yaml`` beside it; ids are unique across all."""
         path = modules_dir / SOURCES_FILE
         if not path.exists():
             self.problem(path, None, "", "is missing; citations need modules/sources.yaml")
             return None
-        read = self.read(path)
-        if read is None:
-            return None
-        data, lines = read
-        sources = self.validate(SourcesFile, data, lines, path)
-        if sources:
-            self._report_duplicates([s.id for s in sources.sources], path, lines, ("sources",), "source id")
-        return sources
+        merged: list = []
+        seen: dict[str, Path] = {}
+        complete = True
+        for source_path in [path, *sorted(modules_dir.glob("sources-*.yaml"))]:
+            read = self.read(source_path)
+            sources = self.validate(SourcesFile, *read, source_path) if read else None
+            if sources is None:
+                complete = False
+                continue
+            for index, source in enumerate(sources.sources):
+                if source.id in seen:
+                    loc = ("sources", index, "id")
+                    where = "this file" if seen[source.id] == source_path else display_path(seen[source.id], self.root)
+                    self.problem(source_path, read[1].line_for(loc), field_name(loc),
+                                 f"source id '{source.id}' is used twice (also in {where})")
+                    complete = False
+                seen[source.id] = source_path
+            merged += sources.sources
+        return SourcesFile(schema_version=1, sources=merged) if complete else None
 
     def load_vocabulary(self, modules_dir: Path) -> VocabularyFile | None:
         """Optional; needed once a quiz has case-qualification questions."""
@@ -442,13 +454,16 @@ def _check_references(
                                    f"module '{module_id}' is not in the course's list of modules")
         quiz_refs = [(("pre_test",), course.pre_test, "pre_test"), (("post_test",), course.post_test, "post_test")]
         quiz_refs += [(("tracks", index, "final"), track.final, "final") for index, track in enumerate(course.tracks)]
+        quiz_refs += [(("tracks", t_index, "completion", "pass_quizzes", index), quiz_id, None)
+                      for t_index, track in enumerate(course.tracks)
+                      for index, quiz_id in enumerate(track.completion.pass_quizzes)]
         for loc, quiz_id, kind in quiz_refs:
             if not quiz_id or f"quiz:{quiz_id}" in loader.broken_ids:
                 continue
             if quiz_id not in quizzes:
                 loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
                                f"no quiz has the id '{quiz_id}' in quizzes/")
-            elif quizzes[quiz_id][0].meta.kind != kind:
+            elif kind and quizzes[quiz_id][0].meta.kind != kind:
                 loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
                                f"quiz '{quiz_id}' has kind '{quizzes[quiz_id][0].meta.kind}', not '{kind}'")
         for module_id, (module, lines) in modules.items():

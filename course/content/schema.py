@@ -72,6 +72,24 @@ class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class CompletionRule(ContentModel):
+    """When a learner has completed a track: every module read, these quizzes passed, enough attendance."""
+
+    #: Quizzes to pass at their own pass mark (the post-test, the final...).
+    pass_quizzes: list[Slug] = Field(default_factory=list)
+    #: Share of the cohort's session days attended, 0..1; none: attendance is not required.
+    min_attendance: float | None = Field(default=None, ge=0, le=1)
+
+
+class CertificateRule(ContentModel):
+    """The certificate a completed track earns."""
+
+    #: completion: for learners; trainer: entitles the holder to teach the course.
+    kind: Literal["completion", "trainer"]
+    #: automatic: issued as soon as the track is complete; trainer_confirms: a trainer confirms it.
+    issue: Literal["automatic", "trainer_confirms"] = "automatic"
+
+
 class Track(ContentModel):
     """A path through the course with its own completion and certificate."""
 
@@ -82,6 +100,8 @@ class Track(ContentModel):
     contact_hours: float = Field(gt=0, le=500)
     #: The quiz that closes the track (the trainer track's final assessment), if any.
     final: Slug | None = None
+    completion: CompletionRule = Field(default_factory=CompletionRule)
+    certificate: CertificateRule | None = None
 
     @field_validator("modules")
     @classmethod
