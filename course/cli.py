@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from course.auth.services import create_user, find_user, reset_password, set_roles
+from course.content.coverage import language_coverage
 from course.content.loader import load_content
 from course.content.problems import ContentInvalid
 from course.content.sync import sync_content
@@ -94,8 +95,9 @@ def _read_password_from_stdin() -> str:
 
 @click.command("validate")
 @click.option("--content-dir", type=click.Path(file_okay=False), help="Folder holding modules/ and quizzes/.")
+@click.option("--languages", is_flag=True, help="Also report, per language, which texts are missing.")
 @with_appcontext
-def validate_command(content_dir: str | None) -> None:
+def validate_command(content_dir: str | None, languages: bool) -> None:
     """Check modules/ and quizzes/; list every problem; exit 1 if there is any."""
     result = load_content(_content_dir(content_dir))
     if result.problems:
@@ -107,6 +109,20 @@ def validate_command(content_dir: str | None) -> None:
         f"{len(bundle.sources.sources)} source(s).",
         fg="green",
     )
+    if languages:
+        _print_language_coverage(bundle)
+
+
+def _print_language_coverage(bundle) -> None:
+    required = set(bundle.course.required_languages)
+    for report in language_coverage(bundle):
+        status = "required" if report.language in required else "optional"
+        line = f"{report.language}: {report.present} of {report.total} texts ({report.percent}%), {status}"
+        if report.drafts:
+            line += f"; draft translation in: {', '.join(report.drafts)}"
+        click.echo(line)
+        for entry in report.missing:
+            click.echo(f"  missing {entry}")
 
 
 def _sync(content_dir: Path) -> None:

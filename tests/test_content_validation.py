@@ -189,3 +189,27 @@ def test_track_completion_rules_name_real_quizzes(editable_content):
          "    certificate: {kind: completion, issue: automatic}")
     assert any("tracks[0].completion.pass_quizzes[1]: no quiz has the id 'ghost-quiz'" in p
                for p in problems_of(editable_content))
+
+
+def test_validate_languages_reports_what_each_language_lacks(runner, editable_content):
+    result = runner.invoke(args=["validate", "--content-dir", str(editable_content), "--languages"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    en = next(line for line in lines if line.startswith("en: "))
+    ru = next(line for line in lines if line.startswith("ru: "))
+    tk = next(line for line in lines if line.startswith("tk: "))
+    assert "(100%), required" in en and "(100%), required" in ru
+    assert "optional; draft translation in: alpha" in tk
+    assert "  missing modules/02-beta/tk.md (module text)" in lines
+    assert "  missing modules/01-alpha/module.yaml: summary" in lines
+    assert "  missing quizzes/alpha-check.yaml: questions[0].prompt" in lines
+    assert "  missing modules/01-alpha/trainer-notes.tk.md" in lines
+    assert not any("trainer-notes.ru.md" in line for line in lines)
+    assert not any(line.startswith("  missing") and ".md (module text)" in line and "01-alpha" in line
+                   for line in lines)
+
+
+def test_trainer_notes_need_every_required_language(editable_content):
+    (editable_content / "modules/01-alpha/trainer-notes.ru.md").unlink()
+    assert problems_of(editable_content) == [
+        "modules/01-alpha/trainer-notes.ru.md: (file): is missing: trainer notes exist, and the ru version is required"]

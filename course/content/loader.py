@@ -296,6 +296,11 @@ class _Loader:
         for path in folder.glob(f"{TRAINER_NOTES_PREFIX}*.md"):
             if path.name.removeprefix(TRAINER_NOTES_PREFIX).removesuffix(".md") not in self.context["languages"]:
                 self.problem(path, None, "", "trainer notes must be named trainer-notes.<language>.md")
+        if notes:
+            for code in self.context["required_languages"]:
+                if code not in notes:
+                    self.problem(folder / f"{TRAINER_NOTES_PREFIX}{code}.md", None, "",
+                                 f"is missing: trainer notes exist, and the {code} version is required")
         return notes
 
     def load_quiz(self, path: Path) -> tuple[QuizContent, LineMap] | None:
