@@ -1,0 +1,123 @@
+"""The built-in course: complete, cross-referenced, and honest about Article 129-1."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from course.content.loader import ContentBundle, load_content
+from course.quiz.types.case_qualification import PART_ORDER
+from tests.conftest import PROJECT_ROOT
+
+CAVEAT = {"en": re.compile(r"unofficial|not an official", re.I), "ru": re.compile(r"неофициальн|не официальн", re.I)}
+MENTIONS_129_1 = re.compile(r"129[-‑¹]?1|129¹")
+
+
+@cache
+def bundle() -> ContentBundle:
+    result = load_content(PROJECT_ROOT)
+    assert result.problems == [], "\n".join(map(str, result.problems))
+    return result.bundle
+
+
+def quizzes_of_kind(kind: str):
+    return [quiz for quiz in bundle().quizzes.values() if quiz.meta.kind == kind]
+
+
+def test_every_module_of_the_course_is_complete_in_english_and_russian():
+    assert len(bundle().modules) == 7
+    for module in bundle().modules.values():
+        meta = module.meta
+        assert len(meta.objectives) >= 3, meta.id
+        assert meta.key_points, meta.id
+        assert meta.sources, meta.id
+        assert meta.legal_basis_as_of, meta.id
+        assert {"en", "ru"} <= set(module.sections), meta.id
+        assert {"en", "ru"} <= set(module.trainer_notes), meta.id
+
+
+def test_turkmen_covers_at_least_titles_objectives_key_points_and_the_vocabulary():
+    for module in bundle().modules.values():
+        meta = module.meta
+        texts = [meta.title, *meta.objectives, *meta.key_points]
+        assert all(text.get("tk") for text in texts), meta.id
+        if "tk" in module.sections:
+            assert "tk" in meta.draft_languages, f"{meta.id}: Turkmen text must be marked as a draft"
+    vocabulary = bundle().vocabulary
+    for name in ("acts", "means", "purposes", "aggravating", "qualification"):
+        assert all(entry.text.get("tk") for entry in getattr(vocabulary, name)), name
+
+
+def test_trainer_notes_carry_a_session_plan():
+    for module in bundle().modules.values():
+        notes = module.trainer_notes["en"].lower()
+        assert "min" in notes, module.meta.id  # timings
+        assert "exercise" in notes or "group" in notes, module.meta.id
+
+
+def test_each_module_has_a_check_of_at_least_six_items():
+    checks = {quiz.meta.module: quiz for quiz in quizzes_of_kind("module_check")}
+    for module_id in bundle().modules:
+        assert module_id in checks, module_id
+        assert len(checks[module_id].questions) >= 6, module_id
+
+
+def test_pre_and_post_test_are_parallel_forms_of_at_least_twenty_items():
+    [pre] = quizzes_of_kind("pre_test")
+    [post] = quizzes_of_kind("post_test")
+    assert len(pre.questions) >= 20 and len(post.questions) >= 20
+    pre_topics = [tuple(q.tags) for q in pre.questions]
+    post_topics = [tuple(q.tags) for q in post.questions]
+    assert sorted(pre_topics) == sorted(post_topics), "the same topics in both forms"
+    def content(question) -> str:
+        return str(question.model_dump(exclude={"id", "tags", "citations"}))
+
+    assert not {content(q) for q in pre.questions} & {content(q) for q in post.questions}, "different items"
+
+
+def test_the_case_study_quiz_has_ten_full_cases_two_of_them_not_trafficking():
+    cases = [q for quiz in quizzes_of_kind("case_study") for q in quiz.questions if q.type == "case_qualification"]
+    main = [q for q in bundle().quizzes["case-studies"].questions if q.type == "case_qualification"]
+    assert len(main) >= 10
+    not_trafficking = [q for q in main if next(p.answer for p in q.parts if p.part == "qualification")
+                       .startswith("not-trafficking")]
+    assert len(not_trafficking) >= 2
+    for question in cases:
+        assert sorted(p.part for p in question.parts) == sorted(PART_ORDER), question.id
+
+
+def test_the_trainer_track_ends_with_a_final_assessment():
+    trainer = next(track for track in bundle().course.tracks if track.id == "trainer")
+    assert trainer.final and bundle().quizzes[trainer.final].meta.kind == "final"
+    assert "for-trainers" in trainer.modules
+    cascade = next(track for track in bundle().course.tracks if track.id == "cascade")
+    assert "for-trainers" not in cascade.modules
+
+
+def test_every_question_explains_itself_in_both_languages():
+    for quiz in bundle().quizzes.values():
+        for question in quiz.questions:
+            assert question.explanation.get("en") and question.explanation.get("ru"), (quiz.meta.id, question.id)
+            assert question.citations, (quiz.meta.id, question.id)
+
+
+def _question_text(question, lang: str) -> str:
+    parts = [question.prompt, question.explanation, getattr(question, "scenario", None)]
+    parts += [part.feedback for part in getattr(question, "parts", [])]
+    parts += [choice.feedback for choice in getattr(question, "choices", []) if choice.feedback]
+    return " ".join((text or {}).get(lang, "") for text in parts)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_article_129_1_is_never_applied_without_the_unofficial_translation_caveat(lang):
+    for module in bundle().modules.values():
+        for section in module.sections.get(lang, []):
+            if MENTIONS_129_1.search(section.body):
+                assert CAVEAT[lang].search(section.body), f"{module.folder}/{lang}.md: {section.title}"
+    for quiz in bundle().quizzes.values():
+        for question in quiz.questions:
+            text = _question_text(question, lang)
+            if MENTIONS_129_1.search(text):
+                assert CAVEAT[lang].search(text), f"{quiz.meta.id}: {question.id}"
