@@ -222,3 +222,24 @@ def test_the_track_page_leads_to_the_pre_test_and_post_test(learner):
     page = learner.get("/tracks/full").get_data(as_text=True)
     assert page.index('href="/quizzes/pre-test"') < page.index("Alpha module") < page.index('href="/quizzes/post-test"')
     assert 'href="/quizzes/all-types"' in learner.get("/modules/alpha").get_data(as_text=True)
+
+
+def test_the_sources_page_lists_each_modules_sources_and_those_of_quizzes(learner):
+    page = learner.get("/sources").get_data(as_text=True)
+    assert page.index("Alpha module") < page.index('id="source-src-one"')
+    assert page.index("Beta module") < page.index('id="source-src-two"')
+
+
+def test_a_source_cited_by_two_modules_has_one_anchor(learner, app):
+    from course.learn.queries import load_catalogue, source_groups
+
+    with app.test_request_context():
+        catalogue = load_catalogue()
+        catalogue.modules["beta"].data["meta"]["sources"].append("src-one")  # a copy in this test's cache only
+        try:
+            groups = source_groups(catalogue, "en")
+        finally:
+            catalogue.modules["beta"].data["meta"]["sources"].remove("src-one")
+    anchors = [entry.id for group in groups for entry in group.sources if entry.anchor]
+    assert anchors.count("src-one") == 1
+    assert sum(entry.id == "src-one" for group in groups for entry in group.sources) == 2

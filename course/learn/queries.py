@@ -8,7 +8,7 @@ Everything else is computed here and handed to the templates as plain values.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -205,6 +205,8 @@ class SourceEntry:
     url: str | None
     verified: bool
     note: Text | None
+    #: False for a repeat on the same page, so the page has one anchor per source.
+    anchor: bool = True
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,28 @@ def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str) -> 
         for source_id in source_ids
         if (source := catalogue.sources.get(source_id))
     ]
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    title: Text | None  # None: sources cited only by quizzes
+    sources: list[SourceEntry]
+
+
+def source_groups(catalogue: Catalogue, locale: str) -> list[SourceGroup]:
+    """The course's bibliography, grouped the way readers meet it: module by module."""
+    default = catalogue.default_language
+    groups, listed = [], set()
+    for module in catalogue.modules.values():
+        meta = module.data["meta"]
+        entries = [entry if entry.id not in listed else replace(entry, anchor=False)
+                   for entry in source_entries(catalogue, meta["sources"], locale)]
+        groups.append(SourceGroup(pick(meta["title"], locale, default), entries))
+        listed.update(meta["sources"])
+    rest = [source_id for source_id in catalogue.sources if source_id not in listed]
+    if rest:
+        groups.append(SourceGroup(None, source_entries(catalogue, rest, locale)))
+    return [group for group in groups if group.sources]
 
 
 def quiz_links(catalogue: Catalogue, quiz_ids: list[str], locale: str) -> list[QuizLink]:

@@ -76,9 +76,9 @@ def module(module_id: str):
 @bp.route("/sources")
 @require(Permission.READ_COURSE)
 def sources():
+    """Every source of the course, as each module's reference list, then those cited only by quizzes."""
     catalogue = _catalogue()
-    return render_template("learn/sources.html", sources=queries.source_entries(catalogue, list(catalogue.sources),
-                                                                                  _locale()))
+    return render_template("learn/sources.html", groups=queries.source_groups(catalogue, _locale()))
 
 
 @bp.route("/modules/<module_id>/trainer-notes")
