@@ -36,3 +36,21 @@ def test_foreign_keys_are_enforced(app, make_user):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_upgrading_a_database_with_data_keeps_it(empty_database_app):
+    """Altering a table must not lose the rows that refer to it (SQLite copies tables to alter them)."""
+    from sqlalchemy import text
+
+    directory = empty_database_app.extensions["migrate"].directory
+    upgrade(directory=directory, revision="0002")
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (id, username, full_name, password_hash, must_change_password, active, "
+            "session_token, created_at) VALUES (1, 'ana', 'Ana', 'x', false, true, 't', '2026-01-01 00:00:00')"))
+        connection.execute(text("INSERT INTO user_roles (user_id, role, granted_at) "
+                                "VALUES (1, 'trainer', '2026-01-01 00:00:00')"))
+    upgrade(directory=directory)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT role FROM user_roles")).scalars().all() == ["trainer"]
+        assert connection.execute(text("SELECT gender, position FROM users")).one() == ("not_stated", "")

@@ -38,9 +38,18 @@ def run_migrations_online() -> None:
     conf_args = dict(migrate_extension.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     with _engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys on, that
+            # drop would cascade and delete the rows that refer to it (every user's roles, say).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the transaction the PRAGMA began, so Alembic's own one commits
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

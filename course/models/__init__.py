@@ -2,6 +2,7 @@
 
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.audit import AuditEvent
+from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
 from course.models.enrolment import Enrolment
 from course.models.login_attempt import LoginAttempt
@@ -12,6 +13,9 @@ __all__ = [
     "AttemptAnswer",
     "AttemptState",
     "AuditEvent",
+    "Cohort",
+    "CohortStatus",
+    "CohortTrainer",
     "ContentItem",
     "ContentKind",
     "ContentSnapshot",
@@ -20,6 +24,7 @@ __all__ = [
     "QuizAttempt",
     "Role",
     "SectionRead",
+    "TrainerStanding",
     "User",
     "UserRole",
 ]

@@ -22,3 +22,7 @@ class Enrolment(db.Model):
     course_id: Mapped[str] = mapped_column(String(100))
     track_id: Mapped[str] = mapped_column(String(100))
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The cohort the learner was enrolled through, and so their trainer; none when enrolled by an administrator.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    #: Depth in the cascade: 1 for learners of master trainers, 2 for learners of their trainees...
+    generation: Mapped[int | None] = mapped_column()

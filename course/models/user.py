@@ -23,6 +23,33 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class Agency(enum.StrEnum):
+    """The learner's institution, as the programme's reports break it down."""
+
+    PROSECUTION = "prosecution"
+    JUDICIARY = "judiciary"
+    ADVOCACY = "advocacy"
+    LAW_ENFORCEMENT = "law_enforcement"
+    OTHER = "other"
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    NOT_STATED = "not_stated"
+
+
+class Velayat(enum.StrEnum):
+    """The five velayats and the capital, which reports count separately."""
+
+    AHAL = "ahal"
+    BALKAN = "balkan"
+    DASHOGUZ = "dashoguz"
+    LEBAP = "lebap"
+    MARY = "mary"
+    ASHGABAT = "ashgabat"
+
+
 def new_session_token() -> str:
     """A fresh token; changing it logs out every other session of the user."""
     return secrets.token_urlsafe(16)
@@ -48,6 +75,11 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Profile fields the programme's reports are broken down by.
+    agency: Mapped[Agency | None] = mapped_column(str_enum(Agency, "agency"))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    gender: Mapped[Gender] = mapped_column(str_enum(Gender, "gender"), default=Gender.NOT_STATED)
+    velayat: Mapped[Velayat | None] = mapped_column(str_enum(Velayat, "velayat"))
 
     # Roles are always needed together with the user (every permission check),
     # so they load in the same query.
