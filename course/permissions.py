@@ -74,6 +74,13 @@ def visible_tracks(user: Any, all_track_ids: list[str], enrolled_track_ids: set[
     return [track_id for track_id in all_track_ids if track_id in enrolled_track_ids]
 
 
+def can_manage_cohort(user: Any, cohort: Any) -> bool:
+    """Coordinators manage every cohort; trainers only those they lead or co-train."""
+    if can(user, Permission.VIEW_ALL_COHORTS):
+        return True
+    return can(user, Permission.MANAGE_COHORTS) and user.id in cohort.trainer_ids
+
+
 def require(permission: Permission) -> Callable[[F], F]:
     """View decorator: sign-in required, then 403 unless the user holds ``permission``."""
 

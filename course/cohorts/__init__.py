@@ -1,0 +1,1 @@
+"""Cohorts: training sessions run by trainers, and how learners join them."""

@@ -1,0 +1,183 @@
+"""Creating cohorts and enrolling learners in them; each enrolment records its place in the cascade.
+
+Services flush and audit; the caller commits once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from course.audit import record_event
+from course.domain import DomainError
+from course.extensions import db
+from course.learn.queries import Catalogue
+from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
+from course.models.enrolment import Enrolment
+from course.models.user import Agency, Role, User, UserRole, Velayat
+
+#: No 0/O or 1/I/L: codes are read aloud and copied from a whiteboard.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+class CohortError(DomainError):
+    """A cohort request that cannot be carried out; the message says why."""
+
+
+@dataclass(frozen=True)
+class CohortDetails:
+    """What a trainer fills in for a session."""
+
+    name: str
+    track_id: str
+    language: str
+    velayat: Velayat
+    starts_on: date
+    ends_on: date
+    city: str = ""
+    venue: str = ""
+    audience: tuple[Agency, ...] = field(default_factory=tuple)
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(code: str) -> str:
+    """Codes are typed by hand: spaces, dashes and case do not matter."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _unused_join_code() -> str:
+    while True:
+        code = new_join_code()
+        if db.session.scalar(select(Cohort.id).where(Cohort.join_code == code)) is None:
+            return code
+
+
+def _check_details(details: CohortDetails, catalogue: Catalogue) -> None:
+    if not details.name.strip():
+        raise CohortError(_("Give the cohort a name."), field="name")
+    if catalogue.track(details.track_id) is None:
+        raise CohortError(_("The course has no track %(track)s.", track=details.track_id), field="track_id")
+    if details.language not in catalogue.course["languages"]:
+        raise CohortError(_("The course is not taught in that language."), field="language")
+    if details.ends_on < details.starts_on:
+        raise CohortError(_("The last day cannot come before the first."), field="ends_on")
+
+
+def create_cohort(details: CohortDetails, catalogue: Catalogue, *, lead: User, co_trainers: list[User] = (),
+                  actor: User) -> Cohort:
+    """A new open cohort with a fresh join code, led by ``lead``.
+
+    :raises CohortError: bad details, or a lead or co-trainer who is not a trainer.
+    """
+    _check_details(details, catalogue)
+    for trainer in (lead, *co_trainers):
+        if Role.TRAINER not in trainer.roles:
+            raise CohortError(_("%(name)s is not a trainer.", name=trainer.full_name or trainer.username))
+    cohort = Cohort(
+        course_id=catalogue.course["id"], track_id=details.track_id, name=details.name.strip(),
+        language=details.language, velayat=details.velayat, city=details.city.strip(), venue=details.venue.strip(),
+        starts_on=details.starts_on, ends_on=details.ends_on, audience=sorted(set(details.audience)),
+        status=CohortStatus.OPEN, join_code=_unused_join_code(), join_open=True, created_by_id=actor.id,
+    )
+    cohort.trainers = [CohortTrainer(user_id=lead.id, lead=True)] + [
+        CohortTrainer(user_id=trainer.id, lead=False) for trainer in co_trainers if trainer.id != lead.id
+    ]
+    db.session.add(cohort)
+    db.session.flush()
+    record_event("cohort.create", f"cohort {cohort.id}", actor_id=actor.id, name=cohort.name, track=cohort.track_id)
+    return cohort
+
+
+def trainer_generation(trainer: User) -> int:
+    """A trainer's depth in the cascade; trainers with no recorded standing count as master trainers (0)."""
+    standing = db.session.scalar(select(TrainerStanding).where(TrainerStanding.user_id == trainer.id))
+    return standing.generation if standing else 0
+
+
+def enrol_in_cohort(user: User, cohort: Cohort) -> Enrolment:
+    """Enrol a learner through a cohort; doing it twice changes nothing.
+
+    :raises CohortError: the cohort is closed, or the learner follows the same track in another cohort.
+    """
+    if cohort.status != CohortStatus.OPEN:
+        raise CohortError(_("This cohort is closed to new learners."))
+    existing = db.session.scalar(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == cohort.course_id, Enrolment.track_id == cohort.track_id
+    ))
+    if existing and existing.cohort_id == cohort.id:
+        return existing
+    if existing and existing.cohort_id is not None:
+        raise CohortError(_("%(name)s already follows this track in another cohort.",
+                            name=user.full_name or user.username))
+    lead = cohort.lead
+    generation = trainer_generation(lead) + 1 if lead else None
+    enrolment = existing or Enrolment(user_id=user.id, course_id=cohort.course_id, track_id=cohort.track_id)
+    enrolment.cohort_id, enrolment.generation = cohort.id, generation
+    if not any(row.role == Role.LEARNER for row in user.role_rows):
+        user.role_rows.append(UserRole(role=Role.LEARNER))
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def join_with_code(user: User, code: str) -> Cohort:
+    """The learner joins the cohort whose code they typed.
+
+    :raises CohortError: unknown code, or joining is closed.
+    """
+    cohort = db.session.scalar(select(Cohort).where(Cohort.join_code == normalise_join_code(code)))
+    if cohort is None:
+        raise CohortError(_("No cohort has this code. Check it with your trainer."), field="code")
+    if not cohort.join_open or cohort.status != CohortStatus.OPEN:
+        raise CohortError(_("This cohort no longer takes new learners with a code."), field="code")
+    enrol_in_cohort(user, cohort)
+    return cohort
+
+
+def remove_from_cohort(user: User, cohort: Cohort, *, actor: User) -> None:
+    """Take a learner out of a cohort; their reading and quiz records stay."""
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id,
+                                                          Enrolment.cohort_id == cohort.id))
+    if enrolment is None:
+        raise CohortError(_("%(name)s is not in this cohort.", name=user.full_name or user.username))
+    db.session.delete(enrolment)
+    db.session.flush()
+    record_event("cohort.remove_learner", f"cohort {cohort.id}", actor_id=actor.id, user=user.username)
+
+
+def set_joining(cohort: Cohort, *, open_: bool, new_code: bool = False) -> None:
+    """Open or close joining by code; a new code makes the old one useless (a leaked code, say)."""
+    cohort.join_open = open_
+    if new_code:
+        cohort.join_code = _unused_join_code()
+    db.session.flush()
+
+
+def set_status(cohort: Cohort, status: CohortStatus, *, actor: User) -> None:
+    if cohort.status != status:
+        record_event("cohort.status", f"cohort {cohort.id}", actor_id=actor.id, before=cohort.status, after=status)
+        cohort.status = status
+        if status != CohortStatus.OPEN:
+            cohort.join_open = False
+    db.session.flush()
+
+
+def grant_master_trainer(user: User, *, actor_id: int | None) -> TrainerStanding:
+    """Make ``user`` a master trainer (generation 0), as coordinators do for the first group."""
+    standing = db.session.scalar(select(TrainerStanding).where(TrainerStanding.user_id == user.id))
+    if standing is None:
+        standing = TrainerStanding(user_id=user.id, generation=0, granted_by_id=actor_id)
+        db.session.add(standing)
+    if Role.TRAINER not in user.roles:
+        user.role_rows.append(UserRole(role=Role.TRAINER))
+    db.session.flush()
+    record_event("trainer.grant_master", user.username, actor_id=actor_id)
+    return standing
