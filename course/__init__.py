@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
+    from course.cohorts.views import bp as cohorts_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
     from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
 
@@ -82,3 +83,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(quiz_bp)
+    app.register_blueprint(cohorts_bp)

@@ -43,6 +43,8 @@ class Chrome:
 
 _NAV = [
     ("learn.home", _l("My courses"), Permission.READ_COURSE),
+    ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
+    ("cohorts.join", _l("Join a cohort"), Permission.READ_COURSE),
 ]
 
 

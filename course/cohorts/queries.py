@@ -1,0 +1,67 @@
+"""Reads for the cohort pages: lists and rosters in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.models.cohort import Cohort, CohortStatus, CohortTrainer
+from course.models.enrolment import Enrolment
+from course.models.user import Role, User, UserRole
+from course.permissions import Permission, can
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    id: int
+    name: str
+    track_id: str
+    velayat: str
+    starts_on: date
+    ends_on: date
+    status: CohortStatus
+    learners: int
+
+
+def visible_cohorts(user: User) -> list[CohortRow]:
+    """Every cohort for coordinators; for trainers, those they lead or co-train (one query)."""
+    learners = (select(Enrolment.cohort_id, func.count(Enrolment.id).label("n"))
+                .group_by(Enrolment.cohort_id).subquery())
+    query = (select(Cohort, func.coalesce(learners.c.n, 0))
+             .outerjoin(learners, learners.c.cohort_id == Cohort.id)
+             .order_by(Cohort.starts_on.desc(), Cohort.id.desc()))
+    if not can(user, Permission.VIEW_ALL_COHORTS):
+        query = query.where(Cohort.id.in_(select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)))
+    return [
+        CohortRow(c.id, c.name, c.track_id, c.velayat, c.starts_on, c.ends_on, c.status, count)
+        for c, count in db.session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    user_id: int
+    username: str
+    full_name: str
+    agency: str | None
+    velayat: str | None
+    generation: int | None
+
+
+def roster(cohort: Cohort) -> list[RosterRow]:
+    rows = db.session.execute(
+        select(User, Enrolment.generation).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id).order_by(User.full_name, User.username)
+    )
+    return [RosterRow(u.id, u.username, u.full_name, u.agency, u.velayat, generation) for u, generation in rows]
+
+
+def trainers() -> list[User]:
+    """Everyone who may lead or co-train a cohort."""
+    return list(db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == Role.TRAINER, User.active.is_(True))
+        .order_by(User.full_name, User.username)
+    ))

@@ -1,0 +1,152 @@
+"""Cohort pages over HTTP: a trainer creates a cohort, learners join, and nobody else gets in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from course.extensions import db
+from course.models.cohort import Cohort, CohortStatus
+from course.models.enrolment import Enrolment
+from course.models.user import Role
+from tests.conftest import csrf_token, sign_in
+
+
+@pytest.fixture
+def world(app, synced, make_user):
+    return {
+        "lead": make_user("lead", roles={Role.TRAINER}, full_name="Lead Trainer"),
+        "stranger": make_user("stranger", roles={Role.TRAINER}, full_name="Other Trainer"),
+        "coord": make_user("coord", roles={Role.COORDINATOR}),
+        "ana": make_user("ana", full_name="Ana"),
+    }
+
+
+def as_user(app, username):
+    client = app.test_client()
+    sign_in(client, username)
+    return client
+
+
+def create_via_form(client, **overrides):
+    data = {"name": "Dashoguz judges", "track_id": "short", "language": "ru", "velayat": "dashoguz",
+            "city": "Dashoguz", "venue": "Court", "starts_on": "2027-04-01", "ends_on": "2027-04-02",
+            "audience": ["judiciary"], "lead": "", "csrf_token": csrf_token(client, "/cohorts/new"), **overrides}
+    return client.post("/cohorts/new", data=data)
+
+
+def test_a_trainer_creates_a_cohort_and_a_learner_joins_with_its_code(app, world):
+    trainer = as_user(app, "lead")
+    data_lead = str(world["lead"].id)
+    response = create_via_form(trainer, lead=data_lead)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    cohort = db.session.scalar(select(Cohort))
+    assert cohort.lead.username == "lead" and cohort.velayat == "dashoguz" and cohort.audience == ["judiciary"]
+    page = trainer.get(response.headers["Location"]).get_data(as_text=True)
+    assert cohort.join_code in page and f"/join?code={cohort.join_code}" in page
+
+    learner = as_user(app, "ana")
+    form_page = learner.get(f"/join?code={cohort.join_code}").get_data(as_text=True)
+    assert f'value="{cohort.join_code}"' in form_page
+    token = csrf_token(learner, "/join")
+    joined = learner.post("/join", data={"code": cohort.join_code.lower(), "csrf_token": token})
+    assert joined.headers["Location"] == "/"
+    assert "Short track" in learner.get("/").get_data(as_text=True)
+    enrolment = db.session.scalar(select(Enrolment))
+    assert (enrolment.cohort_id, enrolment.generation) == (cohort.id, 1)
+    assert "Ana" in trainer.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+
+
+def test_a_wrong_code_is_explained_and_changes_nothing(app, world):
+    learner = as_user(app, "ana")
+    response = learner.post("/join", data={"code": "NOPE2345", "csrf_token": csrf_token(learner, "/join")})
+    assert "No cohort has this code." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Enrolment)).all() == []
+
+
+def test_bad_cohort_details_are_shown_on_the_form(app, world):
+    trainer = as_user(app, "lead")
+    response = create_via_form(trainer, lead=str(world["lead"].id), ends_on="2027-03-01")
+    assert response.status_code == 200
+    assert "The last day cannot come before the first." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Cohort)).all() == []
+
+
+def test_a_trainer_cannot_make_someone_else_the_lead(app, world):
+    trainer = as_user(app, "lead")
+    response = create_via_form(trainer, lead=str(world["stranger"].id))
+    assert response.status_code == 200  # not a valid choice for a trainer
+    assert db.session.scalars(select(Cohort)).all() == []
+
+
+def test_the_trainer_manages_joining_roster_and_status(app, world):
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    old_code = cohort.join_code
+    token = csrf_token(trainer, f"/cohorts/{cohort.id}")
+    trainer.post(f"/cohorts/{cohort.id}/joining", data={"action": "new-code", "csrf_token": token})
+    trainer.post(f"/cohorts/{cohort.id}/learners", data={"username": "ana", "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Cohort, cohort.id).join_code != old_code
+    assert db.session.scalar(select(Enrolment.cohort_id)) == cohort.id
+    bad = trainer.post(f"/cohorts/{cohort.id}/learners", data={"username": "ghost", "csrf_token": token})
+    assert "No user named ghost." in trainer.get(bad.headers["Location"]).get_data(as_text=True)
+    trainer.post(f"/cohorts/{cohort.id}/learners/{world['ana'].id}/remove", data={"csrf_token": token})
+    assert db.session.scalars(select(Enrolment)).all() == []
+    trainer.post(f"/cohorts/{cohort.id}/status", data={"status": "closed", "csrf_token": token})
+    db.session.expire_all()
+    closed = db.session.get(Cohort, cohort.id)
+    assert closed.status == CohortStatus.CLOSED and closed.join_open is False
+    bogus = trainer.post(f"/cohorts/{cohort.id}/status", data={"status": "bogus", "csrf_token": token})
+    assert bogus.status_code == 400
+
+
+COHORT_ROUTES = [
+    ("get", "/cohorts/{id}"),
+    ("post", "/cohorts/{id}/joining"),
+    ("post", "/cohorts/{id}/status"),
+    ("post", "/cohorts/{id}/learners"),
+    ("post", "/cohorts/{id}/learners/{ana}/remove"),
+]
+
+
+@pytest.mark.parametrize(("method", "route"), COHORT_ROUTES)
+@pytest.mark.parametrize(("username", "allowed"), [("lead", True), ("coord", True), ("stranger", False),
+                                                   ("ana", False), (None, False)])
+def test_every_cohort_route_refuses_whoever_it_is_not_for(app, world, method, route, username, allowed):
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    client = as_user(app, username) if username else app.test_client()
+    url = route.format(id=cohort.id, ana=world["ana"].id)
+    data = {"csrf_token": csrf_token(client, "/login" if username is None else "/"), "action": "close",
+            "status": "closed", "username": "ana"}
+    response = client.get(url) if method == "get" else client.post(url, data=data)
+    if allowed:
+        assert response.status_code in (200, 302), (username, url)
+        if response.status_code == 302:
+            assert not response.headers["Location"].startswith("/login")
+    elif username is None:
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code in (403, 404), (username, url, response.status_code)
+    if not allowed:
+        db.session.expire_all()
+        assert db.session.scalar(select(Cohort)).status == CohortStatus.OPEN
+
+
+@pytest.mark.parametrize(("username", "listed"), [("lead", True), ("coord", True), ("stranger", False)])
+def test_the_cohort_list_shows_only_ones_own_cohorts_to_trainers(app, world, username, listed):
+    create_via_form(as_user(app, "lead"), lead=str(world["lead"].id))
+    page = as_user(app, username).get("/cohorts").get_data(as_text=True)
+    assert ("Dashoguz judges" in page) is listed
+
+
+def test_learners_have_no_cohort_management(app, world):
+    learner = as_user(app, "ana")
+    assert learner.get("/cohorts").status_code == 403
+    assert learner.get("/cohorts/new").status_code == 403
+    assert not re.search(r'href="/cohorts"', learner.get("/").get_data(as_text=True))
