@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from course.auth.services import create_user, find_user, reset_password, set_roles
+from course.cohorts.services import CohortDetails, create_cohort, enrol_in_cohort, grant_master_trainer
 from course.content.coverage import language_coverage
 from course.content.loader import load_content
 from course.content.problems import ContentInvalid
@@ -25,7 +27,8 @@ from course.domain import DomainError
 from course.extensions import db
 from course.learn.enrolment import enrol
 from course.learn.queries import Catalogue, load_catalogue
-from course.models.user import Role, User
+from course.models.cohort import Cohort
+from course.models.user import Role, User, Velayat
 from course.quiz.attempts import expire_overdue
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
@@ -39,6 +42,7 @@ DEMO_ACCOUNTS = [
     ("learner2", "Иван Петров", {Role.LEARNER}, True),
 ]
 LEARNER_DEMO_TRACK = "cascade"
+DEMO_COHORT = "Demo cohort"
 
 
 def _create_app(*_args):
@@ -173,8 +177,8 @@ def _create_demo_accounts() -> None:
     course = catalogue.course
     all_tracks = [track["id"] for track in course["tracks"]]
     learner_tracks = [LEARNER_DEMO_TRACK] if LEARNER_DEMO_TRACK in all_tracks else all_tracks[:1]
+    users = {}
     for username, full_name, roles, enrolled in DEMO_ACCOUNTS:
-        tracks = (all_tracks if Role.TRAINER in roles else learner_tracks) if enrolled else []
         user = find_user(username)
         if user is None:
             user, password = create_user(username, roles, full_name=full_name)
@@ -182,13 +186,29 @@ def _create_demo_accounts() -> None:
             password = reset_password(user)
         # Demo accounts skip the forced change so a demonstration can start at once.
         user.must_change_password = False
-        for track_id in tracks:
-            enrol(user, catalogue, track_id)
+        if enrolled and Role.TRAINER in roles:
+            for track_id in all_tracks:
+                enrol(user, catalogue, track_id)
+        users[username] = (user, enrolled and Role.TRAINER not in roles)
         rows.append((username, password, ", ".join(sorted(roles))))
+    # The demo trainer is a master trainer who runs a cohort the demo learners belong to.
+    trainer = users["trainer"][0]
+    grant_master_trainer(trainer, actor_id=None)
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
+    if cohort is None:
+        today = date.today()
+        details = CohortDetails(name=DEMO_COHORT, track_id=learner_tracks[0], language=course["default_language"],
+                                velayat=Velayat.ASHGABAT, starts_on=today, ends_on=today + timedelta(days=3),
+                                city="Ashgabat")
+        cohort = create_cohort(details, catalogue, lead=trainer, actor=trainer)
+    for user, is_learner in users.values():
+        if is_learner:
+            enrol_in_cohort(user, cohort)
     db.session.commit()
     click.echo("\nDemo accounts (passwords are new on every 'course init --demo'):")
     for username, password, roles in rows:
         click.echo(f"  {username:<12} {password:<16} {roles}")
+    click.echo(f"\nDemo cohort '{cohort.name}', led by the demo trainer; its join code is {cohort.join_code}.")
 
 
 @click.command("serve")
@@ -293,6 +313,17 @@ def user_enrol(username, tracks) -> None:
             enrol(user, catalogue, track_id)
     db.session.commit()
     click.echo(f"{user.username} is enrolled in: {', '.join(tracks)}.")
+
+
+@user_group.command("make-master-trainer")
+@click.argument("username")
+@with_appcontext
+def user_make_master_trainer(username) -> None:
+    """Give a user the trainer role as a master trainer (generation 0 of the cascade)."""
+    user = _existing_user(username)
+    grant_master_trainer(user, actor_id=None)
+    db.session.commit()
+    click.echo(f"{user.username} is a master trainer.")
 
 
 @user_group.command("list")

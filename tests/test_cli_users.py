@@ -112,6 +112,15 @@ def test_init_demo_creates_the_demo_accounts_and_can_run_again(empty_database_ap
     assert second.exit_code == 0, second.output
     assert "Content unchanged" in second.output
     assert db.session.scalar(select(db.func.count(User.id))) == 4
+    # the demo learners are in the demo trainer's cohort, one generation below the master trainer
+    from course.models.cohort import Cohort
+    from course.models.enrolment import Enrolment
+
+    assert len(db.session.scalars(select(Cohort)).all()) == 1
+    learners = {user("learner1").id, user("learner2").id}
+    rows = db.session.execute(select(Enrolment.user_id, Enrolment.generation).where(Enrolment.cohort_id.is_not(None)))
+    assert {(uid, gen) for uid, gen in rows} == {(uid, 1) for uid in learners}
+    assert "join code is" in second.output
 
 
 def test_init_refuses_demo_accounts_in_production(runner, app):
@@ -130,3 +139,15 @@ def test_serve_hands_the_app_to_waitress(runner, app, monkeypatch):
     assert result.exit_code == 0, result.output
     assert calls == [(app, {"host": "0.0.0.0", "port": 8080, "threads": 8})]
     assert runner.invoke(args=["serve", "--port", "0"]).exit_code == 2
+
+
+def test_make_master_trainer_gives_the_role_and_generation_zero(runner, app, make_user):
+    from course.models.cohort import TrainerStanding
+
+    make_user("mergen")
+    result = runner.invoke(args=["user", "make-master-trainer", "mergen"])
+    assert result.exit_code == 0, result.output
+    assert Role.TRAINER in user("mergen").roles
+    assert db.session.scalar(select(TrainerStanding.generation)) == 0
+    assert ("trainer.grant_master", "mergen") in audit_actions()
+    assert runner.invoke(args=["user", "make-master-trainer", "ghost"]).exit_code == 1
