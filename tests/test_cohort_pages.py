@@ -150,3 +150,59 @@ def test_learners_have_no_cohort_management(app, world):
     assert learner.get("/cohorts").status_code == 403
     assert learner.get("/cohorts/new").status_code == 403
     assert not re.search(r'href="/cohorts"', learner.get("/").get_data(as_text=True))
+
+
+def register(client, join_code, **overrides):
+    data = {"code": join_code, "full_name": "Jeren Annaýewa", "username": "jeren", "password": "my own passphrase",
+            "confirm": "my own passphrase", "agency": "prosecution", "position": "Investigator", "gender": "female",
+            "velayat": "lebap", "csrf_token": csrf_token(client, f"/join?code={join_code}"), **overrides}
+    return client.post("/join/register", data=data)
+
+
+def test_a_newcomer_registers_through_the_join_link_and_lands_in_the_course(app, world):
+    from course.models.user import User
+
+    create_via_form(as_user(app, "lead"), lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    visitor = app.test_client()
+    page = visitor.get(f"/join?code={cohort.join_code}").get_data(as_text=True)
+    assert f'value="{cohort.join_code}"' in page and "Create your account" in page
+    response = register(visitor, cohort.join_code)
+    assert response.headers["Location"] == "/"
+    home = visitor.get("/").get_data(as_text=True)
+    assert '<html lang="ru">' in home  # the cohort's language of instruction
+    jeren = db.session.scalar(select(User).where(User.username == "jeren"))
+    assert (jeren.agency, jeren.gender, jeren.velayat, jeren.position) == ("prosecution", "female", "lebap",
+                                                                          "Investigator")
+    assert jeren.must_change_password is False and jeren.roles == {Role.LEARNER}
+    assert db.session.scalar(select(Enrolment.cohort_id).where(Enrolment.user_id == jeren.id)) == cohort.id
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"code": "WRONG234"}, "No cohort has this code."),
+        ({"username": "ana"}, "The username ana is already taken."),
+        ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
+        ({"confirm": "something else"}, "The two passwords differ."),
+        ({"velayat": "atlantis"}, "Not a valid choice"),
+    ],
+)
+def test_a_bad_registration_is_explained_and_creates_nothing(app, world, overrides, message):
+    from course.models.user import User
+
+    create_via_form(as_user(app, "lead"), lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    response = register(app.test_client(), cohort.join_code, **overrides)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.username == "jeren")) is None
+    assert db.session.scalars(select(Enrolment)).all() == []
+
+
+def test_the_cohort_page_shows_a_qr_code_of_the_join_link(app, world):
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    page = trainer.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert '<svg' in page and f"join?code={cohort.join_code}" in page

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from course.models.user import Agency, Velayat
+from course.models.user import Agency, Gender, Velayat
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 
@@ -45,6 +45,27 @@ class CohortForm(FlaskForm):
 class JoinForm(FlaskForm):
     code = StringField(_l("Cohort code"), validators=[REQUIRED, Length(max=32)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
+
+
+class RegisterForm(FlaskForm):
+    """A new learner registers into a cohort with its code (from the link or the QR code)."""
+
+    code = StringField(_l("Cohort code"), validators=[REQUIRED, Length(max=32)])
+    full_name = StringField(_l("Full name"), validators=[REQUIRED, Length(max=200)])
+    username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=256)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(
+        _l("Password again"), validators=[REQUIRED, EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    agency = SelectField(_l("Agency"), choices=[SelectChoice(a.value, label) for a, label in AGENCY_LABELS.items()])
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    gender = SelectField(_l("Gender"), choices=[
+        SelectChoice(Gender.FEMALE.value, _l("Female")), SelectChoice(Gender.MALE.value, _l("Male")),
+        SelectChoice(Gender.NOT_STATED.value, _l("Prefer not to say"))])
+    velayat = SelectField(_l("Velayat"), choices=[SelectChoice(v.value, label) for v, label in VELAYAT_LABELS.items()])
 
 
 class AddLearnerForm(FlaskForm):

@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.audit import record_event
+from course.auth.services import create_user
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
-from course.models.user import Agency, Role, User, UserRole, Velayat
+from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
 
 #: No 0/O or 1/I/L: codes are read aloud and copied from a whiteboard.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -128,8 +129,8 @@ def enrol_in_cohort(user: User, cohort: Cohort) -> Enrolment:
     return enrolment
 
 
-def join_with_code(user: User, code: str) -> Cohort:
-    """The learner joins the cohort whose code they typed.
+def joinable_cohort(code: str) -> Cohort:
+    """The cohort whose code was typed, if it still takes learners by code.
 
     :raises CohortError: unknown code, or joining is closed.
     """
@@ -138,8 +139,50 @@ def join_with_code(user: User, code: str) -> Cohort:
         raise CohortError(_("No cohort has this code. Check it with your trainer."), field="code")
     if not cohort.join_open or cohort.status != CohortStatus.OPEN:
         raise CohortError(_("This cohort no longer takes new learners with a code."), field="code")
+    return cohort
+
+
+def join_with_code(user: User, code: str) -> Cohort:
+    """The learner joins the cohort whose code they typed.
+
+    :raises CohortError: unknown code, or joining is closed.
+    """
+    cohort = joinable_cohort(code)
     enrol_in_cohort(user, cohort)
     return cohort
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a new learner tells us about themselves when joining with a code."""
+
+    username: str
+    full_name: str
+    password: str
+    agency: Agency
+    position: str
+    gender: Gender
+    velayat: Velayat
+
+
+def register_with_code(code: str, registration: Registration) -> User:
+    """Create a learner's own account and enrol it in the cohort of ``code``.
+
+    They chose their password themselves, so they are not asked to change it.
+
+    :raises CohortError: the code does not work.
+    :raises AccountError: the username is taken or malformed, or the password too weak.
+    """
+    cohort = joinable_cohort(code)
+    user, _generated = create_user(registration.username, {Role.LEARNER}, full_name=registration.full_name,
+                                   password=registration.password)
+    user.must_change_password = False
+    user.agency, user.position = registration.agency, registration.position.strip()
+    user.gender, user.velayat = registration.gender, registration.velayat
+    user.locale = cohort.language
+    enrol_in_cohort(user, cohort)
+    record_event("user.register", user.username, actor_id=user.id, cohort=cohort.id)
+    return user
 
 
 def remove_from_cohort(user: User, cohort: Cohort, *, actor: User) -> None:

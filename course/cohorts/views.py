@@ -5,28 +5,32 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from wtforms import SelectChoice
 
 from course.auth.services import find_user
 from course.cohorts import queries
-from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS, AddLearnerForm, CohortForm, JoinForm
+from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS, AddLearnerForm, CohortForm, JoinForm, RegisterForm
+from course.cohorts.qr import qr_svg
 from course.cohorts.services import (
     CohortDetails,
     CohortError,
+    Registration,
     create_cohort,
     enrol_in_cohort,
     join_with_code,
+    register_with_code,
     remove_from_cohort,
     set_joining,
     set_status,
 )
 from course.content.localize import pick
+from course.domain import DomainError
 from course.extensions import db
 from course.i18n import LANGUAGE_NAMES
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.cohort import Cohort, CohortStatus
-from course.models.user import Agency, User, Velayat
+from course.models.user import Agency, Gender, User, Velayat
 from course.permissions import Permission, can, can_manage_cohort, require
 
 bp = Blueprint("cohorts", __name__)
@@ -108,10 +112,11 @@ def create():
 def show(cohort_id: int):
     cohort = _managed_cohort(cohort_id)
     catalogue = _catalogue()
+    join_url = url_for("cohorts.join", code=cohort.join_code, _external=True)
     return render_template(
         "cohorts/show.html", cohort=cohort, roster=queries.roster(cohort), add_form=AddLearnerForm(),
         track_title=_track_titles(catalogue).get(cohort.track_id, cohort.track_id), velayats=VELAYAT_LABELS,
-        agencies=AGENCY_LABELS, join_url=url_for("cohorts.join", code=cohort.join_code, _external=True),
+        agencies=AGENCY_LABELS, join_url=join_url, join_qr=qr_svg(join_url) if cohort.join_open else None,
         is_open=cohort.status == CohortStatus.OPEN,
     )
 
@@ -180,8 +185,13 @@ def remove_learner(cohort_id: int, user_id: int):
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@require(Permission.READ_COURSE)
 def join():
+    """Signed-in learners type a code; newcomers (from the link or QR code) register with it."""
+    if not current_user.is_authenticated:
+        form = RegisterForm(code=request.args.get("code", ""))
+        return render_template("cohorts/register.html", form=form, code=request.args.get("code", ""))
+    if not can(current_user, Permission.READ_COURSE):
+        abort(403)
     form = JoinForm()
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"]
@@ -196,4 +206,29 @@ def join():
             flash(_("You have joined %(cohort)s.", cohort=cohort.name), "success")
             return redirect(url_for("learn.home"))
     return render_template("cohorts/join.html", form=form)
+
+
+@bp.route("/join/register", methods=["POST"])
+def register():
+    """Create one's own account in a cohort; then the learner is signed in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("cohorts.join"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        registration = Registration(
+            username=form.username.data, full_name=form.full_name.data, password=form.password.data,
+            agency=Agency(form.agency.data), position=form.position.data or "", gender=Gender(form.gender.data),
+            velayat=Velayat(form.velayat.data),
+        )
+        try:
+            user = register_with_code(form.code.data, registration)
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "username").errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to Cascade. Your course is below."), "success")
+            return redirect(url_for("learn.home"))
+    return render_template("cohorts/register.html", form=form, code=form.code.data or ""), 200
 
