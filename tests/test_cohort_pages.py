@@ -206,3 +206,45 @@ def test_the_cohort_page_shows_a_qr_code_of_the_join_link(app, world):
     cohort = db.session.scalar(select(Cohort))
     page = trainer.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert '<svg' in page and f"join?code={cohort.join_code}" in page
+
+
+def _cohort_with_learners(app, world, make_user, count):
+    from course.cohorts.services import enrol_in_cohort
+    from course.models.progress import SectionRead
+
+    create_via_form(as_user(app, "lead"), lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    for number in range(count):
+        learner = make_user(f"learner{number:03d}", full_name=f"Learner {number:03d}")
+        enrol_in_cohort(learner, cohort)
+        db.session.add(SectionRead(user_id=learner.id, module_id="alpha", section_id="first", module_hash="h" * 64))
+    db.session.commit()
+    return cohort
+
+
+def test_the_progress_grid_shows_each_learner_against_the_modules(app, world, make_user):
+    cohort = _cohort_with_learners(app, world, make_user, 2)
+    page = as_user(app, "lead").get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "Learner 000" in page and "Learner 001" in page
+    assert page.count('class="cell-in_progress"') == 2  # alpha, one section of three read
+
+
+def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(app, world, make_user, count_queries):
+    from course.cohorts.services import enrol_in_cohort
+    from course.models.progress import SectionRead
+
+    cohort = _cohort_with_learners(app, world, make_user, 5)
+    trainer = as_user(app, "lead")
+    trainer.get(f"/cohorts/{cohort.id}")
+    with count_queries() as small:
+        trainer.get(f"/cohorts/{cohort.id}")
+    for number in range(5, 200):
+        learner = make_user(f"learner{number:03d}", full_name=f"Learner {number:03d}")
+        enrol_in_cohort(learner, cohort)
+        db.session.add(SectionRead(user_id=learner.id, module_id="beta", section_id="only", module_hash="h" * 64))
+    db.session.commit()
+    trainer.get(f"/cohorts/{cohort.id}")  # measured after a first visit, like the small cohort
+    with count_queries() as large:
+        response = trainer.get(f"/cohorts/{cohort.id}")
+    assert response.get_data(as_text=True).count('<tr><th scope="row">') == 200
+    assert large.count == small.count, large.statements

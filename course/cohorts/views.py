@@ -117,6 +117,7 @@ def show(cohort_id: int):
         "cohorts/show.html", cohort=cohort, roster=queries.roster(cohort), add_form=AddLearnerForm(),
         track_title=_track_titles(catalogue).get(cohort.track_id, cohort.track_id), velayats=VELAYAT_LABELS,
         agencies=AGENCY_LABELS, join_url=join_url, join_qr=qr_svg(join_url) if cohort.join_open else None,
+        grid=queries.progress_grid(cohort, catalogue, str(get_locale())),
         is_open=cohort.status == CohortStatus.OPEN,
     )
 

@@ -37,6 +37,11 @@ class Status(enum.StrEnum):
     def label(self) -> str:
         return str(_STATUS_LABELS[self])
 
+    @property
+    def glyph(self) -> str:
+        """A mark for dense grids; the label goes beside it for screen readers."""
+        return {"complete": "●", "in_progress": "◐"}.get(self.value, "·")
+
 
 _STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"),
