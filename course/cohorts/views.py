@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms import SelectChoice
@@ -28,19 +27,13 @@ from course.content.localize import pick
 from course.domain import DomainError
 from course.extensions import db
 from course.i18n import LANGUAGE_NAMES
-from course.learn.queries import Catalogue, load_catalogue
+from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus
 from course.models.user import Agency, Gender, User, Velayat
 from course.permissions import Permission, can, can_manage_cohort, require
+from course.web import current_locale, live_catalogue
 
 bp = Blueprint("cohorts", __name__)
-
-
-def _catalogue() -> Catalogue:
-    catalogue = load_catalogue()
-    if catalogue is None:
-        abort(503)
-    return catalogue
 
 
 def _managed_cohort(cohort_id: int) -> Cohort:
@@ -52,7 +45,7 @@ def _managed_cohort(cohort_id: int) -> Cohort:
 
 
 def _track_titles(catalogue: Catalogue) -> dict[str, str]:
-    locale = str(get_locale())
+    locale = current_locale()
     return {track["id"]: pick(track["title"], locale, catalogue.default_language).value
             for track in catalogue.course["tracks"]}
 
@@ -60,7 +53,7 @@ def _track_titles(catalogue: Catalogue) -> dict[str, str]:
 @bp.route("/cohorts")
 @require(Permission.MANAGE_COHORTS)
 def index():
-    catalogue = _catalogue()
+    catalogue = live_catalogue()
     return render_template("cohorts/index.html", cohorts=queries.visible_cohorts(current_user),
                            tracks=_track_titles(catalogue), velayats=VELAYAT_LABELS)
 
@@ -83,7 +76,7 @@ def _cohort_form(catalogue: Catalogue) -> CohortForm:
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @require(Permission.MANAGE_COHORTS)
 def create():
-    catalogue = _catalogue()
+    catalogue = live_catalogue()
     form = _cohort_form(catalogue)
     if form.validate_on_submit():
         details = CohortDetails(
@@ -111,13 +104,13 @@ def create():
 @require(Permission.MANAGE_COHORTS)
 def show(cohort_id: int):
     cohort = _managed_cohort(cohort_id)
-    catalogue = _catalogue()
+    catalogue = live_catalogue()
     join_url = url_for("cohorts.join", code=cohort.join_code, _external=True)
     return render_template(
         "cohorts/show.html", cohort=cohort, roster=queries.roster(cohort), add_form=AddLearnerForm(),
         track_title=_track_titles(catalogue).get(cohort.track_id, cohort.track_id), velayats=VELAYAT_LABELS,
         agencies=AGENCY_LABELS, join_url=join_url, join_qr=qr_svg(join_url) if cohort.join_open else None,
-        grid=queries.progress_grid(cohort, catalogue, str(get_locale())),
+        grid=queries.progress_grid(cohort, catalogue, current_locale()),
         is_open=cohort.status == CohortStatus.OPEN,
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 
 from course.content.localize import pick
@@ -11,24 +10,14 @@ from course.extensions import db
 from course.learn import queries
 from course.learn.services import mark_section_read
 from course.permissions import Permission, require
+from course.web import current_locale, live_catalogue
 
 bp = Blueprint("learn", __name__)
 
 
-def _locale() -> str:
-    return str(get_locale())
-
-
-def _catalogue() -> queries.Catalogue:
-    catalogue = queries.load_catalogue()
-    if catalogue is None:
-        abort(503, description="no-content")
-    return catalogue
-
-
 def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveModule]:
     """The live module if it exists and the user may read it; else 404 (not 403: do not confirm it exists)."""
-    catalogue = _catalogue()
+    catalogue = live_catalogue()
     module = catalogue.modules.get(module_id)
     if module is None or not queries.may_read_module(current_user, catalogue, module_id):
         abort(404)
@@ -39,7 +28,7 @@ def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveMod
 @require(Permission.READ_COURSE)
 def home():
     catalogue = queries.load_catalogue()
-    cards = queries.track_cards(current_user, catalogue, _locale()) if catalogue else []
+    cards = queries.track_cards(current_user, catalogue, current_locale()) if catalogue else []
     fallback = queries.fallback_notice([text for card in cards for text in (card.title, card.description)])
     return render_template("learn/home.html", cards=cards, content_missing=catalogue is None,
                            fallback_language_name=fallback)
@@ -48,11 +37,11 @@ def home():
 @bp.route("/tracks/<track_id>")
 @require(Permission.READ_COURSE)
 def track(track_id: str):
-    catalogue = _catalogue()
+    catalogue = live_catalogue()
     if track_id not in queries.readable_track_ids(current_user, catalogue):
         abort(404)
     track = catalogue.track(track_id)
-    locale = _locale()
+    locale = current_locale()
     rows = queries.track_modules(current_user, catalogue, track, locale)
     title = pick(track["title"], locale, catalogue.default_language)
     fallback = queries.fallback_notice([title, *(text for row in rows for text in (row.title, row.summary))])
@@ -69,7 +58,7 @@ def track(track_id: str):
 @require(Permission.READ_COURSE)
 def module(module_id: str):
     catalogue, live = _readable_module(module_id)
-    page = queries.module_page(current_user, catalogue, live, _locale())
+    page = queries.module_page(current_user, catalogue, live, current_locale())
     return render_template("learn/module.html", page=page)
 
 
@@ -77,15 +66,15 @@ def module(module_id: str):
 @require(Permission.READ_COURSE)
 def sources():
     """Every source of the course, as each module's reference list, then those cited only by quizzes."""
-    catalogue = _catalogue()
-    return render_template("learn/sources.html", groups=queries.source_groups(catalogue, _locale()))
+    catalogue = live_catalogue()
+    return render_template("learn/sources.html", groups=queries.source_groups(catalogue, current_locale()))
 
 
 @bp.route("/modules/<module_id>/trainer-notes")
 @require(Permission.READ_TRAINER_NOTES)
 def trainer_notes(module_id: str):
     catalogue, live = _readable_module(module_id)
-    locale = _locale()
+    locale = current_locale()
     page = queries.module_page(current_user, catalogue, live, locale)
     if not live.data["trainer_notes_html"]:
         abort(404)
@@ -97,7 +86,7 @@ def trainer_notes(module_id: str):
 @require(Permission.READ_COURSE)
 def section(module_id: str, section_key: str):
     catalogue, live = _readable_module(module_id)
-    locale = _locale()
+    locale = current_locale()
     page = queries.module_page(current_user, catalogue, live, locale)
     view = queries.section_page(page, live, section_key, locale, catalogue.default_language)
     if view is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -25,12 +24,9 @@ from course.quiz.attempts import (
 )
 from course.quiz.definition import QuizDefinition, live_definition
 from course.quiz.types.base import InvalidResponse
+from course.web import current_locale
 
 bp = Blueprint("quiz", __name__)
-
-
-def _locale() -> str:
-    return str(get_locale())
 
 
 def _takeable_quiz(quiz_id: str) -> tuple[learn_queries.Catalogue, QuizDefinition]:
@@ -67,7 +63,7 @@ def _open_own_attempt(attempt_id: int) -> tuple[QuizAttempt, bool]:
 @require(Permission.READ_COURSE)
 def overview(quiz_id: str):
     catalogue, definition = _takeable_quiz(quiz_id)
-    page = pages.overview_page(current_user.id, catalogue, definition, _locale())
+    page = pages.overview_page(current_user.id, catalogue, definition, current_locale())
     db.session.commit()  # overdue attempts may have been submitted
     return render_template("quiz/overview.html", page=page)
 
@@ -92,7 +88,7 @@ def take(attempt_id: int):
     attempt, is_open = _open_own_attempt(attempt_id)
     if not is_open:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    page = pages.take_page(attempt, learn_queries.load_catalogue(), _locale())
+    page = pages.take_page(attempt, learn_queries.load_catalogue(), current_locale())
     return render_template("quiz/take.html", page=page)
 
 
@@ -168,7 +164,7 @@ def summary(attempt_id: int):
     attempt, is_open = _open_own_attempt(attempt_id)
     if not is_open:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    return render_template("quiz/summary.html", page=pages.summary_page(attempt, _locale()))
+    return render_template("quiz/summary.html", page=pages.summary_page(attempt, current_locale()))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -187,5 +183,5 @@ def result(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     catalogue = learn_queries.load_catalogue()
-    page = pages.result_page(attempt, catalogue, _locale())
+    page = pages.result_page(attempt, catalogue, current_locale())
     return render_template("quiz/result.html", page=page)
