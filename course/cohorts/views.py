@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
@@ -42,6 +44,18 @@ def _managed_cohort(cohort_id: int) -> Cohort:
     if cohort is None or not can_manage_cohort(current_user, cohort):
         abort(404)
     return cohort
+
+
+def _carry_out(change: Callable[[], str]) -> None:
+    """Run a change a service may refuse: commit and flash what it returns, or roll back and flash why not."""
+    try:
+        message = change()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
 
 
 def _track_titles(catalogue: Catalogue) -> dict[str, str]:
@@ -149,16 +163,14 @@ def add_learner(cohort_id: int):
     form = AddLearnerForm()
     if form.validate_on_submit():
         user = find_user(form.username.data)
-        try:
+
+        def enrol() -> str:
             if user is None:
                 raise CohortError(_("No user named %(name)s.", name=form.username.data))
             enrol_in_cohort(user, cohort)
-        except CohortError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is enrolled.", name=user.full_name or user.username), "success")
+            return _("%(name)s is enrolled.", name=user.full_name or user.username)
+
+        _carry_out(enrol)
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -167,14 +179,12 @@ def add_learner(cohort_id: int):
 def remove_learner(cohort_id: int, user_id: int):
     cohort = _managed_cohort(cohort_id)
     user = db.session.get(User, user_id) or abort(404)
-    try:
+
+    def remove() -> str:
         remove_from_cohort(user, cohort, actor=current_user._get_current_object())
-    except CohortError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is no longer in this cohort.", name=user.full_name or user.username), "success")
+        return _("%(name)s is no longer in this cohort.", name=user.full_name or user.username)
+
+    _carry_out(remove)
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
