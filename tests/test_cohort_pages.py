@@ -248,3 +248,19 @@ def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(app, world, m
         response = trainer.get(f"/cohorts/{cohort.id}")
     assert response.get_data(as_text=True).count('<tr><th scope="row">') == 200
     assert large.count == small.count, large.statements
+
+
+def test_an_unknown_joining_action_is_refused_and_changes_nothing(app, world):
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    code = cohort.join_code
+    token = csrf_token(trainer, f"/cohorts/{cohort.id}")
+    assert trainer.post(f"/cohorts/{cohort.id}/joining", data={"action": "explode", "csrf_token": token}
+                        ).status_code == 400
+    trainer.post(f"/cohorts/{cohort.id}/status", data={"status": "closed", "csrf_token": token})
+    # a closed cohort cannot reopen joining or get a new code until the cohort itself is reopened
+    assert trainer.post(f"/cohorts/{cohort.id}/joining", data={"action": "new-code", "csrf_token": token}
+                        ).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Cohort, cohort.id).join_code == code

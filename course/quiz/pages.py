@@ -142,12 +142,12 @@ class SummaryPage:
     submit_url: str
 
 
-def summary_page(attempt: QuizAttempt, locale: str) -> SummaryPage:
+def summary_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) -> SummaryPage:
     definition = definition_of(attempt)
     answered = {a.question_id for a in attempt.answers if a.response is not None}
     order = attempt.layout["questions"]
     return SummaryPage(
-        attempt_id=attempt.id, title=pick(definition.settings.title, locale, "en"),
+        attempt_id=attempt.id, title=pick(definition.settings.title, locale, _default(catalogue)),
         answered=len([q for q in order if q in answered]), total=len(order),
         unanswered=[n for n, q in enumerate(order, start=1) if q not in answered],
         deadline_at=attempt.deadline_at,

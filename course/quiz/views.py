@@ -164,7 +164,8 @@ def summary(attempt_id: int):
     attempt, is_open = _open_own_attempt(attempt_id)
     if not is_open:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    return render_template("quiz/summary.html", page=pages.summary_page(attempt, current_locale()))
+    page = pages.summary_page(attempt, learn_queries.load_catalogue(), current_locale())
+    return render_template("quiz/summary.html", page=page)
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import csrf_token
 from tests.quiz.conftest import RIGHT_ANSWERS
 
 #: Text that only the key, feedback or explanations contain, for every question type of the fixture.
@@ -56,4 +55,3 @@ def test_after_submission_the_key_is_shown_as_the_policy_allows(learner):
     learner.submit(attempt_id)
     page = learner.client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "EXPLANATION-CASE" in page and "FEEDBACK-ACTS" in page
-    assert csrf_token(learner.client, "/")
