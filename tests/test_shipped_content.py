@@ -121,3 +121,12 @@ def test_article_129_1_is_never_applied_without_the_unofficial_translation_cavea
             text = _question_text(question, lang)
             if MENTIONS_129_1.search(text):
                 assert CAVEAT[lang].search(text), f"{quiz.meta.id}: {question.id}"
+
+
+def test_every_quiz_is_reachable_from_a_track():
+    """A quiz no track offers is written for nobody: the learner never sees a link to it."""
+    course = bundle().course
+    offered = {course.pre_test, course.post_test} | {track.final for track in course.tracks}
+    track_modules = {module for track in course.tracks for module in track.modules}
+    for quiz in bundle().quizzes.values():
+        assert quiz.meta.id in offered or quiz.meta.module in track_modules, quiz.meta.id
