@@ -75,7 +75,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
-    from course.cohorts.views import bp as cohorts_bp  # noqa: PLC0415
+    from course.cohorts import roster_views, views  # noqa: F401, PLC0415  (their routes join the blueprint)
+    from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
     from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
 

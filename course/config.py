@@ -110,6 +110,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "ARGON2_MEMORY_COST": _env_int("ARGON2_MEMORY_COST", 64 * 1024),
         "ARGON2_PARALLELISM": _env_int("ARGON2_PARALLELISM", 2),
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 0),
+        # The trainer dashboard flags learners who have not started this many days after enrolling.
+        "ATTENTION_AFTER_DAYS": _env_int("ATTENTION_AFTER_DAYS", 7),
     }
     config.update(overrides)
     if config["DEFAULT_LOCALE"] not in LANGUAGES:

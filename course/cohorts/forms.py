@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from course.models.cohort import CohortStatus
 from course.models.user import Agency, Gender, Velayat
 
 REQUIRED = DataRequired(message=_l("This field is required."))
@@ -19,6 +21,11 @@ VELAYAT_LABELS = {
 AGENCY_LABELS = {
     Agency.PROSECUTION: _l("Prosecution"), Agency.JUDICIARY: _l("Judiciary"), Agency.ADVOCACY: _l("Advocacy"),
     Agency.LAW_ENFORCEMENT: _l("Law enforcement"), Agency.OTHER: _l("Other"),
+}
+
+GENDER_LABELS = {Gender.FEMALE: _l("Female"), Gender.MALE: _l("Male"), Gender.NOT_STATED: _l("Not stated")}
+STATUS_LABELS = {
+    CohortStatus.OPEN: _l("open"), CohortStatus.CLOSED: _l("closed"), CohortStatus.ARCHIVED: _l("archived"),
 }
 
 
@@ -70,3 +77,9 @@ class RegisterForm(FlaskForm):
 
 class AddLearnerForm(FlaskForm):
     username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64)])
+
+
+class RosterUploadForm(FlaskForm):
+    roster = FileField(_l("Roster file (CSV or Excel .xlsx)"), validators=[
+        FileRequired(message=_l("Choose a file to upload.")),
+    ], render_kw={"accept": ".csv,.xlsx"})

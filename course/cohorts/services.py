@@ -72,6 +72,36 @@ def _check_details(details: CohortDetails, catalogue: Catalogue) -> None:
         raise CohortError(_("The last day cannot come before the first."), field="ends_on")
 
 
+def _check_trainers(lead: User, co_trainers: list[User]) -> None:
+    for trainer in (lead, *co_trainers):
+        if Role.TRAINER not in trainer.roles:
+            raise CohortError(_("%(name)s is not a trainer.", name=trainer.full_name or trainer.username),
+                              field="lead" if trainer is lead else "co_trainers")
+
+
+def _set_trainers(cohort: Cohort, lead: User, co_trainers: list[User]) -> None:
+    """One lead and any co-trainers; rows of trainers who stay are kept, so nothing else about them changes."""
+    wanted = {lead.id: True} | {t.id: False for t in co_trainers if t.id != lead.id}
+    if any(row.lead and row.user_id != lead.id for row in cohort.trainers):
+        # At most one lead per cohort, checked row by row: step the old lead down before the new one steps up.
+        for row in cohort.trainers:
+            row.lead = False
+        db.session.flush()
+    kept = [row for row in cohort.trainers if row.user_id in wanted]
+    for row in kept:
+        row.lead = wanted[row.user_id]
+    present = {row.user_id for row in kept}
+    cohort.trainers = kept + [CohortTrainer(user_id=uid, lead=is_lead) for uid, is_lead in wanted.items()
+                              if uid not in present]
+
+
+def _apply_details(cohort: Cohort, details: CohortDetails) -> None:
+    cohort.track_id, cohort.name, cohort.language = details.track_id, details.name.strip(), details.language
+    cohort.velayat, cohort.city, cohort.venue = details.velayat, details.city.strip(), details.venue.strip()
+    cohort.starts_on, cohort.ends_on = details.starts_on, details.ends_on
+    cohort.audience = sorted(set(details.audience))
+
+
 def create_cohort(details: CohortDetails, catalogue: Catalogue, *, lead: User, co_trainers: list[User] = (),
                   actor: User) -> Cohort:
     """A new open cohort with a fresh join code, led by ``lead``.
@@ -79,22 +109,39 @@ def create_cohort(details: CohortDetails, catalogue: Catalogue, *, lead: User, c
     :raises CohortError: bad details, or a lead or co-trainer who is not a trainer.
     """
     _check_details(details, catalogue)
-    for trainer in (lead, *co_trainers):
-        if Role.TRAINER not in trainer.roles:
-            raise CohortError(_("%(name)s is not a trainer.", name=trainer.full_name or trainer.username))
-    cohort = Cohort(
-        course_id=catalogue.course["id"], track_id=details.track_id, name=details.name.strip(),
-        language=details.language, velayat=details.velayat, city=details.city.strip(), venue=details.venue.strip(),
-        starts_on=details.starts_on, ends_on=details.ends_on, audience=sorted(set(details.audience)),
-        status=CohortStatus.OPEN, join_code=_unused_join_code(), join_open=True, created_by_id=actor.id,
-    )
-    cohort.trainers = [CohortTrainer(user_id=lead.id, lead=True)] + [
-        CohortTrainer(user_id=trainer.id, lead=False) for trainer in co_trainers if trainer.id != lead.id
-    ]
+    _check_trainers(lead, list(co_trainers))
+    cohort = Cohort(course_id=catalogue.course["id"], status=CohortStatus.OPEN, join_code=_unused_join_code(),
+                    join_open=True, created_by_id=actor.id, trainers=[])
+    _apply_details(cohort, details)
+    _set_trainers(cohort, lead, list(co_trainers))
     db.session.add(cohort)
     db.session.flush()
     record_event("cohort.create", f"cohort {cohort.id}", actor_id=actor.id, name=cohort.name, track=cohort.track_id)
     return cohort
+
+
+def update_cohort(cohort: Cohort, details: CohortDetails, catalogue: Catalogue, *, lead: User,
+                  co_trainers: list[User], actor: User) -> None:
+    """Change a cohort's details and trainers.
+
+    The track is fixed once learners are enrolled: their enrolments, progress
+    and the generation of the cascade hang on it.
+
+    :raises CohortError: bad details, a track change with learners enrolled, or a trainer who is not one.
+    """
+    _check_details(details, catalogue)
+    _check_trainers(lead, co_trainers)
+    if details.track_id != cohort.track_id and db.session.scalar(
+        select(Enrolment.id).where(Enrolment.cohort_id == cohort.id).limit(1)
+    ):
+        raise CohortError(_("The track cannot change once learners are enrolled."), field="track_id")
+    before = {"name": cohort.name, "lead": cohort.lead.id if cohort.lead else None,
+              "trainers": sorted(cohort.trainer_ids)}
+    _apply_details(cohort, details)
+    _set_trainers(cohort, lead, co_trainers)
+    db.session.flush()
+    record_event("cohort.update", f"cohort {cohort.id}", actor_id=actor.id, before=before,
+                 after={"name": cohort.name, "lead": lead.id, "trainers": sorted(cohort.trainer_ids)})
 
 
 def trainer_generation(trainer: User) -> int:

@@ -1,61 +1,41 @@
-"""Cohort pages: list, create, manage (joining, roster), and joining with a code."""
+"""Cohort pages: list, create, edit, the trainer dashboard and its export, and joining with a code.
+
+Roster management (adding, removing, importing learners) is in ``roster_views``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms import SelectChoice
 
-from course.auth.services import find_user
+from course.audit import record_event
 from course.cohorts import queries
-from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS, AddLearnerForm, CohortForm, JoinForm, RegisterForm
-from course.cohorts.qr import qr_svg
+from course.cohorts.blueprint import bp, managed_cohort
+from course.cohorts.dashboard import cohort_dashboard
+from course.cohorts.export import dashboard_table
+from course.cohorts.forms import STATUS_LABELS, VELAYAT_LABELS, CohortForm, JoinForm, RegisterForm
 from course.cohorts.services import (
     CohortDetails,
     CohortError,
     Registration,
     create_cohort,
-    enrol_in_cohort,
     join_with_code,
     register_with_code,
-    remove_from_cohort,
-    set_joining,
     set_status,
+    update_cohort,
 )
 from course.content.localize import pick
 from course.domain import DomainError
+from course.exports import export_response
 from course.extensions import db
 from course.i18n import LANGUAGE_NAMES
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus
 from course.models.user import Agency, Gender, User, Velayat
-from course.permissions import Permission, can, can_manage_cohort, require
+from course.permissions import Permission, can, require
 from course.web import current_locale, live_catalogue
-
-bp = Blueprint("cohorts", __name__)
-
-
-def _managed_cohort(cohort_id: int) -> Cohort:
-    """The cohort if the user may manage it; 404 otherwise (its existence is not confirmed)."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not can_manage_cohort(current_user, cohort):
-        abort(404)
-    return cohort
-
-
-def _carry_out(change: Callable[[], str]) -> None:
-    """Run a change a service may refuse: commit and flash what it returns, or roll back and flash why not."""
-    try:
-        message = change()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
 
 
 def _track_titles(catalogue: Catalogue) -> dict[str, str]:
@@ -69,22 +49,38 @@ def _track_titles(catalogue: Catalogue) -> dict[str, str]:
 def index():
     catalogue = live_catalogue()
     return render_template("cohorts/index.html", cohorts=queries.visible_cohorts(current_user),
-                           tracks=_track_titles(catalogue), velayats=VELAYAT_LABELS)
+                           tracks=_track_titles(catalogue), velayats=VELAYAT_LABELS, statuses=STATUS_LABELS)
 
 
-def _cohort_form(catalogue: Catalogue) -> CohortForm:
-    form = CohortForm()
+def _cohort_form(catalogue: Catalogue, cohort: Cohort | None = None) -> CohortForm:
+    """The form with its choices; a trainer leads what they create, and only coordinators change a lead."""
+    form = CohortForm(obj=cohort) if cohort is not None and request.method == "GET" else CohortForm()
     form.track_id.choices = [SelectChoice(track_id, title) for track_id, title in _track_titles(catalogue).items()]
     form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in catalogue.course["languages"]]
     people = queries.trainers()
     form.lead.choices = [SelectChoice(u.id, u.full_name or u.username) for u in people]
     form.co_trainers.choices = [SelectChoice(u.id, u.full_name or u.username) for u in people]
     if not can(current_user, Permission.VIEW_ALL_COHORTS):
-        # A trainer leads the cohorts they create.
-        form.lead.choices = [SelectChoice(current_user.id, current_user.full_name or current_user.username)]
+        lead = cohort.lead if cohort is not None and cohort.lead else current_user
+        form.lead.choices = [SelectChoice(lead.id, lead.full_name or lead.username)]
     if request.method == "GET":
-        form.lead.data = current_user.id
+        form.lead.data = cohort.lead.id if cohort is not None and cohort.lead else current_user.id
+        if cohort is not None:
+            form.co_trainers.data = [row.user_id for row in cohort.trainers if not row.lead]
+            form.velayat.data = cohort.velayat.value
     return form
+
+
+def _submitted_cohort(form: CohortForm) -> tuple[CohortDetails, User, list[User]]:
+    details = CohortDetails(
+        name=form.name.data, track_id=form.track_id.data, language=form.language.data,
+        velayat=Velayat(form.velayat.data), starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+        city=form.city.data or "", venue=form.venue.data or "",
+        audience=tuple(Agency(value) for value in form.audience.data),
+    )
+    lead = db.session.get(User, form.lead.data)
+    co_trainers = [db.session.get(User, uid) for uid in form.co_trainers.data if uid != form.lead.data]
+    return details, lead, co_trainers
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -93,14 +89,7 @@ def create():
     catalogue = live_catalogue()
     form = _cohort_form(catalogue)
     if form.validate_on_submit():
-        details = CohortDetails(
-            name=form.name.data, track_id=form.track_id.data, language=form.language.data,
-            velayat=Velayat(form.velayat.data), starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-            city=form.city.data or "", venue=form.venue.data or "",
-            audience=tuple(Agency(value) for value in form.audience.data),
-        )
-        lead = db.session.get(User, form.lead.data)
-        co_trainers = [db.session.get(User, uid) for uid in form.co_trainers.data if uid != form.lead.data]
+        details, lead, co_trainers = _submitted_cohort(form)
         try:
             cohort = create_cohort(details, catalogue, lead=lead, co_trainers=co_trainers,
                                    actor=current_user._get_current_object())
@@ -111,80 +100,73 @@ def create():
             db.session.commit()
             flash(_("The cohort is created. Give your learners its code: %(code)s", code=cohort.join_code), "success")
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    return render_template("cohorts/form.html", form=form)
+    return render_template("cohorts/form.html", form=form, cohort=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@require(Permission.MANAGE_COHORTS)
+def edit(cohort_id: int):
+    cohort = managed_cohort(cohort_id)
+    catalogue = live_catalogue()
+    form = _cohort_form(catalogue, cohort)
+    if form.validate_on_submit():
+        details, lead, co_trainers = _submitted_cohort(form)
+        try:
+            update_cohort(cohort, details, catalogue, lead=lead, co_trainers=co_trainers,
+                          actor=current_user._get_current_object())
+        except CohortError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "name").errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The cohort is updated."), "success")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort, statuses=STATUS_LABELS,
+                           is_open=cohort.status == CohortStatus.OPEN)
+
+
+def _dashboard(cohort: Cohort, catalogue: Catalogue):
+    return cohort_dashboard(cohort, catalogue, current_locale(),
+                            attention_days=current_app.config["ATTENTION_AFTER_DAYS"])
 
 
 @bp.route("/cohorts/<int:cohort_id>")
 @require(Permission.MANAGE_COHORTS)
 def show(cohort_id: int):
-    cohort = _managed_cohort(cohort_id)
+    cohort = managed_cohort(cohort_id)
     catalogue = live_catalogue()
-    join_url = url_for("cohorts.join", code=cohort.join_code, _external=True)
     return render_template(
-        "cohorts/show.html", cohort=cohort, roster=queries.roster(cohort), add_form=AddLearnerForm(),
+        "cohorts/show.html", cohort=cohort, dashboard=_dashboard(cohort, catalogue),
         track_title=_track_titles(catalogue).get(cohort.track_id, cohort.track_id), velayats=VELAYAT_LABELS,
-        agencies=AGENCY_LABELS, join_url=join_url, join_qr=qr_svg(join_url) if cohort.join_open else None,
-        grid=queries.progress_grid(cohort, catalogue, current_locale()),
-        is_open=cohort.status == CohortStatus.OPEN,
+        statuses=STATUS_LABELS,
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/joining", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/export.<fmt>")
 @require(Permission.MANAGE_COHORTS)
-def joining(cohort_id: int):
-    cohort = _managed_cohort(cohort_id)
-    action = request.form.get("action")
-    if action not in ("open", "close", "new-code") or (action != "close" and cohort.status != CohortStatus.OPEN):
-        abort(400)
-    set_joining(cohort, open_=action != "close", new_code=action == "new-code")
+def export(cohort_id: int, fmt: str):
+    """The dashboard's grid as a spreadsheet; exports hold personal data, so each one is audited."""
+    cohort = managed_cohort(cohort_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    catalogue = live_catalogue()
+    table = dashboard_table(cohort, _dashboard(cohort, catalogue))
+    record_event("cohort.export", f"cohort {cohort.id}", actor_id=current_user.id, format=fmt)
     db.session.commit()
-    flash(_("Joining with a code is now open.") if cohort.join_open else _("Joining with a code is now closed."),
-          "success")
-    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return export_response(table, fmt)
 
 
 @bp.route("/cohorts/<int:cohort_id>/status", methods=["POST"])
 @require(Permission.MANAGE_COHORTS)
 def status(cohort_id: int):
-    cohort = _managed_cohort(cohort_id)
+    cohort = managed_cohort(cohort_id)
     try:
         new_status = CohortStatus(request.form.get("status", ""))
     except ValueError:
         abort(400)
     set_status(cohort, new_status, actor=current_user._get_current_object())
     db.session.commit()
-    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-
-
-@bp.route("/cohorts/<int:cohort_id>/learners", methods=["POST"])
-@require(Permission.MANAGE_COHORTS)
-def add_learner(cohort_id: int):
-    cohort = _managed_cohort(cohort_id)
-    form = AddLearnerForm()
-    if form.validate_on_submit():
-        user = find_user(form.username.data)
-
-        def enrol() -> str:
-            if user is None:
-                raise CohortError(_("No user named %(name)s.", name=form.username.data))
-            enrol_in_cohort(user, cohort)
-            return _("%(name)s is enrolled.", name=user.full_name or user.username)
-
-        _carry_out(enrol)
-    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-
-
-@bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>/remove", methods=["POST"])
-@require(Permission.MANAGE_COHORTS)
-def remove_learner(cohort_id: int, user_id: int):
-    cohort = _managed_cohort(cohort_id)
-    user = db.session.get(User, user_id) or abort(404)
-
-    def remove() -> str:
-        remove_from_cohort(user, cohort, actor=current_user._get_current_object())
-        return _("%(name)s is no longer in this cohort.", name=user.full_name or user.username)
-
-    _carry_out(remove)
+    flash(_("The cohort is now %(status)s.", status=STATUS_LABELS[new_status]), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 

@@ -245,3 +245,18 @@ def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict
         citations=tuple((s, lang(sources[s]["citation"])) for s in spec.citations if s in sources)
         if show_answers else (),
     )
+
+
+def describe_wrong_option(spec: QuestionSpec, option: str, locale: str, default: str) -> str:
+    """A wrong option from the item statistics (``course.quiz.types`` ``wrong_options``) in words."""
+    lang = _Lang(locale, default)
+    if spec.type == "true_false":
+        return _describe(spec, "", option == "true", lang)
+    if spec.type == "matching" and ":" in option:
+        item, match = option.split(":", 1)
+        return _describe(spec, "", {item: match}, lang)
+    if spec.type == "case_qualification" and ":" in option:
+        part, chosen = option.split(":", 1)
+        if any(p.part == part for p in spec.parts):
+            return f"{PART_LABELS.get(part, part)}: {_describe(spec, part, chosen, lang)}"
+    return _describe(spec, "", option, lang)

@@ -1,0 +1,243 @@
+"""The trainer's view of a cohort: progress, quiz results, who needs attention, which questions were hard.
+
+Everything is read in a fixed number of queries whatever the size of the
+cohort (a test checks it at 5 and 200 learners): the roster, sections read,
+one aggregate over attempts, the pre/post scores, and the answers of the
+cohort's submitted attempts for the item statistics.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import noload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from course.cascade.completion import TrackProgress, sections_read_by, track_progress
+from course.cohorts.queries import RosterRow, roster
+from course.content.localize import Text, pick
+from course.extensions import db
+from course.learn.queries import Catalogue, Status
+from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+from course.models.cohort import Cohort
+from course.quiz.analytics import GroupGain, group_gain, item_statistics, knowledge_gains
+from course.quiz.definition import pinned_definition
+from course.quiz.presenters import describe_wrong_option
+
+#: Questions listed as difficult: the hardest ones, at most this many.
+DIFFICULT_QUESTIONS_SHOWN = 8
+#: A question answered well by at least this share of the points is not "difficult".
+DIFFICULT_BELOW = 0.7
+
+
+@dataclass(frozen=True)
+class QuizColumn:
+    quiz_id: str
+    title: Text
+    pass_mark: float | None
+
+
+@dataclass(frozen=True)
+class QuizCell:
+    """A learner's record on one quiz: best score, submitted attempts, passed or not."""
+
+    best: float | None
+    attempts: int
+    failures: int
+    passed: bool
+
+    @property
+    def failed_twice(self) -> bool:
+        return not self.passed and self.failures >= 2
+
+
+NO_ATTEMPT = QuizCell(best=None, attempts=0, failures=0, passed=False)
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    person: RosterRow
+    statuses: list[Status]
+    quizzes: list[QuizCell]
+    pre: float | None
+    post: float | None
+    gain: float | None
+    complete: bool
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name or self.person.username
+
+
+@dataclass(frozen=True)
+class Attention:
+    user_id: int
+    name: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class DifficultQuestion:
+    quiz_title: Text
+    prompt: Text
+    responses: int
+    facility: float
+    discrimination: float | None
+    common_wrong: list[tuple[str, int]]
+
+    @property
+    def facility_percent(self) -> int:
+        return round(self.facility * 100)
+
+
+@dataclass(frozen=True)
+class CohortDashboard:
+    module_titles: list[Text]
+    quizzes: list[QuizColumn]
+    rows: list[LearnerRow]
+    group: GroupGain
+    attention: list[Attention]
+    difficult: list[DifficultQuestion]
+    attention_days: int
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for row in self.rows if row.complete)
+
+
+def track_quiz_ids(catalogue: Catalogue, track: dict[str, Any]) -> list[str]:
+    """The track's quizzes in the order a learner meets them: pre-test, module quizzes, post-test, final."""
+    course = catalogue.course
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for quiz_id, meta in sorted(catalogue.quizzes.items()):
+        if meta.get("module"):
+            by_module[meta["module"]].append(quiz_id)
+    ordered = [course.get("pre_test")]
+    for module_id in track["modules"]:
+        ordered += by_module.get(module_id, [])
+    ordered += [course.get("post_test"), track.get("final")]
+    return [q for q in dict.fromkeys(ordered) if q and q in catalogue.quizzes]
+
+
+def _quiz_cells(user_ids: list[int], quiz_ids: list[str]) -> dict[tuple[int, str], QuizCell]:
+    """One aggregate query over the cohort's submitted attempts."""
+    if not user_ids or not quiz_ids:
+        return {}
+    query = (
+        select(QuizAttempt.user_id, QuizAttempt.quiz_id, func.count(QuizAttempt.id), func.max(QuizAttempt.score),
+               func.sum(case((QuizAttempt.passed.is_(False), 1), else_=0)),
+               func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0)))
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id.in_(quiz_ids),
+               QuizAttempt.state == AttemptState.SUBMITTED)
+        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+    )
+    return {
+        (user_id, quiz_id): QuizCell(best=None if best is None else round(float(best), 1), attempts=count,
+                                     failures=int(failures or 0), passed=bool(passes))
+        for user_id, quiz_id, count, best, failures, passes in db.session.execute(query)
+    }
+
+
+def _users_with_open_attempts(user_ids: list[int]) -> set[int]:
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(QuizAttempt.user_id).distinct().where(
+        QuizAttempt.user_id.in_(user_ids), QuizAttempt.state == AttemptState.IN_PROGRESS)))
+
+
+def _attention(cohort: Cohort, rows: list[LearnerRow], progress: dict[int, TrackProgress], started_quiz: set[int],
+               columns: list[QuizColumn], days: int, today: date) -> list[Attention]:
+    """Learners who have not started some days after enrolling, or failed a quiz twice without passing it."""
+    items = []
+    for row in rows:
+        reasons = []
+        since = max(cohort.starts_on, _as_date(row.person.enrolled_at))
+        idle = (not progress[row.person.user_id].started and row.person.user_id not in started_quiz
+                and not any(cell.attempts for cell in row.quizzes))
+        if idle and today - since >= timedelta(days=days):
+            reasons.append(_("has not started, %(days)d days after enrolling", days=(today - since).days))
+        reasons += [_("failed %(quiz)s %(n)d times", quiz=column.title.value, n=cell.failures)
+                    for column, cell in zip(columns, row.quizzes, strict=True) if cell.failed_twice]
+        if reasons:
+            items.append(Attention(row.person.user_id, row.name, reasons))
+    return items
+
+
+def _as_date(moment: datetime | date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale: str,
+                         default: str) -> list[DifficultQuestion]:
+    """Item statistics over the cohort's submitted attempts, hardest first (two queries)."""
+    if not user_ids or not columns:
+        return []
+    titles = {column.quiz_id: column.title for column in columns}
+    where = (QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id.in_(list(titles)),
+             QuizAttempt.state == AttemptState.SUBMITTED)
+    attempts = list(db.session.scalars(select(QuizAttempt).options(noload(QuizAttempt.answers)).where(*where)))
+    answers: dict[int, list[AttemptAnswer]] = defaultdict(list)
+    for answer in db.session.scalars(select(AttemptAnswer).join(QuizAttempt).where(*where)):
+        answers[answer.attempt_id].append(answer)
+    by_quiz: dict[str, list[QuizAttempt]] = defaultdict(list)
+    for attempt in attempts:
+        # Attach the answers loaded above, so item_statistics needs no query per attempt.
+        set_committed_value(attempt, "answers", answers[attempt.id])
+        by_quiz[attempt.quiz_id].append(attempt)
+    found = []
+    for quiz_id, quiz_attempts in by_quiz.items():
+        latest = max(quiz_attempts, key=lambda a: a.id)
+        definition = pinned_definition(quiz_id, latest.quiz_hash)
+        for stats in item_statistics(quiz_attempts):
+            spec = definition.questions.get(stats.question_id) if definition else None
+            if spec is None or stats.facility >= DIFFICULT_BELOW:
+                continue
+            found.append(DifficultQuestion(
+                quiz_title=titles[quiz_id], prompt=pick(spec.prompt, locale, default), responses=stats.responses,
+                facility=stats.facility, discrimination=stats.discrimination,
+                common_wrong=[(describe_wrong_option(spec, token, locale, default), count)
+                              for token, count in stats.common_wrong],
+            ))
+    return sorted(found, key=lambda q: (q.facility, -q.responses))[:DIFFICULT_QUESTIONS_SHOWN]
+
+
+def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, attention_days: int,
+                     today: date | None = None) -> CohortDashboard:
+    """The whole dashboard of one cohort, in a fixed number of queries."""
+    track = catalogue.track(cohort.track_id) or {"modules": []}
+    default = catalogue.default_language
+    modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]
+    columns = [QuizColumn(q, pick(catalogue.quizzes[q]["title"], locale, default),
+                          catalogue.quizzes[q].get("pass_mark")) for q in track_quiz_ids(catalogue, track)]
+    people = roster(cohort)
+    ids = [person.user_id for person in people]
+    progress = track_progress(catalogue, track, ids, read=sections_read_by(ids))
+    cells = _quiz_cells(ids, [c.quiz_id for c in columns])
+    course = catalogue.course
+    gains = {}
+    if course.get("pre_test") and course.get("post_test") and ids:
+        method = {qid: meta.get("grading_method", "highest") for qid, meta in catalogue.quizzes.items()}
+        gains = knowledge_gains((course["pre_test"], method.get(course["pre_test"], "first")),
+                                (course["post_test"], method.get(course["post_test"], "highest")), ids)
+    rows = []
+    for person in people:
+        gain, mine = gains.get(person.user_id), progress[person.user_id]
+        rows.append(LearnerRow(
+            person=person, statuses=[mine.statuses[m.id] for m in modules],
+            quizzes=[cells.get((person.user_id, c.quiz_id), NO_ATTEMPT) for c in columns],
+            pre=gain.pre if gain else None, post=gain.post if gain else None, gain=gain.gain if gain else None,
+            complete=mine.complete,
+        ))
+    return CohortDashboard(
+        module_titles=[pick(m.data["meta"]["title"], locale, default) for m in modules],
+        quizzes=columns, rows=rows, group=group_gain(gains.values()),
+        attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
+                             today or date.today()),
+        difficult=_difficult_questions(ids, columns, locale, default),
+        attention_days=attention_days,
+    )
