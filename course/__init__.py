@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
+    from course.cascade.views import bp as cascade_bp  # noqa: PLC0415
     from course.cohorts import roster_views, views  # noqa: F401, PLC0415  (their routes join the blueprint)
     from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
@@ -85,3 +86,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learn_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(cascade_bp)

@@ -44,6 +44,8 @@ class Chrome:
 _NAV = [
     ("learn.home", _l("My courses"), Permission.READ_COURSE),
     ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
+    ("cascade.mine", _l("My cascade"), Permission.MANAGE_COHORTS),
+    ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
     ("cohorts.join", _l("Join a cohort"), Permission.READ_COURSE),
 ]
 

@@ -18,7 +18,8 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from course.auth.services import create_user, find_user, reset_password, set_roles
-from course.cohorts.services import CohortDetails, create_cohort, enrol_in_cohort, grant_master_trainer
+from course.cascade.promotion import grant_master_trainer
+from course.cohorts.services import CohortDetails, create_cohort, enrol_in_cohort
 from course.content.coverage import language_coverage
 from course.content.loader import load_content
 from course.content.problems import ContentInvalid

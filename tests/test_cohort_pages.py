@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
+from course.models.audit import AuditEvent
 from course.models.cohort import Cohort, CohortStatus
 from course.models.enrolment import Enrolment
 from course.models.user import Role
@@ -278,3 +279,60 @@ def test_an_unknown_joining_action_is_refused_and_changes_nothing(app, world):
                         ).status_code == 400
     db.session.expire_all()
     assert db.session.get(Cohort, cohort.id).join_code == code
+
+
+def edit_via_form(client, cohort, **overrides):
+    data = {"name": cohort.name, "track_id": cohort.track_id, "language": cohort.language,
+            "velayat": cohort.velayat.value, "city": cohort.city, "venue": cohort.venue,
+            "starts_on": cohort.starts_on.isoformat(), "ends_on": cohort.ends_on.isoformat(),
+            "audience": list(cohort.audience), "lead": str(cohort.lead.id),
+            "csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/edit"), **overrides}
+    return client.post(f"/cohorts/{cohort.id}/edit", data=data)
+
+
+def test_the_lead_edits_details_and_adds_a_co_trainer_who_then_sees_the_cohort(app, world):
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    stranger = as_user(app, "stranger")
+    assert stranger.get(f"/cohorts/{cohort.id}").status_code == 404
+    response = edit_via_form(trainer, cohort, name="Dashoguz judges, autumn", venue="Regional court",
+                             co_trainers=[str(world["stranger"].id)])
+    assert response.status_code == 302
+    db.session.expire_all()
+    cohort = db.session.get(Cohort, cohort.id)
+    assert (cohort.name, cohort.venue) == ("Dashoguz judges, autumn", "Regional court")
+    assert cohort.lead.username == "lead" and cohort.trainer_ids == {world["lead"].id, world["stranger"].id}
+    assert stranger.get(f"/cohorts/{cohort.id}").status_code == 200
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.update")) is not None
+
+
+def test_a_trainer_cannot_hand_the_lead_to_someone_else_but_a_coordinator_can(app, world):
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    edit_via_form(trainer, cohort, co_trainers=[str(world["stranger"].id)])
+    refused = edit_via_form(trainer, cohort, lead=str(world["stranger"].id))
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Cohort, cohort.id).lead.username == "lead"
+    # The coordinator swaps lead and co-trainer: the old lead steps down before the new one steps up.
+    swapped = edit_via_form(as_user(app, "coord"), cohort, lead=str(world["stranger"].id),
+                            co_trainers=[str(world["lead"].id)])
+    assert swapped.status_code == 302
+    db.session.expire_all()
+    cohort = db.session.get(Cohort, cohort.id)
+    assert cohort.lead.username == "stranger" and cohort.trainer_ids == {world["lead"].id, world["stranger"].id}
+
+
+def test_the_track_cannot_change_once_learners_are_enrolled(app, world):
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(world["lead"].id))
+    cohort = db.session.scalar(select(Cohort))
+    enrol_in_cohort(world["ana"], cohort)
+    db.session.commit()
+    response = edit_via_form(trainer, cohort, track_id="full", name="Renamed")
+    assert "The track cannot change once learners are enrolled." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(Cohort, cohort.id).track_id, db.session.get(Cohort, cohort.id).name) == (
+        "short", "Dashoguz judges")

@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from course.cascade.promotion import grant_master_trainer
 from course.cohorts.services import (
     CohortDetails,
     CohortError,
     create_cohort,
     enrol_in_cohort,
-    grant_master_trainer,
     join_with_code,
     normalise_join_code,
     remove_from_cohort,

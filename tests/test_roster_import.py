@@ -37,9 +37,7 @@ def world(app, synced, make_user):
 
 def thirty_rows() -> bytes:
     """27 good rows (one of them a person already known by email) and three bad ones."""
-    rows = [HEADER]
-    for number in range(26):
-        rows.append(f"Learner {number:02d},learner{number:02d},,prosecution,Investigator,female,lebap")
+    rows = [HEADER] + [f"Learner {n:02d},learner{n:02d},,prosecution,Investigator,female,lebap" for n in range(26)]
     rows.append("Merdan Known,,merdan@example.tm,judiciary,Judge,male,mary")  # known, by email
     rows.append(",nameless,,prosecution,,female,ahal")  # no name
     rows.append("Bad Agency,badagency,,navy,,male,ahal")  # unknown agency

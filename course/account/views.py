@@ -1,13 +1,19 @@
-"""Choosing the interface language."""
+"""The signed-in person's own settings: interface language and profile."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
+from course.account.forms import NOT_GIVEN, ProfileForm
+from course.audit import record_event
 from course.auth.redirects import safe_next
 from course.extensions import db
 from course.i18n import SESSION_KEY
+from course.models.user import Agency, Gender, User, Velayat
+from course.permissions import Permission, require
 
 bp = Blueprint("account", __name__)
 
@@ -23,3 +29,31 @@ def set_language():
         current_user.locale = code
         db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("learn.home"))
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@require(Permission.READ_COURSE)
+def profile():
+    """Learners keep their own agency, position, gender and velayat right: the reports count them by these."""
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
+    if request.method == "GET":
+        form.agency.data = user.agency.value if user.agency else NOT_GIVEN
+        form.velayat.data = user.velayat.value if user.velayat else NOT_GIVEN
+        form.gender.data = user.gender.value
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower() or None
+        if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email, User.id != user.id)):
+            form.email.errors.append(_("Another account uses this email address."))
+        else:
+            before = {"agency": user.agency, "gender": user.gender, "velayat": user.velayat}
+            user.full_name, user.email, user.position = form.full_name.data.strip(), email, form.position.data.strip()
+            user.agency = Agency(form.agency.data) if form.agency.data else None
+            user.velayat = Velayat(form.velayat.data) if form.velayat.data else None
+            user.gender = Gender(form.gender.data)
+            record_event("user.profile", user.username, actor_id=user.id, before=before,
+                         after={"agency": user.agency, "gender": user.gender, "velayat": user.velayat})
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form)

@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from course.audit import record_event
 from course.auth.services import create_user
+from course.cascade.promotion import trainer_generation
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
-from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
+from course.models.cohort import Cohort, CohortStatus, CohortTrainer
 from course.models.enrolment import Enrolment
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
 
@@ -144,12 +145,6 @@ def update_cohort(cohort: Cohort, details: CohortDetails, catalogue: Catalogue, 
                  after={"name": cohort.name, "lead": lead.id, "trainers": sorted(cohort.trainer_ids)})
 
 
-def trainer_generation(trainer: User) -> int:
-    """A trainer's depth in the cascade; trainers with no recorded standing count as master trainers (0)."""
-    standing = db.session.scalar(select(TrainerStanding).where(TrainerStanding.user_id == trainer.id))
-    return standing.generation if standing else 0
-
-
 def enrol_in_cohort(user: User, cohort: Cohort) -> Enrolment:
     """Enrol a learner through a cohort; doing it twice changes nothing.
 
@@ -258,16 +253,3 @@ def set_status(cohort: Cohort, status: CohortStatus, *, actor: User) -> None:
         if status != CohortStatus.OPEN:
             cohort.join_open = False
     db.session.flush()
-
-
-def grant_master_trainer(user: User, *, actor_id: int | None) -> TrainerStanding:
-    """Make ``user`` a master trainer (generation 0), as coordinators do for the first group."""
-    standing = db.session.scalar(select(TrainerStanding).where(TrainerStanding.user_id == user.id))
-    if standing is None:
-        standing = TrainerStanding(user_id=user.id, generation=0, granted_by_id=actor_id)
-        db.session.add(standing)
-    if Role.TRAINER not in user.roles:
-        user.role_rows.append(UserRole(role=Role.TRAINER))
-    db.session.flush()
-    record_event("trainer.grant_master", user.username, actor_id=actor_id)
-    return standing

@@ -102,6 +102,9 @@ class Track(ContentModel):
     final: Slug | None = None
     completion: CompletionRule = Field(default_factory=CompletionRule)
     certificate: CertificateRule | None = None
+    #: Whether completing the track makes the learner a trainer: on a coordinator's approval, or at once.
+    #: None: the track does not train trainers.
+    promotion: Literal["coordinator_approves", "automatic"] | None = None
 
     @field_validator("modules")
     @classmethod

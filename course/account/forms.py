@@ -1,0 +1,26 @@
+"""The learner's own profile: the fields the programme's reports are broken down by."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
+from course.cohorts.roster_file import EMAIL_PATTERN
+
+NOT_GIVEN = ""
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(message=_l("This field is required.")),
+                                                         Length(max=200)])
+    email = EmailField(_l("Email (optional)"), validators=[
+        Optional(), Regexp(EMAIL_PATTERN, message=_l("Write an email address as name@example.tm.")), Length(max=254)])
+    agency = SelectField(_l("Agency"), choices=[SelectChoice(NOT_GIVEN, "—")]
+                         + [SelectChoice(a.value, label) for a, label in AGENCY_LABELS.items()])
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    gender = SelectField(_l("Gender"), choices=[SelectChoice(g.value, label) for g, label in GENDER_LABELS.items()])
+    velayat = SelectField(_l("Velayat"), choices=[SelectChoice(NOT_GIVEN, "—")]
+                          + [SelectChoice(v.value, label) for v, label in VELAYAT_LABELS.items()])
