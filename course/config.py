@@ -101,6 +101,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         # Training rooms share machines: "keep me signed in" lasts two weeks, not Flask-Login's year.
         "REMEMBER_COOKIE_DURATION": timedelta(days=_env_int("REMEMBER_DAYS", 14)),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 12)),
+        # No request body over 2 MiB: uploads are roster files of at most 512 KB, and the server stops reading early.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_KB", 2048) * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open through a long session must still submit
         # Login throttling (see course.auth.throttle).
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 10),

@@ -190,3 +190,8 @@ def test_a_lost_slip_is_replaced_only_while_the_account_is_unused(app, world, ma
     assert "ask an administrator" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, known.id).password_hash == hash_before
+
+
+def test_a_huge_upload_is_cut_off_before_it_is_read(app, world):
+    response = upload(as_user(app, "lead"), world["cohort"], b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)

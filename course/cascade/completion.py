@@ -38,7 +38,8 @@ class TrackProgress:
 
     @property
     def complete(self) -> bool:
-        return self.modules_complete == len(self.statuses) and not self.missing_quizzes
+        # No modules means the track is gone from the live course: nothing can be complete in it.
+        return bool(self.statuses) and self.modules_complete == len(self.statuses) and not self.missing_quizzes
 
     @property
     def started(self) -> bool:

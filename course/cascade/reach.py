@@ -66,22 +66,13 @@ def _lineage() -> tuple[dict[int, set[int]], dict[int, list[tuple[int, int, str]
     return cohorts_of, trained_in
 
 
-def _learners_per_cohort(cohort_ids: set[int]) -> dict[int, int]:
+def _count_learners(cohort_ids: set[int], by) -> dict:
+    """Distinct learners of these cohorts, grouped ``by`` a column of the enrolment (cohort or generation)."""
     if not cohort_ids:
         return {}
     return dict(db.session.execute(
-        select(Enrolment.cohort_id, func.count(func.distinct(Enrolment.user_id)))
-        .where(Enrolment.cohort_id.in_(cohort_ids)).group_by(Enrolment.cohort_id)
-    ).all())
-
-
-def _distinct_learners(cohort_ids: set[int]) -> dict[int | None, int]:
-    """Distinct learners of these cohorts by generation."""
-    if not cohort_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Enrolment.generation, func.count(func.distinct(Enrolment.user_id)))
-        .where(Enrolment.cohort_id.in_(cohort_ids)).group_by(Enrolment.generation)
+        select(by, func.count(func.distinct(Enrolment.user_id)))
+        .where(Enrolment.cohort_id.in_(cohort_ids)).group_by(by)
     ).all())
 
 
@@ -103,9 +94,9 @@ def reach_of(trainer_id: int) -> Reach:
     for cohort_id in mine | below:
         for _user_id, generation, _name in trained_in.get(cohort_id, []):
             trainer_generations[generation] += 1
-    counts = _learners_per_cohort(mine | below)
-    everyone = _distinct_learners(mine | below)
-    direct = sum(_distinct_learners(mine).values()) if mine else 0
+    counts = _count_learners(mine | below, Enrolment.cohort_id)
+    everyone = _count_learners(mine | below, Enrolment.generation)
+    direct = sum(_count_learners(mine, Enrolment.generation).values())
     trainers = [
         TrainedTrainer(user_id, name, generation, len(cohorts_of.get(user_id, set())),
                        sum(counts.get(c, 0) for c in cohorts_of.get(user_id, set())))

@@ -25,6 +25,7 @@ from course.extensions import db
 from course.learn.queries import Catalogue, Status
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.cohort import Cohort
+from course.models.types import utcnow
 from course.quiz.analytics import GroupGain, group_gain, item_statistics, knowledge_gains
 from course.quiz.definition import pinned_definition
 from course.quiz.presenters import describe_wrong_option
@@ -160,7 +161,7 @@ def _attention(cohort: Cohort, rows: list[LearnerRow], progress: dict[int, Track
         idle = (not progress[row.person.user_id].started and row.person.user_id not in started_quiz
                 and not any(cell.attempts for cell in row.quizzes))
         if idle and today - since >= timedelta(days=days):
-            reasons.append(_("has not started, %(days)d days after enrolling", days=(today - since).days))
+            reasons.append(_("has not started after %(days)d days", days=(today - since).days))
         reasons += [_("failed %(quiz)s %(n)d times", quiz=column.title.value, n=cell.failures)
                     for column, cell in zip(columns, row.quizzes, strict=True) if cell.failed_twice]
         if reasons:
@@ -237,7 +238,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
         module_titles=[pick(m.data["meta"]["title"], locale, default) for m in modules],
         quizzes=columns, rows=rows, group=group_gain(gains.values()),
         attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
-                             today or date.today()),
+                             today or utcnow().date()),
         difficult=_difficult_questions(ids, columns, locale, default),
         attention_days=attention_days,
     )

@@ -5,6 +5,8 @@ Roster management (adding, removing, importing learners) is in ``roster_views``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
@@ -83,23 +85,34 @@ def _submitted_cohort(form: CohortForm) -> tuple[CohortDetails, User, list[User]
     return details, lead, co_trainers
 
 
+SaveCohort = Callable[[CohortDetails, User, list[User]], Cohort]
+
+
+def _save(form: CohortForm, save: SaveCohort, message: Callable[[Cohort], str]):
+    """Run ``save`` on the submitted form: commit and go to the cohort, or put the refusal on its field."""
+    details, lead, co_trainers = _submitted_cohort(form)
+    try:
+        cohort = save(details, lead, co_trainers)
+    except CohortError as exc:
+        db.session.rollback()
+        getattr(form, exc.field or "name").errors.append(str(exc))
+        return None
+    db.session.commit()
+    flash(message(cohort), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @require(Permission.MANAGE_COHORTS)
 def create():
     catalogue = live_catalogue()
     form = _cohort_form(catalogue)
-    if form.validate_on_submit():
-        details, lead, co_trainers = _submitted_cohort(form)
-        try:
-            cohort = create_cohort(details, catalogue, lead=lead, co_trainers=co_trainers,
-                                   actor=current_user._get_current_object())
-        except CohortError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The cohort is created. Give your learners its code: %(code)s", code=cohort.join_code), "success")
-            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    actor = current_user._get_current_object()
+    if form.validate_on_submit() and (done := _save(
+        form, lambda details, lead, co: create_cohort(details, catalogue, lead=lead, co_trainers=co, actor=actor),
+        lambda cohort: _("The cohort is created. Give your learners its code: %(code)s", code=cohort.join_code),
+    )):
+        return done
     return render_template("cohorts/form.html", form=form, cohort=None)
 
 
@@ -109,18 +122,14 @@ def edit(cohort_id: int):
     cohort = managed_cohort(cohort_id)
     catalogue = live_catalogue()
     form = _cohort_form(catalogue, cohort)
-    if form.validate_on_submit():
-        details, lead, co_trainers = _submitted_cohort(form)
-        try:
-            update_cohort(cohort, details, catalogue, lead=lead, co_trainers=co_trainers,
-                          actor=current_user._get_current_object())
-        except CohortError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The cohort is updated."), "success")
-            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    actor = current_user._get_current_object()
+
+    def update(details: CohortDetails, lead: User, co_trainers: list[User]) -> Cohort:
+        update_cohort(cohort, details, catalogue, lead=lead, co_trainers=co_trainers, actor=actor)
+        return cohort
+
+    if form.validate_on_submit() and (done := _save(form, update, lambda _cohort: _("The cohort is updated."))):
+        return done
     return render_template("cohorts/form.html", form=form, cohort=cohort, statuses=STATUS_LABELS,
                            is_open=cohort.status == CohortStatus.OPEN)
 

@@ -15,10 +15,13 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import lazyload
 
 from course.content.loader import load_content
-from course.content.problems import ContentInvalid
+from course.content.problems import ContentInvalid, Problem
+from course.content.schema import CourseFile
 from course.content.snapshot import Snapshot, build_snapshots
 from course.extensions import db
+from course.models.cohort import Cohort
 from course.models.content import ContentItem, ContentSnapshot
+from course.models.enrolment import Enrolment
 from course.models.types import utcnow
 
 
@@ -95,4 +98,16 @@ def sync_content(content_dir: Path) -> SyncReport:
     result = load_content(content_dir)
     if result.bundle is None:
         raise ContentInvalid(result.problems)
+    if problems := _tracks_still_in_use(result.bundle.course):
+        raise ContentInvalid(problems)
     return sync_snapshots(build_snapshots(result.bundle))
+
+
+def _tracks_still_in_use(course: CourseFile) -> list[Problem]:
+    """A track that cohorts or enrolments follow cannot leave the course: their progress would mean nothing."""
+    kept = {track.id for track in course.tracks}
+    in_use = set(db.session.scalars(select(Cohort.track_id).where(Cohort.course_id == course.id))) | set(
+        db.session.scalars(select(Enrolment.track_id).where(Enrolment.course_id == course.id)))
+    return [Problem("modules/course.yaml", None, "tracks",
+                    f"track '{track_id}' is followed by cohorts or learners; keep it (a title may change)")
+            for track_id in sorted(in_use - kept)]
