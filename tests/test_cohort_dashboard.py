@@ -120,7 +120,8 @@ def section(page: str, heading_id: str) -> str:
 def grid(page: str, heading_id: str) -> dict[str, dict[str, str]]:
     """A table of the dashboard: learner name -> column heading -> cell text (and the cell's class)."""
     part = section(page, heading_id)
-    headers = [text_of(h) for h in re.findall(r'<th scope="col">(.*?)</th>', part, re.S)][1:]
+    # Numbered columns ("1. Alpha check") are keyed by their title alone.
+    headers = [re.sub(r"^\d+\. ", "", text_of(h)) for h in re.findall(r'<th scope="col">(.*?)</th>', part, re.S)][1:]
     table = {}
     for name, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', part, re.S):
         found = re.findall(r'<td(?: class="([^"]*)")?[^>]*>(.*?)</td>', cells, re.S)
@@ -317,8 +318,8 @@ def test_reading_every_section_of_the_short_track_completes_it(app, cohort, make
     page = dashboard(app, cohort)
     assert _completed(page) == 1
     progress = grid(page, "progress")
-    assert progress["Ana"]["class"]["1. Alpha module"] == "cell-complete"
-    assert progress["Bob"]["class"]["1. Alpha module"] == "cell-in_progress"
+    assert progress["Ana"]["class"]["Alpha module"] == "cell-complete"
+    assert progress["Bob"]["class"]["Alpha module"] == "cell-in_progress"
 
 
 class TestATrackThatRequiresAQuiz:
