@@ -1,0 +1,1 @@
+"""Certificates issued to participants and trainers who complete a cascade training."""
