@@ -25,11 +25,20 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless asked, per connection."""
+    """SQLite ignores foreign keys unless asked, per connection; and its lower() knows only ASCII.
+
+    Searching names written in Cyrillic or Turkmen Latin needs a lower() that knows
+    every letter, as PostgreSQL's does, so SQLite gets Python's.
+    """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -76,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
     from course.cascade.views import bp as cascade_bp  # noqa: PLC0415
+    from course.certificates.views import bp as certificates_bp  # noqa: PLC0415
     from course.cohorts import roster_views, views  # noqa: F401, PLC0415  (their routes join the blueprint)
     from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
@@ -87,3 +97,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(cascade_bp)
+    app.register_blueprint(certificates_bp)

@@ -46,6 +46,8 @@ _NAV = [
     ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
     ("cascade.mine", _l("My cascade"), Permission.MANAGE_COHORTS),
     ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
+    ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
+    ("certificates.mine", _l("My certificates"), Permission.READ_COURSE),
     ("cohorts.join", _l("Join a cohort"), Permission.READ_COURSE),
 ]
 

@@ -112,6 +112,12 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "ARGON2_MEMORY_COST": _env_int("ARGON2_MEMORY_COST", 64 * 1024),
         "ARGON2_PARALLELISM": _env_int("ARGON2_PARALLELISM", 2),
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 0),
+        # Printed on certificates as the issuing body; empty: "Cascade training programme", translated.
+        "CERTIFICATE_ISSUER": _env("CERTIFICATE_ISSUER", ""),
+        # Public certificate checks per client address in 10 minutes (the page needs no sign-in).
+        "VERIFY_MAX_PER_10_MINUTES": _env_int("VERIFY_MAX_PER_10_MINUTES", 30),
+        # Self-registrations with a cohort code per client address in an hour.
+        "REGISTER_MAX_PER_HOUR": _env_int("REGISTER_MAX_PER_HOUR", 40),
         # The trainer dashboard flags learners who have not started this many days after enrolling.
         "ATTENTION_AFTER_DAYS": _env_int("ATTENTION_AFTER_DAYS", 7),
     }

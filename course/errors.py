@@ -15,6 +15,8 @@ _MESSAGES = {
     404: (_l("Not found"), _l("There is no such page, or it is not open to you.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("What you sent is too large. Upload a smaller file.")),
+    429: (_l("Too many requests"), _l("Too many requests from your network in a short time. Wait a few minutes "
+                                       "and try again.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Try again in a moment.")),
     503: (_l("Not available yet"), _l("The course content has not been loaded. Ask an administrator to run "
                                        "'course sync'.")),

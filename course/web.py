@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cascade.promotion import promote_if_automatic
+from course.certificates.services import issue_if_automatic
 from course.extensions import db
 from course.learn.queries import Catalogue, load_catalogue
 
@@ -25,8 +26,16 @@ def live_catalogue() -> Catalogue:
     return catalogue
 
 
-def promote_after_progress(catalogue: Catalogue | None) -> None:
-    """After a learner's progress is committed: a track with automatic promotion makes them a trainer at once."""
-    if catalogue is not None and promote_if_automatic(current_user.id, catalogue):
+def after_progress(catalogue: Catalogue | None) -> None:
+    """After a learner's progress is committed: what completing a track brings at once, as the track says.
+
+    A certificate the track gives automatically, and the trainer role where the track promotes automatically.
+    """
+    if catalogue is None:
+        return
+    if issue_if_automatic(current_user.id, catalogue):
+        db.session.commit()
+        flash(_("You have completed the track. Your certificate is ready under My certificates."), "success")
+    if promote_if_automatic(current_user.id, catalogue):
         db.session.commit()
         flash(_("You have completed the trainer track: you are now a trainer."), "success")

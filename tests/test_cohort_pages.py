@@ -12,7 +12,7 @@ from course.extensions import db
 from course.models.audit import AuditEvent
 from course.models.cohort import Cohort, CohortStatus
 from course.models.enrolment import Enrolment
-from course.models.user import Role
+from course.models.user import Role, User
 from tests.conftest import csrf_token, sign_in
 
 
@@ -336,3 +336,16 @@ def test_the_track_cannot_change_once_learners_are_enrolled(app, world):
     db.session.expire_all()
     assert (db.session.get(Cohort, cohort.id).track_id, db.session.get(Cohort, cohort.id).name) == (
         "short", "Dashoguz judges")
+
+
+def test_registering_with_a_code_is_rate_limited_per_address(app, world):
+    create_via_form(as_user(app, "lead"), lead=str(world["lead"].id))
+    code = db.session.scalar(select(Cohort)).join_code
+    app.config["REGISTER_MAX_PER_HOUR"] = 2
+    client = app.test_client()
+    for number in range(2):
+        assert register(client, code, username=f"newcomer{number}").status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    refused = register(client, code, username="newcomer2")
+    assert refused.status_code == 429 and "Too many requests" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.username == "newcomer2")) is None

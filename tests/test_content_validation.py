@@ -97,7 +97,7 @@ def test_optional_languages_may_be_missing(editable_content):
         ("modules/course.yaml", "modules: [alpha, beta]", "modules: [alpha, beta, gamma]",
          "modules/course.yaml:7: modules[2]: no module has the id 'gamma' (looked in modules/*/module.yaml)"),
         ("modules/course.yaml", "    modules: [alpha]", "    modules: [alpha, omega]",
-         "modules/course.yaml:19: tracks[1].modules[1]: module 'omega' is not in the course's list of modules"),
+         "modules/course.yaml:20: tracks[1].modules[1]: module 'omega' is not in the course's list of modules"),
         ("quizzes/alpha-check.yaml", "module: alpha", "module: omega",
          "quizzes/alpha-check.yaml:4: module: no module has the id 'omega'"),
         ("quizzes/alpha-check.yaml", "citations: [src-two]", "citations: [src-three]",
@@ -185,8 +185,7 @@ def test_sources_may_be_split_into_several_files_with_unique_ids(editable_conten
 
 def test_track_completion_rules_name_real_quizzes(editable_content):
     edit(editable_content / "modules/course.yaml", "    completion: {pass_quizzes: [post-test]}",
-         "    completion: {pass_quizzes: [post-test, ghost-quiz], min_attendance: 0.8}\n"
-         "    certificate: {kind: completion, issue: automatic}")
+         "    completion: {pass_quizzes: [post-test, ghost-quiz], min_attendance: 0.8}")
     assert any("tracks[0].completion.pass_quizzes[1]: no quiz has the id 'ghost-quiz'" in p
                for p in problems_of(editable_content))
 

@@ -24,6 +24,7 @@ from course.content.localize import Text, pick
 from course.extensions import db
 from course.learn.queries import Catalogue, Status
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.types import utcnow
 from course.quiz.analytics import GroupGain, group_gain, item_statistics, knowledge_gains
@@ -69,6 +70,10 @@ class LearnerRow:
     post: float | None
     gain: float | None
     complete: bool
+    #: The learner's valid certificate for the cohort's track, if any.
+    certificate: Certificate | None = None
+    #: A certificate of the track was revoked: only a coordinator may issue another.
+    certificate_revoked: bool = False
 
     @property
     def name(self) -> str:
@@ -105,10 +110,23 @@ class CohortDashboard:
     attention: list[Attention]
     difficult: list[DifficultQuestion]
     attention_days: int
+    #: The track's certificate rule ({"kind", "issue"}), or None when it gives no certificate.
+    certificate_rule: dict | None = None
 
     @property
     def completed(self) -> int:
         return sum(1 for row in self.rows if row.complete)
+
+    @property
+    def certified(self) -> int:
+        return sum(1 for row in self.rows if row.certificate)
+
+    @property
+    def ready_for_certificate(self) -> list[LearnerRow]:
+        """Learners who met the track's rules and have no certificate yet: the trainer confirms them."""
+        if self.certificate_rule is None:
+            return []
+        return [row for row in self.rows if row.complete and row.certificate is None and not row.certificate_revoked]
 
 
 def track_quiz_ids(catalogue: Catalogue, track: dict[str, Any]) -> list[str]:
@@ -207,6 +225,21 @@ def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale:
     return sorted(found, key=lambda q: (q.facility, -q.responses))[:DIFFICULT_QUESTIONS_SHOWN]
 
 
+def _certificates(user_ids: list[int], cohort: Cohort) -> tuple[dict[int, Certificate], set[int]]:
+    """Valid certificates of the cohort's track by learner, and the learners who had one revoked."""
+    valid: dict[int, Certificate] = {}
+    revoked: set[int] = set()
+    if user_ids:
+        for certificate in db.session.scalars(select(Certificate).where(
+            Certificate.user_id.in_(user_ids), Certificate.course_id == cohort.course_id,
+            Certificate.track_id == cohort.track_id)):
+            if certificate.revoked:
+                revoked.add(certificate.user_id)
+            else:
+                valid[certificate.user_id] = certificate
+    return valid, revoked
+
+
 def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, attention_days: int,
                      today: date | None = None) -> CohortDashboard:
     """The whole dashboard of one cohort, in a fixed number of queries."""
@@ -219,6 +252,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     ids = [person.user_id for person in people]
     progress = track_progress(catalogue, track, ids, read=sections_read_by(ids))
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])
+    certificates, revoked = _certificates(ids, cohort)
     course = catalogue.course
     gains = {}
     if course.get("pre_test") and course.get("post_test") and ids:
@@ -232,7 +266,8 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
             person=person, statuses=[mine.statuses[m.id] for m in modules],
             quizzes=[cells.get((person.user_id, c.quiz_id), NO_ATTEMPT) for c in columns],
             pre=gain.pre if gain else None, post=gain.post if gain else None, gain=gain.gain if gain else None,
-            complete=mine.complete,
+            complete=mine.complete, certificate=certificates.get(person.user_id),
+            certificate_revoked=person.user_id in revoked,
         ))
     return CohortDashboard(
         module_titles=[pick(m.data["meta"]["title"], locale, default) for m in modules],
@@ -240,5 +275,5 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
         attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
                              today or utcnow().date()),
         difficult=_difficult_questions(ids, columns, locale, default),
-        attention_days=attention_days,
+        attention_days=attention_days, certificate_rule=track.get("certificate"),
     )

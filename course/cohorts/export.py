@@ -19,7 +19,7 @@ def _header(dashboard: CohortDashboard) -> list[str]:
     for column in dashboard.quizzes:
         header += [_("%(quiz)s: best score", quiz=column.title.value),
                    _("%(quiz)s: attempts", quiz=column.title.value)]
-    return header + [_("Pre-test"), _("Post-test"), _("Gain"), _("Track complete")]
+    return header + [_("Pre-test"), _("Post-test"), _("Gain"), _("Track complete"), _("Certificate no.")]
 
 
 def _row(row: LearnerRow) -> list:
@@ -33,7 +33,8 @@ def _row(row: LearnerRow) -> list:
     values += [status.label for status in row.statuses]
     for cell in row.quizzes:
         values += [cell.best, cell.attempts]
-    return values + [row.pre, row.post, row.gain, _("yes") if row.complete else _("no")]
+    return values + [row.pre, row.post, row.gain, _("yes") if row.complete else _("no"),
+                     row.certificate.serial if row.certificate else ""]
 
 
 def dashboard_table(cohort: Cohort, dashboard: CohortDashboard) -> Table:

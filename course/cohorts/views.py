@@ -6,6 +6,7 @@ Roster management (adding, removing, importing learners) is in ``roster_views``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -37,6 +38,7 @@ from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus
 from course.models.user import Agency, Gender, User, Velayat
 from course.permissions import Permission, can, require
+from course.ratelimit import allow
 from course.web import current_locale, live_catalogue
 
 
@@ -209,6 +211,9 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("cohorts.join"))
     form = RegisterForm()
+    if form.is_submitted() and not allow("register", current_app.config["REGISTER_MAX_PER_HOUR"], timedelta(hours=1)):
+        # The code is often on a whiteboard: without a limit anyone could create accounts by the thousand.
+        abort(429)
     if form.validate_on_submit():
         registration = Registration(
             username=form.username.data, full_name=form.full_name.data, password=form.password.data,

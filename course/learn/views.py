@@ -10,7 +10,7 @@ from course.extensions import db
 from course.learn import queries
 from course.learn.services import mark_section_read
 from course.permissions import Permission, require
-from course.web import current_locale, live_catalogue, promote_after_progress
+from course.web import after_progress, current_locale, live_catalogue
 
 bp = Blueprint("learn", __name__)
 
@@ -103,7 +103,7 @@ def section_done(module_id: str, section_key: str):
         abort(404)
     mark_section_read(current_user.id, module_id, section_key, live.content_hash)
     db.session.commit()
-    promote_after_progress(catalogue)
+    after_progress(catalogue)
     keys = live.section_keys
     index = keys.index(section_key)
     if index + 1 < len(keys):

@@ -2,17 +2,21 @@
 
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.audit import AuditEvent
+from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
 from course.models.enrolment import Enrolment
 from course.models.login_attempt import LoginAttempt
 from course.models.progress import SectionRead
+from course.models.rate_event import RateEvent
 from course.models.user import Role, User, UserRole
 
 __all__ = [
     "AttemptAnswer",
     "AttemptState",
     "AuditEvent",
+    "Certificate",
+    "CertificateKind",
     "Cohort",
     "CohortStatus",
     "CohortTrainer",
@@ -22,6 +26,7 @@ __all__ = [
     "Enrolment",
     "LoginAttempt",
     "QuizAttempt",
+    "RateEvent",
     "Role",
     "SectionRead",
     "TrainerStanding",

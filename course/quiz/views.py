@@ -24,7 +24,7 @@ from course.quiz.attempts import (
 )
 from course.quiz.definition import QuizDefinition, live_definition
 from course.quiz.types.base import InvalidResponse
-from course.web import current_locale, promote_after_progress
+from course.web import after_progress, current_locale
 
 bp = Blueprint("quiz", __name__)
 
@@ -174,7 +174,7 @@ def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     submit_attempt(attempt)
     db.session.commit()
-    promote_after_progress(learn_queries.load_catalogue())
+    after_progress(learn_queries.load_catalogue())
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 
 

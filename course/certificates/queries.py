@@ -1,0 +1,67 @@
+"""Reads for certificate pages: one's own, a cohort's, all of them (searchable), and public verification."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy import func, or_, select
+
+from course.extensions import db
+from course.models.certificate import Certificate
+from course.models.cohort import Cohort
+from course.models.user import User
+
+#: The coordinator's list shows at most this many rows; a search narrows it.
+LIST_LIMIT = 200
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
+                                   .order_by(Certificate.issued_at.desc())))
+
+
+def cohort_certificates(cohort: Cohort, *, valid_only: bool = False) -> list[Certificate]:
+    query = select(Certificate).where(Certificate.cohort_id == cohort.id).order_by(Certificate.holder_name)
+    if valid_only:
+        query = query.where(Certificate.revoked_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def search_certificates(text: str = "") -> list[Certificate]:
+    """Newest first; ``text`` matches a serial, a holder's name or username (any case)."""
+    query = select(Certificate).join(User, User.id == Certificate.user_id)
+    if text := text.strip():
+        pattern = f"%{text.lower()}%"
+        query = query.where(or_(func.lower(Certificate.serial).like(pattern),
+                                func.lower(Certificate.holder_name).like(pattern),
+                                User.username.like(pattern)))
+    return list(db.session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+                                   .limit(LIST_LIMIT)))
+
+
+def by_code(code: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.code == code.strip()))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip(" .,'’")
+
+
+def _name_parts(name: str) -> set[str]:
+    """Each word of a name, and each part of a hyphenated word: "Ataýewa-Saryýewa" gives all three."""
+    words = {_fold(word) for word in name.split()}
+    return {part for word in words for part in (word, *word.split("-")) if len(part) >= 2}
+
+
+def by_serial_and_name(serial: str, family_name: str) -> Certificate | None:
+    """The certificate with this serial if ``family_name`` is a word (or hyphenated part) of the holder's name.
+
+    Names are written surname first in Russian and last in English, so any word
+    of the printed name counts; the serial alone must never be enough.
+    """
+    certificate = db.session.scalar(select(Certificate).where(
+        func.upper(Certificate.serial) == serial.strip().upper()))
+    wanted = _fold(family_name)
+    if certificate is None or not wanted or " " in wanted or wanted not in _name_parts(certificate.holder_name):
+        return None
+    return certificate

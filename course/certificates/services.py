@@ -1,0 +1,173 @@
+"""Issuing, revoking and re-issuing certificates. Services flush and audit; the caller commits once."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from course.audit import record_event
+from course.cascade.completion import track_progress
+from course.domain import DomainError
+from course.extensions import db
+from course.learn.queries import Catalogue
+from course.models.certificate import Certificate, CertificateKind
+from course.models.cohort import Cohort
+from course.models.enrolment import Enrolment
+from course.models.types import utcnow
+from course.models.user import User
+
+SERIAL_PREFIXES = {CertificateKind.COMPLETION: "CMP", CertificateKind.TRAINER: "TOT"}
+#: 24 random bytes: 192 bits, well beyond guessing, still short enough for a QR code.
+CODE_BYTES = 24
+MIN_REASON_LENGTH = 5
+
+
+class CertificateError(DomainError):
+    """A certificate request that cannot be carried out; the message says why."""
+
+
+def new_code() -> str:
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def serial_for(kind: CertificateKind, year: int, row_id: int) -> str:
+    """A serial people can read aloud: the kind, the year, and the row's id (unique without a counter)."""
+    return f"{SERIAL_PREFIXES[kind]}-{year}-{row_id:06d}"
+
+
+def certificate_rule(catalogue: Catalogue, track_id: str) -> dict | None:
+    track = catalogue.track(track_id)
+    return track.get("certificate") if track else None
+
+
+def _name_of(user: User) -> str:
+    return name.strip() if (name := user.full_name) and name.strip() else user.username
+
+
+def _issue(user: User, like: Enrolment | Certificate, kind: CertificateKind, contact_hours: float, language: str,
+           *, actor_id: int | None) -> Certificate:
+    """A new certificate for ``user`` in the course, track and cohort of ``like``."""
+    code = new_code()
+    certificate = Certificate(
+        user_id=user.id, course_id=like.course_id, track_id=like.track_id, kind=kind,
+        serial=f"pending-{code[:24]}", code=code, holder_name=_name_of(user), language=language,
+        contact_hours=contact_hours, cohort_id=like.cohort_id, issued_at=utcnow(), issued_by_id=actor_id,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    certificate.serial = serial_for(kind, certificate.issued_at.year, certificate.id)
+    db.session.flush()
+    return certificate
+
+
+def _language(user: User, enrolment: Enrolment, catalogue: Catalogue) -> str:
+    """The holder's chosen language if the course has it, else the cohort's, else the course's default."""
+    languages = catalogue.course["languages"]
+    if user.locale in languages:
+        return user.locale
+    cohort = db.session.get(Cohort, enrolment.cohort_id) if enrolment.cohort_id else None
+    return cohort.language if cohort and cohort.language in languages else catalogue.default_language
+
+
+def valid_certificate(user_id: int, course_id: str, track_id: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.track_id == track_id,
+        Certificate.revoked_at.is_(None)))
+
+
+def _was_revoked(user_id: int, course_id: str, track_id: str) -> bool:
+    return db.session.scalar(select(Certificate.id).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.track_id == track_id,
+        Certificate.revoked_at.is_not(None)).limit(1)) is not None
+
+
+def issue_certificate(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: int | None) -> Certificate:
+    """Issue the certificate of the enrolment's track, once its rules are met.
+
+    :raises CertificateError: the track gives none, it is not complete, or one is already valid.
+    """
+    user = db.session.get(User, enrolment.user_id)
+    rule = certificate_rule(catalogue, enrolment.track_id)
+    if rule is None:
+        raise CertificateError(_("This track does not give a certificate."))
+    if valid_certificate(user.id, enrolment.course_id, enrolment.track_id):
+        raise CertificateError(_("%(name)s already has this certificate.", name=_name_of(user)))
+    if _was_revoked(user.id, enrolment.course_id, enrolment.track_id):
+        raise CertificateError(_("The certificate of %(name)s was revoked; only a coordinator can re-issue it.",
+                                 name=_name_of(user)))
+    track = catalogue.track(enrolment.track_id)
+    if not track_progress(catalogue, track, [user.id])[user.id].complete:
+        raise CertificateError(_("%(name)s has not completed the track yet.", name=_name_of(user)))
+    certificate = _issue(user, enrolment, CertificateKind(rule["kind"]), track["contact_hours"],
+                         _language(user, enrolment, catalogue), actor_id=actor_id)
+    record_event("certificate.issue", certificate.serial, actor_id=actor_id, user=user.username,
+                 track=enrolment.track_id, automatic=actor_id is None)
+    return certificate
+
+
+def issue_if_automatic(user_id: int, catalogue: Catalogue) -> list[Certificate]:
+    """After progress: issue the certificates that tracks give automatically and the learner has now earned.
+
+    A track that ever gave this person a certificate never does so again on its
+    own: a revoked certificate stays revoked until a coordinator re-issues it.
+    """
+    automatic = [t["id"] for t in catalogue.course["tracks"]
+                 if (t.get("certificate") or {}).get("issue") == "automatic"]
+    if not automatic:
+        return []
+    pending = db.session.scalars(
+        select(Enrolment).where(
+            Enrolment.user_id == user_id, Enrolment.course_id == catalogue.course["id"],
+            Enrolment.track_id.in_(automatic),
+            ~select(Certificate.id).where(Certificate.user_id == user_id, Certificate.course_id == Enrolment.course_id,
+                                          Certificate.track_id == Enrolment.track_id).exists())
+    ).all()
+    issued = []
+    for enrolment in pending:
+        track = catalogue.track(enrolment.track_id)
+        if track_progress(catalogue, track, [user_id])[user_id].complete:
+            issued.append(issue_certificate(enrolment, catalogue, actor_id=None))
+    return issued
+
+
+def _check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise CertificateError(_("Give the reason in a few words; it is shown on the verification page."),
+                               field="reason")
+    return reason[:500]
+
+
+def revoke_certificate(certificate: Certificate, reason: str, *, actor_id: int) -> None:
+    """:raises CertificateError: no reason given, or already revoked."""
+    reason = _check_reason(reason)
+    if certificate.revoked:
+        raise CertificateError(_("Certificate %(serial)s is already revoked.", serial=certificate.serial))
+    certificate.revoked_at, certificate.revoked_by_id, certificate.revocation_reason = utcnow(), actor_id, reason
+    db.session.flush()
+    record_event("certificate.revoke", certificate.serial, actor_id=actor_id, reason=reason,
+                 user=certificate.holder.username)
+
+
+def reissue_certificate(certificate: Certificate, reason: str, *, actor_id: int) -> Certificate:
+    """A new certificate in place of ``certificate`` (revoked now if it is still valid), with today's name.
+
+    For a misspelt name, say: the learner corrects their profile, the coordinator re-issues.
+    :raises CertificateError: no reason given, or a newer certificate is already valid.
+    """
+    reason = _check_reason(reason)
+    if not certificate.revoked:
+        revoke_certificate(certificate, reason, actor_id=actor_id)
+    elif valid_certificate(certificate.user_id, certificate.course_id, certificate.track_id):
+        raise CertificateError(_("%(name)s already has a valid certificate for this track.",
+                                 name=_name_of(certificate.holder)))
+    holder = certificate.holder
+    language = holder.locale if holder.locale in current_app.config["LANGUAGES"] else certificate.language
+    replacement = _issue(holder, certificate, certificate.kind, certificate.contact_hours, language,
+                         actor_id=actor_id)
+    record_event("certificate.reissue", replacement.serial, actor_id=actor_id, replaces=certificate.serial,
+                 reason=reason, user=certificate.holder.username)
+    return replacement

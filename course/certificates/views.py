@@ -1,0 +1,170 @@
+"""Certificate pages: one's own, a cohort's (issue, download all), the coordinator's list, and public checks."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from course.certificates import queries
+from course.certificates.document import certificate_document, issuer_name
+from course.certificates.pdf import render_certificate
+from course.certificates.services import issue_certificate, reissue_certificate, revoke_certificate
+from course.cohorts.blueprint import carry_out, managed_cohort
+from course.content.localize import pick
+from course.extensions import db
+from course.learn.queries import Catalogue
+from course.models.certificate import Certificate
+from course.models.cohort import Cohort
+from course.models.enrolment import Enrolment
+from course.permissions import Permission, can, can_manage_cohort, require
+from course.ratelimit import allow
+from course.web import current_locale, live_catalogue
+
+bp = Blueprint("certificates", __name__)
+
+
+def _titles(catalogue: Catalogue) -> dict[str, str]:
+    locale, default = current_locale(), catalogue.default_language
+    return {t["id"]: pick(t["title"], locale, default).value for t in catalogue.course["tracks"]}
+
+
+def _pdf_response(body: bytes, filename: str, mimetype: str = "application/pdf"):
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: not for shared caches or the back button
+    return response
+
+
+@bp.route("/certificates")
+@require(Permission.READ_COURSE)
+def mine():
+    catalogue = live_catalogue()
+    return render_template("certificates/mine.html", certificates=queries.certificates_of(current_user.id),
+                           tracks=_titles(catalogue))
+
+
+def _may_download(certificate: Certificate) -> bool:
+    """The holder while it is valid; the cohort's trainers and coordinators always (to see what was revoked)."""
+    if certificate.user_id == current_user.id and not certificate.revoked:
+        return True
+    if can(current_user, Permission.REVOKE_CERTIFICATES):
+        return True
+    cohort = db.session.get(Cohort, certificate.cohort_id) if certificate.cohort_id else None
+    return cohort is not None and can_manage_cohort(current_user, cohort) and not certificate.revoked
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@require(Permission.READ_COURSE)
+def download(certificate_id: int):
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not _may_download(certificate):
+        abort(404)
+    body = render_certificate(certificate_document(certificate, live_catalogue()))
+    return _pdf_response(body, f"certificate-{certificate.serial}.pdf")
+
+
+@bp.route("/cohorts/<int:cohort_id>/certificates", methods=["POST"])
+@require(Permission.MANAGE_COHORTS)
+def issue_for_cohort(cohort_id: int):
+    """The trainer confirms certificates for learners of their cohort who have met the track's rules."""
+    cohort = managed_cohort(cohort_id)
+    catalogue = live_catalogue()
+    wanted = {int(value) for value in request.form.getlist("user_id") if value.isdigit()}
+    enrolments = db.session.scalars(select(Enrolment.id).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(wanted))).all()
+    if not enrolments:
+        flash(_("Choose at least one learner."), "error")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+    def issue() -> str:
+        for enrolment_id in enrolments:
+            issue_certificate(db.session.get(Enrolment, enrolment_id), catalogue, actor_id=current_user.id)
+        return _("Certificates issued: %(n)d.", n=len(enrolments))
+
+    carry_out(issue)
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/certificates.zip")
+@require(Permission.MANAGE_COHORTS)
+def cohort_zip(cohort_id: int):
+    """Every valid certificate of the cohort as one ZIP, to print them all at once."""
+    cohort = managed_cohort(cohort_id)
+    certificates = queries.cohort_certificates(cohort, valid_only=True)
+    if not certificates:
+        flash(_("No certificates have been issued in this cohort yet."), "error")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    catalogue = live_catalogue()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates:
+            archive.writestr(f"certificate-{certificate.serial}.pdf",
+                             render_certificate(certificate_document(certificate, catalogue)))
+    return _pdf_response(buffer.getvalue(), f"cohort-{cohort.id}-certificates.zip", "application/zip")
+
+
+@bp.route("/certificates/all")
+@require(Permission.REVOKE_CERTIFICATES)
+def all_certificates():
+    text = request.args.get("q", "")[:100]
+    return render_template("certificates/all.html", certificates=queries.search_certificates(text), q=text,
+                           tracks=_titles(live_catalogue()), limit=queries.LIST_LIMIT)
+
+
+@bp.route("/certificates/<int:certificate_id>/<any(revoke, reissue):action>", methods=["POST"])
+@require(Permission.REVOKE_CERTIFICATES)
+def change(certificate_id: int, action: str):
+    certificate = db.session.get(Certificate, certificate_id) or abort(404)
+    reason = request.form.get("reason", "")
+
+    def revoke() -> str:
+        revoke_certificate(certificate, reason, actor_id=current_user.id)
+        return _("Certificate %(serial)s is revoked.", serial=certificate.serial)
+
+    def reissue() -> str:
+        replacement = reissue_certificate(certificate, reason, actor_id=current_user.id)
+        return _("Certificate %(old)s is replaced by %(new)s.", old=certificate.serial, new=replacement.serial)
+
+    carry_out(revoke if action == "revoke" else reissue)
+    return redirect(url_for("certificates.all_certificates", q=certificate.holder_name))
+
+
+def _verification_page(certificate: Certificate | None, asked: bool):
+    catalogue = live_catalogue()
+    course_title = pick(catalogue.course["title"], current_locale(), catalogue.default_language).value
+    response = make_response(render_template(
+        "certificates/verify.html", certificate=certificate, asked=asked, course_title=course_title,
+        tracks=_titles(catalogue), issuer=issuer_name(),
+        serial=request.args.get("serial", ""), family_name=request.args.get("family_name", "")))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _within_rate_limit() -> None:
+    if not allow("verify", current_app.config["VERIFY_MAX_PER_10_MINUTES"], timedelta(minutes=10)):
+        abort(429)
+
+
+@bp.route("/verify")
+def verify():
+    """Check a certificate by its serial number and the holder's family name (no sign-in)."""
+    serial, family_name = request.args.get("serial", ""), request.args.get("family_name", "")
+    if not serial and not family_name:
+        return _verification_page(None, asked=False)
+    _within_rate_limit()
+    return _verification_page(queries.by_serial_and_name(serial[:40], family_name[:100]), asked=True)
+
+
+@bp.route("/verify/<code>")
+def verify_code(code: str):
+    """Where the QR code on the certificate points."""
+    _within_rate_limit()
+    return _verification_page(queries.by_code(code[:100]), asked=True)
