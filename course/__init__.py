@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
     from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
+    from course.reports.views import bp as reports_bp  # noqa: PLC0415
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -98,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(cascade_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(reports_bp)

@@ -45,6 +45,7 @@ _NAV = [
     ("learn.home", _l("My courses"), Permission.READ_COURSE),
     ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
     ("cascade.mine", _l("My cascade"), Permission.MANAGE_COHORTS),
+    ("reports.dashboard", _l("Reports"), Permission.VIEW_REPORTS),
     ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
     ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
     ("certificates.mine", _l("My certificates"), Permission.READ_COURSE),

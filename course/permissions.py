@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
 
-from course.extensions import login_manager
-from course.models.user import Role
+from course.extensions import db, login_manager
+from course.models.scope import CoordinatorScope
+from course.models.user import Role, Velayat
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,11 +76,22 @@ def visible_tracks(user: Any, all_track_ids: list[str], enrolled_track_ids: set[
     return [track_id for track_id in all_track_ids if track_id in enrolled_track_ids]
 
 
+def velayat_scope(user: Any) -> frozenset[Velayat] | None:
+    """The velayats a coordinator is limited to; None when national (no scope rows) or not a coordinator."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    rows = db.session.scalars(select(CoordinatorScope.velayat).where(CoordinatorScope.user_id == user.id)).all()
+    return frozenset(rows) or None
+
+
 def can_manage_cohort(user: Any, cohort: Any) -> bool:
-    """Coordinators manage every cohort; trainers only those they lead or co-train."""
-    if can(user, Permission.VIEW_ALL_COHORTS):
+    """Coordinators manage every cohort of their velayats; trainers only those they lead or co-train."""
+    if can(user, Permission.MANAGE_COHORTS) and user.id in cohort.trainer_ids:
         return True
-    return can(user, Permission.MANAGE_COHORTS) and user.id in cohort.trainer_ids
+    if can(user, Permission.VIEW_ALL_COHORTS):
+        scope = velayat_scope(user)
+        return scope is None or cohort.velayat in scope
+    return False
 
 
 def require(permission: Permission) -> Callable[[F], F]:

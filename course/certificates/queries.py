@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from course.extensions import db
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
-from course.models.user import User
+from course.models.user import User, Velayat
 
 #: The coordinator's list shows at most this many rows; a search narrows it.
 LIST_LIMIT = 200
@@ -27,9 +27,11 @@ def cohort_certificates(cohort: Cohort, *, valid_only: bool = False) -> list[Cer
     return list(db.session.scalars(query))
 
 
-def search_certificates(text: str = "") -> list[Certificate]:
-    """Newest first; ``text`` matches a serial, a holder's name or username (any case)."""
+def search_certificates(text: str = "", velayats: frozenset[Velayat] | None = None) -> list[Certificate]:
+    """Newest first; ``text`` matches a serial, a holder's name or username (any case); within ``velayats``."""
     query = select(Certificate).join(User, User.id == Certificate.user_id)
+    if velayats is not None:
+        query = query.join(Cohort, Cohort.id == Certificate.cohort_id).where(Cohort.velayat.in_(sorted(velayats)))
     if text := text.strip():
         pattern = f"%{text.lower()}%"
         query = query.where(or_(func.lower(Certificate.serial).like(pattern),

@@ -22,7 +22,7 @@ from course.learn.queries import Catalogue
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
-from course.permissions import Permission, can, can_manage_cohort, require
+from course.permissions import Permission, can, can_manage_cohort, require, velayat_scope
 from course.ratelimit import allow
 from course.web import current_locale, live_catalogue
 
@@ -54,10 +54,21 @@ def _may_download(certificate: Certificate) -> bool:
     """The holder while it is valid; the cohort's trainers and coordinators always (to see what was revoked)."""
     if certificate.user_id == current_user.id and not certificate.revoked:
         return True
-    if can(current_user, Permission.REVOKE_CERTIFICATES):
+    if _coordinates(certificate):
         return True
     cohort = db.session.get(Cohort, certificate.cohort_id) if certificate.cohort_id else None
     return cohort is not None and can_manage_cohort(current_user, cohort) and not certificate.revoked
+
+
+def _coordinates(certificate: Certificate) -> bool:
+    """A coordinator, national or responsible for the velayat of the certificate's cohort."""
+    if not can(current_user, Permission.REVOKE_CERTIFICATES):
+        return False
+    scope = velayat_scope(current_user)
+    if scope is None:
+        return True
+    cohort = db.session.get(Cohort, certificate.cohort_id) if certificate.cohort_id else None
+    return cohort is not None and cohort.velayat in scope
 
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
@@ -114,14 +125,17 @@ def cohort_zip(cohort_id: int):
 @require(Permission.REVOKE_CERTIFICATES)
 def all_certificates():
     text = request.args.get("q", "")[:100]
-    return render_template("certificates/all.html", certificates=queries.search_certificates(text), q=text,
+    found = queries.search_certificates(text, velayat_scope(current_user))
+    return render_template("certificates/all.html", certificates=found, q=text,
                            tracks=_titles(live_catalogue()), limit=queries.LIST_LIMIT)
 
 
 @bp.route("/certificates/<int:certificate_id>/<any(revoke, reissue):action>", methods=["POST"])
 @require(Permission.REVOKE_CERTIFICATES)
 def change(certificate_id: int, action: str):
-    certificate = db.session.get(Certificate, certificate_id) or abort(404)
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not _coordinates(certificate):
+        abort(404)
     reason = request.form.get("reason", "")
 
     def revoke() -> str:

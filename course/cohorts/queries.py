@@ -11,7 +11,7 @@ from course.extensions import db
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer
 from course.models.enrolment import Enrolment
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
-from course.permissions import Permission, can
+from course.permissions import Permission, can, velayat_scope
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,17 @@ class CohortRow:
 
 
 def visible_cohorts(user: User) -> list[CohortRow]:
-    """Every cohort for coordinators; for trainers, those they lead or co-train (one query)."""
+    """Every cohort (of their velayats) for coordinators; for trainers, those they lead or co-train."""
     learners = (select(Enrolment.cohort_id, func.count(Enrolment.id).label("n"))
                 .group_by(Enrolment.cohort_id).subquery())
     query = (select(Cohort, func.coalesce(learners.c.n, 0))
              .outerjoin(learners, learners.c.cohort_id == Cohort.id)
              .order_by(Cohort.starts_on.desc(), Cohort.id.desc()))
+    own = Cohort.id.in_(select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id))
     if not can(user, Permission.VIEW_ALL_COHORTS):
-        query = query.where(Cohort.id.in_(select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)))
+        query = query.where(own)
+    elif (scope := velayat_scope(user)) is not None:
+        query = query.where(own | Cohort.velayat.in_(sorted(scope)))
     return [
         CohortRow(c.id, c.name, c.track_id, c.velayat, c.starts_on, c.ends_on, c.status, count)
         for c, count in db.session.execute(query)

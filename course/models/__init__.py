@@ -9,6 +9,7 @@ from course.models.enrolment import Enrolment
 from course.models.login_attempt import LoginAttempt
 from course.models.progress import SectionRead
 from course.models.rate_event import RateEvent
+from course.models.scope import CoordinatorScope
 from course.models.user import Role, User, UserRole
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "CohortStatus",
     "CohortTrainer",
     "ContentItem",
+    "CoordinatorScope",
     "ContentKind",
     "ContentSnapshot",
     "Enrolment",

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from course.extensions import db
 from course.models.attempt import AttemptState, QuizAttempt
@@ -22,11 +22,14 @@ from course.quiz.definition import pinned_definition
 GROUP_SHARE = 0.27
 
 
-def counted_scores(quiz_id: str, method: str, user_ids: Iterable[int] | None = None) -> dict[int, float]:
-    """Each learner's score on a quiz under its grading method, in one query."""
+def counted_scores(quiz_id: str, method: str, user_ids: Iterable[int] | Select | None = None) -> dict[int, float]:
+    """Each learner's score on a quiz under its grading method, in one query.
+
+    ``user_ids`` may be a SELECT of ids, so reports over thousands of learners send no long list of ids.
+    """
     submitted = (QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED)
     if user_ids is not None:
-        submitted += (QuizAttempt.user_id.in_(list(user_ids)),)
+        submitted += (QuizAttempt.user_id.in_(user_ids if isinstance(user_ids, Select) else list(user_ids)),)
     if method in ("highest", "average"):
         aggregate = func.max(QuizAttempt.score) if method == "highest" else func.avg(QuizAttempt.score)
         query = select(QuizAttempt.user_id, aggregate).where(*submitted).group_by(QuizAttempt.user_id)

@@ -1,0 +1,1 @@
+"""Reports for coordinators: completion, knowledge gain and reach across the cascade."""

@@ -1,0 +1,236 @@
+"""The coordinator's numbers: who was trained, where, from which agencies, whether they learned, how far it reached.
+
+Everything is computed from one pass over the participants of the cohorts in
+the filter (a fixed number of aggregate queries whatever their number, which
+a test checks at two sizes); the figures derive from the same rows, so the
+overview, the disaggregation, the charts and the cohort list always agree.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import noload
+
+from course.cascade.completion import required_quizzes
+from course.extensions import db
+from course.learn.queries import Catalogue
+from course.models.attempt import AttemptState, QuizAttempt
+from course.models.certificate import Certificate
+from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
+from course.models.enrolment import Enrolment
+from course.models.progress import SectionRead
+from course.models.user import Agency, Gender, User, Velayat
+from course.quiz.analytics import counted_scores
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Cohorts that started within the dates, in the velayats (None: every velayat)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    velayats: frozenset[Velayat] | None = None
+
+
+def cohort_ids(report: ReportFilter) -> Select:
+    query = select(Cohort.id)
+    if report.date_from:
+        query = query.where(Cohort.starts_on >= report.date_from)
+    if report.date_to:
+        query = query.where(Cohort.starts_on <= report.date_to)
+    if report.velayats is not None:
+        query = query.where(Cohort.velayat.in_(sorted(report.velayats)))
+    return query
+
+
+@dataclass
+class Participant:
+    user_id: int
+    agency: Agency | None
+    gender: Gender
+    #: The learner's own velayat, or the cohort's when the learner did not give one.
+    velayat: Velayat
+    cohorts: set[int] = field(default_factory=set)
+    tracks: set[str] = field(default_factory=set)
+    generation: int | None = None
+    started: bool = False
+    completed: bool = False
+    certified: bool = False
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    id: int
+    name: str
+    velayat: Velayat
+    track_id: str
+    starts_on: date
+    ends_on: date
+    lead: str
+    learners: int
+    completed: int
+    mean_gain: float | None
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.learners if self.learners else None
+
+
+@dataclass(frozen=True)
+class Report:
+    participants: dict[int, Participant]
+    cohorts: list[CohortResult]
+    gains: dict[int, float]
+    trainers_active: int
+    #: Learners taught by trainers of generation 1 and deeper, and how many such trainers taught them.
+    cascade_learners: int
+    cascade_trainers: int
+    module_scores: list[tuple[str, float | None]]
+
+    @property
+    def enrolled(self) -> int:
+        return len(self.participants)
+
+    def count(self, flag: str) -> int:
+        return sum(1 for p in self.participants.values() if getattr(p, flag))
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.count("completed") / self.enrolled if self.enrolled else None
+
+    @property
+    def mean_gain(self) -> float | None:
+        return round(statistics.fmean(self.gains.values()), 1) if self.gains else None
+
+    @property
+    def reach_multiplier(self) -> float | None:
+        return round(self.cascade_learners / self.cascade_trainers, 1) if self.cascade_trainers else None
+
+    def by_generation(self) -> list[tuple[int, int]]:
+        counts = Counter(p.generation for p in self.participants.values() if p.generation is not None)
+        return sorted(counts.items())
+
+
+def _participants(cohorts: Select) -> dict[int, Participant]:
+    people: dict[int, Participant] = {}
+    for user_id, agency, gender, own, cohort_velayat, cohort_id, track_id, generation in db.session.execute(
+        select(User.id, User.agency, User.gender, User.velayat, Cohort.velayat, Enrolment.cohort_id,
+               Enrolment.track_id, Enrolment.generation)
+        .join(Enrolment, Enrolment.user_id == User.id).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.cohort_id.in_(cohorts))
+    ):
+        person = people.setdefault(user_id, Participant(user_id, agency, gender, own or cohort_velayat))
+        person.cohorts.add(cohort_id)
+        person.tracks.add(track_id)
+        if generation is not None:
+            person.generation = max(person.generation or 0, generation)
+    return people
+
+
+def _mark_progress(people: dict[int, Participant], users: Select, catalogue: Catalogue) -> None:
+    """Started, completed (every module of a track read and its required quizzes passed) and certified."""
+    read: dict[int, dict[str, int]] = defaultdict(dict)
+    for user_id, module_id, sections in db.session.execute(
+        select(SectionRead.user_id, SectionRead.module_id, func.count(func.distinct(SectionRead.section_id)))
+        .where(SectionRead.user_id.in_(users)).group_by(SectionRead.user_id, SectionRead.module_id)
+    ):
+        read[user_id][module_id] = sections
+    passed: dict[int, set[str]] = defaultdict(set)
+    attempted: set[int] = set()
+    for user_id, quiz_id, ever_passed in db.session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.quiz_id, func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)))
+        .where(QuizAttempt.user_id.in_(users), QuizAttempt.state == AttemptState.SUBMITTED)
+        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+    ):
+        attempted.add(user_id)
+        if ever_passed:
+            passed[user_id].add(quiz_id)
+    needs = {}
+    for track in catalogue.course["tracks"]:
+        sections = {m: len(catalogue.modules[m].section_keys) for m in track["modules"] if m in catalogue.modules}
+        needs[track["id"]] = (sections, set(required_quizzes(track)))
+    for person in people.values():
+        mine = read.get(person.user_id, {})
+        person.started = bool(mine) or person.user_id in attempted
+        person.completed = any(
+            track_id in needs and all(mine.get(m, 0) >= n for m, n in needs[track_id][0].items())
+            and needs[track_id][1] <= passed.get(person.user_id, set())
+            for track_id in person.tracks
+        )
+
+
+def _gains(users: Select, catalogue: Catalogue) -> dict[int, float]:
+    course = catalogue.course
+    if not (course.get("pre_test") and course.get("post_test")):
+        return {}
+    method = {qid: meta.get("grading_method", "highest") for qid, meta in catalogue.quizzes.items()}
+    pre = counted_scores(course["pre_test"], method.get(course["pre_test"], "first"), users)
+    post = counted_scores(course["post_test"], method.get(course["post_test"], "highest"), users)
+    return {uid: round(post[uid] - pre[uid], 1) for uid in pre.keys() & post.keys()}
+
+
+def _module_scores(users: Select, catalogue: Catalogue) -> list[tuple[str, float | None]]:
+    """Average score on each module's own quizzes: where learning held and where it did not."""
+    quiz_module = {qid: meta["module"] for qid, meta in catalogue.quizzes.items() if meta.get("module")}
+    scores: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for quiz_id, mean, count in db.session.execute(
+        select(QuizAttempt.quiz_id, func.avg(QuizAttempt.score), func.count(QuizAttempt.id))
+        .where(QuizAttempt.user_id.in_(users), QuizAttempt.state == AttemptState.SUBMITTED,
+               QuizAttempt.quiz_id.in_(list(quiz_module))).group_by(QuizAttempt.quiz_id)
+    ):
+        scores[quiz_module[quiz_id]].append((float(mean), count))
+    result = []
+    for module_id in catalogue.course["modules"]:
+        rows = scores.get(module_id)
+        total = sum(count for _, count in rows) if rows else 0
+        result.append((module_id, round(sum(m * c for m, c in rows) / total, 1) if total else None))
+    return result
+
+
+def build_report(report: ReportFilter, catalogue: Catalogue) -> Report:
+    """Every figure of the coordinator dashboard, in a fixed number of queries."""
+    cohorts = cohort_ids(report)
+    users = select(Enrolment.user_id).where(Enrolment.cohort_id.in_(cohorts))
+    people = _participants(cohorts)
+    _mark_progress(people, users, catalogue)
+    for user_id in db.session.scalars(select(Certificate.user_id).distinct().where(
+            Certificate.cohort_id.in_(cohorts), Certificate.revoked_at.is_(None))):
+        if user_id in people:
+            people[user_id].certified = True
+    gains = {uid: g for uid, g in _gains(users, catalogue).items() if uid in people}
+    cohort_rows = _cohort_results(cohorts, people, gains)
+    standing = dict(db.session.execute(select(TrainerStanding.user_id, TrainerStanding.generation)).all())
+    leads = db.session.execute(select(CohortTrainer.cohort_id, CohortTrainer.user_id)
+                               .where(CohortTrainer.cohort_id.in_(cohorts))).all()
+    trainers_active = len({user_id for _, user_id in leads})
+    cascade_cohorts = {cohort_id for cohort_id, user_id in leads if standing.get(user_id, 0) >= 1}
+    cascade_trainers = {user_id for _, user_id in leads if standing.get(user_id, 0) >= 1}
+    cascade_learners = sum(1 for p in people.values() if p.cohorts & cascade_cohorts)
+    return Report(people, cohort_rows, gains, trainers_active, cascade_learners, len(cascade_trainers),
+                  _module_scores(users, catalogue))
+
+
+def _cohort_results(cohorts: Select, people: dict[int, Participant], gains: dict[int, float]) -> list[CohortResult]:
+    members: dict[int, list[Participant]] = defaultdict(list)
+    for person in people.values():
+        for cohort_id in person.cohorts:
+            members[cohort_id].append(person)
+    lead_names = dict(db.session.execute(
+        select(CohortTrainer.cohort_id, func.coalesce(func.nullif(User.full_name, ""), User.username))
+        .join(User, User.id == CohortTrainer.user_id)
+        .where(CohortTrainer.cohort_id.in_(cohorts), CohortTrainer.lead.is_(True))).all())
+    results = []
+    for cohort in db.session.scalars(select(Cohort).options(noload(Cohort.trainers)).where(Cohort.id.in_(cohorts))
+                                     .order_by(Cohort.starts_on.desc(), Cohort.id.desc())):
+        group = members.get(cohort.id, [])
+        cohort_gains = [gains[p.user_id] for p in group if p.user_id in gains]
+        results.append(CohortResult(
+            cohort.id, cohort.name, cohort.velayat, cohort.track_id, cohort.starts_on, cohort.ends_on,
+            lead_names.get(cohort.id, ""), len(group), sum(1 for p in group if p.completed),
+            round(statistics.fmean(cohort_gains), 1) if cohort_gains else None))
+    return results

@@ -1,0 +1,123 @@
+"""The report's figures arranged as donors read them: tables, phrases and charts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from flask_babel import format_percent, gettext, ngettext
+from markupsafe import Markup
+
+from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS
+from course.content.localize import pick
+from course.formatting import number
+from course.learn.queries import Catalogue
+from course.models.user import Agency, Gender, Velayat
+from course.reports.charts import Bar, bar_chart, column_chart
+from course.reports.queries import Participant, Report
+
+FLAGS = ("participants", "completed", "certified")
+
+
+@dataclass(frozen=True)
+class GenderCount:
+    female: int = 0
+    male: int = 0
+    not_stated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.female + self.male + self.not_stated
+
+
+def _agency_phrase(agency: Agency | None, count: GenderCount) -> str:
+    """ "10 prosecutors (1 female, 9 male)", the form donor reports use."""
+    n = count.total
+    head = {
+        Agency.PROSECUTION: ngettext("%(num)d prosecutor", "%(num)d prosecutors", n),
+        Agency.JUDICIARY: ngettext("%(num)d judge", "%(num)d judges", n),
+        Agency.ADVOCACY: ngettext("%(num)d advocate", "%(num)d advocates", n),
+        Agency.LAW_ENFORCEMENT: ngettext("%(num)d police officer", "%(num)d police officers", n),
+    }.get(agency, ngettext("%(num)d other participant", "%(num)d other participants", n))
+    tail = gettext("%(female)d female, %(male)d male", female=count.female, male=count.male)
+    if count.not_stated:
+        tail += gettext(", %(n)d not stated", n=count.not_stated)
+    return f"{head} ({tail})"
+
+
+@dataclass(frozen=True)
+class DisaggregationRow:
+    velayat: Velayat
+    agency: Agency | None
+    counts: dict[str, GenderCount]
+
+    @property
+    def velayat_label(self) -> str:
+        return str(VELAYAT_LABELS[self.velayat])
+
+    @property
+    def agency_label(self) -> str:
+        return str(AGENCY_LABELS[self.agency]) if self.agency else gettext("Not given")
+
+    def phrase(self, flag: str) -> str:
+        return _agency_phrase(self.agency, self.counts[flag])
+
+
+def _has(person: Participant, flag: str) -> bool:
+    return flag == "participants" or getattr(person, flag)
+
+
+def disaggregation(report: Report) -> list[DisaggregationRow]:
+    """Participants, completers and certified by velayat x agency x gender."""
+    tally: dict[tuple[Velayat, Agency | None], dict[str, Counter]] = {}
+    for person in report.participants.values():
+        cell = tally.setdefault((person.velayat, person.agency), {flag: Counter() for flag in FLAGS})
+        for flag in FLAGS:
+            if _has(person, flag):
+                cell[flag][person.gender] += 1
+    order = {v: i for i, v in enumerate(Velayat)} | {a: i for i, a in enumerate(Agency)}
+    return [
+        DisaggregationRow(velayat, agency, {flag: GenderCount(c[Gender.FEMALE], c[Gender.MALE], c[Gender.NOT_STATED])
+                                            for flag, c in cells.items()})
+        for (velayat, agency), cells in sorted(tally.items(), key=lambda item: (
+            order[item[0][0]], order.get(item[0][1], len(Agency))))
+    ]
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: Markup
+    rows: list[Bar]
+    caption: str
+
+
+def _percent(part: int, whole: int) -> tuple[float | None, str]:
+    if not whole:
+        return None, "—"
+    return part / whole * 100, format_percent(part / whole)
+
+
+def charts(report: Report, catalogue: Catalogue, locale: str) -> list[Chart]:
+    """Completion by velayat, module scores, reach by generation, cohorts by month: each with its data as a table."""
+    by_velayat = []
+    for velayat in Velayat:
+        people = [p for p in report.participants.values() if p.velayat == velayat]
+        value, shown = _percent(sum(1 for p in people if p.completed), len(people))
+        by_velayat.append(Bar(str(VELAYAT_LABELS[velayat]), value, shown))
+    modules = [Bar(pick(catalogue.modules[m].data["meta"]["title"], locale, catalogue.default_language).value,
+                   score, number(score) if score is not None else "—")
+               for m, score in report.module_scores if m in catalogue.modules]
+    generations = [Bar(gettext("Generation %(n)d", n=g), count, number(count)) for g, count in report.by_generation()]
+    months = Counter(cohort.starts_on.strftime("%Y-%m") for cohort in report.cohorts)
+    per_month = [Bar(month, count, number(count)) for month, count in sorted(months.items())]
+    titles = (gettext("Completion by velayat"), gettext("Average module-check score by module"),
+              gettext("Learners reached by cascade generation"), gettext("Cohorts by month of their first day"))
+    empty = gettext("No data for this selection.")
+    made = [
+        bar_chart(titles[0], by_velayat, max_value=100, chart_id="chart-completion", empty_text=empty),
+        bar_chart(titles[1], modules, max_value=100, chart_id="chart-modules", empty_text=empty),
+        bar_chart(titles[2], generations, chart_id="chart-generations", empty_text=empty),
+        column_chart(titles[3], per_month, chart_id="chart-months", empty_text=empty),
+    ]
+    return [Chart(svg, rows, title) for svg, rows, title in
+            zip(made, (by_velayat, modules, generations, per_month), titles, strict=True)]

@@ -1,0 +1,126 @@
+"""The coordinator dashboard and its exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from flask import Blueprint, abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from course.audit import record_event
+from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
+from course.exports import Table, export_response
+from course.extensions import db
+from course.models.certificate import Certificate
+from course.models.cohort import Cohort
+from course.models.user import Velayat
+from course.permissions import Permission, require, velayat_scope
+from course.reports.queries import ReportFilter, build_report, cohort_ids
+from course.reports.tables import FLAGS, charts, disaggregation
+from course.web import current_locale, live_catalogue
+
+bp = Blueprint("reports", __name__)
+
+
+def _date(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        flash(_("“%(value)s” is not a date; write it as 2027-03-31. It was left out.", value=raw[:20]), "error")
+        return None
+
+
+def _report_filter() -> ReportFilter:
+    """The request's filter within the coordinator's scope; a velayat outside it is refused (403)."""
+    scope = velayat_scope(current_user)
+    wanted = request.args.get("velayat", "")
+    velayats = scope
+    if wanted:
+        try:
+            velayat = Velayat(wanted)
+        except ValueError:
+            abort(400)
+        if scope is not None and velayat not in scope:
+            abort(403)
+        velayats = frozenset({velayat})
+    return ReportFilter(_date("from"), _date("to"), velayats)
+
+
+@bp.route("/reports")
+@require(Permission.VIEW_REPORTS)
+def dashboard():
+    catalogue = live_catalogue()
+    report_filter = _report_filter()
+    report = build_report(report_filter, catalogue)
+    scope = velayat_scope(current_user)
+    choices = [(v.value, VELAYAT_LABELS[v]) for v in Velayat if scope is None or v in scope]
+    return render_template(
+        "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
+        charts=charts(report, catalogue, current_locale()), velayat_choices=choices, filter=report_filter,
+        selected=request.args.get("velayat", ""), velayats=VELAYAT_LABELS, args=request.args,
+        scope=scope, scope_labels=[str(VELAYAT_LABELS[v]) for v in Velayat if scope and v in scope],
+    )
+
+
+def _disaggregation_table(report_filter: ReportFilter) -> Table:
+    report = build_report(report_filter, live_catalogue())
+    header = [_("Velayat"), _("Agency")]
+    for label in (_("Participants"), _("Completed"), _("Certified")):
+        header += [f"{label}: {_('total')}", f"{label}: {_('female')}", f"{label}: {_('male')}",
+                   f"{label}: {_('not stated')}"]
+
+    def rows() -> Iterator[list]:
+        for row in disaggregation(report):
+            values = [row.velayat_label, row.agency_label]
+            for flag in FLAGS:
+                count = row.counts[flag]
+                values += [count.total, count.female, count.male, count.not_stated]
+            yield values
+
+    return Table("disaggregation", header, rows())
+
+
+def _cohorts_table(report_filter: ReportFilter) -> Table:
+    report = build_report(report_filter, live_catalogue())
+    header = [_("Cohort"), _("Velayat"), _("Track"), _("First day"), _("Last day"), _("Lead trainer"),
+              _("Learners"), _("Completed"), _("Average gain")]
+    rows = ([c.name, str(VELAYAT_LABELS[c.velayat]), c.track_id, c.starts_on, c.ends_on, c.lead, c.learners,
+             c.completed, c.mean_gain] for c in report.cohorts)
+    return Table("cohort-results", header, rows)
+
+
+def _certificates_table(report_filter: ReportFilter) -> Table:
+    """Streamed straight from the database, so memory stays flat however many were issued."""
+    header = [_("Certificate no."), _("Name"), _("Track"), _("Date of issue"), _("Agency"), _("Gender"),
+              _("Velayat"), _("Status")]
+    query = (select(Certificate).join(Cohort, Cohort.id == Certificate.cohort_id)
+             .where(Certificate.cohort_id.in_(cohort_ids(report_filter))).order_by(Certificate.id)
+             .execution_options(yield_per=500))
+
+    def rows() -> Iterator[list]:
+        for c in db.session.scalars(query):
+            holder = c.holder
+            yield [c.serial, c.holder_name, c.track_id, c.issued_at.date(),
+                   str(AGENCY_LABELS[holder.agency]) if holder.agency else "", str(GENDER_LABELS[holder.gender]),
+                   str(VELAYAT_LABELS[holder.velayat]) if holder.velayat else "",
+                   _("revoked") if c.revoked else _("valid")]
+
+    return Table("certificates", header, rows())
+
+
+EXPORTS = {"disaggregation": _disaggregation_table, "cohorts": _cohorts_table, "certificates": _certificates_table}
+
+
+@bp.route("/reports/export/<any(disaggregation, cohorts, certificates):what>.<any(csv, xlsx):fmt>")
+@require(Permission.VIEW_REPORTS)
+def export(what: str, fmt: str):
+    report_filter = _report_filter()
+    record_event("report.export", what, actor_id=current_user.id, format=fmt, args=dict(request.args))
+    db.session.commit()
+    return export_response(EXPORTS[what](report_filter), fmt)

@@ -1,0 +1,171 @@
+"""The coordinator dashboard: its numbers against the database, donor phrasing, exports, scope and query count."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from course.cascade.promotion import grant_master_trainer
+from course.cohorts.services import enrol_in_cohort
+from course.extensions import db
+from course.models.audit import AuditEvent
+from course.models.cohort import TrainerStanding
+from course.models.scope import CoordinatorScope
+from course.models.user import Agency, Gender, Role, Velayat
+from tests.test_cascade import cohort_of, pass_quiz, read_everything
+from tests.test_cohort_pages import as_user
+
+
+def learner(make_user, name, agency, gender, velayat=None):
+    user = make_user(name, full_name=name.title())
+    user.agency, user.gender, user.velayat = agency, gender, velayat
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def population(app, synced, make_user):
+    """Two cohorts: Mary (master trainer, short track) and Lebap (a generation-1 trainer, short track)."""
+    master = make_user("master", roles={Role.TRAINER}, full_name="Master")
+    grant_master_trainer(master, actor_id=None)
+    second = make_user("second", roles={Role.TRAINER}, full_name="Second")
+    make_user("coord", roles={Role.COORDINATOR})
+    mary_only = make_user("marycoord", roles={Role.COORDINATOR})
+    db.session.add(CoordinatorScope(user_id=mary_only.id, velayat=Velayat.MARY))
+    mary = cohort_of(master, "short", "Mary prosecutors")
+    db.session.add(TrainerStanding(user_id=second.id, generation=1, trained_in_cohort_id=mary.id))
+    lebap = cohort_of(second, "short", "Lebap judges")
+    lebap.velayat = Velayat.LEBAP
+    people = {
+        "p1": learner(make_user, "p1", Agency.PROSECUTION, Gender.FEMALE, Velayat.MARY),
+        "p2": learner(make_user, "p2", Agency.PROSECUTION, Gender.MALE, Velayat.MARY),
+        "p3": learner(make_user, "p3", Agency.PROSECUTION, Gender.MALE),  # takes the cohort's velayat
+        "j1": learner(make_user, "j1", Agency.JUDICIARY, Gender.FEMALE, Velayat.LEBAP),
+        "j2": learner(make_user, "j2", Agency.JUDICIARY, Gender.NOT_STATED, Velayat.LEBAP),
+    }
+    for key in ("p1", "p2", "p3"):
+        enrol_in_cohort(people[key], mary)
+    for key in ("j1", "j2"):
+        enrol_in_cohort(people[key], lebap)
+    db.session.commit()
+    read_everything(people["p1"], "short")  # completes (and gets the automatic certificate below)
+    read_everything(people["j1"], "short")
+    pass_quiz(people["p2"], "pre-test", passed=False)  # started, not complete
+    from course.certificates.services import issue_if_automatic
+    from course.learn.queries import load_catalogue
+
+    issue_if_automatic(people["p1"].id, load_catalogue())
+    db.session.commit()
+    return {"mary": mary, "lebap": lebap, **people}
+
+
+def overview(page: str) -> dict[str, str]:
+    import re
+
+    part = page[page.index('id="overview"'):page.index("</dl>", page.index('id="overview"'))]
+    return {dt.strip(): dd.strip() for dt, dd in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", part, re.S)}
+
+
+def test_the_overview_counts_what_the_database_holds(app, population):
+    page = as_user(app, "coord").get("/reports").get_data(as_text=True)
+    figures = overview(page)
+    assert figures["Learners enrolled"] == "5"
+    assert figures["Started"] == "3"  # p1 and j1 read, p2 took the pre-test
+    assert figures["Completed"] == "2"
+    assert figures["Certified"] == "1"
+    assert figures["Completion rate"] == "40%"
+    assert figures["Cohorts held"] == "2" and figures["Trainers active"] == "2"
+    # The Lebap cohort is led by a generation-1 trainer: 2 learners for 1 such trainer.
+    assert figures["Reach multiplier"] == "2 learners per certified trainer"
+
+
+def test_participants_are_phrased_as_donor_reports_phrase_them(app, population):
+    page = as_user(app, "coord").get("/reports").get_data(as_text=True)
+    assert "3 prosecutors (1 female, 2 male)" in page
+    assert "2 judges (1 female, 0 male, 1 not stated)" in page
+    assert "1 prosecutor (1 female, 0 male)" in page  # completed and certified in Mary
+
+
+def test_the_filter_narrows_by_velayat_and_dates(app, population):
+    coordinator = as_user(app, "coord")
+    assert overview(coordinator.get("/reports?velayat=lebap").get_data(as_text=True))["Learners enrolled"] == "2"
+    assert overview(coordinator.get("/reports?from=2030-01-01").get_data(as_text=True))["Learners enrolled"] == "0"
+    bad = coordinator.get("/reports?from=yesterday").get_data(as_text=True)
+    assert "is not a date" in bad and overview(bad)["Learners enrolled"] == "5"
+
+
+def test_a_coordinator_of_one_velayat_sees_only_it(app, population):
+    limited = as_user(app, "marycoord")
+    page = limited.get("/reports").get_data(as_text=True)
+    assert overview(page)["Learners enrolled"] == "3" and "Lebap judges" not in page
+    assert limited.get("/reports?velayat=lebap").status_code == 403
+    assert limited.get("/reports/export/disaggregation.csv?velayat=lebap").status_code == 403
+    assert limited.get(f"/cohorts/{population['lebap'].id}").status_code == 404
+    assert limited.get(f"/cohorts/{population['mary'].id}").status_code == 200
+    assert "Lebap judges" not in limited.get("/cohorts").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", ["master", "p1"])
+def test_trainers_and_learners_have_no_reports(app, population, username):
+    client = as_user(app, username)
+    assert client.get("/reports").status_code == 403
+    assert client.get("/reports/export/cohorts.csv").status_code == 403
+
+
+def test_exports_open_in_a_spreadsheet_with_the_same_numbers_and_no_formulas(app, population, make_user):
+    population["p3"].full_name = "=HYPERLINK(\"http://x\")"
+    db.session.commit()
+    coordinator = as_user(app, "coord")
+    response = coordinator.get("/reports/export/disaggregation.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    mary_prosecutors = next(r for r in rows if r[0] == "Mary" and r[1] == "Prosecution")
+    assert mary_prosecutors[2:6] == ["3", "1", "2", "0"]
+    response = coordinator.get("/reports/export/cohorts.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    response.close()
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][0] == "Cohort" and {row[0] for row in table[1:]} == {"Mary prosecutors", "Lebap judges"}
+    assert next(row for row in table[1:] if row[0] == "Mary prosecutors")[6:8] == (3, 1)
+    response = coordinator.get("/reports/export/certificates.csv")
+    body = response.get_data().decode("utf-8-sig")
+    assert "P1" in body and body.count("\n") == 2  # header and one certificate
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.export")) is not None
+
+
+def test_a_formula_in_a_name_is_neutralised_in_the_certificates_export(app, population):
+    population["p1"].full_name = "@SUM(A1)"
+    from course.models.certificate import Certificate
+
+    db.session.scalar(select(Certificate)).holder_name = "@SUM(A1)"
+    db.session.commit()
+    body = as_user(app, "coord").get("/reports/export/certificates.csv").get_data().decode("utf-8-sig")
+    assert "'@SUM(A1)" in body
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_population(app, population, make_user, count_queries):
+    coordinator = as_user(app, "coord")
+    coordinator.get("/reports")
+    with count_queries() as small:
+        coordinator.get("/reports")
+    for number in range(60):
+        person = learner(make_user, f"extra{number:02d}", Agency.ADVOCACY, Gender.MALE, Velayat.MARY)
+        enrol_in_cohort(person, population["mary" if number % 2 else "lebap"])
+        if number % 3 == 0:
+            read_everything(person, "short")
+            pass_quiz(person, "post-test")
+    db.session.commit()
+    coordinator.get("/reports")
+    with count_queries() as large:
+        page = coordinator.get("/reports").get_data(as_text=True)
+    assert overview(page)["Learners enrolled"] == "65"
+    assert large.count == small.count, large.statements
+
+
+def test_dates_outside_every_cohort_show_an_empty_report_not_an_error(app, population):
+    page = as_user(app, "coord").get(f"/reports?to={date(2000, 1, 1).isoformat()}").get_data(as_text=True)
+    assert "No learners in the cohorts of this selection." in page and "No data for this selection." in page
