@@ -169,3 +169,13 @@ def test_the_dashboard_query_count_does_not_grow_with_the_population(app, popula
 def test_dates_outside_every_cohort_show_an_empty_report_not_an_error(app, population):
     page = as_user(app, "coord").get(f"/reports?to={date(2000, 1, 1).isoformat()}").get_data(as_text=True)
     assert "No learners in the cohorts of this selection." in page and "No data for this selection." in page
+
+
+def test_the_cohort_list_sorts_by_a_column(app, population):
+    coordinator = as_user(app, "coord")
+    by_name = coordinator.get("/reports?sort=name").get_data(as_text=True)
+    assert by_name.index("Lebap judges") < by_name.index("Mary prosecutors")
+    by_learners = coordinator.get("/reports?sort=learners").get_data(as_text=True)
+    assert by_learners.index("Mary prosecutors") < by_learners.index("Lebap judges")  # 3 learners before 2
+    trainers = by_learners[by_learners.index('id="trainer-list"'):]
+    assert trainers.index("Master") < trainers.index("Second")

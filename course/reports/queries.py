@@ -82,6 +82,14 @@ class CohortResult:
 
 
 @dataclass(frozen=True)
+class TrainerReach:
+    name: str
+    generation: int | None
+    cohorts: int
+    learners: int
+
+
+@dataclass(frozen=True)
 class Report:
     participants: dict[int, Participant]
     cohorts: list[CohortResult]
@@ -91,6 +99,7 @@ class Report:
     cascade_learners: int
     cascade_trainers: int
     module_scores: list[tuple[str, float | None]]
+    trainers: list[TrainerReach] = field(default_factory=list)
 
     @property
     def enrolled(self) -> int:
@@ -205,14 +214,27 @@ def build_report(report: ReportFilter, catalogue: Catalogue) -> Report:
     gains = {uid: g for uid, g in _gains(users, catalogue).items() if uid in people}
     cohort_rows = _cohort_results(cohorts, people, gains)
     standing = dict(db.session.execute(select(TrainerStanding.user_id, TrainerStanding.generation)).all())
-    leads = db.session.execute(select(CohortTrainer.cohort_id, CohortTrainer.user_id)
-                               .where(CohortTrainer.cohort_id.in_(cohorts))).all()
-    trainers_active = len({user_id for _, user_id in leads})
-    cascade_cohorts = {cohort_id for cohort_id, user_id in leads if standing.get(user_id, 0) >= 1}
-    cascade_trainers = {user_id for _, user_id in leads if standing.get(user_id, 0) >= 1}
+    leads = db.session.execute(
+        select(CohortTrainer.cohort_id, CohortTrainer.user_id, func.coalesce(func.nullif(User.full_name, ""),
+                                                                             User.username))
+        .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.cohort_id.in_(cohorts))).all()
+    trainers_active = len({user_id for _, user_id, _name in leads})
+    cascade_cohorts = {cohort_id for cohort_id, user_id, _name in leads if standing.get(user_id, 0) >= 1}
+    cascade_trainers = {user_id for _, user_id, _name in leads if standing.get(user_id, 0) >= 1}
     cascade_learners = sum(1 for p in people.values() if p.cohorts & cascade_cohorts)
     return Report(people, cohort_rows, gains, trainers_active, cascade_learners, len(cascade_trainers),
-                  _module_scores(users, catalogue))
+                  _module_scores(users, catalogue), _trainer_reach(leads, standing, cohort_rows))
+
+
+def _trainer_reach(leads, standing: dict[int, int], cohorts: list[CohortResult]) -> list[TrainerReach]:
+    """Each trainer of the selection with the cohorts they ran and the learners in them, busiest first."""
+    learners = {c.id: c.learners for c in cohorts}
+    runs: dict[int, tuple[str, set[int]]] = {}
+    for cohort_id, user_id, name in leads:
+        runs.setdefault(user_id, (name, set()))[1].add(cohort_id)
+    rows = [TrainerReach(name, standing.get(user_id), len(ids), sum(learners.get(c, 0) for c in ids))
+            for user_id, (name, ids) in runs.items()]
+    return sorted(rows, key=lambda t: (-t.learners, t.name))
 
 
 def _cohort_results(cohorts: Select, people: dict[int, Participant], gains: dict[int, float]) -> list[CohortResult]:

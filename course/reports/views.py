@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -52,19 +52,35 @@ def _report_filter() -> ReportFilter:
     return ReportFilter(_date("from"), _date("to"), velayats)
 
 
+#: How the cohort list can be ordered, by the key in ``?sort=``; numbers largest first.
+COHORT_ORDERS = {
+    "start": lambda c: (c.starts_on, c.id),
+    "name": lambda c: c.name.casefold(),
+    "velayat": lambda c: (c.velayat.value, c.name.casefold()),
+    "learners": lambda c: -c.learners,
+    "completion": lambda c: -(c.completion_rate or 0),
+    "gain": lambda c: -(c.mean_gain if c.mean_gain is not None else -1000),
+}
+
+
 @bp.route("/reports")
 @require(Permission.VIEW_REPORTS)
 def dashboard():
     catalogue = live_catalogue()
     report_filter = _report_filter()
     report = build_report(report_filter, catalogue)
+    order = request.args.get("sort", "start")
+    if order in COHORT_ORDERS and order != "start":
+        report.cohorts.sort(key=COHORT_ORDERS[order])
+    sort_links = {key: url_for("reports.dashboard", **{**request.args.to_dict(), "sort": key}) for key in COHORT_ORDERS}
     scope = velayat_scope(current_user)
     choices = [(v.value, VELAYAT_LABELS[v]) for v in Velayat if scope is None or v in scope]
     return render_template(
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
         charts=charts(report, catalogue, current_locale()), velayat_choices=choices, filter=report_filter,
         selected=request.args.get("velayat", ""), velayats=VELAYAT_LABELS, args=request.args,
-        scope=scope, scope_labels=[str(VELAYAT_LABELS[v]) for v in Velayat if scope and v in scope],
+        sort_links=sort_links, order=order, scope=scope,
+        scope_labels=[str(VELAYAT_LABELS[v]) for v in Velayat if scope and v in scope],
     )
 
 
