@@ -15,8 +15,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from course.audit import record_event
 from course.auth.services import create_user, find_user, reset_password, set_roles
 from course.cascade.promotion import grant_master_trainer
 from course.cohorts.services import CohortDetails, create_cohort, enrol_in_cohort
@@ -24,11 +25,13 @@ from course.content.coverage import language_coverage
 from course.content.loader import load_content
 from course.content.problems import ContentInvalid
 from course.content.sync import sync_content
+from course.demo_data import MIN_LEARNERS, generate_demo_data
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.enrolment import enrol
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.cohort import Cohort
+from course.models.scope import CoordinatorScope
 from course.models.user import Role, User, Velayat
 from course.quiz.attempts import expire_overdue
 
@@ -235,6 +238,22 @@ def expire_attempts_command() -> None:
     click.echo(f"{count} overdue attempt(s) submitted.")
 
 
+@click.command("demo-data")
+@click.option("--learners", required=True, type=click.IntRange(min=MIN_LEARNERS),
+              help="How many learners to generate (10000 makes about 400 cohorts).")
+@click.option("--seed", type=int, default=None, help="Same seed, same population; random when left out.")
+@with_appcontext
+def demo_data_command(learners: int, seed: int | None) -> None:
+    """Add a generated population (cohorts, trainers, progress, attempts, certificates) for demos and benchmarks."""
+    if current_app.config["ENV_NAME"] == "production":
+        _fail("Demo data is not generated when COURSE_ENV=production.")
+    with _refusals_fail():
+        summary = generate_demo_data(learners, seed=seed)
+    db.session.commit()
+    for line in summary.lines():
+        click.echo(line)
+
+
 @click.group("user")
 def user_group() -> None:
     """Manage accounts."""
@@ -327,6 +346,26 @@ def user_make_master_trainer(username) -> None:
     click.echo(f"{user.username} is a master trainer.")
 
 
+@user_group.command("set-scope")
+@click.argument("username")
+@click.option("--velayat", "velayats", multiple=True, type=click.Choice([v.value for v in Velayat]),
+              help="A velayat the coordinator is responsible for (repeat it for several).")
+@click.option("--national", is_flag=True, help="Remove every limit: the coordinator sees the whole country.")
+@with_appcontext
+def user_set_scope(username, velayats, national) -> None:
+    """Limit a coordinator's reports, cohorts and certificates to some velayats, or make them national."""
+    user = _existing_user(username)
+    if Role.COORDINATOR not in user.roles:
+        _fail(f"{user.username} is not a coordinator.")
+    if bool(velayats) == national:
+        _fail("Give one or more --velayat, or --national.")
+    db.session.execute(delete(CoordinatorScope).where(CoordinatorScope.user_id == user.id))
+    db.session.add_all(CoordinatorScope(user_id=user.id, velayat=Velayat(v)) for v in sorted(set(velayats)))
+    record_event("user.scope", user.username, velayats=sorted(set(velayats)) or "national")
+    db.session.commit()
+    click.echo(f"{user.username} sees {', '.join(sorted(set(velayats))) if velayats else 'every velayat'}.")
+
+
 @user_group.command("list")
 @with_appcontext
 def user_list() -> None:
@@ -340,5 +379,5 @@ def user_list() -> None:
 
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
-                    user_group):
+                    demo_data_command, user_group):
         app.cli.add_command(command)

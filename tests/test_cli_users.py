@@ -151,3 +151,21 @@ def test_make_master_trainer_gives_the_role_and_generation_zero(runner, app, mak
     assert db.session.scalar(select(TrainerStanding.generation)) == 0
     assert ("trainer.grant_master", "mergen") in audit_actions()
     assert runner.invoke(args=["user", "make-master-trainer", "ghost"]).exit_code == 1
+
+
+def test_a_coordinator_is_limited_to_velayats_and_made_national_again(runner, synced, make_user):
+    from course.models.scope import CoordinatorScope
+    from course.models.user import Role
+    from course.permissions import velayat_scope
+
+    coordinator = make_user("coord", roles={Role.COORDINATOR})
+    result = runner.invoke(args=["user", "set-scope", "coord", "--velayat", "mary", "--velayat", "lebap"])
+    assert result.exit_code == 0, result.output
+    assert velayat_scope(coordinator) == {"mary", "lebap"}
+    assert runner.invoke(args=["user", "set-scope", "coord", "--national"]).exit_code == 0
+    assert velayat_scope(coordinator) is None
+    make_user("ana")
+    refused = runner.invoke(args=["user", "set-scope", "ana", "--velayat", "mary"])
+    assert refused.exit_code != 0 and "not a coordinator" in refused.output
+    both = runner.invoke(args=["user", "set-scope", "coord", "--velayat", "mary", "--national"])
+    assert both.exit_code != 0 and db.session.query(CoordinatorScope).count() == 0
