@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from course import create_app
 from course.auth.services import create_user
@@ -46,6 +46,9 @@ def seed(app, learners: int) -> None:
         user.must_change_password = False
         started = time.perf_counter()
         summary = generate_demo_data(learners, seed=1)
+        db.session.commit()
+        # Fresh bulk-loaded tables have no planner statistics; production databases gather them on their own.
+        db.session.execute(text("ANALYZE"))
         db.session.commit()
         print(f"seeded in {time.perf_counter() - started:.0f} s:")
         for line in summary.lines():

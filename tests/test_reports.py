@@ -179,3 +179,29 @@ def test_the_cohort_list_sorts_by_a_column(app, population):
     assert by_learners.index("Mary prosecutors") < by_learners.index("Lebap judges")  # 3 learners before 2
     trainers = by_learners[by_learners.index('id="trainer-list"'):]
     assert trainers.index("Master") < trainers.index("Second")
+
+
+def test_on_a_generated_population_every_figure_matches_an_independent_count(app, synced):
+    """The report's fast path (bit masks summed in SQL) against the learner pages' own rule, learner by learner."""
+    from course.cascade.completion import track_progress
+    from course.demo_data import generate_demo_data
+    from course.learn.queries import load_catalogue
+    from course.models.certificate import Certificate
+    from course.models.enrolment import Enrolment
+    from course.reports.queries import ReportFilter, build_report
+
+    generate_demo_data(80, seed=7)
+    db.session.commit()
+    catalogue = load_catalogue()
+    report = build_report(ReportFilter(), catalogue)
+    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.cohort_id.is_not(None))).all()
+    assert report.enrolled == len({e.user_id for e in enrolments})
+    complete = set()
+    for track in catalogue.course["tracks"]:
+        ids = [e.user_id for e in enrolments if e.track_id == track["id"]]
+        complete |= {uid for uid, p in track_progress(catalogue, track, ids).items() if p.complete}
+    assert {p.user_id for p in report.participants.values() if p.completed} == complete
+    assert 0 < len(complete) < report.enrolled
+    certified = set(db.session.scalars(select(Certificate.user_id).where(Certificate.revoked_at.is_(None))))
+    assert report.count("certified") == len(certified)
+    assert sum(c.learners for c in report.cohorts) == len(enrolments)
