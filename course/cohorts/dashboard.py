@@ -27,7 +27,7 @@ from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.types import utcnow
-from course.quiz.analytics import GroupGain, group_gain, item_statistics, knowledge_gains
+from course.quiz.analytics import GroupGain, course_gains, group_gain, item_statistics
 from course.quiz.definition import pinned_definition
 from course.quiz.presenters import describe_wrong_option
 
@@ -253,12 +253,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     progress = track_progress(catalogue, track, ids, read=sections_read_by(ids))
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])
     certificates, revoked = _certificates(ids, cohort)
-    course = catalogue.course
-    gains = {}
-    if course.get("pre_test") and course.get("post_test") and ids:
-        method = {qid: meta.get("grading_method", "highest") for qid, meta in catalogue.quizzes.items()}
-        gains = knowledge_gains((course["pre_test"], method.get(course["pre_test"], "first")),
-                                (course["post_test"], method.get(course["post_test"], "highest")), ids)
+    gains = course_gains(catalogue.course, catalogue.quizzes, ids) if ids else {}
     rows = []
     for person in people:
         gain, mine = gains.get(person.user_id), progress[person.user_id]

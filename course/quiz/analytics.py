@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -74,14 +75,30 @@ class GroupGain:
     mean_normalised: float | None
 
 
-def knowledge_gains(pre: tuple[str, str], post: tuple[str, str], user_ids: Iterable[int] | None = None
+def knowledge_gains(pre: tuple[str, str], post: tuple[str, str], user_ids: Iterable[int] | Select | None = None
                     ) -> dict[int, Gain]:
-    """Gain per learner; ``pre`` and ``post`` are (quiz id, grading method). Two queries."""
-    ids = list(user_ids) if user_ids is not None else None
+    """Gain per learner; ``pre`` and ``post`` are (quiz id, grading method). Two queries.
+
+    Given a list of ids, every one of them gets an entry; given a SELECT or nothing, those who took a test.
+    """
+    ids = list(user_ids) if user_ids is not None and not isinstance(user_ids, Select) else user_ids
     pre_scores = counted_scores(*pre, user_ids=ids)
     post_scores = counted_scores(*post, user_ids=ids)
-    everyone = ids if ids is not None else sorted(pre_scores.keys() | post_scores.keys())
+    everyone = ids if isinstance(ids, list) else sorted(pre_scores.keys() | post_scores.keys())
     return {uid: Gain(uid, pre_scores.get(uid), post_scores.get(uid)) for uid in everyone}
+
+
+def course_gains(course: dict[str, Any], quizzes: dict[str, dict[str, Any]],
+                 user_ids: Iterable[int] | Select) -> dict[int, Gain]:
+    """Gain on the course's own pre-test and post-test, each counted by its grading method; empty without both."""
+    pre, post = course.get("pre_test"), course.get("post_test")
+    if not (pre and post):
+        return {}
+
+    def method(quiz_id: str, default: str) -> str:
+        return quizzes.get(quiz_id, {}).get("grading_method", default)
+
+    return knowledge_gains((pre, method(pre, "first")), (post, method(post, "highest")), user_ids)
 
 
 def group_gain(gains: Iterable[Gain]) -> GroupGain:

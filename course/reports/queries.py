@@ -25,7 +25,7 @@ from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
 from course.models.user import Agency, Gender, User, Velayat
-from course.quiz.analytics import counted_scores
+from course.quiz.analytics import course_gains
 
 
 @dataclass(frozen=True)
@@ -195,13 +195,9 @@ def _mark_progress(people: dict[int, Participant], users: Select, catalogue: Cat
 
 
 def _gains(users: Select, catalogue: Catalogue) -> dict[int, float]:
-    course = catalogue.course
-    if not (course.get("pre_test") and course.get("post_test")):
-        return {}
-    method = {qid: meta.get("grading_method", "highest") for qid, meta in catalogue.quizzes.items()}
-    pre = counted_scores(course["pre_test"], method.get(course["pre_test"], "first"), users)
-    post = counted_scores(course["post_test"], method.get(course["post_test"], "highest"), users)
-    return {uid: round(post[uid] - pre[uid], 1) for uid in pre.keys() & post.keys()}
+    """Gain of each learner who took both tests."""
+    gains = course_gains(catalogue.course, catalogue.quizzes, users)
+    return {uid: g.gain for uid, g in gains.items() if g.gain is not None}
 
 
 def _module_scores(users: Select, catalogue: Catalogue) -> list[tuple[str, float | None]]:
