@@ -64,7 +64,7 @@ def page_chrome() -> Chrome:
     return Chrome(
         nav=nav,
         languages=[Language(code, name, code == locale) for code, name in LANGUAGE_NAMES.items()],
-        user_name=(current_user.full_name or current_user.username) if signed_in else None,
+        user_name=current_user.display_name if signed_in else None,
         signed_in=signed_in,
         here=request.full_path.rstrip("?") if request.method == "GET" else "/",
         html_lang=locale,

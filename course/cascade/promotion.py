@@ -115,9 +115,9 @@ def promote_to_trainer(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: 
     if track is None:
         raise PromotionError(_("This track does not train trainers."))
     if db.session.scalar(select(TrainerStanding.id).where(TrainerStanding.user_id == user.id)):
-        raise PromotionError(_("%(name)s is already a trainer.", name=user.full_name or user.username))
+        raise PromotionError(_("%(name)s is already a trainer.", name=user.display_name))
     if not track_progress(catalogue, track, [user.id])[user.id].complete:
-        raise PromotionError(_("%(name)s has not completed the track yet.", name=user.full_name or user.username))
+        raise PromotionError(_("%(name)s has not completed the track yet.", name=user.display_name))
     standing = TrainerStanding(user_id=user.id, generation=_lead_generation(enrolment.cohort_id) + 1,
                                trained_in_cohort_id=enrolment.cohort_id, granted_by_id=actor_id)
     db.session.add(standing)

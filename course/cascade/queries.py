@@ -43,7 +43,7 @@ def trainer_rows() -> list[TrainerRow]:
         .order_by(TrainerStanding.generation.nulls_last(), User.full_name, User.username)
     )
     return [
-        TrainerRow(user.id, user.full_name or user.username, user.velayat, generation, cohort_name, since, n_cohorts,
+        TrainerRow(user.id, user.display_name, user.velayat, generation, cohort_name, since, n_cohorts,
                    n_learners)
         for user, generation, cohort_name, since, n_cohorts, n_learners in db.session.execute(query)
     ]

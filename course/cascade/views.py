@@ -40,7 +40,7 @@ def approve(enrolment_id: int):
     def promote() -> str:
         promote_to_trainer(enrolment, catalogue, actor_id=current_user.id)
         user = db.session.get(User, enrolment.user_id)
-        return _("%(name)s is now a trainer.", name=user.full_name or user.username)
+        return _("%(name)s is now a trainer.", name=user.display_name)
 
     carry_out(promote)
     return redirect(url_for("cascade.trainers"))
@@ -57,9 +57,9 @@ def make_master():
         if user is None:
             raise PromotionError(_("No user named %(name)s.", name=username))
         if db.session.scalar(select(TrainerStanding.id).where(TrainerStanding.user_id == user.id)):
-            raise PromotionError(_("%(name)s is already a trainer.", name=user.full_name or user.username))
+            raise PromotionError(_("%(name)s is already a trainer.", name=user.display_name))
         grant_master_trainer(user, actor_id=current_user.id)
-        return _("%(name)s is now a master trainer.", name=user.full_name or user.username)
+        return _("%(name)s is now a master trainer.", name=user.display_name)
 
     carry_out(grant)
     return redirect(url_for("cascade.trainers"))

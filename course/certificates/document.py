@@ -65,7 +65,7 @@ def certificate_document(certificate: Certificate, catalogue: Catalogue) -> Cert
             track_title=pick(track["title"], language, default).value, contact_hours=certificate.contact_hours,
             period=period, venue=", ".join(p for p in (cohort.city, cohort.venue) if p) if cohort else "",
             velayat=str(VELAYAT_LABELS[cohort.velayat]) if cohort else "",
-            trainer_name=(lead.full_name or lead.username) if lead else "", issuer=issuer_name(),
+            trainer_name=lead.display_name if lead else "", issuer=issuer_name(),
             serial=certificate.serial, issued_on=format_date(certificate.issued_at, "long"),
             verify_url=verification_url(certificate), labels=_labels(certificate.kind),
         )

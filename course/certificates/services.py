@@ -43,17 +43,13 @@ def certificate_rule(catalogue: Catalogue, track_id: str) -> dict | None:
     return track.get("certificate") if track else None
 
 
-def _name_of(user: User) -> str:
-    return name.strip() if (name := user.full_name) and name.strip() else user.username
-
-
 def _issue(user: User, like: Enrolment | Certificate, kind: CertificateKind, contact_hours: float, language: str,
            *, actor_id: int | None) -> Certificate:
     """A new certificate for ``user`` in the course, track and cohort of ``like``."""
     code = new_code()
     certificate = Certificate(
         user_id=user.id, course_id=like.course_id, track_id=like.track_id, kind=kind,
-        serial=f"pending-{code[:24]}", code=code, holder_name=_name_of(user), language=language,
+        serial=f"pending-{code[:24]}", code=code, holder_name=user.display_name, language=language,
         contact_hours=contact_hours, cohort_id=like.cohort_id, issued_at=utcnow(), issued_by_id=actor_id,
     )
     db.session.add(certificate)
@@ -94,13 +90,13 @@ def issue_certificate(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: i
     if rule is None:
         raise CertificateError(_("This track does not give a certificate."))
     if valid_certificate(user.id, enrolment.course_id, enrolment.track_id):
-        raise CertificateError(_("%(name)s already has this certificate.", name=_name_of(user)))
+        raise CertificateError(_("%(name)s already has this certificate.", name=user.display_name))
     if _was_revoked(user.id, enrolment.course_id, enrolment.track_id):
         raise CertificateError(_("The certificate of %(name)s was revoked; only a coordinator can re-issue it.",
-                                 name=_name_of(user)))
+                                 name=user.display_name))
     track = catalogue.track(enrolment.track_id)
     if not track_progress(catalogue, track, [user.id])[user.id].complete:
-        raise CertificateError(_("%(name)s has not completed the track yet.", name=_name_of(user)))
+        raise CertificateError(_("%(name)s has not completed the track yet.", name=user.display_name))
     certificate = _issue(user, enrolment, CertificateKind(rule["kind"]), track["contact_hours"],
                          _language(user, enrolment, catalogue), actor_id=actor_id)
     record_event("certificate.issue", certificate.serial, actor_id=actor_id, user=user.username,
@@ -163,7 +159,7 @@ def reissue_certificate(certificate: Certificate, reason: str, *, actor_id: int)
         revoke_certificate(certificate, reason, actor_id=actor_id)
     elif valid_certificate(certificate.user_id, certificate.course_id, certificate.track_id):
         raise CertificateError(_("%(name)s already has a valid certificate for this track.",
-                                 name=_name_of(certificate.holder)))
+                                 name=certificate.holder.display_name))
     holder = certificate.holder
     language = holder.locale if holder.locale in current_app.config["LANGUAGES"] else certificate.language
     replacement = _issue(holder, certificate, certificate.kind, certificate.contact_hours, language,

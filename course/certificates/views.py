@@ -34,7 +34,8 @@ def _titles(catalogue: Catalogue) -> dict[str, str]:
     return {t["id"]: pick(t["title"], locale, default).value for t in catalogue.course["tracks"]}
 
 
-def _pdf_response(body: bytes, filename: str, mimetype: str = "application/pdf"):
+def _download(body: bytes, filename: str, mimetype: str = "application/pdf"):
+    """A private file download (a PDF by default, or a ZIP of them)."""
     response = make_response(body)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -78,7 +79,7 @@ def download(certificate_id: int):
     if certificate is None or not _may_download(certificate):
         abort(404)
     body = render_certificate(certificate_document(certificate, live_catalogue()))
-    return _pdf_response(body, f"certificate-{certificate.serial}.pdf")
+    return _download(body, f"certificate-{certificate.serial}.pdf")
 
 
 @bp.route("/cohorts/<int:cohort_id>/certificates", methods=["POST"])
@@ -118,7 +119,7 @@ def cohort_zip(cohort_id: int):
         for certificate in certificates:
             archive.writestr(f"certificate-{certificate.serial}.pdf",
                              render_certificate(certificate_document(certificate, catalogue)))
-    return _pdf_response(buffer.getvalue(), f"cohort-{cohort.id}-certificates.zip", "application/zip")
+    return _download(buffer.getvalue(), f"cohort-{cohort.id}-certificates.zip", "application/zip")
 
 
 @bp.route("/certificates/all")

@@ -77,7 +77,7 @@ class LearnerRow:
 
     @property
     def name(self) -> str:
-        return self.person.full_name or self.person.username
+        return self.person.display_name
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ class RosterRow:
     #: The account has never been used: its one-time password was not yet replaced.
     awaiting_first_sign_in: bool
 
+    @property
+    def display_name(self) -> str:
+        return self.full_name.strip() or self.username
+
 
 def roster(cohort: Cohort) -> list[RosterRow]:
     """The cohort's learners by name, in one query."""

@@ -98,7 +98,7 @@ def preview(cohort: Cohort, lines: list[RosterLine]) -> list[PreviewRow]:
                 username=user.username),)))
         elif user.id in enrolled and enrolled[user.id] not in (None, cohort.id):
             rows.append(PreviewRow(line, RowKind.INVALID, (_(
-                "%(name)s already follows this track in another cohort.", name=user.full_name or user.username),)))
+                "%(name)s already follows this track in another cohort.", name=user.display_name),)))
         elif enrolled.get(user.id) == cohort.id:
             rows.append(PreviewRow(line, RowKind.KNOWN, (_("Already in this cohort: nothing to do."),), user.id))
         else:

@@ -72,7 +72,7 @@ def add_learner(cohort_id: int):
             if user is None:
                 raise CohortError(_("No user named %(name)s.", name=form.username.data))
             enrol_in_cohort(user, cohort)
-            return _("%(name)s is enrolled.", name=user.full_name or user.username)
+            return _("%(name)s is enrolled.", name=user.display_name)
 
         carry_out(enrol)
     return redirect(url_for("cohorts.roster", cohort_id=cohort.id))
@@ -86,7 +86,7 @@ def remove_learner(cohort_id: int, user_id: int):
 
     def remove() -> str:
         remove_from_cohort(user, cohort, actor=current_user._get_current_object())
-        return _("%(name)s is no longer in this cohort.", name=user.full_name or user.username)
+        return _("%(name)s is no longer in this cohort.", name=user.display_name)
 
     carry_out(remove)
     return redirect(url_for("cohorts.roster", cohort_id=cohort.id))
@@ -168,7 +168,7 @@ def new_password(cohort_id: int, user_id: int):
     row = next((r for r in queries.roster(cohort) if r.user_id == user_id), None) or abort(404)
     if not row.awaiting_first_sign_in:
         flash(_("%(name)s has already signed in; ask an administrator to reset the password.",
-                name=row.full_name or row.username), "error")
+                name=row.display_name), "error")
         return redirect(url_for("cohorts.roster", cohort_id=cohort.id))
     user = db.session.get(User, user_id)
     password = reset_password(user, actor_id=current_user.id)

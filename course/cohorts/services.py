@@ -76,7 +76,7 @@ def _check_details(details: CohortDetails, catalogue: Catalogue) -> None:
 def _check_trainers(lead: User, co_trainers: list[User]) -> None:
     for trainer in (lead, *co_trainers):
         if Role.TRAINER not in trainer.roles:
-            raise CohortError(_("%(name)s is not a trainer.", name=trainer.full_name or trainer.username),
+            raise CohortError(_("%(name)s is not a trainer.", name=trainer.display_name),
                               field="lead" if trainer is lead else "co_trainers")
 
 
@@ -159,7 +159,7 @@ def enrol_in_cohort(user: User, cohort: Cohort) -> Enrolment:
         return existing
     if existing and existing.cohort_id is not None:
         raise CohortError(_("%(name)s already follows this track in another cohort.",
-                            name=user.full_name or user.username))
+                            name=user.display_name))
     lead = cohort.lead
     generation = trainer_generation(lead) + 1 if lead else None
     enrolment = existing or Enrolment(user_id=user.id, course_id=cohort.course_id, track_id=cohort.track_id)
@@ -232,7 +232,7 @@ def remove_from_cohort(user: User, cohort: Cohort, *, actor: User) -> None:
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id,
                                                           Enrolment.cohort_id == cohort.id))
     if enrolment is None:
-        raise CohortError(_("%(name)s is not in this cohort.", name=user.full_name or user.username))
+        raise CohortError(_("%(name)s is not in this cohort.", name=user.display_name))
     db.session.delete(enrolment)
     db.session.flush()
     record_event("cohort.remove_learner", f"cohort {cohort.id}", actor_id=actor.id, user=user.username)

@@ -62,11 +62,11 @@ def _cohort_form(catalogue: Catalogue, cohort: Cohort | None = None) -> CohortFo
     form.track_id.choices = [SelectChoice(track_id, title) for track_id, title in _track_titles(catalogue).items()]
     form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in catalogue.course["languages"]]
     people = queries.trainers()
-    form.lead.choices = [SelectChoice(u.id, u.full_name or u.username) for u in people]
-    form.co_trainers.choices = [SelectChoice(u.id, u.full_name or u.username) for u in people]
+    form.lead.choices = [SelectChoice(u.id, u.display_name) for u in people]
+    form.co_trainers.choices = [SelectChoice(u.id, u.display_name) for u in people]
     if not can(current_user, Permission.VIEW_ALL_COHORTS):
         lead = cohort.lead if cohort is not None and cohort.lead else current_user
-        form.lead.choices = [SelectChoice(lead.id, lead.full_name or lead.username)]
+        form.lead.choices = [SelectChoice(lead.id, lead.display_name)]
     if request.method == "GET":
         form.lead.data = cohort.lead.id if cohort is not None and cohort.lead else current_user.id
         if cohort is not None:

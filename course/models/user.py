@@ -92,6 +92,11 @@ class User(UserMixin, db.Model):
         return frozenset(row.role for row in self.role_rows)
 
     @property
+    def display_name(self) -> str:
+        """The name to show people: the full name, or the username for accounts that have none."""
+        return self.full_name.strip() or self.username
+
+    @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of inactive users
         return self.active
 
