@@ -205,3 +205,10 @@ def test_on_a_generated_population_every_figure_matches_an_independent_count(app
     certified = set(db.session.scalars(select(Certificate.user_id).where(Certificate.revoked_at.is_(None))))
     assert report.count("certified") == len(certified)
     assert sum(c.learners for c in report.cohorts) == len(enrolments)
+
+
+def test_an_unknown_velayat_in_the_filter_is_a_bad_request(app, population):
+    coordinator = as_user(app, "coord")
+    assert coordinator.get("/reports?velayat=atlantis").status_code == 400
+    assert coordinator.get("/reports/export/cohorts.csv?velayat=atlantis").status_code == 400
+    assert coordinator.get("/reports/export/cohorts.pdf").status_code == 404

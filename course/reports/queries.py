@@ -130,6 +130,11 @@ def _rows(query: Select):
     return db.session.connection().execute(query).all()
 
 
+def _display_name():
+    """User.display_name in SQL: the full name, or the username when it is empty."""
+    return func.coalesce(func.nullif(User.full_name, ""), User.username)
+
+
 def _participants(cohorts: Select) -> dict[int, Participant]:
     people: dict[int, Participant] = {}
     for user_id, agency, gender, own, cohort_velayat, cohort_id, track_id, generation in _rows(
@@ -232,8 +237,7 @@ def build_report(report: ReportFilter, catalogue: Catalogue) -> Report:
     cohort_rows = _cohort_results(cohorts, people, gains)
     standing = dict(db.session.execute(select(TrainerStanding.user_id, TrainerStanding.generation)).all())
     leads = db.session.execute(
-        select(CohortTrainer.cohort_id, CohortTrainer.user_id, func.coalesce(func.nullif(User.full_name, ""),
-                                                                             User.username))
+        select(CohortTrainer.cohort_id, CohortTrainer.user_id, _display_name())
         .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.cohort_id.in_(cohorts))).all()
     trainers_active = len({user_id for _, user_id, _name in leads})
     cascade_cohorts = {cohort_id for cohort_id, user_id, _name in leads if standing.get(user_id, 0) >= 1}
@@ -260,7 +264,7 @@ def _cohort_results(cohorts: Select, people: dict[int, Participant], gains: dict
         for cohort_id in person.cohorts:
             members[cohort_id].append(person)
     lead_names = dict(db.session.execute(
-        select(CohortTrainer.cohort_id, func.coalesce(func.nullif(User.full_name, ""), User.username))
+        select(CohortTrainer.cohort_id, _display_name())
         .join(User, User.id == CohortTrainer.user_id)
         .where(CohortTrainer.cohort_id.in_(cohorts), CohortTrainer.lead.is_(True))).all())
     results = []
