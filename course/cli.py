@@ -34,6 +34,7 @@ from course.models.cohort import Cohort
 from course.models.scope import CoordinatorScope
 from course.models.user import Role, User, Velayat
 from course.quiz.attempts import expire_overdue
+from course.summary import refresh_everyone, summaries_missing
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -144,6 +145,9 @@ def _sync(content_dir: Path) -> None:
     if not report.changed:
         click.echo(f"Content unchanged ({report.unchanged} item(s)).")
         return
+    # Completion depends on the content (a module's sections, a track's quizzes): recount everyone's standing.
+    refresh_everyone()
+    db.session.commit()
     for label, items in (("new", report.created), ("new version", report.updated), ("moved", report.moved),
                          ("retired", report.retired)):
         for item in items:
@@ -171,6 +175,9 @@ def init_command(demo: bool) -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Database is up to date.")
     _sync(Path(current_app.config["CONTENT_DIR"]))
+    if summaries_missing():
+        click.echo(f"Progress summaries counted for the reports: {refresh_everyone()} row(s).")
+        db.session.commit()
     if demo:
         _create_demo_accounts()
 
@@ -236,6 +243,15 @@ def expire_attempts_command() -> None:
     count = expire_overdue()
     db.session.commit()
     click.echo(f"{count} overdue attempt(s) submitted.")
+
+
+@click.command("refresh-summaries")
+@with_appcontext
+def refresh_summaries_command() -> None:
+    """Recount every learner's progress summary (reports read these); after an upgrade or a manual data fix."""
+    rows = refresh_everyone()
+    db.session.commit()
+    click.echo(f"{rows} summary row(s) written.")
 
 
 @click.command("demo-data")
@@ -383,5 +399,5 @@ def user_list() -> None:
 
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
-                    demo_data_command, user_group):
+                    refresh_summaries_command, demo_data_command, user_group):
         app.cli.add_command(command)

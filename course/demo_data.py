@@ -46,6 +46,7 @@ from course.models.types import utcnow
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
 from course.quiz.attempts import build_layout, score_percent
 from course.quiz.definition import QuizDefinition, live_definition
+from course.summary import refresh_learners
 
 #: Fewer learners cannot fill the four kinds of cohort that make three generations of trainers.
 MIN_LEARNERS = 4
@@ -864,6 +865,7 @@ def generate_demo_data(learners: int, *, seed: int | None = None) -> DemoSummary
     generator = _Generator(catalogue, learners, seed, _run_prefix(), hash_password(secrets.token_urlsafe(24)))
     generator.build()
     generator.write()
+    refresh_learners(select(User.id).where(User.username.startswith(generator.prefix, autoescape=True)), catalogue)
     summary = generator.summary()
     record_event("demo_data.generate", summary.prefix, actor_id=None, learners=learners, seed=seed,
                  users=summary.users, cohorts=summary.cohorts)

@@ -20,6 +20,7 @@ from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
 from course.models.types import utcnow
 from course.models.user import Role, User, Velayat
+from course.summary import refresh_learners
 from tests.conftest import csrf_token
 from tests.test_cohort_pages import as_user
 
@@ -38,6 +39,7 @@ def read_everything(user: User, track_id: str) -> None:
         module = catalogue.modules[module_id]
         db.session.add_all(SectionRead(user_id=user.id, module_id=module_id, section_id=key,
                                        module_hash=module.content_hash) for key in module.section_keys)
+    refresh_learners([user.id], catalogue)  # as the reading page does
     db.session.commit()
 
 
@@ -48,6 +50,8 @@ def pass_quiz(user: User, quiz_id: str, *, passed: bool = True) -> None:
                                state=AttemptState.SUBMITTED, layout={"questions": [], "orders": {}},
                                submitted_at=utcnow(), score=90.0 if passed else 20.0, earned=9.0 if passed else 2.0,
                                possible=10.0, passed=passed))
+    db.session.flush()
+    refresh_learners([user.id])  # as submitting does
     db.session.commit()
 
 

@@ -100,6 +100,8 @@ def test_optional_languages_may_be_missing(editable_content):
          "modules/course.yaml:20: tracks[1].modules[1]: module 'omega' is not in the course's list of modules"),
         ("quizzes/alpha-check.yaml", "module: alpha", "module: omega",
          "quizzes/alpha-check.yaml:4: module: no module has the id 'omega'"),
+        ("quizzes/post-test.yaml", "module: beta", "module: gamma",
+         "quizzes/post-test.yaml:8: questions[1].module: no module has the id 'gamma'"),
         ("quizzes/alpha-check.yaml", "citations: [src-two]", "citations: [src-three]",
          "quizzes/alpha-check.yaml:20: questions[1].citations[0]: no source has the id 'src-three' in "
          "modules/sources.yaml"),

@@ -105,6 +105,8 @@ def test_a_removed_module_is_retired_not_deleted(runner, content_dir):
     for name in ("module.yaml", "en.md", "ru.md"):
         (content_dir / "modules/02-beta" / name).unlink()
     (content_dir / "modules/02-beta").rmdir()
+    for test in ("pre-test", "post-test"):  # their questions on beta now test alpha
+        edit(content_dir / f"quizzes/{test}.yaml", "module: beta", "module: alpha")
     result = runner.invoke(args=["sync"])
     assert result.exit_code == 0, result.output
     assert "retired: module beta" in result.output

@@ -494,6 +494,11 @@ def _check_references(
         if module_ref and module_ref not in modules and f"module:{module_ref}" not in loader.broken_ids:
             loader.problem(path, lines.line_for(("module",)), "module",
                            f"no module has the id '{module_ref}'")
+        for q_index, question in enumerate(quiz.questions):
+            module_id = question.module
+            if module_id and module_id not in modules and f"module:{module_id}" not in loader.broken_ids:
+                loc = ("questions", q_index, "module")
+                loader.problem(path, lines.line_for(loc), field_name(loc), f"no module has the id '{module_id}'")
         if source_ids is None:
             continue
         for q_index, question in enumerate(quiz.questions):

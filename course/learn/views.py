@@ -10,6 +10,7 @@ from course.extensions import db
 from course.learn import queries
 from course.learn.services import mark_section_read
 from course.permissions import Permission, require
+from course.summary import refresh_learners
 from course.web import after_progress, current_locale, live_catalogue
 
 bp = Blueprint("learn", __name__)
@@ -101,7 +102,8 @@ def section_done(module_id: str, section_key: str):
     catalogue, live = _readable_module(module_id)
     if section_key not in live.section_keys:
         abort(404)
-    mark_section_read(current_user.id, module_id, section_key, live.content_hash)
+    if mark_section_read(current_user.id, module_id, section_key, live.content_hash):
+        refresh_learners([current_user.id], catalogue)
     db.session.commit()
     after_progress(catalogue)
     keys = live.section_keys

@@ -10,6 +10,7 @@ from course.models.login_attempt import LoginAttempt
 from course.models.progress import SectionRead
 from course.models.rate_event import RateEvent
 from course.models.scope import CoordinatorScope
+from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import Role, User, UserRole
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "ContentKind",
     "ContentSnapshot",
     "Enrolment",
+    "LearnerSummary",
     "LoginAttempt",
+    "ModuleGain",
     "QuizAttempt",
     "RateEvent",
     "Role",

@@ -26,6 +26,7 @@ from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.types import utcnow
 from course.quiz.definition import QuizDefinition, pinned_definition
 from course.quiz.types.base import Grade, InvalidResponse
+from course.summary import refresh_learners
 
 DEFAULT_GRACE_SECONDS = 30
 
@@ -265,6 +266,7 @@ def submit_attempt(attempt: QuizAttempt, *, by: str = "learner") -> QuizAttempt:
     attempt.earned, attempt.possible, attempt.score = result.earned, result.possible, result.score
     attempt.passed = result.score >= definition.settings.pass_mark
     db.session.flush()
+    refresh_learners([attempt.user_id])
     return attempt
 
 

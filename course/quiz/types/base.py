@@ -32,6 +32,8 @@ class QuestionSpec(ContentModel):
     explanation: LocalizedText
     citations: list[Slug] = Field(min_length=1)
     tags: list[Slug] = Field(default_factory=list)
+    #: The module a question of a course-wide test (pre-test, post-test) belongs to, for gain by module.
+    module: Slug | None = None
 
 
 #: Points are floats; a part split into sevenths must still count as fully right.

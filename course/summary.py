@@ -1,0 +1,198 @@
+"""Keep the learner summaries current: what reports read instead of every section read and attempt.
+
+``refresh_learners`` recomputes, for a set of learners, whether they started and
+completed each track of the course (the same rule as the learner pages, in
+``course.cascade.completion``), their counted pre/post-test scores, and their
+percent on each module's questions in those two tests. The learning paths call
+it for the one learner who just read a section or submitted an attempt; a
+content change, ``course demo-data`` and ``course refresh-summaries`` call it
+for everyone. It runs a fixed number of queries whatever the number of learners,
+and writes with an upsert so two requests of the same learner cannot collide.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, case, delete, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from course.cascade.completion import required_quizzes
+from course.extensions import db
+from course.learn.queries import Catalogue, load_catalogue
+from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+from course.models.progress import SectionRead
+from course.models.summary import LearnerSummary, ModuleGain
+from course.models.types import utcnow
+from course.models.user import User
+from course.quiz.analytics import course_gains
+from course.quiz.definition import live_definition
+
+#: Rows per INSERT when refreshing everyone.
+BATCH = 1000
+
+
+def _rows(query: Select) -> list:
+    """Plain rows through the connection: no ORM bookkeeping, which dominates over thousands of learners."""
+    return db.session.connection().execute(query).all()
+
+
+def _bits(names: Iterable[str]) -> dict[str, int]:
+    return {name: 1 << index for index, name in enumerate(names)}
+
+
+def _mask(column, bits: dict[str, int]):
+    """A CASE giving each name its bit, so the database can sum a set of names into one integer."""
+    return case(*((column == name, bit) for name, bit in bits.items()), else_=0) if bits else literal(0)
+
+
+def _modules_finished(users: Select, catalogue: Catalogue, bits: dict[str, int]) -> dict[int, int]:
+    """Per learner with any section read: the modules whose every section they read, as a bit mask."""
+    needed = case(*((SectionRead.module_id == m, len(catalogue.modules[m].section_keys)) for m in bits),
+                  else_=1_000_000)
+    per_module = (select(SectionRead.user_id, SectionRead.module_id,
+                         (func.count(func.distinct(SectionRead.section_id)) >= needed).label("done"))
+                  .where(SectionRead.user_id.in_(users)).group_by(SectionRead.user_id, SectionRead.module_id)
+                  .subquery())
+    return {uid: int(mask or 0) for uid, mask in _rows(select(per_module.c.user_id, func.sum(case(
+        (per_module.c.done, _mask(per_module.c.module_id, bits)), else_=0))).group_by(per_module.c.user_id))}
+
+
+def _quizzes_passed(users: Select, bits: dict[str, int]) -> dict[int, int]:
+    """Per learner with any submitted attempt: the quizzes (of ``bits``) they passed at least once, as a bit mask."""
+    per_quiz = (select(QuizAttempt.user_id, QuizAttempt.quiz_id,
+                       func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"))
+                .where(QuizAttempt.user_id.in_(users), QuizAttempt.state == AttemptState.SUBMITTED)
+                .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id).subquery())
+    return {uid: int(mask or 0) for uid, mask in _rows(select(per_quiz.c.user_id, func.sum(case(
+        (per_quiz.c.passed == 1, _mask(per_quiz.c.quiz_id, bits)), else_=0))).group_by(per_quiz.c.user_id))}
+
+
+def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """One row per learner with any progress and per track of the course."""
+    modules = _bits(catalogue.modules)
+    quizzes = _bits(sorted({q for t in catalogue.course["tracks"] for q in required_quizzes(t)}))
+    finished = _modules_finished(users, catalogue, modules)
+    passed = _quizzes_passed(users, quizzes)
+    gains = course_gains(catalogue.course, catalogue.quizzes, users)
+    needs = {track["id"]: (sum(modules.get(m, 0) for m in track["modules"]),
+                           sum(quizzes[q] for q in required_quizzes(track)))
+             for track in catalogue.course["tracks"]}
+    now, course_id = utcnow(), catalogue.course["id"]
+    rows = []
+    for uid in sorted(finished.keys() | passed.keys() | gains.keys()):
+        done, ok, gain = finished.get(uid, 0), passed.get(uid, 0), gains.get(uid)
+        for track_id, (module_mask, quiz_mask) in needs.items():
+            rows.append({
+                "user_id": uid, "course_id": course_id, "track_id": track_id, "started": True,
+                "completed": bool(module_mask) and done & module_mask == module_mask and ok & quiz_mask == quiz_mask,
+                "pre_score": gain.pre if gain else None, "post_score": gain.post if gain else None,
+                "refreshed_at": now,
+            })
+    return rows
+
+
+def _counted_attempts(quiz_id: str, method: str, users: Select):
+    """The attempts a grading method counts, one per learner ("average" counts them all), as (id, user_id)."""
+    submitted = (QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED,
+                 QuizAttempt.user_id.in_(users))
+    if method == "average":
+        return select(QuizAttempt.id, QuizAttempt.user_id).where(*submitted).subquery()
+    order = {"highest": (QuizAttempt.score.desc(), QuizAttempt.number.asc()),
+             "last": (QuizAttempt.number.desc(),)}.get(method, (QuizAttempt.number.asc(),))
+    ranked = (select(QuizAttempt.id, QuizAttempt.user_id,
+                     func.row_number().over(partition_by=QuizAttempt.user_id, order_by=order).label("rank"))
+              .where(*submitted).subquery())
+    return select(ranked.c.id, ranked.c.user_id).where(ranked.c.rank == 1).subquery()
+
+
+def _module_percents(quiz_id: str | None, default_method: str, users: Select,
+                     catalogue: Catalogue) -> dict[tuple[int, str], float]:
+    """Percent on each module's questions of a test, per (learner, module), from the counted attempts."""
+    definition = live_definition(quiz_id) if quiz_id else None
+    if definition is None:
+        return {}
+    module_of = {qid: spec.module for qid, spec in definition.questions.items() if spec.module}
+    if not module_of:
+        return {}
+    counted = _counted_attempts(quiz_id, catalogue.quizzes.get(quiz_id, {}).get("grading_method", default_method),
+                                users)
+    sums: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for uid, question_id, earned, possible in _rows(
+        select(counted.c.user_id, AttemptAnswer.question_id, func.sum(AttemptAnswer.earned),
+               func.sum(AttemptAnswer.possible))
+        .join(counted, counted.c.id == AttemptAnswer.attempt_id)
+        .where(AttemptAnswer.question_id.in_(list(module_of)))
+        .group_by(counted.c.user_id, AttemptAnswer.question_id)
+    ):
+        cell = sums[uid, module_of[question_id]]
+        cell[0] += earned or 0
+        cell[1] += possible or 0
+    return {key: round(earned / possible * 100, 1) for key, (earned, possible) in sums.items() if possible}
+
+
+def _module_gains(users: Select, catalogue: Catalogue) -> list[dict[str, Any]]:
+    pre = _module_percents(catalogue.course.get("pre_test"), "first", users, catalogue)
+    post = _module_percents(catalogue.course.get("post_test"), "highest", users, catalogue)
+    course_id = catalogue.course["id"]
+    return [{"user_id": uid, "course_id": course_id, "module_id": module_id,
+             "pre_percent": pre.get((uid, module_id)), "post_percent": post.get((uid, module_id))}
+            for uid, module_id in sorted(pre.keys() | post.keys())]
+
+
+def _chunks(rows: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _upsert(model, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    """Insert, or update where the key exists: a concurrent refresh of the same learner overwrites, never fails."""
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys})
+    for chunk in _chunks(rows):
+        db.session.execute(statement, chunk)
+
+
+def refresh_learners(users: Select | Sequence[int], catalogue: Catalogue | None = None) -> int:
+    """Recompute the summaries of these learners (a SELECT of ids, or ids); returns the rows written.
+
+    Flushes only: the caller commits with the progress that prompted the refresh.
+    """
+    catalogue = catalogue or load_catalogue()
+    if catalogue is None:
+        return 0
+    db.session.flush()  # the queries below go through the connection, which does not autoflush
+    if not isinstance(users, Select):
+        users = select(User.id).where(User.id.in_(list(users)))
+    course_id = catalogue.course["id"]
+    summaries = _track_summaries(users, catalogue)
+    gains = _module_gains(users, catalogue)
+    tracks = [track["id"] for track in catalogue.course["tracks"]]
+    db.session.execute(delete(LearnerSummary).where(
+        LearnerSummary.user_id.in_(users),
+        (LearnerSummary.course_id != course_id) | LearnerSummary.track_id.not_in(tracks)))
+    db.session.execute(delete(ModuleGain).where(
+        ModuleGain.user_id.in_(users),
+        (ModuleGain.course_id != course_id) | ModuleGain.module_id.not_in(list(catalogue.modules))))
+    _upsert(LearnerSummary, summaries, ("user_id", "course_id", "track_id"))
+    _upsert(ModuleGain, gains, ("user_id", "course_id", "module_id"))
+    return len(summaries) + len(gains)
+
+
+def refresh_everyone(catalogue: Catalogue | None = None) -> int:
+    """After a content change (a module gained a section, a track a quiz): every learner's standing again."""
+    return refresh_learners(select(User.id), catalogue)
+
+
+def summaries_missing() -> bool:
+    """True when learners have progress but no summary yet: a database upgraded from before summaries existed."""
+    if db.session.scalar(select(LearnerSummary.user_id).limit(1)) is not None:
+        return False
+    return db.session.scalar(select(SectionRead.user_id).limit(1)) is not None or db.session.scalar(
+        select(QuizAttempt.user_id).where(QuizAttempt.state == AttemptState.SUBMITTED).limit(1)) is not None
