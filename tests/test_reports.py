@@ -182,12 +182,23 @@ def test_the_cohort_list_sorts_by_a_column(app, population):
 
 
 def test_on_a_generated_population_every_figure_matches_an_independent_count(app, synced):
-    """The report's fast path (bit masks summed in SQL) against the learner pages' own rule, learner by learner."""
+    """The report (GROUP BY over the learner summaries) against counts made here from the raw rows.
+
+    Completion by the learner pages' own rule, learner by learner; started from section reads and attempts;
+    gains from the attempts; certificates, cohorts and generations from their tables.
+    """
+    from collections import Counter
+
     from course.cascade.completion import track_progress
     from course.demo_data import generate_demo_data
     from course.learn.queries import load_catalogue
+    from course.models.attempt import AttemptState, QuizAttempt
     from course.models.certificate import Certificate
+    from course.models.cohort import Cohort
     from course.models.enrolment import Enrolment
+    from course.models.progress import SectionRead
+    from course.models.user import User
+    from course.quiz.analytics import course_gains
     from course.reports.queries import ReportFilter, build_report
 
     generate_demo_data(80, seed=7)
@@ -195,16 +206,76 @@ def test_on_a_generated_population_every_figure_matches_an_independent_count(app
     catalogue = load_catalogue()
     report = build_report(ReportFilter(), catalogue)
     enrolments = db.session.scalars(select(Enrolment).where(Enrolment.cohort_id.is_not(None))).all()
-    assert report.enrolled == len({e.user_id for e in enrolments})
-    complete = set()
+    learners = {e.user_id for e in enrolments}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(learners)))}
+    cohort_velayat = dict(db.session.execute(select(Cohort.id, Cohort.velayat)).all())
+    complete: set[tuple[int, str]] = set()
     for track in catalogue.course["tracks"]:
         ids = [e.user_id for e in enrolments if e.track_id == track["id"]]
-        complete |= {uid for uid, p in track_progress(catalogue, track, ids).items() if p.complete}
-    assert {p.user_id for p in report.participants.values() if p.completed} == complete
-    assert 0 < len(complete) < report.enrolled
+        complete |= {(uid, track["id"]) for uid, p in track_progress(catalogue, track, ids).items() if p.complete}
+    started = set(db.session.scalars(select(SectionRead.user_id))) | set(db.session.scalars(
+        select(QuizAttempt.user_id).where(QuizAttempt.state == AttemptState.SUBMITTED)))
     certified = set(db.session.scalars(select(Certificate.user_id).where(Certificate.revoked_at.is_(None))))
-    assert report.count("certified") == len(certified)
-    assert sum(c.learners for c in report.cohorts) == len(enrolments)
+    expected: Counter = Counter()
+    for e in enrolments:
+        user = users[e.user_id]
+        key = (user.velayat or cohort_velayat[e.cohort_id], user.agency, user.gender)
+        expected[key, "participants"] += 1
+        expected[key, "started"] += e.user_id in started
+        expected[key, "completed"] += (e.user_id, e.track_id) in complete
+        expected[key, "certified"] += e.user_id in certified
+    got: Counter = Counter()
+    for group in report.groups:
+        for flag in ("participants", "started", "completed", "certified"):
+            got[(group.velayat, group.agency, group.gender), flag] += getattr(group, flag)
+    assert len(enrolments) == len(learners)  # one enrolment each, so per-enrolment and per-learner counts agree
+    assert +got == +expected
+    assert 0 < report.count("completed") < report.enrolled
+    gains = [g.gain for g in course_gains(catalogue.course, catalogue.quizzes, list(learners)).values()
+             if g.gain is not None]
+    assert report.gain_learners == len(gains) > 0
+    assert report.mean_gain == pytest.approx(sum(gains) / len(gains), abs=0.05)
+    per_cohort = Counter(e.cohort_id for e in enrolments)
+    done_per_cohort = Counter(e.cohort_id for e in enrolments if (e.user_id, e.track_id) in complete)
+    assert {c.id: (c.learners, c.completed) for c in report.cohorts} == {
+        cohort_id: (per_cohort[cohort_id], done_per_cohort[cohort_id]) for cohort_id in cohort_velayat}
+    assert dict(report.by_generation()) == dict(Counter(e.generation for e in enrolments))
+    assert [(row.module_id, row.mean_gain, row.learners) for row in report.module_gains] == module_gains_counted_here(
+        catalogue, learners)
+
+
+def module_gains_counted_here(catalogue, learners: set[int]) -> list[tuple[str, float, int]]:
+    """Gain by module from the answers: first pre-test attempt, best post-test attempt (the fixture's methods)."""
+    from collections import defaultdict
+
+    from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+    from course.quiz.definition import live_definition
+
+    def percents(quiz_id: str, pick) -> dict[tuple[int, str], float]:
+        module_of = {q: spec.module for q, spec in live_definition(quiz_id).questions.items()}
+        chosen: dict[int, QuizAttempt] = {}
+        for attempt in db.session.scalars(select(QuizAttempt).where(
+                QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED)):
+            uid = attempt.user_id
+            if uid in learners and (uid not in chosen or pick(attempt, chosen[uid])):
+                chosen[uid] = attempt
+        sums: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for answer in db.session.scalars(select(AttemptAnswer).where(
+                AttemptAnswer.attempt_id.in_([a.id for a in chosen.values()]))):
+            cell = sums[answer.attempt.user_id, module_of[answer.question_id]]
+            cell[0] += answer.earned
+            cell[1] += answer.possible
+        return {key: round(earned / possible * 100, 1) for key, (earned, possible) in sums.items()}
+
+    pre = percents("pre-test", lambda new, old: new.number < old.number)
+    post = percents("post-test", lambda new, old: (new.score, -new.number) > (old.score, -old.number))
+    by_module: dict[str, list[float]] = defaultdict(list)
+    for (uid, module_id), value in post.items():
+        if (uid, module_id) in pre:
+            by_module[module_id].append(value - pre[uid, module_id])
+    assert by_module, "the generated population should have taken both tests"
+    return [(m, round(sum(by_module[m]) / len(by_module[m]), 1), len(by_module[m]))
+            for m in catalogue.course["modules"] if m in by_module]
 
 
 def test_an_unknown_velayat_in_the_filter_is_a_bad_request(app, population):
@@ -212,3 +283,51 @@ def test_an_unknown_velayat_in_the_filter_is_a_bad_request(app, population):
     assert coordinator.get("/reports?velayat=atlantis").status_code == 400
     assert coordinator.get("/reports/export/cohorts.csv?velayat=atlantis").status_code == 400
     assert coordinator.get("/reports/export/cohorts.pdf").status_code == 404
+
+
+def test_a_cohort_opens_read_only_from_the_reports(app, population):
+    coordinator = as_user(app, "coord")
+    mary = population["mary"]
+    population["p2"].must_change_password = False
+    read_everything(population["p2"], "short")  # p2 now meets the short track's rule
+    page = coordinator.get(f"/reports/cohorts/{mary.id}").get_data(as_text=True)
+    assert "A read-only view of the trainer" in page and "Mary prosecutors" in page and "P2" in page
+    assert "<form" not in page.split("<main", 1)[1]  # no issuing, no status buttons
+    assert f"/cohorts/{mary.id}/roster" not in page and f"/cohorts/{mary.id}/edit" not in page
+    assert f'href="/reports/cohorts/{mary.id}"' in coordinator.get("/reports").get_data(as_text=True)
+
+
+def test_the_read_only_view_keeps_to_the_scope_and_to_coordinators(app, population):
+    assert as_user(app, "marycoord").get(f"/reports/cohorts/{population['lebap'].id}").status_code == 404
+    assert as_user(app, "marycoord").get(f"/reports/cohorts/{population['mary'].id}").status_code == 200
+    assert as_user(app, "master").get(f"/reports/cohorts/{population['mary'].id}").status_code == 403
+    assert as_user(app, "coord").get("/reports/cohorts/9999").status_code == 404
+
+
+def test_the_cohort_list_searches_by_name_or_lead_and_pages(app, population, monkeypatch):
+    coordinator = as_user(app, "coord")
+    found = coordinator.get("/reports?q=LEBAP").get_data(as_text=True)
+    cohort_list = found[found.index('id="cohort-list"'):found.index('id="trainer-list"')]
+    assert "Lebap judges" in cohort_list and "Mary prosecutors" not in cohort_list
+    by_lead = coordinator.get("/reports?q=master").get_data(as_text=True)
+    assert "Mary prosecutors" in by_lead[by_lead.index('id="cohort-list"'):by_lead.index('id="trainer-list"')]
+    assert "No cohort of this selection matches" in coordinator.get("/reports?q=zzz").get_data(as_text=True)
+    monkeypatch.setattr("course.reports.views.ROWS_PER_PAGE", 1)
+    first = coordinator.get("/reports?sort=name").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Lebap judges" in first and "Mary prosecutors" not in first.split(
+        'id="cohort-list"')[1].split('id="trainer-list"')[0]
+    second = coordinator.get("/reports?sort=name&page=2").get_data(as_text=True)
+    assert "Mary prosecutors" in second and "Page 2 of 2" in second
+    assert "Page 2 of 2" in coordinator.get("/reports?sort=name&page=99").get_data(as_text=True)
+    assert "Page 1 of 2" in coordinator.get("/reports?page=x").get_data(as_text=True)
+
+
+def test_gain_by_module_is_charted_from_the_tests_questions(app, population):
+    from course.models.summary import ModuleGain
+
+    db.session.add(ModuleGain(user_id=population["p1"].id, course_id="sample-course", module_id="beta",
+                              pre_percent=25.0, post_percent=75.0))
+    db.session.commit()
+    page = as_user(app, "coord").get("/reports").get_data(as_text=True)
+    assert "Average gain by module, pre-test to post-test (points)" in page
+    assert "50 points (1 learner)" in page

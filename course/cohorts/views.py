@@ -144,12 +144,16 @@ def _dashboard(cohort: Cohort, catalogue: Catalogue):
 @bp.route("/cohorts/<int:cohort_id>")
 @require(Permission.MANAGE_COHORTS)
 def show(cohort_id: int):
-    cohort = managed_cohort(cohort_id)
+    return render_dashboard(managed_cohort(cohort_id))
+
+
+def render_dashboard(cohort: Cohort, *, read_only: bool = False) -> str:
+    """The trainer dashboard; read-only (no tabs, no forms) when a coordinator opens it from the reports."""
     catalogue = live_catalogue()
     return render_template(
         "cohorts/show.html", cohort=cohort, dashboard=_dashboard(cohort, catalogue),
         track_title=_track_titles(catalogue).get(cohort.track_id, cohort.track_id), velayats=VELAYAT_LABELS,
-        statuses=STATUS_LABELS,
+        statuses=STATUS_LABELS, read_only=read_only,
     )
 
 

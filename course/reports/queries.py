@@ -1,31 +1,27 @@
 """The coordinator's numbers: who was trained, where, from which agencies, whether they learned, how far it reached.
 
-Everything is computed from one pass over the participants of the cohorts in
-the filter (a fixed number of aggregate queries whatever their number, which
-a test checks at two sizes); the figures derive from the same rows, so the
-overview, the disaggregation, the charts and the cohort list always agree.
+Everything is counted in the database from the learner summaries
+(``course.summary`` keeps them current), with GROUP BY: a fixed number of
+queries whatever the number of learners (a test checks it at two sizes), and
+no Python object per learner. The overview, the disaggregation and the charts
+are sums over the same groups, so they always agree.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, func, literal, select
-from sqlalchemy.orm import noload
+from sqlalchemy import Select, case, func, select
 
-from course.cascade.completion import required_quizzes
 from course.extensions import db
 from course.learn.queries import Catalogue
-from course.models.attempt import AttemptState, QuizAttempt
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
-from course.models.progress import SectionRead
+from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import Agency, Gender, User, Velayat
-from course.quiz.analytics import course_gains
 
 
 @dataclass(frozen=True)
@@ -48,19 +44,22 @@ def cohort_ids(report: ReportFilter) -> Select:
     return query
 
 
-@dataclass
-class Participant:
-    user_id: int
+@dataclass(frozen=True)
+class Group:
+    """Learners of the selection who share a velayat, an agency, a gender and a cascade generation."""
+
+    #: The learner's own velayat, or their cohort's when they did not give one.
+    velayat: Velayat
     agency: Agency | None
     gender: Gender
-    #: The learner's own velayat, or the cohort's when the learner did not give one.
-    velayat: Velayat
-    cohorts: set[int] = field(default_factory=set)
-    tracks: set[str] = field(default_factory=set)
-    generation: int | None = None
-    started: bool = False
-    completed: bool = False
-    certified: bool = False
+    generation: int | None
+    participants: int
+    started: int
+    completed: int
+    certified: int
+    #: Sum and number of pre-to-post gains of those who took both tests.
+    gain_total: float
+    gain_count: int
 
 
 @dataclass(frozen=True)
@@ -83,6 +82,7 @@ class CohortResult:
 
 @dataclass(frozen=True)
 class TrainerReach:
+    user_id: int
     name: str
     generation: int | None
     cohorts: int
@@ -90,43 +90,57 @@ class TrainerReach:
 
 
 @dataclass(frozen=True)
+class ModuleGainRow:
+    module_id: str
+    mean_gain: float
+    learners: int
+
+
+@dataclass(frozen=True)
 class Report:
-    participants: dict[int, Participant]
+    groups: list[Group]
     cohorts: list[CohortResult]
-    gains: dict[int, float]
     trainers_active: int
     #: Learners taught by trainers of generation 1 and deeper, and how many such trainers taught them.
     cascade_learners: int
     cascade_trainers: int
-    module_scores: list[tuple[str, float | None]]
+    module_gains: list[ModuleGainRow]
     trainers: list[TrainerReach] = field(default_factory=list)
+
+    def count(self, flag: str) -> int:
+        """Learners in the selection: all ("participants"), or those started, completed or certified."""
+        return sum(getattr(group, flag) for group in self.groups)
 
     @property
     def enrolled(self) -> int:
-        return len(self.participants)
-
-    def count(self, flag: str) -> int:
-        return sum(1 for p in self.participants.values() if getattr(p, flag))
+        return self.count("participants")
 
     @property
     def completion_rate(self) -> float | None:
         return self.count("completed") / self.enrolled if self.enrolled else None
 
     @property
+    def gain_learners(self) -> int:
+        return self.count("gain_count")
+
+    @property
     def mean_gain(self) -> float | None:
-        return round(statistics.fmean(self.gains.values()), 1) if self.gains else None
+        return round(self.count("gain_total") / self.gain_learners, 1) if self.gain_learners else None
 
     @property
     def reach_multiplier(self) -> float | None:
         return round(self.cascade_learners / self.cascade_trainers, 1) if self.cascade_trainers else None
 
     def by_generation(self) -> list[tuple[int, int]]:
-        counts = Counter(p.generation for p in self.participants.values() if p.generation is not None)
+        counts: dict[int, int] = {}
+        for group in self.groups:
+            if group.generation is not None:
+                counts[group.generation] = counts.get(group.generation, 0) + group.participants
         return sorted(counts.items())
 
 
 def _rows(query: Select):
-    """Plain rows through the connection: no ORM bookkeeping, which dominates when reading 10,000 learners."""
+    """Plain rows through the connection: no ORM bookkeeping."""
     return db.session.connection().execute(query).all()
 
 
@@ -135,145 +149,110 @@ def _display_name():
     return func.coalesce(func.nullif(User.full_name, ""), User.username)
 
 
-def _participants(cohorts: Select) -> dict[int, Participant]:
-    people: dict[int, Participant] = {}
-    for user_id, agency, gender, own, cohort_velayat, cohort_id, track_id, generation in _rows(
-        select(User.id, User.agency, User.gender, User.velayat, Cohort.velayat, Enrolment.cohort_id,
-               Enrolment.track_id, Enrolment.generation)
+def _summary_of_enrolment():
+    """Join condition: an enrolment's summary row (none while the learner has done nothing)."""
+    return ((LearnerSummary.user_id == Enrolment.user_id) & (LearnerSummary.course_id == Enrolment.course_id)
+            & (LearnerSummary.track_id == Enrolment.track_id))
+
+
+def _flag(column):
+    return func.max(case((column.is_(True), 1), else_=0))
+
+
+def _groups(cohorts: Select) -> list[Group]:
+    """One row per learner (in any track and cohort of the selection), then counted by group; two levels, one query."""
+    certified = select(Certificate.user_id).where(Certificate.cohort_id.in_(cohorts), Certificate.revoked_at.is_(None))
+    people = (
+        select(func.coalesce(User.velayat, func.min(Cohort.velayat)).label("velayat"), User.agency, User.gender,
+               func.max(Enrolment.generation).label("generation"),
+               _flag(LearnerSummary.started).label("started"), _flag(LearnerSummary.completed).label("completed"),
+               case((User.id.in_(certified), 1), else_=0).label("certified"),
+               func.max(LearnerSummary.post_score - LearnerSummary.pre_score).label("gain"))
         .join(Enrolment, Enrolment.user_id == User.id).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .outerjoin(LearnerSummary, _summary_of_enrolment())
         .where(Enrolment.cohort_id.in_(cohorts))
-    ):
-        person = people.get(user_id)
-        if person is None:
-            person = people[user_id] = Participant(user_id, agency, gender, own or cohort_velayat)
-        person.cohorts.add(cohort_id)
-        person.tracks.add(track_id)
-        if generation is not None:
-            person.generation = max(person.generation or 0, generation)
-    return people
+        .group_by(User.id, User.velayat, User.agency, User.gender)
+        .subquery()
+    )
+    keys = (people.c.velayat, people.c.agency, people.c.gender, people.c.generation)
+    return [
+        Group(velayat, agency, gender, generation, participants, int(started), int(completed), int(certified),
+              float(gain_total or 0), gain_count)
+        for velayat, agency, gender, generation, participants, started, completed, certified, gain_total, gain_count
+        in _rows(select(*keys, func.count(), func.sum(people.c.started), func.sum(people.c.completed),
+                        func.sum(people.c.certified), func.sum(people.c.gain), func.count(people.c.gain))
+                 .group_by(*keys))
+    ]
 
 
-def _bits(names: list[str]) -> dict[str, int]:
-    return {name: 1 << index for index, name in enumerate(names)}
+def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
+    """Each cohort of the selection with its learners, completers (in its own track) and mean gain, newest first.
 
-
-def _mask(column, bits: dict[str, int]):
-    """A CASE giving each name its bit, so the database can sum a set of names into one integer."""
-    return case(*((column == name, bit) for name, bit in bits.items()), else_=0) if bits else literal(0)
-
-
-def _mark_progress(people: dict[int, Participant], users: Select, catalogue: Catalogue) -> None:
-    """Started, and completed (every module of a track read and its required quizzes passed).
-
-    The database returns one row per learner: the modules they finished and the
-    quizzes they passed, each as a bit mask, instead of a row per learner and module.
+    One query, streamed: an export of every cohort never holds them all in memory.
     """
-    modules = _bits(list(catalogue.modules))
-    quizzes = _bits(sorted({q for t in catalogue.course["tracks"] for q in required_quizzes(t)}))
-    needed = case(*((SectionRead.module_id == m, len(catalogue.modules[m].section_keys)) for m in modules),
-                  else_=1_000_000)
-    per_module = (select(SectionRead.user_id, SectionRead.module_id,
-                         (func.count(func.distinct(SectionRead.section_id)) >= needed).label("done"))
-                  .where(SectionRead.user_id.in_(users)).group_by(SectionRead.user_id, SectionRead.module_id)
-                  .subquery())
-    read = dict(_rows(select(per_module.c.user_id, func.sum(case(
-        (per_module.c.done, _mask(per_module.c.module_id, modules)), else_=0))).group_by(per_module.c.user_id)))
-    per_quiz = (select(QuizAttempt.user_id, QuizAttempt.quiz_id,
-                       func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"))
-                .where(QuizAttempt.user_id.in_(users), QuizAttempt.state == AttemptState.SUBMITTED)
-                .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id).subquery())
-    passed = dict(_rows(select(per_quiz.c.user_id, func.sum(case(
-        (per_quiz.c.passed == 1, _mask(per_quiz.c.quiz_id, quizzes)), else_=0))).group_by(per_quiz.c.user_id)))
-    needs = {
-        track["id"]: (sum(modules.get(m, 0) for m in track["modules"]),
-                      sum(quizzes[q] for q in required_quizzes(track)))
-        for track in catalogue.course["tracks"]
-    }
-    for person in people.values():
-        done, ok = int(read.get(person.user_id) or 0), int(passed.get(person.user_id) or 0)
-        person.started = person.user_id in read or person.user_id in passed
-        person.completed = any(
-            track_id in needs and done & needs[track_id][0] == needs[track_id][0]
-            and ok & needs[track_id][1] == needs[track_id][1]
-            for track_id in person.tracks
-        )
+    per_cohort = (
+        select(Enrolment.cohort_id, func.count().label("learners"),
+               func.sum(case((LearnerSummary.completed.is_(True), 1), else_=0)).label("completed"),
+               func.avg(LearnerSummary.post_score - LearnerSummary.pre_score).label("gain"))
+        .outerjoin(LearnerSummary, _summary_of_enrolment())
+        .where(Enrolment.cohort_id.in_(cohorts)).group_by(Enrolment.cohort_id).subquery()
+    )
+    lead = (select(CohortTrainer.cohort_id, _display_name().label("name")).join(User, User.id == CohortTrainer.user_id)
+            .where(CohortTrainer.lead.is_(True)).subquery())
+    query = (
+        select(Cohort.id, Cohort.name, Cohort.velayat, Cohort.track_id, Cohort.starts_on, Cohort.ends_on,
+               func.coalesce(lead.c.name, ""), func.coalesce(per_cohort.c.learners, 0),
+               func.coalesce(per_cohort.c.completed, 0), per_cohort.c.gain)
+        .outerjoin(per_cohort, per_cohort.c.cohort_id == Cohort.id).outerjoin(lead, lead.c.cohort_id == Cohort.id)
+        .where(Cohort.id.in_(cohorts)).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    )
+    for row in db.session.connection().execution_options(yield_per=500).execute(query):
+        *fields, gain = row
+        yield CohortResult(*fields, round(float(gain), 1) if gain is not None else None)
 
 
-def _gains(users: Select, catalogue: Catalogue) -> dict[int, float]:
-    """Gain of each learner who took both tests."""
-    gains = course_gains(catalogue.course, catalogue.quizzes, users)
-    return {uid: g.gain for uid, g in gains.items() if g.gain is not None}
+def _module_gains(cohorts: Select, catalogue: Catalogue) -> list[ModuleGainRow]:
+    """Mean gain on each module's questions of the pre/post-test, in course order."""
+    users = select(Enrolment.user_id).where(Enrolment.cohort_id.in_(cohorts))
+    means = {module_id: (mean, count) for module_id, mean, count in _rows(
+        select(ModuleGain.module_id, func.avg(ModuleGain.post_percent - ModuleGain.pre_percent), func.count())
+        .where(ModuleGain.user_id.in_(users), ModuleGain.course_id == catalogue.course["id"],
+               ModuleGain.pre_percent.is_not(None), ModuleGain.post_percent.is_not(None))
+        .group_by(ModuleGain.module_id))}
+    return [ModuleGainRow(m, round(float(means[m][0]), 1), means[m][1]) for m in catalogue.course["modules"]
+            if m in means]
 
 
-def _module_scores(users: Select, catalogue: Catalogue) -> list[tuple[str, float | None]]:
-    """Average score on each module's own quizzes: where learning held and where it did not."""
-    quiz_module = {qid: meta["module"] for qid, meta in catalogue.quizzes.items() if meta.get("module")}
-    scores: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for quiz_id, mean, count in db.session.execute(
-        select(QuizAttempt.quiz_id, func.avg(QuizAttempt.score), func.count(QuizAttempt.id))
-        .where(QuizAttempt.user_id.in_(users), QuizAttempt.state == AttemptState.SUBMITTED,
-               QuizAttempt.quiz_id.in_(list(quiz_module))).group_by(QuizAttempt.quiz_id)
-    ):
-        scores[quiz_module[quiz_id]].append((float(mean), count))
-    result = []
-    for module_id in catalogue.course["modules"]:
-        rows = scores.get(module_id)
-        total = sum(count for _, count in rows) if rows else 0
-        result.append((module_id, round(sum(m * c for m, c in rows) / total, 1) if total else None))
-    return result
+def _cascade_learners(cohorts: Select) -> int:
+    """Distinct learners in the selection's cohorts that a generation-1-or-deeper trainer taught."""
+    cascade_cohorts = (select(CohortTrainer.cohort_id)
+                       .join(TrainerStanding, TrainerStanding.user_id == CohortTrainer.user_id)
+                       .where(TrainerStanding.generation >= 1, CohortTrainer.cohort_id.in_(cohorts)))
+    return db.session.scalar(select(func.count(func.distinct(Enrolment.user_id)))
+                             .where(Enrolment.cohort_id.in_(cascade_cohorts))) or 0
 
 
 def build_report(report: ReportFilter, catalogue: Catalogue) -> Report:
     """Every figure of the coordinator dashboard, in a fixed number of queries."""
     cohorts = cohort_ids(report)
-    users = select(Enrolment.user_id).where(Enrolment.cohort_id.in_(cohorts))
-    people = _participants(cohorts)
-    _mark_progress(people, users, catalogue)
-    for user_id in db.session.scalars(select(Certificate.user_id).distinct().where(
-            Certificate.cohort_id.in_(cohorts), Certificate.revoked_at.is_(None))):
-        if user_id in people:
-            people[user_id].certified = True
-    gains = {uid: g for uid, g in _gains(users, catalogue).items() if uid in people}
-    cohort_rows = _cohort_results(cohorts, people, gains)
-    standing = dict(db.session.execute(select(TrainerStanding.user_id, TrainerStanding.generation)).all())
-    leads = db.session.execute(
-        select(CohortTrainer.cohort_id, CohortTrainer.user_id, _display_name())
-        .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.cohort_id.in_(cohorts))).all()
-    trainers_active = len({user_id for _, user_id, _name in leads})
-    cascade_cohorts = {cohort_id for cohort_id, user_id, _name in leads if standing.get(user_id, 0) >= 1}
-    cascade_trainers = {user_id for _, user_id, _name in leads if standing.get(user_id, 0) >= 1}
-    cascade_learners = sum(1 for p in people.values() if p.cohorts & cascade_cohorts)
-    return Report(people, cohort_rows, gains, trainers_active, cascade_learners, len(cascade_trainers),
-                  _module_scores(users, catalogue), _trainer_reach(leads, standing, cohort_rows))
+    cohort_rows = list(cohort_results(cohorts))
+    standing = dict(_rows(select(TrainerStanding.user_id, TrainerStanding.generation)))
+    trainers = _rows(select(CohortTrainer.cohort_id, CohortTrainer.user_id, _display_name())
+                     .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.cohort_id.in_(cohorts)))
+    cascade_trainers = {user_id for _, user_id, _name in trainers if standing.get(user_id, 0) >= 1}
+    return Report(
+        groups=_groups(cohorts), cohorts=cohort_rows, trainers_active=len({uid for _, uid, _name in trainers}),
+        cascade_learners=_cascade_learners(cohorts), cascade_trainers=len(cascade_trainers),
+        module_gains=_module_gains(cohorts, catalogue), trainers=_trainer_reach(trainers, standing, cohort_rows),
+    )
 
 
-def _trainer_reach(leads, standing: dict[int, int], cohorts: list[CohortResult]) -> list[TrainerReach]:
+def _trainer_reach(trainers, standing: dict[int, int], cohorts: list[CohortResult]) -> list[TrainerReach]:
     """Each trainer of the selection with the cohorts they ran and the learners in them, busiest first."""
     learners = {c.id: c.learners for c in cohorts}
     runs: dict[int, tuple[str, set[int]]] = {}
-    for cohort_id, user_id, name in leads:
+    for cohort_id, user_id, name in trainers:
         runs.setdefault(user_id, (name, set()))[1].add(cohort_id)
-    rows = [TrainerReach(name, standing.get(user_id), len(ids), sum(learners.get(c, 0) for c in ids))
+    rows = [TrainerReach(user_id, name, standing.get(user_id), len(ids), sum(learners.get(c, 0) for c in ids))
             for user_id, (name, ids) in runs.items()]
     return sorted(rows, key=lambda t: (-t.learners, t.name))
-
-
-def _cohort_results(cohorts: Select, people: dict[int, Participant], gains: dict[int, float]) -> list[CohortResult]:
-    members: dict[int, list[Participant]] = defaultdict(list)
-    for person in people.values():
-        for cohort_id in person.cohorts:
-            members[cohort_id].append(person)
-    lead_names = dict(db.session.execute(
-        select(CohortTrainer.cohort_id, _display_name())
-        .join(User, User.id == CohortTrainer.user_id)
-        .where(CohortTrainer.cohort_id.in_(cohorts), CohortTrainer.lead.is_(True))).all())
-    results = []
-    for cohort in db.session.scalars(select(Cohort).options(noload(Cohort.trainers)).where(Cohort.id.in_(cohorts))
-                                     .order_by(Cohort.starts_on.desc(), Cohort.id.desc())):
-        group = members.get(cohort.id, [])
-        cohort_gains = [gains[p.user_id] for p in group if p.user_id in gains]
-        results.append(CohortResult(
-            cohort.id, cohort.name, cohort.velayat, cohort.track_id, cohort.starts_on, cohort.ends_on,
-            lead_names.get(cohort.id, ""), len(group), sum(1 for p in group if p.completed),
-            round(statistics.fmean(cohort_gains), 1) if cohort_gains else None))
-    return results

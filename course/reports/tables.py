@@ -14,7 +14,7 @@ from course.formatting import number
 from course.learn.queries import Catalogue
 from course.models.user import Agency, Gender, Velayat
 from course.reports.charts import Bar, bar_chart, column_chart
-from course.reports.queries import Participant, Report
+from course.reports.queries import Report
 
 FLAGS = ("participants", "completed", "certified")
 
@@ -63,18 +63,13 @@ class DisaggregationRow:
         return _agency_phrase(self.agency, self.counts[flag])
 
 
-def _has(person: Participant, flag: str) -> bool:
-    return flag == "participants" or getattr(person, flag)
-
-
 def disaggregation(report: Report) -> list[DisaggregationRow]:
     """Participants, completers and certified by velayat x agency x gender."""
     tally: dict[tuple[Velayat, Agency | None], dict[str, Counter]] = {}
-    for person in report.participants.values():
-        cell = tally.setdefault((person.velayat, person.agency), {flag: Counter() for flag in FLAGS})
+    for group in report.groups:
+        cell = tally.setdefault((group.velayat, group.agency), {flag: Counter() for flag in FLAGS})
         for flag in FLAGS:
-            if _has(person, flag):
-                cell[flag][person.gender] += 1
+            cell[flag][group.gender] += getattr(group, flag)
     order = {v: i for i, v in enumerate(Velayat)} | {a: i for i, a in enumerate(Agency)}
     return [
         DisaggregationRow(velayat, agency, {flag: GenderCount(c[Gender.FEMALE], c[Gender.MALE], c[Gender.NOT_STATED])
@@ -98,24 +93,29 @@ def _percent(part: int, whole: int) -> tuple[float | None, str]:
 
 
 def charts(report: Report, catalogue: Catalogue, locale: str) -> list[Chart]:
-    """Completion by velayat, module scores, reach by generation, cohorts by month: each with its data as a table."""
+    """Completion by velayat, gain by module, reach by generation, cohorts by month: each with its data as a table."""
+    enrolled, completed = Counter(), Counter()
+    for group in report.groups:
+        enrolled[group.velayat] += group.participants
+        completed[group.velayat] += group.completed
     by_velayat = []
     for velayat in Velayat:
-        people = [p for p in report.participants.values() if p.velayat == velayat]
-        value, shown = _percent(sum(1 for p in people if p.completed), len(people))
+        value, shown = _percent(completed[velayat], enrolled[velayat])
         by_velayat.append(Bar(str(VELAYAT_LABELS[velayat]), value, shown))
-    modules = [Bar(pick(catalogue.modules[m].data["meta"]["title"], locale, catalogue.default_language).value,
-                   score, number(score) if score is not None else "—")
-               for m, score in report.module_scores if m in catalogue.modules]
+    modules = [Bar(pick(catalogue.modules[row.module_id].data["meta"]["title"], locale,
+                        catalogue.default_language).value,
+                   row.mean_gain, ngettext("%(gain)s points (%(num)d learner)", "%(gain)s points (%(num)d learners)",
+                                           row.learners, gain=number(row.mean_gain)))
+               for row in report.module_gains if row.module_id in catalogue.modules]
     generations = [Bar(gettext("Generation %(n)d", n=g), count, number(count)) for g, count in report.by_generation()]
     months = Counter(cohort.starts_on.strftime("%Y-%m") for cohort in report.cohorts)
     per_month = [Bar(month, count, number(count)) for month, count in sorted(months.items())]
-    titles = (gettext("Completion by velayat"), gettext("Average module-check score by module"),
+    titles = (gettext("Completion by velayat"), gettext("Average gain by module, pre-test to post-test (points)"),
               gettext("Learners reached by cascade generation"), gettext("Cohorts by month of their first day"))
     empty = gettext("No data for this selection.")
     made = [
         bar_chart(titles[0], by_velayat, max_value=100, chart_id="chart-completion", empty_text=empty),
-        bar_chart(titles[1], modules, max_value=100, chart_id="chart-modules", empty_text=empty),
+        bar_chart(titles[1], modules, chart_id="chart-modules", empty_text=empty),
         bar_chart(titles[2], generations, chart_id="chart-generations", empty_text=empty),
         column_chart(titles[3], per_month, chart_id="chart-months", empty_text=empty),
     ]

@@ -12,13 +12,15 @@ from sqlalchemy import select
 
 from course.audit import record_event
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
+from course.cohorts.views import render_dashboard
 from course.exports import Table, export_response
 from course.extensions import db
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.user import Velayat
+from course.pagination import paginate
 from course.permissions import Permission, require, velayat_scope
-from course.reports.queries import ReportFilter, build_report, cohort_ids
+from course.reports.queries import CohortResult, ReportFilter, build_report, cohort_ids, cohort_results
 from course.reports.tables import FLAGS, charts, disaggregation
 from course.web import current_locale, live_catalogue
 
@@ -52,6 +54,9 @@ def _report_filter() -> ReportFilter:
     return ReportFilter(_date("from"), _date("to"), velayats)
 
 
+#: Cohorts and trainers shown per page (a national report has hundreds of each).
+ROWS_PER_PAGE = 50
+
 #: How the cohort list can be ordered, by the key in ``?sort=``; numbers largest first.
 COHORT_ORDERS = {
     "start": lambda c: (c.starts_on, c.id),
@@ -72,6 +77,10 @@ def dashboard():
     order = request.args.get("sort", "start")
     if order in COHORT_ORDERS and order != "start":
         report.cohorts.sort(key=COHORT_ORDERS[order])
+    search = request.args.get("q", "").strip()[:100]
+    cohorts = paginate([c for c in report.cohorts if _matches(c, search)] if search else report.cohorts,
+                       per_page=ROWS_PER_PAGE, anchor="cohort-list")
+    trainers = paginate(report.trainers, per_page=ROWS_PER_PAGE, arg="trainers_page", anchor="trainer-list")
     sort_links = {key: url_for("reports.dashboard", **{**request.args.to_dict(), "sort": key}) for key in COHORT_ORDERS}
     scope = velayat_scope(current_user)
     choices = [(v.value, VELAYAT_LABELS[v]) for v in Velayat if scope is None or v in scope]
@@ -79,9 +88,26 @@ def dashboard():
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
         charts=charts(report, catalogue, current_locale()), velayat_choices=choices, filter=report_filter,
         selected=request.args.get("velayat", ""), velayats=VELAYAT_LABELS, args=request.args,
-        sort_links=sort_links, order=order, scope=scope,
+        sort_links=sort_links, order=order, scope=scope, cohorts=cohorts, trainers=trainers, search=search,
         scope_labels=[str(VELAYAT_LABELS[v]) for v in Velayat if scope and v in scope],
     )
+
+
+def _matches(cohort: CohortResult, search: str) -> bool:
+    """The cohort list's search: a piece of the cohort's name or of its lead trainer's, in any case."""
+    needle = search.casefold()
+    return needle in cohort.name.casefold() or needle in cohort.lead.casefold()
+
+
+@bp.route("/reports/cohorts/<int:cohort_id>")
+@require(Permission.VIEW_REPORTS)
+def cohort(cohort_id: int):
+    """A cohort's trainer dashboard, read-only, for a coordinator whose scope covers its velayat."""
+    found = db.session.get(Cohort, cohort_id)
+    scope = velayat_scope(current_user)
+    if found is None or (scope is not None and found.velayat not in scope):
+        abort(404)
+    return render_dashboard(found, read_only=True)
 
 
 def _disaggregation_table(report_filter: ReportFilter) -> Table:
@@ -103,11 +129,11 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
 
 
 def _cohorts_table(report_filter: ReportFilter) -> Table:
-    report = build_report(report_filter, live_catalogue())
+    """Streamed from one query, newest first."""
     header = [_("Cohort"), _("Velayat"), _("Track"), _("First day"), _("Last day"), _("Lead trainer"),
               _("Learners"), _("Completed"), _("Average gain")]
     rows = ([c.name, str(VELAYAT_LABELS[c.velayat]), c.track_id, c.starts_on, c.ends_on, c.lead, c.learners,
-             c.completed, c.mean_gain] for c in report.cohorts)
+             c.completed, c.mean_gain] for c in cohort_results(cohort_ids(report_filter)))
     return Table("cohort-results", header, rows)
 
 
