@@ -59,8 +59,11 @@ def language_coverage(bundle: ContentBundle) -> list[LanguageCoverage]:
                 report.missing.append(f"{where}: {field_name(loc)}" if loc else where)
 
     documents: list[tuple[str, Any]] = [("modules/course.yaml", course), ("modules/sources*.yaml", bundle.sources)]
-    if bundle.vocabulary:
-        documents.append(("modules/vocabulary.yaml", bundle.vocabulary))
+    for where, optional in (("modules/vocabulary.yaml", bundle.vocabulary),
+                            ("modules/teaching-practice.yaml", bundle.rubric),
+                            ("modules/evaluation.yaml", bundle.evaluation)):
+        if optional:
+            documents.append((where, optional))
     for module in bundle.modules.values():
         folder = f"modules/{module.folder}"
         documents.append((f"{folder}/module.yaml", module.meta))

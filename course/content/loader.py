@@ -17,7 +17,15 @@ from pydantic import BaseModel, ValidationError
 from course.config import LANGUAGES
 from course.content.markdown import RawSection, SectionSplitError, split_sections
 from course.content.problems import Problem, display_path, field_name
-from course.content.schema import CourseFile, ModuleFile, QuizFile, SourcesFile, VocabularyFile
+from course.content.schema import (
+    CourseFile,
+    EvaluationFile,
+    ModuleFile,
+    QuizFile,
+    RubricFile,
+    SourcesFile,
+    VocabularyFile,
+)
 from course.content.yaml_source import LineMap, YamlError, read_yaml
 from course.quiz.registry import load_question_types
 from course.quiz.types.base import QuestionSpec
@@ -28,6 +36,8 @@ M = TypeVar("M", bound=BaseModel)
 COURSE_FILE = "course.yaml"
 SOURCES_FILE = "sources.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
+RUBRIC_FILE = "teaching-practice.yaml"
+EVALUATION_FILE = "evaluation.yaml"
 MODULE_FILE = "module.yaml"
 TRAINER_NOTES_PREFIX = "trainer-notes."
 
@@ -57,6 +67,9 @@ class ContentBundle:
     modules: dict[str, ModuleContent]
     quizzes: dict[str, QuizContent]
     vocabulary: VocabularyFile | None = None
+    #: The teaching-practice rubric and the participant evaluation form, when the course has them.
+    rubric: RubricFile | None = None
+    evaluation: EvaluationFile | None = None
 
 
 @dataclass
@@ -203,6 +216,13 @@ class _Loader:
         if vocabulary:
             self.context["vocabulary"] = vocabulary.as_context()
         return vocabulary
+
+    def load_optional(self, path: Path, model: type[M]) -> M | None:
+        """A file the course may go without (the rubric, the evaluation form); checked when present."""
+        if not path.exists():
+            return None
+        read = self.read(path)
+        return self.validate(model, read[0], read[1], path) if read else None
 
     def load_module(self, folder: Path) -> tuple[ModuleContent, LineMap] | None:
         path = folder / MODULE_FILE
@@ -384,6 +404,14 @@ def load_content(content_dir: Path) -> LoadResult:
     course, course_lines = loader.load_course(modules_dir)
     sources = loader.load_sources(modules_dir)
     vocabulary = loader.load_vocabulary(modules_dir)
+    rubric = loader.load_optional(modules_dir / RUBRIC_FILE, RubricFile)
+    evaluation = loader.load_optional(modules_dir / EVALUATION_FILE, EvaluationFile)
+    if course is not None and rubric is None and not (modules_dir / RUBRIC_FILE).exists():
+        for index, track in enumerate(course.tracks):
+            if track.completion.teaching_practice:
+                loc = ("tracks", index, "completion", "teaching_practice")
+                loader.problem(modules_dir / COURSE_FILE, course_lines.line_for(loc), field_name(loc),
+                               f"needs the rubric in modules/{RUBRIC_FILE}")
 
     modules: dict[str, tuple[ModuleContent, LineMap]] = {}
     for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -424,6 +452,8 @@ def load_content(content_dir: Path) -> LoadResult:
         modules=ordered,
         quizzes={quiz_id: entry[0] for quiz_id, entry in quizzes.items()},
         vocabulary=vocabulary,
+        rubric=rubric,
+        evaluation=evaluation,
     )
     return LoadResult([], bundle)
 

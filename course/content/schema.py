@@ -79,6 +79,8 @@ class CompletionRule(ContentModel):
     pass_quizzes: list[Slug] = Field(default_factory=list)
     #: Share of the cohort's session days attended, 0..1; none: attendance is not required.
     min_attendance: float | None = Field(default=None, ge=0, le=1)
+    #: The teaching-practice presentation, assessed with the rubric in modules/teaching-practice.yaml, passed.
+    teaching_practice: bool = False
 
 
 class CertificateRule(ContentModel):
@@ -214,6 +216,106 @@ class VocabularyFile(ContentModel):
     def as_context(self) -> dict[str, list[dict[str, Any]]]:
         return {name: [entry.model_dump(mode="json") for entry in getattr(self, name)]
                 for name in ("acts", "means", "purposes", "aggravating", "qualification")}
+
+
+class RubricLevel(ContentModel):
+    """One level of the rubric's scale: its score and its name."""
+
+    score: int = Field(ge=0, le=10)
+    label: LocalizedText
+
+
+class RubricCriterion(ContentModel):
+    """What the assessor looks at, with a descriptor for each level of the scale."""
+
+    id: Slug
+    title: LocalizedText
+    descriptors: dict[int, LocalizedText]
+
+
+class RubricPass(ContentModel):
+    """The trainee passes when the total reaches ``min_total`` and no criterion is below ``min_each``."""
+
+    min_total: int = Field(ge=0)
+    min_each: int | None = None
+
+
+class RubricFile(ContentModel):
+    """``modules/teaching-practice.yaml``: how a master trainer assesses a trainee's practice presentation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_version: Literal[1]
+    id: Slug
+    title: LocalizedText
+    instructions: LocalizedText
+    scale: list[RubricLevel] = Field(min_length=2)
+    criteria: list[RubricCriterion] = Field(min_length=1)
+    pass_rule: RubricPass = Field(alias="pass")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RubricFile:
+        scores = [level.score for level in self.scale]
+        if scores != sorted(set(scores)):
+            raise PydanticCustomError("scale", "scale: the scores must go up, each once", {})
+        _unique([criterion.id for criterion in self.criteria], "criteria")
+        for criterion in self.criteria:
+            if sorted(criterion.descriptors) != scores:
+                raise PydanticCustomError(
+                    "descriptors", "criterion '{id}' needs one descriptor for each score of the scale ({scores})",
+                    {"id": criterion.id, "scores": ", ".join(map(str, scores))})
+        best = scores[-1] * len(self.criteria)
+        if self.pass_rule.min_total > best:
+            raise PydanticCustomError("pass", "pass: min_total {total} is more than the best possible total {best}",
+                                      {"total": self.pass_rule.min_total, "best": best})
+        if self.pass_rule.min_each is not None and self.pass_rule.min_each not in scores:
+            raise PydanticCustomError("pass", "pass: min_each must be one of the scale's scores", {})
+        return self
+
+
+class LikertLevel(ContentModel):
+    value: int = Field(ge=0, le=10)
+    label: LocalizedText
+
+
+EvaluationArea = Literal["relevance", "trainer", "materials", "organisation"]
+
+
+class EvaluationItem(ContentModel):
+    """A statement rated on the Likert scale, or an open question."""
+
+    id: Slug
+    type: Literal["rating", "text"]
+    #: The part of the training a rating is about (rating items only): averages are shown per area.
+    area: EvaluationArea | None = None
+    text: LocalizedText
+    required: bool = True
+
+    @model_validator(mode="after")
+    def _area_for_ratings(self) -> EvaluationItem:
+        if (self.type == "rating") != (self.area is not None):
+            raise PydanticCustomError("area", "item '{id}': a rating item needs an area, a text item has none",
+                                      {"id": self.id})
+        return self
+
+
+class EvaluationFile(ContentModel):
+    """``modules/evaluation.yaml``: the form learners fill at the end of a cohort, anonymously."""
+
+    schema_version: Literal[1]
+    id: Slug
+    title: LocalizedText
+    intro: LocalizedText
+    likert: list[LikertLevel] = Field(min_length=2)
+    items: list[EvaluationItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EvaluationFile:
+        values = [level.value for level in self.likert]
+        if values != sorted(set(values)):
+            raise PydanticCustomError("likert", "likert: the values must go up, each once", {})
+        _unique([item.id for item in self.items], "items")
+        return self
 
 
 QuizKind = Literal["pre_test", "module_check", "case_study", "post_test", "final"]

@@ -61,11 +61,20 @@ def quiz_data(quiz: QuizContent) -> dict[str, Any]:
     }
 
 
+def course_data(bundle: ContentBundle) -> dict[str, Any]:
+    """The course file, with the rubric and the evaluation form it uses (None when it has none)."""
+    def dump(model) -> dict[str, Any] | None:
+        return model.model_dump(mode="json", by_alias=True) if model else None
+
+    return {**bundle.course.model_dump(mode="json"), "rubric": dump(bundle.rubric),
+            "evaluation": dump(bundle.evaluation)}
+
+
 def build_snapshots(bundle: ContentBundle) -> list[Snapshot]:
     """Every item of the bundle as a snapshot, in a stable order."""
     default = bundle.course.default_language
     snapshots = [
-        _snapshot(ContentKind.COURSE, bundle.course.id, 0, bundle.course.model_dump(mode="json")),
+        _snapshot(ContentKind.COURSE, bundle.course.id, 0, course_data(bundle)),
         _snapshot(ContentKind.SOURCES, "sources", 0, bundle.sources.model_dump(mode="json")),
     ]
     snapshots += [
