@@ -83,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
+    from course.attendance.views import bp as attendance_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
     from course.cascade.views import bp as cascade_bp  # noqa: PLC0415
     from course.certificates.views import bp as certificates_bp  # noqa: PLC0415
@@ -100,3 +101,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cascade_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(attendance_bp)

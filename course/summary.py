@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import Select, case, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from course.cascade.completion import required_quizzes
+from course.attendance.queries import NO_DAYS, attendance_shares
+from course.cascade.completion import min_attendance, required_quizzes
 from course.extensions import db
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
@@ -77,6 +78,8 @@ def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]
     finished = _modules_finished(users, catalogue, modules)
     passed = _quizzes_passed(users, quizzes)
     gains = course_gains(catalogue.course, catalogue.quizzes, users)
+    minimums = {track["id"]: min_attendance(track) for track in catalogue.course["tracks"]}
+    shares = attendance_shares(users) if any(m is not None for m in minimums.values()) else {}
     needs = {track["id"]: (sum(modules.get(m, 0) for m in track["modules"]),
                            sum(quizzes[q] for q in required_quizzes(track)))
              for track in catalogue.course["tracks"]}
@@ -87,7 +90,8 @@ def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]
         for track_id, (module_mask, quiz_mask) in needs.items():
             rows.append({
                 "user_id": uid, "course_id": course_id, "track_id": track_id, "started": True,
-                "completed": bool(module_mask) and done & module_mask == module_mask and ok & quiz_mask == quiz_mask,
+                "completed": bool(module_mask) and done & module_mask == module_mask and ok & quiz_mask == quiz_mask
+                and shares.get((uid, track_id), NO_DAYS).meets(minimums[track_id]),
                 "pre_score": gain.pre if gain else None, "post_score": gain.post if gain else None,
                 "refreshed_at": now,
             })

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_shares
 from course.extensions import db
 from course.learn.queries import Catalogue, Status, module_status
 from course.models.attempt import AttemptState, QuizAttempt
@@ -27,6 +28,9 @@ class TrackProgress:
     statuses: dict[str, Status]
     passed_quizzes: frozenset[str]
     required_quizzes: tuple[str, ...]
+    #: The learner's share of their cohort's session days, and what the track requires (None: nothing).
+    attendance: AttendanceShare = NO_DAYS
+    min_attendance: float | None = None
 
     @property
     def modules_complete(self) -> int:
@@ -39,7 +43,12 @@ class TrackProgress:
     @property
     def complete(self) -> bool:
         # No modules means the track is gone from the live course: nothing can be complete in it.
-        return bool(self.statuses) and self.modules_complete == len(self.statuses) and not self.missing_quizzes
+        return (bool(self.statuses) and self.modules_complete == len(self.statuses) and not self.missing_quizzes
+                and self.attendance_met)
+
+    @property
+    def attendance_met(self) -> bool:
+        return self.attendance.meets(self.min_attendance)
 
     @property
     def started(self) -> bool:
@@ -53,6 +62,11 @@ def required_quizzes(track: dict[str, Any]) -> tuple[str, ...]:
     if track.get("final") and track["final"] not in quizzes:
         quizzes.append(track["final"])
     return tuple(quizzes)
+
+
+def min_attendance(track: dict[str, Any]) -> float | None:
+    """The share of session days the track requires, or None."""
+    return (track.get("completion") or {}).get("min_attendance")
 
 
 def sections_read_by(user_ids: list[int]) -> dict[tuple[int, str], set[str]]:
@@ -83,8 +97,10 @@ def passed_quizzes_of(user_ids: list[int], quiz_ids: Iterable[str]) -> dict[int,
 
 def track_progress(catalogue: Catalogue, track: dict[str, Any], user_ids: Iterable[int],
                    read: dict[tuple[int, str], set[str]] | None = None) -> dict[int, TrackProgress]:
-    """Progress of each user in ``track``: two queries (one if ``read`` is already known)."""
+    """Progress of each user in ``track``: two queries (one if ``read`` is already known), three with attendance."""
     ids = list(user_ids)
+    minimum = min_attendance(track)
+    shares = attendance_shares(ids) if minimum is not None and ids else {}
     modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]
     read = sections_read_by(ids) if read is None else read
     needed = required_quizzes(track)
@@ -95,6 +111,8 @@ def track_progress(catalogue: Catalogue, track: dict[str, Any], user_ids: Iterab
             statuses={m.id: module_status(m, read.get((uid, m.id), set()))[0] for m in modules},
             passed_quizzes=frozenset(passed.get(uid, set())),
             required_quizzes=needed,
+            attendance=shares.get((uid, track.get("id")), NO_DAYS),
+            min_attendance=minimum,
         )
         for uid in ids
     }

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and ``create_all`` see all tables."""
 
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+from course.models.attendance import Attendance, AttendanceStatus, SessionDay
 from course.models.audit import AuditEvent
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
@@ -14,6 +15,8 @@ from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import Role, User, UserRole
 
 __all__ = [
+    "Attendance",
+    "AttendanceStatus",
     "AttemptAnswer",
     "AttemptState",
     "AuditEvent",
@@ -34,6 +37,7 @@ __all__ = [
     "RateEvent",
     "Role",
     "SectionRead",
+    "SessionDay",
     "TrainerStanding",
     "User",
     "UserRole",

@@ -1,0 +1,123 @@
+"""Session days and the attendance screen, for the cohort's trainers (and coordinators of its velayat)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from course.attendance.services import add_day, mark_attendance, remove_day, session_days
+from course.cohorts.blueprint import carry_out, managed_cohort
+from course.content.localize import pick
+from course.domain import DomainError
+from course.extensions import db
+from course.models.attendance import Attendance, AttendanceStatus, SessionDay
+from course.models.cohort import Cohort
+from course.models.enrolment import Enrolment
+from course.models.user import User
+from course.permissions import Permission, require
+from course.web import current_locale, live_catalogue
+
+bp = Blueprint("attendance", __name__)
+
+def _status_labels() -> dict[str, str]:
+    return {AttendanceStatus.PRESENT.value: _("Present"), AttendanceStatus.LATE.value: _("Late"),
+            AttendanceStatus.ABSENT.value: _("Absent"), AttendanceStatus.EXCUSED.value: _("Excused")}
+
+
+def _session(cohort: Cohort, day_id: int) -> SessionDay:
+    session = db.session.get(SessionDay, day_id)
+    if session is None or session.cohort_id != cohort.id:
+        abort(404)
+    return session
+
+
+def _module_choices() -> list[tuple[str, str]]:
+    catalogue = live_catalogue()
+    locale = current_locale()
+    return [(m.id, pick(m.data["meta"]["title"], locale, catalogue.default_language).value)
+            for m in catalogue.modules.values()]
+
+
+@bp.route("/cohorts/<int:cohort_id>/days", methods=["GET", "POST"])
+@require(Permission.MANAGE_COHORTS)
+def days(cohort_id: int):
+    cohort = managed_cohort(cohort_id)
+    modules = _module_choices()
+    if request.method == "POST":
+        raw = request.form.get("day", "").strip()
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            flash(_("“%(value)s” is not a date; write it as 2027-03-31.", value=raw[:20]), "error")
+        else:
+            def add() -> str:
+                add_day(cohort, day, request.form.get("topic", ""), request.form.getlist("modules"),
+                        {module_id for module_id, _title in modules})
+                return _("Session day added.")
+
+            if carry_out(add):
+                return redirect(url_for("attendance.days", cohort_id=cohort.id))
+    sessions = session_days(cohort)
+    marked = dict(db.session.execute(
+        select(Attendance.session_day_id, db.func.count()).join(SessionDay)
+        .where(SessionDay.cohort_id == cohort.id).group_by(Attendance.session_day_id)).all())
+    titles = dict(modules)
+    return render_template("attendance/days.html", cohort=cohort, sessions=sessions, marked=marked,
+                           modules=modules, titles=titles, form=request.form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/days/<int:day_id>/delete", methods=["POST"])
+@require(Permission.MANAGE_COHORTS)
+def delete_day(cohort_id: int, day_id: int):
+    cohort = managed_cohort(cohort_id)
+    session = _session(cohort, day_id)
+
+    def remove() -> str:
+        remove_day(cohort, session)
+        return _("Session day removed, with its attendance.")
+
+    carry_out(remove)
+    return redirect(url_for("attendance.days", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/days/<int:day_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_COHORTS)
+def mark(cohort_id: int, day_id: int):
+    """One screen per day: each learner with four choices, big enough for a phone."""
+    cohort = managed_cohort(cohort_id)
+    session = _session(cohort, day_id)
+    learners = db.session.execute(
+        select(User.id, User.full_name, User.username).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id).order_by(User.full_name, User.username)).all()
+    if request.method == "POST":
+        marks = {}
+        for key, value in request.form.items():
+            if key.startswith("u-"):
+                try:
+                    marks[int(key[2:])] = value
+                except ValueError:
+                    abort(400)
+        try:
+            count = mark_attendance(cohort, session, marks, current_user.id)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Someone else marked this day at the same moment. Check the marks and save again."), "error")
+        else:
+            flash(ngettext("Attendance saved for %(num)d learner.", "Attendance saved for %(num)d learners.", count),
+                  "success")
+            return redirect(url_for("attendance.days", cohort_id=cohort.id))
+    current = dict(db.session.execute(select(Attendance.user_id, Attendance.status)
+                                      .where(Attendance.session_day_id == session.id)).all())
+    rows = [(uid, full_name or username, current.get(uid)) for uid, full_name, username in learners]
+    return render_template("attendance/mark.html", cohort=cohort, session=session, rows=rows,
+                           labels=_status_labels())

@@ -1,0 +1,170 @@
+"""Session days and attendance: a trainer adds the days and marks each one; a track can require a share."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from course.attendance.queries import attendance_shares
+from course.cohorts.services import enrol_in_cohort
+from course.extensions import db
+from course.models.attendance import Attendance, AttendanceStatus, SessionDay
+from course.models.user import Role
+from tests.conftest import csrf_token
+from tests.test_cascade import cohort_of
+from tests.test_cohort_pages import as_user
+
+
+@pytest.fixture
+def room(app, synced, make_user):
+    trainer = make_user("trainer", roles={Role.TRAINER}, full_name="Trainer")
+    make_user("other", roles={Role.TRAINER})
+    cohort = cohort_of(trainer, "short", "Dashoguz police")
+    learners = [make_user(name, full_name=name.title()) for name in ("aman", "bahar", "cemal")]
+    for learner in learners:
+        enrol_in_cohort(learner, cohort)
+    db.session.commit()
+    return {"cohort": cohort, "learners": learners}
+
+
+def add_day(client, cohort, offset: int, topic: str = "Definitions"):
+    day = (cohort.starts_on + timedelta(days=offset)).isoformat()
+    return client.post(f"/cohorts/{cohort.id}/days", data={
+        "csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days"), "day": day, "topic": topic,
+        "modules": ["alpha"]})
+
+
+def mark(client, cohort, day_id, marks: dict):
+    data = {f"u-{uid}": status for uid, status in marks.items()}
+    return client.post(f"/cohorts/{cohort.id}/days/{day_id}",
+                       data={**data, "csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days/{day_id}")})
+
+
+def days_of(cohort) -> list[SessionDay]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(SessionDay).where(SessionDay.cohort_id == cohort.id)
+                                   .order_by(SessionDay.day)))
+
+
+def a_day(client, cohort) -> SessionDay:
+    """The cohort's first day, added as a session."""
+    add_day(client, cohort, 0)
+    return days_of(cohort)[0]
+
+
+def test_a_trainer_marks_three_days_from_a_phone_sized_form(app, room):
+    cohort, (aman, bahar, cemal) = room["cohort"], room["learners"]
+    client = as_user(app, "trainer")
+    cohort.ends_on = cohort.starts_on + timedelta(days=3)
+    db.session.commit()
+    for offset in range(3):
+        assert add_day(client, cohort, offset).status_code == 302
+    days = days_of(cohort)
+    assert len(days) == 3
+    page = client.get(f"/cohorts/{cohort.id}/days/{days[0].id}").get_data(as_text=True)
+    assert page.count('type="radio"') == 12 and "Aman" in page  # 3 learners x 4 statuses
+    for day, statuses in zip(days, (("present", "late", "absent"), ("present", "present", "excused"),
+                                    ("present", "absent", "absent")), strict=True):
+        response = mark(client, cohort, day.id, dict(zip((aman.id, bahar.id, cemal.id), statuses, strict=True)))
+        assert response.status_code == 302
+    shares = attendance_shares([aman.id, bahar.id, cemal.id])
+    assert shares[aman.id, "short"].share == 1.0
+    assert shares[bahar.id, "short"].share == pytest.approx(2 / 3)  # late counts as attended
+    assert shares[cemal.id, "short"].share == 0.0  # excused day left out: 0 of 2
+    assert "Marked: 3 learners" in client.get(f"/cohorts/{cohort.id}/days").get_data(as_text=True)
+
+
+def test_marking_again_changes_the_mark_instead_of_adding_one(app, room):
+    cohort, (aman, *_rest) = room["cohort"], room["learners"]
+    client = as_user(app, "trainer")
+    day = a_day(client, cohort)
+    mark(client, cohort, day.id, {aman.id: "absent"})
+    mark(client, cohort, day.id, {aman.id: "present"})
+    rows = db.session.scalars(select(Attendance).where(Attendance.user_id == aman.id)).all()
+    assert [r.status for r in rows] == [AttendanceStatus.PRESENT]
+
+
+@pytest.mark.parametrize(("day_offset", "message"), [(-1, "is outside the cohort"), (400, "is outside the cohort")])
+def test_a_day_outside_the_cohort_is_refused(app, room, day_offset, message):
+    client = as_user(app, "trainer")
+    page = add_day(client, room["cohort"], day_offset).get_data(as_text=True)
+    assert message in page and days_of(room["cohort"]) == []
+
+
+def test_bad_days_and_bad_marks_change_nothing(app, room):
+    cohort, (aman, bahar, _cemal) = room["cohort"], room["learners"]
+    client = as_user(app, "trainer")
+    add_day(client, cohort, 0)
+    assert "already has a session" in add_day(client, cohort, 0).get_data(as_text=True)
+    page = client.post(f"/cohorts/{cohort.id}/days", data={
+        "csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days"), "day": "tomorrow"}).get_data(as_text=True)
+    assert "is not a date" in page
+    day = days_of(cohort)[0]
+    page = mark(client, cohort, day.id, {aman.id: "present", bahar.id: "asleep"}).get_data(as_text=True)
+    assert "is not an attendance status" in page
+    stranger = db.session.scalar(select(func.max(Attendance.id)))
+    assert stranger is None  # aman's valid mark was not kept either: all or nothing
+    page = mark(client, cohort, day.id, {9999: "present"}).get_data(as_text=True)
+    assert "only be marked for the cohort&#39;s own learners" in page
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+    assert client.post(f"/cohorts/{cohort.id}/days/{day.id}", data={"u-x": "present", "csrf_token": csrf_token(
+        client, f"/cohorts/{cohort.id}/days/{day.id}")}).status_code == 400
+
+
+def test_only_the_cohorts_trainers_reach_its_days(app, room):
+    cohort = room["cohort"]
+    add_day(as_user(app, "trainer"), cohort, 0)
+    day = days_of(cohort)[0]
+    for username, expected in (("other", 404), ("aman", 403)):
+        client = as_user(app, username)
+        assert client.get(f"/cohorts/{cohort.id}/days").status_code == expected
+        assert client.get(f"/cohorts/{cohort.id}/days/{day.id}").status_code == expected
+    assert app.test_client().get(f"/cohorts/{cohort.id}/days").status_code == 302  # to the login page
+    # Without the CSRF token a mark is refused.
+    client = as_user(app, "trainer")
+    assert client.post(f"/cohorts/{cohort.id}/days/{day.id}", data={"u-1": "present"}).status_code == 400
+
+
+def test_removing_a_day_removes_its_marks(app, room):
+    cohort, (aman, *_rest) = room["cohort"], room["learners"]
+    client = as_user(app, "trainer")
+    day = a_day(client, cohort)
+    mark(client, cohort, day.id, {aman.id: "present"})
+    client.post(f"/cohorts/{cohort.id}/days/{day.id}/delete",
+                data={"csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days")})
+    assert days_of(cohort) == [] and db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_a_track_that_requires_attendance_is_complete_only_with_enough_of_it(app, room):
+    from course.cascade.completion import track_progress
+    from course.learn.queries import load_catalogue
+    from course.models.summary import LearnerSummary
+    from course.summary import refresh_learners
+    from tests.test_cascade import read_everything
+
+    cohort, (aman, bahar, _cemal) = room["cohort"], room["learners"]
+    catalogue = load_catalogue()
+    track = {**catalogue.track("short"), "completion": {"min_attendance": 0.5}}
+    read_everything(aman, "short")
+    read_everything(bahar, "short")
+    assert not track_progress(catalogue, track, [aman.id])[aman.id].complete  # no session days yet
+    client = as_user(app, "trainer")
+    add_day(client, cohort, 0)
+    add_day(client, cohort, 1)
+    first, second = days_of(cohort)
+    mark(client, cohort, first.id, {aman.id: "present", bahar.id: "absent"})
+    mark(client, cohort, second.id, {aman.id: "absent", bahar.id: "excused"})
+    progress = track_progress(catalogue, track, [aman.id, bahar.id])
+    assert progress[aman.id].complete  # 1 of 2 days = 0.5
+    assert not progress[bahar.id].complete and not progress[bahar.id].attendance_met  # 0 of 1 counted day
+    # The reports' summaries apply the same rule.
+    course = {**catalogue.course, "tracks": [track if t["id"] == "short" else t for t in catalogue.course["tracks"]]}
+    import dataclasses
+
+    refresh_learners([aman.id, bahar.id], dataclasses.replace(catalogue, course=course))
+    db.session.expire_all()
+    completed = dict(db.session.execute(select(LearnerSummary.user_id, LearnerSummary.completed)
+                                        .where(LearnerSummary.track_id == "short")).all())
+    assert completed == {aman.id: True, bahar.id: False}
