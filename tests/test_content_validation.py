@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,46 @@ def test_trainer_notes_need_every_required_language(editable_content):
 def test_a_track_promotion_must_be_one_the_engine_knows(editable_content):
     edit(editable_content / "modules/course.yaml", "promotion: coordinator_approves", "promotion: sometimes")
     assert any("tracks[0].promotion" in p and "coordinator_approves" in p for p in problems_of(editable_content))
+
+
+@pytest.fixture
+def with_rubric_and_form(editable_content):
+    """The fixture course with the shipped rubric and evaluation form (valid as they are)."""
+    for name in ("teaching-practice.yaml", "evaluation.yaml"):
+        shutil.copy(PROJECT_ROOT / "modules" / name, editable_content / "modules" / name)
+    assert problems_of(editable_content) == []
+    return editable_content
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("teaching-practice.yaml", "      2:\n", "      5:\n", "needs one descriptor for each score of the scale"),
+        ("teaching-practice.yaml", "min_total: 13", "min_total: 99", "min_total 99 is more than the best possible"),
+        ("teaching-practice.yaml", "min_each: 2", "min_each: 7", "min_each must be one of the scale's scores"),
+        ("teaching-practice.yaml", "  - score: 2\n", "  - score: 9\n", "the scores must go up, each once"),
+        ("evaluation.yaml", "    area: materials\n", "", "a rating item needs an area"),
+        ("evaluation.yaml", "id: relevance-work", "id: comments", "'comments' is listed twice"),
+    ],
+)
+def test_a_rubric_or_evaluation_form_with_mistakes_is_refused(with_rubric_and_form, file, old, new, expected):
+    edit(with_rubric_and_form / "modules" / file, old, new)
+    problems = problems_of(with_rubric_and_form)
+    assert any(expected in problem and file in problem for problem in problems), problems
+
+
+def test_a_track_requiring_teaching_practice_needs_the_rubric(editable_content):
+    edit(editable_content / "modules/course.yaml", "completion: {pass_quizzes: [post-test]}",
+         "completion: {pass_quizzes: [post-test], teaching_practice: true}")
+    problems = problems_of(editable_content)
+    assert any("tracks[0].completion.teaching_practice: needs the rubric in modules/teaching-practice.yaml" in p
+               for p in problems), problems
+
+
+def test_the_course_snapshot_carries_the_rubric_and_the_form(with_rubric_and_form):
+    from course.content.snapshot import course_data
+
+    data = course_data(load_content(with_rubric_and_form).bundle)
+    assert data["rubric"]["pass"] == {"min_total": 13, "min_each": 2}
+    assert [c["id"] for c in data["rubric"]["criteria"]][0] == "legal-accuracy"
+    assert data["evaluation"]["items"][0]["area"] == "relevance"
