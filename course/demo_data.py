@@ -22,7 +22,7 @@ import random
 import re
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -46,6 +46,7 @@ from course.models.types import utcnow
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
 from course.quiz.attempts import build_layout, score_percent
 from course.quiz.definition import QuizDefinition, live_definition
+from course.sql import chunks
 from course.summary import refresh_learners
 
 #: Fewer learners cannot fill the four kinds of cohort that make three generations of trainers.
@@ -365,11 +366,6 @@ def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return done[key]
 
     return cached
-
-
-def _chunks(rows: list, size: int = BATCH) -> Iterator[list]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
 
 
 class _Generator:
@@ -707,7 +703,7 @@ class _Generator:
 
     def _insert(self, model: type, rows: list[dict[str, Any]]) -> None:
         statement = insert(model.__table__)
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows, BATCH):
             db.session.execute(statement, chunk)
 
     def _insert_many(self, table: Table, columns: tuple[str, ...], rows: list[tuple], *,
@@ -722,7 +718,7 @@ class _Generator:
         dialect = db.session.get_bind().dialect
         if dialect.name != "sqlite":
             statement = insert(table)
-            for chunk in _chunks(rows):
+            for chunk in chunks(rows, BATCH):
                 db.session.execute(statement, [dict(zip(columns, row, strict=True)) for row in chunk])
             return
         converters = []
@@ -734,7 +730,7 @@ class _Generator:
         # Table and column names come from the models, never from input.
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
         connection = db.session.connection()
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows, BATCH):
             connection.exec_driver_sql(sql, [
                 tuple(value if convert is None or value is None else convert(value)
                       for convert, value in zip(converters, row, strict=True))
@@ -819,7 +815,7 @@ class _Generator:
         statement = update(table).where(table.c.id == bindparam("row_id")).values(serial=bindparam("new_serial"))
         serials = [{"row_id": c.id, "new_serial": serial_for(c.kind, c.issued_at.year, c.id)}
                    for c in self.certificates]
-        for chunk in _chunks(serials):
+        for chunk in chunks(serials, BATCH):
             db.session.execute(statement, chunk)
 
     def summary(self) -> DemoSummary:

@@ -13,7 +13,7 @@ and writes with an upsert so two requests of the same learner cannot collide.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, case, delete, func, literal, select
@@ -30,14 +30,10 @@ from course.models.types import utcnow
 from course.models.user import User
 from course.quiz.analytics import course_gains
 from course.quiz.definition import live_definition
+from course.sql import chunks, plain_rows
 
 #: Rows per INSERT when refreshing everyone.
 BATCH = 1000
-
-
-def _rows(query: Select) -> list:
-    """Plain rows through the connection: no ORM bookkeeping, which dominates over thousands of learners."""
-    return db.session.connection().execute(query).all()
 
 
 def _bits(names: Iterable[str]) -> dict[str, int]:
@@ -57,7 +53,7 @@ def _modules_finished(users: Select, catalogue: Catalogue, bits: dict[str, int])
                          (func.count(func.distinct(SectionRead.section_id)) >= needed).label("done"))
                   .where(SectionRead.user_id.in_(users)).group_by(SectionRead.user_id, SectionRead.module_id)
                   .subquery())
-    return {uid: int(mask or 0) for uid, mask in _rows(select(per_module.c.user_id, func.sum(case(
+    return {uid: int(mask or 0) for uid, mask in plain_rows(select(per_module.c.user_id, func.sum(case(
         (per_module.c.done, _mask(per_module.c.module_id, bits)), else_=0))).group_by(per_module.c.user_id))}
 
 
@@ -67,7 +63,7 @@ def _quizzes_passed(users: Select, bits: dict[str, int]) -> dict[int, int]:
                        func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"))
                 .where(QuizAttempt.user_id.in_(users), QuizAttempt.state == AttemptState.SUBMITTED)
                 .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id).subquery())
-    return {uid: int(mask or 0) for uid, mask in _rows(select(per_quiz.c.user_id, func.sum(case(
+    return {uid: int(mask or 0) for uid, mask in plain_rows(select(per_quiz.c.user_id, func.sum(case(
         (per_quiz.c.passed == 1, _mask(per_quiz.c.quiz_id, bits)), else_=0))).group_by(per_quiz.c.user_id))}
 
 
@@ -124,7 +120,7 @@ def _module_percents(quiz_id: str | None, default_method: str, users: Select,
     counted = _counted_attempts(quiz_id, catalogue.quizzes.get(quiz_id, {}).get("grading_method", default_method),
                                 users)
     sums: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for uid, question_id, earned, possible in _rows(
+    for uid, question_id, earned, possible in plain_rows(
         select(counted.c.user_id, AttemptAnswer.question_id, func.sum(AttemptAnswer.earned),
                func.sum(AttemptAnswer.possible))
         .join(counted, counted.c.id == AttemptAnswer.attempt_id)
@@ -146,11 +142,6 @@ def _module_gains(users: Select, catalogue: Catalogue) -> list[dict[str, Any]]:
             for uid, module_id in sorted(pre.keys() | post.keys())]
 
 
-def _chunks(rows: list, size: int = BATCH) -> Iterator[list]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
-
-
 def _upsert(model, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
     """Insert, or update where the key exists: a concurrent refresh of the same learner overwrites, never fails."""
     if not rows:
@@ -159,7 +150,7 @@ def _upsert(model, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
     statement = dialect.insert(model)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys})
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows, BATCH):
         db.session.execute(statement, chunk)
 
 

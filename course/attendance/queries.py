@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, case, func, select
 
-from course.extensions import db
 from course.models.attendance import ATTENDED, Attendance, AttendanceStatus, SessionDay
 from course.models.enrolment import Enrolment
+from course.models.user import User
+from course.sql import plain_rows
 
 
 @dataclass(frozen=True)
@@ -48,4 +49,22 @@ def attendance_shares(users: Select | Sequence[int]) -> dict[tuple[int, str], At
         .where(user_filter).group_by(Enrolment.user_id, Enrolment.track_id)
     )
     return {(uid, track_id): AttendanceShare(int(attended or 0), int(excused or 0), days)
-            for uid, track_id, days, attended, excused in db.session.connection().execute(query)}
+            for uid, track_id, days, attended, excused in plain_rows(query)}
+
+
+def marked_per_day(cohort_id: int) -> dict[int, int]:
+    """How many learners are marked on each session day of the cohort."""
+    return dict(plain_rows(select(Attendance.session_day_id, func.count()).join(SessionDay)
+                           .where(SessionDay.cohort_id == cohort_id).group_by(Attendance.session_day_id)))
+
+
+def marks_of(session_day_id: int) -> dict[int, AttendanceStatus]:
+    return dict(plain_rows(select(Attendance.user_id, Attendance.status)
+                           .where(Attendance.session_day_id == session_day_id)))
+
+
+def roster(cohort_id: int) -> list[tuple[int, str]]:
+    """The cohort's learners as (id, display name), by name."""
+    return [tuple(row) for row in plain_rows(
+        select(User.id, User.display_name).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort_id).order_by(User.display_name))]

@@ -8,18 +8,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from course.attendance.queries import marked_per_day, marks_of, roster
 from course.attendance.services import add_day, mark_attendance, remove_day, session_days
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.content.localize import pick
 from course.domain import DomainError
 from course.extensions import db
-from course.models.attendance import Attendance, AttendanceStatus, SessionDay
+from course.models.attendance import AttendanceStatus, SessionDay
 from course.models.cohort import Cohort
-from course.models.enrolment import Enrolment
-from course.models.user import User
 from course.permissions import Permission, require
 from course.web import current_locale, live_catalogue
 
@@ -64,12 +62,9 @@ def days(cohort_id: int):
             if carry_out(add):
                 return redirect(url_for("attendance.days", cohort_id=cohort.id))
     sessions = session_days(cohort)
-    marked = dict(db.session.execute(
-        select(Attendance.session_day_id, db.func.count()).join(SessionDay)
-        .where(SessionDay.cohort_id == cohort.id).group_by(Attendance.session_day_id)).all())
-    titles = dict(modules)
-    return render_template("attendance/days.html", cohort=cohort, sessions=sessions, marked=marked,
-                           modules=modules, titles=titles, form=request.form)
+    return render_template("attendance/days.html", cohort=cohort, sessions=sessions,
+                           marked=marked_per_day(cohort.id),
+                           modules=modules, titles=dict(modules), form=request.form)
 
 
 @bp.route("/cohorts/<int:cohort_id>/days/<int:day_id>/delete", methods=["POST"])
@@ -92,9 +87,6 @@ def mark(cohort_id: int, day_id: int):
     """One screen per day: each learner with four choices, big enough for a phone."""
     cohort = managed_cohort(cohort_id)
     session = _session(cohort, day_id)
-    learners = db.session.execute(
-        select(User.id, User.full_name, User.username).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id).order_by(User.full_name, User.username)).all()
     if request.method == "POST":
         marks = {}
         for key, value in request.form.items():
@@ -116,8 +108,7 @@ def mark(cohort_id: int, day_id: int):
             flash(ngettext("Attendance saved for %(num)d learner.", "Attendance saved for %(num)d learners.", count),
                   "success")
             return redirect(url_for("attendance.days", cohort_id=cohort.id))
-    current = dict(db.session.execute(select(Attendance.user_id, Attendance.status)
-                                      .where(Attendance.session_day_id == session.id)).all())
-    rows = [(uid, full_name or username, current.get(uid)) for uid, full_name, username in learners]
+    current = marks_of(session.id)
+    rows = [(uid, name, current.get(uid)) for uid, name in roster(cohort.id)]
     return render_template("attendance/mark.html", cohort=cohort, session=session, rows=rows,
                            labels=_status_labels())

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from course.extensions import db
 from course.models.attempt import AttemptState, QuizAttempt
 from course.quiz.definition import pinned_definition
+from course.sql import plain_rows
 
 #: Share of learners in each of the upper and lower groups for discrimination (Kelley's 27%).
 GROUP_SHARE = 0.27
@@ -42,8 +42,7 @@ def counted_scores(quiz_id: str, method: str, user_ids: Iterable[int] | Select |
             .where(*submitted).subquery()
         )
         query = select(ranked.c.user_id, ranked.c.score).where(ranked.c.rank == 1)
-    # Through the connection: plain rows, no ORM bookkeeping (reports read thousands).
-    return {user_id: round(float(score), 1) for user_id, score in db.session.connection().execute(query).all()}
+    return {user_id: round(float(score), 1) for user_id, score in plain_rows(query)}
 
 
 @dataclass(frozen=True)

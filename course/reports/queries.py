@@ -22,6 +22,7 @@ from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import Agency, Gender, User, Velayat
+from course.sql import plain_rows
 
 
 @dataclass(frozen=True)
@@ -139,16 +140,6 @@ class Report:
         return sorted(counts.items())
 
 
-def _rows(query: Select):
-    """Plain rows through the connection: no ORM bookkeeping."""
-    return db.session.connection().execute(query).all()
-
-
-def _display_name():
-    """User.display_name in SQL: the full name, or the username when it is empty."""
-    return func.coalesce(func.nullif(User.full_name, ""), User.username)
-
-
 def _summary_of_enrolment():
     """Join condition: an enrolment's summary row (none while the learner has done nothing)."""
     return ((LearnerSummary.user_id == Enrolment.user_id) & (LearnerSummary.course_id == Enrolment.course_id)
@@ -179,7 +170,7 @@ def _groups(cohorts: Select) -> list[Group]:
         Group(velayat, agency, gender, generation, participants, int(started), int(completed), int(certified),
               float(gain_total or 0), gain_count)
         for velayat, agency, gender, generation, participants, started, completed, certified, gain_total, gain_count
-        in _rows(select(*keys, func.count(), func.sum(people.c.started), func.sum(people.c.completed),
+        in plain_rows(select(*keys, func.count(), func.sum(people.c.started), func.sum(people.c.completed),
                         func.sum(people.c.certified), func.sum(people.c.gain), func.count(people.c.gain))
                  .group_by(*keys))
     ]
@@ -197,16 +188,17 @@ def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
         .outerjoin(LearnerSummary, _summary_of_enrolment())
         .where(Enrolment.cohort_id.in_(cohorts)).group_by(Enrolment.cohort_id).subquery()
     )
-    lead = (select(CohortTrainer.cohort_id, _display_name().label("name")).join(User, User.id == CohortTrainer.user_id)
-            .where(CohortTrainer.lead.is_(True)).subquery())
+    lead = (select(CohortTrainer.cohort_id, User.display_name.label("name"))
+            .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.lead.is_(True)).subquery())
     query = (
         select(Cohort.id, Cohort.name, Cohort.velayat, Cohort.track_id, Cohort.starts_on, Cohort.ends_on,
                func.coalesce(lead.c.name, ""), func.coalesce(per_cohort.c.learners, 0),
                func.coalesce(per_cohort.c.completed, 0), per_cohort.c.gain)
         .outerjoin(per_cohort, per_cohort.c.cohort_id == Cohort.id).outerjoin(lead, lead.c.cohort_id == Cohort.id)
         .where(Cohort.id.in_(cohorts)).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+        .execution_options(yield_per=500)  # on the statement: on the connection it would stay for later queries
     )
-    for row in db.session.connection().execution_options(yield_per=500).execute(query):
+    for row in db.session.connection().execute(query):
         *fields, gain = row
         yield CohortResult(*fields, round(float(gain), 1) if gain is not None else None)
 
@@ -214,7 +206,7 @@ def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
 def _module_gains(cohorts: Select, catalogue: Catalogue) -> list[ModuleGainRow]:
     """Mean gain on each module's questions of the pre/post-test, in course order."""
     users = select(Enrolment.user_id).where(Enrolment.cohort_id.in_(cohorts))
-    means = {module_id: (mean, count) for module_id, mean, count in _rows(
+    means = {module_id: (mean, count) for module_id, mean, count in plain_rows(
         select(ModuleGain.module_id, func.avg(ModuleGain.post_percent - ModuleGain.pre_percent), func.count())
         .where(ModuleGain.user_id.in_(users), ModuleGain.course_id == catalogue.course["id"],
                ModuleGain.pre_percent.is_not(None), ModuleGain.post_percent.is_not(None))
@@ -236,8 +228,8 @@ def build_report(report: ReportFilter, catalogue: Catalogue) -> Report:
     """Every figure of the coordinator dashboard, in a fixed number of queries."""
     cohorts = cohort_ids(report)
     cohort_rows = list(cohort_results(cohorts))
-    standing = dict(_rows(select(TrainerStanding.user_id, TrainerStanding.generation)))
-    trainers = _rows(select(CohortTrainer.cohort_id, CohortTrainer.user_id, _display_name())
+    standing = dict(plain_rows(select(TrainerStanding.user_id, TrainerStanding.generation)))
+    trainers = plain_rows(select(CohortTrainer.cohort_id, CohortTrainer.user_id, User.display_name)
                      .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.cohort_id.in_(cohorts)))
     cascade_trainers = {user_id for _, user_id, _name in trainers if standing.get(user_id, 0) >= 1}
     return Report(
