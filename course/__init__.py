@@ -89,8 +89,11 @@ def _register_blueprints(app: Flask) -> None:
     from course.certificates.views import bp as certificates_bp  # noqa: PLC0415
     from course.cohorts import roster_views, views  # noqa: F401, PLC0415  (their routes join the blueprint)
     from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
+    from course.evaluation.views import bp as evaluation_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
+    from course.practice.views import bp as practice_bp  # noqa: PLC0415
     from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
+    from course.reports import programme_views  # noqa: F401, PLC0415  (its routes join the blueprint)
     from course.reports.views import bp as reports_bp  # noqa: PLC0415
 
     app.register_blueprint(auth_bp)
@@ -102,3 +105,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(practice_bp)
+    app.register_blueprint(evaluation_bp)

@@ -7,6 +7,15 @@ trainers of generation 2, a few of whom run cascade cohorts too. Every learner
 then walks a completion funnel: reading, a pre-test, module checks, a
 post-test (and the track's final), certificates.
 
+Cohorts that have begun have their session days, one per calendar day up to
+today, with every learner marked on each; a learner who misses more than the
+track's ``min_attendance`` allows has not completed it. On a track that requires
+teaching practice, learners who completed everything else are assessed on the
+course's rubric on the cohort's last day (some again after failing), and only a
+passed assessment completes the track. About three in four learners of each
+finished cohort answer the participant evaluation; the answers are written in
+an order that does not follow the submissions, as the app keeps them.
+
 Speed matters more than going through the services (10,000 learners should
 take well under a minute on SQLite): rows are built in Python and written with
 bulk Core inserts, every account shares one password hash, and each question's
@@ -29,21 +38,27 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 
+from course.attendance.queries import AttendanceShare
 from course.audit import record_event
 from course.auth.passwords import hash_password
-from course.cascade.completion import required_quizzes
+from course.cascade.completion import min_attendance, required_quizzes, requires_practice
 from course.certificates.services import new_code, serial_for
 from course.cohorts.services import new_join_code
+from course.content.localize import pick
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+from course.models.attendance import ATTENDED, Attendance, AttendanceStatus, SessionDay
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
+from course.models.evaluation import EvaluationResponse, EvaluationSubmission
+from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.types import utcnow
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
+from course.practice.rubric import Rubric, rubric_of
 from course.quiz.attempts import build_layout, score_percent
 from course.quiz.definition import QuizDefinition, live_definition
 from course.sql import chunks
@@ -111,6 +126,117 @@ REVOCATION_REASONS = ["Issued in error: the completion records were incomplete."
                       "The name on the certificate was misspelt.",
                       "Issued to the wrong person by mistake."]
 
+#: Session days a cohort has at most (ToT cohorts run five days, cascade cohorts two to four).
+MAX_SESSION_DAYS = 5
+#: Attendance marks, with how often a trainer gives each.
+ATTENDANCE_WEIGHTS = {AttendanceStatus.PRESENT: 85, AttendanceStatus.LATE: 5, AttendanceStatus.ABSENT: 6,
+                      AttendanceStatus.EXCUSED: 4}
+#: Trainers mark the day's attendance at the end of it.
+MARKED_AT = time(17)
+#: Teaching practice is presented on the cohort's last day, in the afternoon.
+PRACTICE_AT = time(15)
+#: Chance of each rubric level, counting down from the best one (the rest goes to the levels below).
+PRACTICE_LEVELS = (0.42, 0.44, 0.10)
+#: Share of learners who evaluate a finished cohort: about three in four, fewer where nobody reminded them.
+EVALUATION_SHARE = (0.62, 0.95)
+FORGOTTEN_EVALUATION = (0.06, 0.15)
+#: Chance of each Likert value counting down from the best one, for most respondents and for critical ones.
+RATINGS = (50, 36, 10, 3, 1)
+CRITICAL_RATINGS = (22, 44, 24, 7, 3)
+
+#: Session topics a trainer might write besides a module's title, by the cohort's language.
+SESSION_TOPICS = {
+    "en": ["Case studies in small groups", "Victim identification and referral", "Review and questions"],
+    "ru": ["Практические случаи в малых группах", "Выявление и перенаправление жертв", "Повторение и вопросы"],
+    "tk": ["Kiçi toparlarda amaly ýagdaýlar", "Pidalary ýüze çykarmak we ugrukdyrmak", "Gaýtalamak we soraglar"],
+}
+PRACTICE_TOPIC = {"en": "Teaching practice presentations", "ru": "Учебные презентации слушателей",
+                  "tk": "Okuw çykyşlary"}
+#: A master trainer's written recommendations after a practice presentation, by the cohort's language.
+RECOMMENDATIONS = {
+    "en": [
+        "Name the source each time you state the law, and say when something is the course's analysis.",
+        "Leave more time for the case study: the group needed ten more minutes.",
+        "Ask the group to find act, means and purpose before you give the answer.",
+        "State the aim of the session at the start and come back to it in your summary.",
+        "Give the caveat on Article 129-1 every time you use it, not only the first time.",
+        "Ask open questions and wait for the answers: the group had more to say than you let it.",
+        "Open the topic with an example from the participants' own agencies.",
+        "Keep the Palermo Protocol and Turkmen law clearly apart on your slides.",
+        "Plan the time for each part beforehand: the discussion ran over and the summary was rushed.",
+    ],
+    "ru": [
+        "Каждый раз, излагая норму права, называйте источник и уточняйте, где речь идёт об анализе курса.",
+        "Оставьте больше времени на практический случай: группе не хватило примерно десяти минут.",
+        "Попросите группу самостоятельно найти действие, способ и цель, прежде чем давать ответ.",
+        "Называйте цель занятия в начале и возвращайтесь к ней, подводя итоги.",
+        "Делайте оговорку о статье 129-1 каждый раз, когда на неё ссылаетесь, а не только в первый раз.",
+        "Задавайте открытые вопросы и дожидайтесь ответов: группе было что сказать, но вы не дали ей времени.",
+        "Начинайте тему с примера из практики тех ведомств, в которых работают участники.",
+        "Чётко разграничивайте на слайдах Палермский протокол и законодательство Туркменистана.",
+        "Заранее распределите время по частям занятия: обсуждение затянулось, и выводы пришлось делать наспех.",
+    ],
+    "tk": [
+        "Hukuk kadasyny aýdanyňyzda her gezek çeşmesini atlandyryň we haýsy zadyň kursuň seljermesidigini aýdyň.",
+        "Amaly ýagdaý üçin has köp wagt goýuň: topara ýene on minut gerek boldy.",
+        "Jogaby aýtmazdan öň topardan hereketi, usuly we maksady özleri tapmagy haýyş ediň.",
+        "Sapagyň maksadyny başda aýdyň we netije çykaranyňyzda oňa gaýdyp geliň.",
+        "129¹-nji maddany ulanan her gezegiňizde duýduryş beriň, diňe birinji gezek däl.",
+        "Açyk soraglar beriň we jogaplara garaşyň: toparyň aýtjak zady köpdi.",
+        "Mowzugy gatnaşyjylaryň öz edaralarynyň tejribesinden bir mysal bilen başlaň.",
+        "Slaýdlarda Palermo Teswirnamasyny we Türkmenistanyň hukugyny aýdyň tapawutlandyryň.",
+        "Her bölege näçe wagt gerekdigini öňünden meýilleşdiriň: ara alyp maslahatlaşmak uzaldy we netijä wagt "
+        "az galdy.",
+    ],
+}
+#: Written answers to the evaluation's open questions (what to apply, what to improve, anything else), by language.
+#: No names and no case details, as the form asks.
+EVALUATION_TEXTS = {
+    "apply": {
+        "en": ["Checking act, means and purpose in every case file.",
+               "Asking about debt bondage in interviews with victims.",
+               "Using the list of indicators when I interview people found in inspections.",
+               "Naming the source when I cite the law in my decisions.",
+               "Referring victims to support services before taking their statements.",
+               "Going through the case studies with colleagues in my department."],
+        "ru": ["Проверять действие, способ и цель по каждому делу.",
+               "Спрашивать о долговой кабале при опросе потерпевших.",
+               "Пользоваться перечнем индикаторов в беседах с людьми, выявленными при проверках.",
+               "Указывать источник, когда ссылаюсь на нормы права в своих решениях.",
+               "Направлять потерпевших в службы помощи до того, как брать у них показания.",
+               "Разобрать практические случаи с коллегами в своём отделе."],
+        "tk": ["Her işde hereketi, usuly we maksady barlamak.",
+               "Pidalar bilen söhbetdeşlikde bergi baglylygy barada soramak.",
+               "Barlaglarda ýüze çykarylan adamlar bilen söhbetdeşlikde alamatlaryň sanawyny ulanmak.",
+               "Kararlarymda hukuk kadasyna salgylananymda çeşmesini görkezmek.",
+               "Pidalary görkezme almazdan öň goldaw hyzmatlaryna ugratmak.",
+               "Amaly ýagdaýlary bölümimdäki kärdeşlerim bilen ara alyp maslahatlaşmak."],
+    },
+    "improve": {
+        "en": ["More time for the case studies.", "Fewer slides, more discussion.",
+               "The handouts should be ready on the first day.", "More examples from court practice.",
+               "The room was too small for group work.", "Longer breaks on the long days."],
+        "ru": ["Больше времени на практические случаи.", "Меньше слайдов, больше обсуждения.",
+               "Раздаточные материалы нужно подготовить к первому дню.", "Больше примеров из судебной практики.",
+               "Зал был слишком мал для работы в группах.", "Более длинные перерывы в долгие дни."],
+        "tk": ["Amaly ýagdaýlar üçin has köp wagt gerek.", "Slaýdlar azrak, ara alyp maslahatlaşmak köpräk bolsun.",
+               "Paýlanýan materiallar birinji gün taýýar bolmaly.", "Kazyýet tejribesinden has köp mysal gerek.",
+               "Otag toparlaýyn iş üçin gaty kiçidi.", "Uzyn günlerde arakesmeler has uzyn bolsun."],
+    },
+    "comments": {
+        "en": ["More case studies, please.", "Very useful, thank you.",
+               "I would like a follow-up session in six months.", "Please send the materials in Turkmen as well.",
+               "It helped to have several agencies in one group."],
+        "ru": ["Побольше практических случаев, пожалуйста.", "Очень полезно, спасибо.",
+               "Хотелось бы повторное занятие через полгода.",
+               "Пришлите, пожалуйста, материалы и на туркменском языке.",
+               "Хорошо, что в группе были представители разных ведомств."],
+        "tk": ["Has köp amaly ýagdaý bolsun.", "Örän peýdaly boldy, sag boluň.",
+               "Alty aýdan soň ýene bir okuw geçirilse gowy bolardy.", "Materiallary rus dilinde hem iberiň.",
+               "Toparda dürli edaralaryň wekilleriniň bolmagy gowy boldy."],
+    },
+}
+
 
 class DemoDataError(DomainError):
     """Demo data cannot be generated; the message says why."""
@@ -132,6 +258,11 @@ class DemoSummary:
     answers: int
     certificates: int
     revoked_certificates: int
+    session_days: int
+    attendance_marks: int
+    practice_assessments: int
+    #: Evaluations submitted (each with its anonymous response).
+    evaluations: int
     #: Trainer standings created, by generation (0 = master trainers).
     trainers_by_generation: dict[int, int]
 
@@ -146,6 +277,9 @@ class DemoSummary:
             f"  attempts      {self.attempts}",
             f"  answers       {self.answers}",
             f"  certificates  {self.certificates} ({self.revoked_certificates} revoked)",
+            f"  session days  {self.session_days} ({self.attendance_marks} attendance marks)",
+            f"  practice      {self.practice_assessments} assessments",
+            f"  evaluations   {self.evaluations}",
             f"  trainers      {generations}",
         ]
 
@@ -345,6 +479,28 @@ class _Certificate:
     reason: str | None = None
 
 
+@dataclass(eq=False)
+class _SessionDay:
+    cohort: _Cohort
+    day: date
+    topic: str
+    modules: list[str]
+    #: When the trainer marked the day (shared by the day's marks).
+    marked_at: datetime
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class _Assessment:
+    person: _Person
+    cohort: _Cohort
+    module_id: str
+    scores: dict[str, int]
+    passed: bool
+    recommendations: str
+    assessed_at: datetime
+
+
 def _pick(rng: random.Random, weights: dict) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -398,6 +554,9 @@ class _Generator:
             module_id = catalogue.quizzes[quiz_id].get("module")
             if module_id and plan not in (self.pre, self.post) and quiz_id not in finals:
                 self.module_quizzes.setdefault(module_id, []).append(plan)
+        rubric = course.get("rubric")
+        self.rubric: Rubric | None = rubric_of(rubric, "en", "en") if rubric else None
+        self.evaluation: dict[str, Any] | None = course.get("evaluation")
         self.masters: list[_Person] = []
         self.people: list[_Person] = []
         self.cohorts: list[_Cohort] = []
@@ -405,6 +564,12 @@ class _Generator:
         self.reads: list[tuple[_Person, str, str, str, datetime]] = []
         self.attempts: list[_Attempt] = []
         self.certificates: list[_Certificate] = []
+        self.session_days: list[_SessionDay] = []
+        self.marks: list[tuple[_Person, _SessionDay, AttendanceStatus]] = []
+        self.assessments: list[_Assessment] = []
+        self.submissions: list[tuple[_Person, _Cohort, date]] = []
+        #: Evaluation answers by cohort, shuffled once all are drawn: nothing in their order follows the submissions.
+        self.responses: list[tuple[_Cohort, dict[str, int | str]]] = []
         self.learner_count = 0
 
     # -- people ----------------------------------------------------------------------------------------------------
@@ -542,6 +707,8 @@ class _Generator:
                 promoted = self._teach(cohort)
                 if generation + 1 in trainers:
                     trainers[generation + 1].extend(promoted)
+        # Written in this order, the responses cannot be matched to the submissions by position.
+        rng.shuffle(self.responses)
 
     # -- one cohort's learners walk the funnel -----------------------------------------------------------------------
 
@@ -552,14 +719,23 @@ class _Generator:
         ends = min(datetime.combine(cohort.ends_on, time(18), UTC), self.now)
         running = cohort.ends_on >= self.today
         recent = cohort.ends_on >= self.today - timedelta(days=30)
-        promoted = []
+        days = self._session_days(cohort)
+        minimum = min_attendance(cohort.track)
+        practice = requires_practice(cohort.track)
+        promoted, learners = [], []
         for index in range(cohort.size):
             enrolled_at = begins - timedelta(minutes=rng.randint(10, 3 * 24 * 60))
             person = self._learner(cohort, enrolled_at)
+            learners.append(person)
             self.enrolments.append((person, cohort, enrolled_at))
             # The first learner of a ToT cohort always completes and becomes a trainer: every generation exists.
             forced = cohort.is_tot and index == 0
             completed_at = self._progress(person, cohort, begins, ends, forced=forced, running=running, recent=recent)
+            # As the completion rule has it: too many days missed, or no passed teaching practice, is not complete.
+            if not self._attend(person, days, forced=forced).meets(minimum):
+                completed_at = None
+            if completed_at is not None and practice:
+                completed_at = self._practise(person, cohort, completed_at, forced=forced)
             if completed_at is None:
                 continue
             self._certify(person, cohort, completed_at, forced=forced)
@@ -568,7 +744,114 @@ class _Generator:
                 person.granted_at = min(completed_at + timedelta(days=rng.randint(3, 30)), self.now)
                 person.roles.append(Role.TRAINER)
                 promoted.append(person)
+        if self.evaluation and cohort.ends_on <= self.today:
+            self._evaluate(cohort, learners)
         return promoted
+
+    # -- session days, teaching practice, evaluations --------------------------------------------------------------
+
+    def _language(self, cohort: _Cohort, texts: dict[str, Any]) -> str:
+        return cohort.language if cohort.language in texts else "en"
+
+    def _session_days(self, cohort: _Cohort) -> list[_SessionDay]:
+        """One per calendar day of the cohort up to today, each covering its share of the track's modules."""
+        rng = self.rng
+        span = min((cohort.ends_on - cohort.starts_on).days + 1, MAX_SESSION_DAYS)
+        modules = list(cohort.track["modules"])
+        count = len(modules)
+        language = self._language(cohort, SESSION_TOPICS)
+        practice_day = requires_practice(cohort.track) and self.rubric is not None
+        days = []
+        for number in range(span):
+            day = cohort.starts_on + timedelta(days=number)
+            if day > self.today:
+                break
+            first = min(number * count // span, max(0, count - 1))
+            covered = modules[first:max((number + 1) * count // span, first + 1)]
+            roll = rng.random()
+            if practice_day and number == span - 1:
+                topic = PRACTICE_TOPIC[self._language(cohort, PRACTICE_TOPIC)]
+            elif roll < 0.4 or not covered:  # noqa: PLR2004
+                topic = ""
+            elif roll < 0.75 and covered[0] in self.catalogue.modules:  # noqa: PLR2004
+                title = self.catalogue.modules[covered[0]].data["meta"]["title"]
+                topic = pick(title, cohort.language, self.catalogue.default_language).value[:200]
+            else:
+                topic = rng.choice(SESSION_TOPICS[language])
+            marked_at = min(datetime.combine(day, MARKED_AT, UTC), self.now)
+            days.append(_SessionDay(cohort, day, topic, covered, marked_at))
+        self.session_days.extend(days)
+        return days
+
+    def _attend(self, person: _Person, days: list[_SessionDay], *, forced: bool) -> AttendanceShare:
+        """The learner's mark on each of the cohort's session days; returns their share, as the app counts it."""
+        statuses, weights = list(ATTENDANCE_WEIGHTS), list(ATTENDANCE_WEIGHTS.values())
+        marks = ([AttendanceStatus.PRESENT] * len(days) if forced
+                 else self.rng.choices(statuses, weights=weights, k=len(days)))
+        self.marks.extend((person, day, status) for day, status in zip(days, marks, strict=True))
+        attended = sum(1 for status in marks if status in ATTENDED)
+        return AttendanceShare(attended, marks.count(AttendanceStatus.EXCUSED), len(days))
+
+    def _practise(self, person: _Person, cohort: _Cohort, completed_at: datetime, *,
+                  forced: bool) -> datetime | None:
+        """The learner's practice presentation on the cohort's last day, and a second after some failures;
+        returns when the track was completed (the later of ``completed_at`` and the passing assessment), or None."""
+        if self.rubric is None or cohort.starts_on > self.today:
+            return None
+        rng = self.rng
+        at = datetime.combine(cohort.ends_on, PRACTICE_AT, UTC) + timedelta(minutes=rng.randint(-60, 60))
+        assessment = self._assess(person, cohort, min(at, self.now), better=0, forced=forced)
+        if not assessment.passed and rng.random() < 0.6:  # noqa: PLR2004
+            again = assessment.assessed_at + timedelta(minutes=rng.randint(40, 150))
+            if again <= self.now:
+                assessment = self._assess(person, cohort, again, better=1, forced=forced)
+        return max(completed_at, assessment.assessed_at) if assessment.passed else None
+
+    def _assess(self, person: _Person, cohort: _Cohort, at: datetime, *, better: int, forced: bool) -> _Assessment:
+        """One assessment, scored mostly in the rubric's top two levels (``better`` levels up for a second try)."""
+        rng, rubric = self.rng, self.rubric
+        top = len(rubric.scores) - 1
+        scores = {}
+        for criterion in rubric.criteria:
+            roll, down = rng.random(), 0
+            for chance in PRACTICE_LEVELS:
+                if roll < chance:
+                    break
+                roll -= chance
+                down += 1
+            scores[criterion.id] = rubric.scores[-1] if forced else rubric.scores[max(0, top - max(0, down - better))]
+        texts = RECOMMENDATIONS[self._language(cohort, RECOMMENDATIONS)]
+        recommendations = "\n".join(rng.sample(texts, rng.choice((2, 3))))
+        assessment = _Assessment(person, cohort, rng.choice(cohort.track["modules"]), scores, rubric.passes(scores),
+                                 recommendations, at)
+        self.assessments.append(assessment)
+        return assessment
+
+    def _evaluate(self, cohort: _Cohort, learners: list[_Person]) -> None:
+        """About three in four learners evaluate the finished cohort (in a few, hardly anyone), mostly on its
+        last day."""
+        rng, form = self.rng, self.evaluation
+        values = sorted(level["value"] for level in form["likert"])
+        language = self._language(cohort, EVALUATION_TEXTS["comments"])
+        forgotten, low_share = FORGOTTEN_EVALUATION
+        share = low_share if rng.random() < forgotten else rng.uniform(*EVALUATION_SHARE)
+        for person in learners:
+            if rng.random() >= share:
+                continue
+            late = 0 if rng.random() < 0.6 else rng.randint(1, 4)  # noqa: PLR2004
+            self.submissions.append((person, cohort, min(cohort.ends_on + timedelta(days=late), self.today)))
+            chances = RATINGS if rng.random() < 0.7 else CRITICAL_RATINGS  # noqa: PLR2004
+            weights = [chances[down] if down < len(chances) else chances[-1] for down in range(len(values))]
+            answers: dict[str, int | str] = {}
+            for item in form["items"]:
+                required = item.get("required", True)
+                if item["type"] == "rating":
+                    if required or rng.random() < 0.8:  # noqa: PLR2004
+                        answers[item["id"]] = values[-1 - rng.choices(range(len(values)), weights=weights)[0]]
+                elif required or rng.random() < 0.4:  # noqa: PLR2004
+                    kind = next((k for k in ("apply", "improve") if k in item["id"]), "comments")
+                    answers[item["id"]] = rng.choice(EVALUATION_TEXTS[kind][language])
+            self.responses.append((cohort, answers))
 
     def _at(self, begins: datetime, ends: datetime, fraction: float) -> datetime:
         return begins + (ends - begins) * _clip(fraction, 0.0, 1.0)
@@ -795,6 +1078,37 @@ class _Generator:
              for a in self.attempts for qid, g, saved_at in a.answers],
             shared=("response", "parts"))
         self._write_certificates()
+        self._write_attendance()
+        self._write_practice()
+        self._write_evaluations()
+
+    def _write_attendance(self) -> None:
+        self._insert_returning_ids(SessionDay, [{
+            "cohort_id": d.cohort.id, "day": d.day, "topic": d.topic, "modules": d.modules,
+        } for d in self.session_days], self.session_days)
+        self._insert_many(Attendance.__table__, ("session_day_id", "user_id", "status", "marked_by_id", "marked_at"),
+                          [(d.id, p.id, status, d.cohort.lead.id, d.marked_at) for p, d, status in self.marks],
+                          shared=("status", "marked_at"))
+
+    def _write_practice(self) -> None:
+        course_id, rubric = self.catalogue.course["id"], self.catalogue.course.get("rubric")
+        self._insert_many(
+            PracticeAssessment.__table__,
+            ("trainee_id", "cohort_id", "course_id", "track_id", "assessor_id", "module_id", "scores", "rubric",
+             "total", "passed", "recommendations", "assessed_at"),
+            [(a.person.id, a.cohort.id, course_id, a.cohort.track["id"], a.cohort.lead.id, a.module_id, a.scores,
+              rubric, sum(a.scores.values()), a.passed, a.recommendations, a.assessed_at) for a in self.assessments],
+            shared=("rubric",))
+
+    def _write_evaluations(self) -> None:
+        """Submissions, and responses in an order of their own (see ``build``), each with a random key."""
+        if not self.evaluation:
+            return
+        self._insert_many(EvaluationSubmission.__table__, ("cohort_id", "user_id", "submitted_on"),
+                          [(c.id, p.id, day) for p, c, day in self.submissions])
+        form_id = self.evaluation["id"]
+        self._insert_many(EvaluationResponse.__table__, ("key", "cohort_id", "form_id", "answers"),
+                          [(secrets.token_hex(16), c.id, form_id, answers) for c, answers in self.responses])
 
     def _write_certificates(self) -> None:
         """Serials are made from row ids: insert with a unique placeholder, then set the serial."""
@@ -826,6 +1140,8 @@ class _Generator:
             enrolments=len(self.enrolments), section_reads=len(self.reads), attempts=len(self.attempts),
             answers=sum(len(a.answers) for a in self.attempts), certificates=len(self.certificates),
             revoked_certificates=sum(1 for c in self.certificates if c.revoked_at),
+            session_days=len(self.session_days), attendance_marks=len(self.marks),
+            practice_assessments=len(self.assessments), evaluations=len(self.submissions),
             trainers_by_generation=dict(sorted(Counter(
                 p.generation for p in self.people if p.generation is not None).items())),
         )

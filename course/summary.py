@@ -20,7 +20,7 @@ from sqlalchemy import Select, case, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.attendance.queries import NO_DAYS, attendance_shares
-from course.cascade.completion import min_attendance, required_quizzes
+from course.cascade.completion import min_attendance, required_quizzes, requires_practice
 from course.extensions import db
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
@@ -28,6 +28,7 @@ from course.models.progress import SectionRead
 from course.models.summary import LearnerSummary, ModuleGain
 from course.models.types import utcnow
 from course.models.user import User
+from course.practice.queries import practice_passed
 from course.quiz.analytics import course_gains
 from course.quiz.definition import live_definition
 from course.sql import chunks, plain_rows
@@ -76,6 +77,8 @@ def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]
     gains = course_gains(catalogue.course, catalogue.quizzes, users)
     minimums = {track["id"]: min_attendance(track) for track in catalogue.course["tracks"]}
     shares = attendance_shares(users) if any(m is not None for m in minimums.values()) else {}
+    practice = {track["id"] for track in catalogue.course["tracks"] if requires_practice(track)}
+    practised = practice_passed(users) if practice else set()
     needs = {track["id"]: (sum(modules.get(m, 0) for m in track["modules"]),
                            sum(quizzes[q] for q in required_quizzes(track)))
              for track in catalogue.course["tracks"]}
@@ -87,7 +90,8 @@ def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]
             rows.append({
                 "user_id": uid, "course_id": course_id, "track_id": track_id, "started": True,
                 "completed": bool(module_mask) and done & module_mask == module_mask and ok & quiz_mask == quiz_mask
-                and shares.get((uid, track_id), NO_DAYS).meets(minimums[track_id]),
+                and shares.get((uid, track_id), NO_DAYS).meets(minimums[track_id])
+                and (track_id not in practice or (uid, track_id) in practised),
                 "pre_score": gain.pre if gain else None, "post_score": gain.post if gain else None,
                 "refreshed_at": now,
             })

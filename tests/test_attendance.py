@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -168,3 +170,29 @@ def test_a_track_that_requires_attendance_is_complete_only_with_enough_of_it(app
     completed = dict(db.session.execute(select(LearnerSummary.user_id, LearnerSummary.completed)
                                         .where(LearnerSummary.track_id == "short")).all())
     assert completed == {aman.id: True, bahar.id: False}
+
+
+def test_attendance_shows_on_the_dashboard_and_in_both_exports(app, room, make_user):
+    cohort, (aman, bahar, cemal) = room["cohort"], room["learners"]
+    client = as_user(app, "trainer")
+    for offset in range(3):
+        add_day(client, cohort, offset)
+    marks = (("present", "late", "absent"), ("present", "present", "excused"), ("present", "absent", "absent"))
+    for day, statuses in zip(days_of(cohort), marks, strict=True):
+        mark(client, cohort, day.id, dict(zip((aman.id, bahar.id, cemal.id), statuses, strict=True)))
+    page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "<dt>Session days</dt><dd>3</dd>" in page
+    assert "3/3 (100%)" in page and "2/3 (67%)" in page and "0/2 (0%)" in page
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/cohorts/{cohort.id}/export.csv").get_data(as_text=True)
+                                           .lstrip("\ufeff"))))
+    by_name = {row["Name"]: row for row in rows}
+    assert (by_name["Bahar"]["Days attended"], by_name["Bahar"]["Days excused"], by_name["Bahar"]["Attendance"]) == (
+        "2", "0", "0.667")
+    assert (by_name["Cemal"]["Days attended"], by_name["Cemal"]["Days excused"]) == ("0", "1")
+    make_user("coord", roles={Role.COORDINATOR})
+    coordinator = as_user(app, "coord")
+    [line] = list(csv.DictReader(io.StringIO(coordinator.get("/reports/export/cohorts.csv").get_data(as_text=True)
+                                             .lstrip("\ufeff"))))
+    # 9 learner-days, 1 excused: 5 attended (3 + 2 + 0) of 8.
+    assert (line["Session days"], line["Attendance"]) == ("3", "0.625")
+    assert "<td>62%</td>" in coordinator.get("/reports").get_data(as_text=True)  # the cohort list's column

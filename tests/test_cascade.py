@@ -17,6 +17,7 @@ from course.models.attempt import AttemptState, QuizAttempt
 from course.models.audit import AuditEvent
 from course.models.cohort import TrainerStanding
 from course.models.enrolment import Enrolment
+from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.types import utcnow
 from course.models.user import Role, User, Velayat
@@ -55,6 +56,19 @@ def pass_quiz(user: User, quiz_id: str, *, passed: bool = True) -> None:
     db.session.commit()
 
 
+def pass_practice(user: User, *, passed: bool = True) -> None:
+    """A teaching-practice assessment of ``user`` in their trainer-track cohort, as the assessment page records it."""
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.track_id == "full"))
+    score = 3 if passed else 1
+    db.session.add(PracticeAssessment(
+        trainee_id=user.id, cohort_id=enrolment.cohort_id, course_id=enrolment.course_id, track_id="full",
+        module_id="alpha", scores={"accuracy": score, "clarity": score}, rubric=load_catalogue().course["rubric"],
+        total=2 * score, passed=passed, recommendations="Name the source of each legal point."))
+    db.session.flush()
+    refresh_learners([user.id])  # as recording an assessment does
+    db.session.commit()
+
+
 @pytest.fixture
 def programme(app, synced, make_user):
     """A master trainer's trainer-track cohort (track "full", which promotes on approval) with two learners."""
@@ -80,6 +94,10 @@ def test_a_learner_who_completes_the_trainer_track_waits_for_a_coordinator(app, 
     pass_quiz(aylar, "post-test", passed=False)
     assert "Aylar Trainee" not in coordinator.get("/trainers").get_data(as_text=True)
     pass_quiz(aylar, "post-test")
+    assert "Aylar Trainee" not in coordinator.get("/trainers").get_data(as_text=True)  # teaching practice missing
+    pass_practice(aylar, passed=False)
+    assert "Aylar Trainee" not in coordinator.get("/trainers").get_data(as_text=True)
+    pass_practice(aylar)
     page = coordinator.get("/trainers").get_data(as_text=True)
     assert "Aylar Trainee" in page and "Batyr Trainee" not in page
     assert Role.TRAINER not in db.session.get(User, aylar.id).roles  # eligible is not promoted
@@ -89,6 +107,7 @@ def test_approving_a_candidate_makes_a_trainer_of_the_next_generation(app, progr
     aylar, tot = programme["aylar"], programme["tot"]
     read_everything(aylar, "full")
     pass_quiz(aylar, "post-test")
+    pass_practice(aylar)
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == aylar.id))
     coordinator = as_user(app, "coord")
     token = csrf_token(coordinator, "/trainers")
@@ -158,6 +177,7 @@ def test_a_track_with_automatic_promotion_makes_a_trainer_at_the_last_step(app, 
     enrol_in_cohort(learner, cohort_of(master, "full", "Automatic ToT"))
     db.session.commit()
     pass_quiz(learner, "post-test")
+    pass_practice(learner)
     beta = load_catalogue().modules["beta"]
     read_everything(learner, "short")  # all of alpha; beta still unread
     client = as_user(app, "aylar")
@@ -177,6 +197,7 @@ def test_the_cascade_counts_direct_learners_trainers_and_learners_reached_throug
     aylar = programme["aylar"]
     read_everything(aylar, "full")
     pass_quiz(aylar, "post-test")
+    pass_practice(aylar)
     promote_to_trainer(db.session.scalar(select(Enrolment).where(Enrolment.user_id == aylar.id)), load_catalogue(),
                        actor_id=programme["coord"].id)
     db.session.commit()

@@ -28,7 +28,7 @@ from course.models.progress import SectionRead
 from course.models.types import utcnow
 from course.models.user import Role, User
 from tests.conftest import csrf_token
-from tests.test_cascade import cohort_of, pass_quiz, read_everything
+from tests.test_cascade import cohort_of, pass_practice, pass_quiz, read_everything
 from tests.test_cohort_dashboard import section, text_of
 from tests.test_cohort_pages import as_user
 
@@ -220,6 +220,7 @@ def tot(world, make_user):
     db.session.commit()
     read_everything(world["aylar"], "full")
     pass_quiz(world["aylar"], "post-test")
+    pass_practice(world["aylar"])
     read_everything(world["batyr"], "full")  # read everything, but the post-test is not passed
     return cohort
 

@@ -187,8 +187,9 @@ def test_sources_may_be_split_into_several_files_with_unique_ids(editable_conten
 
 
 def test_track_completion_rules_name_real_quizzes(editable_content):
-    edit(editable_content / "modules/course.yaml", "    completion: {pass_quizzes: [post-test]}",
-         "    completion: {pass_quizzes: [post-test, ghost-quiz], min_attendance: 0.8}")
+    edit(editable_content / "modules/course.yaml",
+         "    completion: {pass_quizzes: [post-test], teaching_practice: true}",
+         "    completion: {pass_quizzes: [post-test, ghost-quiz], min_attendance: 0.8, teaching_practice: true}")
     assert any("tracks[0].completion.pass_quizzes[1]: no quiz has the id 'ghost-quiz'" in p
                for p in problems_of(editable_content))
 
@@ -249,8 +250,7 @@ def test_a_rubric_or_evaluation_form_with_mistakes_is_refused(with_rubric_and_fo
 
 
 def test_a_track_requiring_teaching_practice_needs_the_rubric(editable_content):
-    edit(editable_content / "modules/course.yaml", "completion: {pass_quizzes: [post-test]}",
-         "completion: {pass_quizzes: [post-test], teaching_practice: true}")
+    (editable_content / "modules/teaching-practice.yaml").unlink()  # track "full" requires teaching practice
     problems = problems_of(editable_content)
     assert any("tracks[0].completion.teaching_practice: needs the rubric in modules/teaching-practice.yaml" in p
                for p in problems), problems

@@ -18,6 +18,7 @@ from course.extensions import db
 from course.learn.queries import Catalogue, Status, module_status
 from course.models.attempt import AttemptState, QuizAttempt
 from course.models.progress import SectionRead
+from course.practice.queries import practice_passed
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class TrackProgress:
     #: The learner's share of their cohort's session days, and what the track requires (None: nothing).
     attendance: AttendanceShare = NO_DAYS
     min_attendance: float | None = None
+    #: The track requires a passed teaching-practice assessment, and whether the learner has one.
+    practice_required: bool = False
+    practice_passed: bool = False
 
     @property
     def modules_complete(self) -> int:
@@ -44,7 +48,11 @@ class TrackProgress:
     def complete(self) -> bool:
         # No modules means the track is gone from the live course: nothing can be complete in it.
         return (bool(self.statuses) and self.modules_complete == len(self.statuses) and not self.missing_quizzes
-                and self.attendance_met)
+                and self.attendance_met and self.practice_met)
+
+    @property
+    def practice_met(self) -> bool:
+        return self.practice_passed or not self.practice_required
 
     @property
     def attendance_met(self) -> bool:
@@ -67,6 +75,11 @@ def required_quizzes(track: dict[str, Any]) -> tuple[str, ...]:
 def min_attendance(track: dict[str, Any]) -> float | None:
     """The share of session days the track requires, or None."""
     return (track.get("completion") or {}).get("min_attendance")
+
+
+def requires_practice(track: dict[str, Any]) -> bool:
+    """Whether the track's rule requires a passed teaching-practice assessment."""
+    return bool((track.get("completion") or {}).get("teaching_practice"))
 
 
 def sections_read_by(user_ids: list[int]) -> dict[tuple[int, str], set[str]]:
@@ -97,10 +110,13 @@ def passed_quizzes_of(user_ids: list[int], quiz_ids: Iterable[str]) -> dict[int,
 
 def track_progress(catalogue: Catalogue, track: dict[str, Any], user_ids: Iterable[int],
                    read: dict[tuple[int, str], set[str]] | None = None) -> dict[int, TrackProgress]:
-    """Progress of each user in ``track``: two queries (one if ``read`` is already known), three with attendance."""
+    """Progress of each user in ``track``: two queries (one if ``read`` is already known), one more for
+    attendance and one for teaching practice when the track requires them."""
     ids = list(user_ids)
     minimum = min_attendance(track)
     shares = attendance_shares(ids) if minimum is not None and ids else {}
+    practice = requires_practice(track)
+    practised = practice_passed(ids) if practice and ids else set()
     modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]
     read = sections_read_by(ids) if read is None else read
     needed = required_quizzes(track)
@@ -113,6 +129,8 @@ def track_progress(catalogue: Catalogue, track: dict[str, Any], user_ids: Iterab
             required_quizzes=needed,
             attendance=shares.get((uid, track.get("id")), NO_DAYS),
             min_attendance=minimum,
+            practice_required=practice,
+            practice_passed=(uid, track.get("id")) in practised,
         )
         for uid in ids
     }

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash
+from flask import Blueprint, abort, flash, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from course.cascade.completion import requires_practice
 from course.domain import DomainError
 from course.extensions import db
+from course.learn.queries import load_catalogue
 from course.models.cohort import Cohort
 from course.permissions import can_manage_cohort
 
@@ -21,6 +25,30 @@ def managed_cohort(cohort_id: int) -> Cohort:
     if cohort is None or not can_manage_cohort(current_user, cohort):
         abort(404)
     return cohort
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    url: str
+    current: bool
+
+
+def cohort_tabs(cohort: Cohort, active: str) -> list[Tab]:
+    """The cohort's tabs: teaching practice only where its track has it, evaluation where the course has a form."""
+    catalogue = load_catalogue()
+    track = (catalogue.track(cohort.track_id) if catalogue else None) or {}
+    tabs = [("dashboard", "cohorts.show", _("Dashboard")), ("roster", "cohorts.roster", _("Learners and joining")),
+            ("attendance", "attendance.days", _("Attendance"))]
+    if requires_practice(track) and catalogue.course.get("rubric"):
+        tabs.append(("practice", "practice.cohort_practice", _("Teaching practice")))
+    if catalogue and catalogue.course.get("evaluation"):
+        tabs.append(("evaluation", "evaluation.results", _("Evaluation")))
+    tabs.append(("edit", "cohorts.edit", _("Details and trainers")))
+    return [Tab(label, url_for(endpoint, cohort_id=cohort.id), key == active) for key, endpoint, label in tabs]
+
+
+bp.add_app_template_global(cohort_tabs)
 
 
 def carry_out(change: Callable[[], str]) -> bool:

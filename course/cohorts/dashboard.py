@@ -13,12 +13,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import noload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from course.cascade.completion import TrackProgress, sections_read_by, track_progress
+from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_shares
+from course.attendance.services import session_days
+from course.cascade.completion import (
+    TrackProgress,
+    min_attendance,
+    requires_practice,
+    sections_read_by,
+    track_progress,
+)
 from course.cohorts.queries import RosterRow, roster
 from course.content.localize import Text, pick
 from course.extensions import db
@@ -74,6 +83,18 @@ class LearnerRow:
     certificate: Certificate | None = None
     #: A certificate of the track was revoked: only a coordinator may issue another.
     certificate_revoked: bool = False
+    #: Days attended of the cohort's session days.
+    attendance: AttendanceShare = NO_DAYS
+    #: Whether the track requires teaching practice, and whether the learner passed it (None: not required).
+    practice_passed: bool | None = None
+
+    @property
+    def attendance_label(self) -> str:
+        """"3/4 (75 %)": days attended of the days counted (excused days left out), or a dash without days."""
+        share = self.attendance
+        if share.share is None:
+            return "—"
+        return f"{share.attended}/{share.days - share.excused} ({format_percent(share.share)})"
 
     @property
     def name(self) -> str:
@@ -112,6 +133,11 @@ class CohortDashboard:
     attention_days: int
     #: The track's certificate rule ({"kind", "issue"}), or None when it gives no certificate.
     certificate_rule: dict | None = None
+    #: The cohort's face-to-face days so far.
+    session_days: int = 0
+    #: The share of days the track requires, if any.
+    min_attendance: float | None = None
+    practice_required: bool = False
 
     @property
     def completed(self) -> int:
@@ -251,6 +277,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     people = roster(cohort)
     ids = [person.user_id for person in people]
     progress = track_progress(catalogue, track, ids, read=sections_read_by(ids))
+    shares = attendance_shares(ids) if ids else {}
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])
     certificates, revoked = _certificates(ids, cohort)
     gains = course_gains(catalogue.course, catalogue.quizzes, ids) if ids else {}
@@ -263,6 +290,8 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
             pre=gain.pre if gain else None, post=gain.post if gain else None, gain=gain.gain if gain else None,
             complete=mine.complete, certificate=certificates.get(person.user_id),
             certificate_revoked=person.user_id in revoked,
+            attendance=shares.get((person.user_id, cohort.track_id), NO_DAYS),
+            practice_passed=mine.practice_passed if mine.practice_required else None,
         ))
     return CohortDashboard(
         module_titles=[pick(m.data["meta"]["title"], locale, default) for m in modules],
@@ -271,4 +300,6 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
                              today or utcnow().date()),
         difficult=_difficult_questions(ids, columns, locale, default),
         attention_days=attention_days, certificate_rule=track.get("certificate"),
+        session_days=len(session_days(cohort)), min_attendance=min_attendance(track),
+        practice_required=requires_practice(track),
     )

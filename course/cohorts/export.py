@@ -19,10 +19,13 @@ def _header(dashboard: CohortDashboard) -> list[str]:
     for column in dashboard.quizzes:
         header += [_("%(quiz)s: best score", quiz=column.title.value),
                    _("%(quiz)s: attempts", quiz=column.title.value)]
-    return header + [_("Pre-test"), _("Post-test"), _("Gain"), _("Track complete"), _("Certificate no.")]
+    header += [_("Pre-test"), _("Post-test"), _("Gain"), _("Days attended"), _("Days excused"), _("Attendance")]
+    if dashboard.practice_required:
+        header.append(_("Teaching practice passed"))
+    return header + [_("Track complete"), _("Certificate no.")]
 
 
-def _row(row: LearnerRow) -> list:
+def _row(row: LearnerRow, practice: bool) -> list:
     person = row.person
     values = [
         person.full_name, person.username, str(AGENCY_LABELS[person.agency]) if person.agency else "",
@@ -33,8 +36,12 @@ def _row(row: LearnerRow) -> list:
     values += [status.label for status in row.statuses]
     for cell in row.quizzes:
         values += [cell.best, cell.attempts]
-    return values + [row.pre, row.post, row.gain, _("yes") if row.complete else _("no"),
-                     row.certificate.serial if row.certificate else ""]
+    share = row.attendance.share
+    values += [row.pre, row.post, row.gain, row.attendance.attended, row.attendance.excused,
+               round(share, 3) if share is not None else None]
+    if practice:
+        values.append(_("yes") if row.practice_passed else _("no"))
+    return values + [_("yes") if row.complete else _("no"), row.certificate.serial if row.certificate else ""]
 
 
 def dashboard_table(cohort: Cohort, dashboard: CohortDashboard) -> Table:
@@ -42,6 +49,6 @@ def dashboard_table(cohort: Cohort, dashboard: CohortDashboard) -> Table:
 
     def rows() -> Iterator[list]:
         for row in dashboard.rows:
-            yield _row(row)
+            yield _row(row, dashboard.practice_required)
 
     return Table(filename_stem=f"cohort-{cohort.id}-progress", header=_header(dashboard), rows=rows())

@@ -82,3 +82,9 @@ def trainers() -> list[User]:
         select(User).join(UserRole).where(UserRole.role == Role.TRAINER, User.active.is_(True))
         .order_by(User.full_name, User.username)
     ))
+
+
+def is_learner_of(cohort_id: int, user_id: int) -> bool:
+    """Whether the user is enrolled through the cohort."""
+    return db.session.scalar(select(Enrolment.id).where(Enrolment.cohort_id == cohort_id,
+                                                        Enrolment.user_id == user_id)) is not None

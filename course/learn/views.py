@@ -9,6 +9,8 @@ from course.content.localize import pick
 from course.extensions import db
 from course.learn import queries
 from course.learn.services import mark_section_read
+from course.learn.todo import learner_todo
+from course.models.types import utcnow
 from course.permissions import Permission, require
 from course.summary import refresh_learners
 from course.web import after_progress, current_locale, live_catalogue
@@ -31,8 +33,9 @@ def home():
     catalogue = queries.load_catalogue()
     cards = queries.track_cards(current_user, catalogue, current_locale()) if catalogue else []
     fallback = queries.fallback_notice([text for card in cards for text in (card.title, card.description)])
+    todo = learner_todo(current_user, catalogue, utcnow().date()) if catalogue else []
     return render_template("learn/home.html", cards=cards, content_missing=catalogue is None,
-                           fallback_language_name=fallback)
+                           fallback_language_name=fallback, todo=todo)
 
 
 @bp.route("/tracks/<track_id>")

@@ -7,7 +7,9 @@ from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
 from course.models.enrolment import Enrolment
+from course.models.evaluation import EvaluationResponse, EvaluationSubmission
 from course.models.login_attempt import LoginAttempt
+from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.rate_event import RateEvent
 from course.models.scope import CoordinatorScope
@@ -30,9 +32,12 @@ __all__ = [
     "ContentKind",
     "ContentSnapshot",
     "Enrolment",
+    "EvaluationResponse",
+    "EvaluationSubmission",
     "LearnerSummary",
     "LoginAttempt",
     "ModuleGain",
+    "PracticeAssessment",
     "QuizAttempt",
     "RateEvent",
     "Role",

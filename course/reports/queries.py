@@ -17,6 +17,7 @@ from sqlalchemy import Select, case, func, select
 
 from course.extensions import db
 from course.learn.queries import Catalogue
+from course.models.attendance import ATTENDED, Attendance, AttendanceStatus, SessionDay
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
@@ -75,6 +76,9 @@ class CohortResult:
     learners: int
     completed: int
     mean_gain: float | None
+    session_days: int = 0
+    #: Days attended by all its learners over the days they could attend (excused days left out).
+    attendance: float | None = None
 
     @property
     def completion_rate(self) -> float | None:
@@ -140,7 +144,7 @@ class Report:
         return sorted(counts.items())
 
 
-def _summary_of_enrolment():
+def summary_of_enrolment():
     """Join condition: an enrolment's summary row (none while the learner has done nothing)."""
     return ((LearnerSummary.user_id == Enrolment.user_id) & (LearnerSummary.course_id == Enrolment.course_id)
             & (LearnerSummary.track_id == Enrolment.track_id))
@@ -160,7 +164,7 @@ def _groups(cohorts: Select) -> list[Group]:
                case((User.id.in_(certified), 1), else_=0).label("certified"),
                func.max(LearnerSummary.post_score - LearnerSummary.pre_score).label("gain"))
         .join(Enrolment, Enrolment.user_id == User.id).join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .outerjoin(LearnerSummary, _summary_of_enrolment())
+        .outerjoin(LearnerSummary, summary_of_enrolment())
         .where(Enrolment.cohort_id.in_(cohorts))
         .group_by(User.id, User.velayat, User.agency, User.gender)
         .subquery()
@@ -185,22 +189,31 @@ def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
         select(Enrolment.cohort_id, func.count().label("learners"),
                func.sum(case((LearnerSummary.completed.is_(True), 1), else_=0)).label("completed"),
                func.avg(LearnerSummary.post_score - LearnerSummary.pre_score).label("gain"))
-        .outerjoin(LearnerSummary, _summary_of_enrolment())
+        .outerjoin(LearnerSummary, summary_of_enrolment())
         .where(Enrolment.cohort_id.in_(cohorts)).group_by(Enrolment.cohort_id).subquery()
     )
+    days = (select(SessionDay.cohort_id, func.count(func.distinct(SessionDay.id)).label("days"),
+                   func.sum(case((Attendance.status.in_(sorted(ATTENDED)), 1), else_=0)).label("attended"),
+                   func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)).label("excused"))
+            .outerjoin(Attendance, Attendance.session_day_id == SessionDay.id)
+            .where(SessionDay.cohort_id.in_(cohorts)).group_by(SessionDay.cohort_id).subquery())
     lead = (select(CohortTrainer.cohort_id, User.display_name.label("name"))
             .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.lead.is_(True)).subquery())
     query = (
         select(Cohort.id, Cohort.name, Cohort.velayat, Cohort.track_id, Cohort.starts_on, Cohort.ends_on,
                func.coalesce(lead.c.name, ""), func.coalesce(per_cohort.c.learners, 0),
-               func.coalesce(per_cohort.c.completed, 0), per_cohort.c.gain)
+               func.coalesce(per_cohort.c.completed, 0), per_cohort.c.gain, func.coalesce(days.c.days, 0),
+               func.coalesce(days.c.attended, 0), func.coalesce(days.c.excused, 0))
         .outerjoin(per_cohort, per_cohort.c.cohort_id == Cohort.id).outerjoin(lead, lead.c.cohort_id == Cohort.id)
+        .outerjoin(days, days.c.cohort_id == Cohort.id)
         .where(Cohort.id.in_(cohorts)).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
         .execution_options(yield_per=500)  # on the statement: on the connection it would stay for later queries
     )
     for row in db.session.connection().execute(query):
-        *fields, gain = row
-        yield CohortResult(*fields, round(float(gain), 1) if gain is not None else None)
+        *fields, learners, completed, gain, day_count, attended, excused = row
+        possible = day_count * learners - excused  # an unmarked day counts as not attended
+        yield CohortResult(*fields, learners, completed, round(float(gain), 1) if gain is not None else None,
+                           day_count, round(attended / possible, 3) if possible > 0 else None)
 
 
 def _module_gains(cohorts: Select, catalogue: Catalogue) -> list[ModuleGainRow]:

@@ -38,7 +38,7 @@ def _date(name: str) -> date | None:
         return None
 
 
-def _report_filter() -> ReportFilter:
+def request_filter() -> ReportFilter:
     """The request's filter within the coordinator's scope; a velayat outside it is refused (403)."""
     scope = velayat_scope(current_user)
     wanted = request.args.get("velayat", "")
@@ -72,7 +72,7 @@ COHORT_ORDERS = {
 @require(Permission.VIEW_REPORTS)
 def dashboard():
     catalogue = live_catalogue()
-    report_filter = _report_filter()
+    report_filter = request_filter()
     report = build_report(report_filter, catalogue)
     order = request.args.get("sort", "start")
     if order in COHORT_ORDERS and order != "start":
@@ -82,15 +82,22 @@ def dashboard():
                        per_page=ROWS_PER_PAGE, anchor="cohort-list")
     trainers = paginate(report.trainers, per_page=ROWS_PER_PAGE, arg="trainers_page", anchor="trainer-list")
     sort_links = {key: url_for("reports.dashboard", **{**request.args.to_dict(), "sort": key}) for key in COHORT_ORDERS}
-    scope = velayat_scope(current_user)
-    choices = [(v.value, VELAYAT_LABELS[v]) for v in Velayat if scope is None or v in scope]
     return render_template(
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
-        charts=charts(report, catalogue, current_locale()), velayat_choices=choices, filter=report_filter,
-        selected=request.args.get("velayat", ""), velayats=VELAYAT_LABELS, args=request.args,
-        sort_links=sort_links, order=order, scope=scope, cohorts=cohorts, trainers=trainers, search=search,
-        scope_labels=[str(VELAYAT_LABELS[v]) for v in Velayat if scope and v in scope],
+        charts=charts(report, catalogue, current_locale()), filter=report_filter, velayats=VELAYAT_LABELS,
+        sort_links=sort_links, order=order, cohorts=cohorts, trainers=trainers, search=search,
+        **filter_page_context(),
     )
+
+
+def filter_page_context() -> dict:
+    """What the report pages' shared filter form (reports/_filter.html) needs."""
+    scope = velayat_scope(current_user)
+    return {
+        "velayat_choices": [(v.value, VELAYAT_LABELS[v]) for v in Velayat if scope is None or v in scope],
+        "selected": request.args.get("velayat", ""), "args": request.args, "scope": scope,
+        "scope_labels": [str(VELAYAT_LABELS[v]) for v in Velayat if scope and v in scope],
+    }
 
 
 def _matches(cohort: CohortResult, search: str) -> bool:
@@ -131,9 +138,9 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
 def _cohorts_table(report_filter: ReportFilter) -> Table:
     """Streamed from one query, newest first."""
     header = [_("Cohort"), _("Velayat"), _("Track"), _("First day"), _("Last day"), _("Lead trainer"),
-              _("Learners"), _("Completed"), _("Average gain")]
+              _("Learners"), _("Completed"), _("Average gain"), _("Session days"), _("Attendance")]
     rows = ([c.name, str(VELAYAT_LABELS[c.velayat]), c.track_id, c.starts_on, c.ends_on, c.lead, c.learners,
-             c.completed, c.mean_gain] for c in cohort_results(cohort_ids(report_filter)))
+             c.completed, c.mean_gain, c.session_days, c.attendance] for c in cohort_results(cohort_ids(report_filter)))
     return Table("cohort-results", header, rows)
 
 
@@ -162,7 +169,7 @@ EXPORTS = {"disaggregation": _disaggregation_table, "cohorts": _cohorts_table, "
 @bp.route("/reports/export/<any(disaggregation, cohorts, certificates):what>.<any(csv, xlsx):fmt>")
 @require(Permission.VIEW_REPORTS)
 def export(what: str, fmt: str):
-    report_filter = _report_filter()
+    report_filter = request_filter()
     record_event("report.export", what, actor_id=current_user.id, format=fmt, args=dict(request.args))
     db.session.commit()
     return export_response(EXPORTS[what](report_filter), fmt)

@@ -1,0 +1,1 @@
+"""Participant evaluation: learners rate their cohort anonymously; trainers and coordinators see aggregates."""

@@ -1,0 +1,44 @@
+"""What a learner is asked to do outside the modules: evaluate a finished cohort, see their teaching practice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import exists, or_, select
+
+from course.cascade.completion import requires_practice
+from course.extensions import db
+from course.learn.queries import Catalogue
+from course.models.cohort import Cohort
+from course.models.enrolment import Enrolment
+from course.models.evaluation import EvaluationSubmission
+from course.models.practice import PracticeAssessment
+from course.models.user import User
+
+
+@dataclass(frozen=True)
+class TodoLink:
+    label: str
+    url: str
+
+
+def learner_todo(user: User, catalogue: Catalogue, today: date) -> list[TodoLink]:
+    """Links for the home page, in two queries."""
+    links = []
+    if catalogue.course.get("evaluation"):
+        answered = select(EvaluationSubmission.cohort_id).where(EvaluationSubmission.user_id == user.id)
+        for cohort_id, name in db.session.execute(
+                select(Cohort.id, Cohort.name).join(Enrolment, Enrolment.cohort_id == Cohort.id)
+                .where(Enrolment.user_id == user.id, Cohort.ends_on <= today, Cohort.id.not_in(answered))
+                .order_by(Cohort.ends_on)):
+            links.append(TodoLink(_("Evaluate your training: %(cohort)s", cohort=name),
+                                  url_for("evaluation.fill", cohort_id=cohort_id)))
+    practice_tracks = [t["id"] for t in catalogue.course["tracks"] if requires_practice(t)]
+    if db.session.scalar(select(or_(
+            exists().where(Enrolment.user_id == user.id, Enrolment.track_id.in_(practice_tracks)),
+            exists().where(PracticeAssessment.trainee_id == user.id)))):
+        links.append(TodoLink(_("Your teaching practice: assessment and recommendations"), url_for("practice.mine")))
+    return links

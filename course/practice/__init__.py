@@ -1,0 +1,1 @@
+"""Teaching practice: a master trainer scores a trainee trainer's presentation on the course's rubric."""

@@ -1,0 +1,99 @@
+"""Teaching-practice pages: the cohort's trainees and their results, the assessment form, the trainee's own view."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from course.attendance.queries import roster
+from course.cascade.completion import requires_practice
+from course.cohorts.blueprint import carry_out, managed_cohort
+from course.cohorts.queries import is_learner_of
+from course.content.localize import pick
+from course.extensions import db
+from course.models.cohort import Cohort
+from course.models.practice import PracticeAssessment
+from course.models.user import User
+from course.permissions import Permission, require
+from course.practice.queries import assessments_in_cohort, assessments_of
+from course.practice.rubric import Rubric, ScoredAssessment, rubric_of
+from course.practice.services import record_assessment
+from course.web import current_locale, live_catalogue
+
+bp = Blueprint("practice", __name__)
+
+
+def _practice_cohort(cohort_id: int) -> tuple[Cohort, dict, Rubric]:
+    """A cohort the user manages whose track has teaching practice, its track and the live rubric; 404 otherwise."""
+    cohort = managed_cohort(cohort_id)
+    catalogue = live_catalogue()
+    track = catalogue.track(cohort.track_id)
+    if track is None or not requires_practice(track) or not catalogue.course.get("rubric"):
+        abort(404)
+    return cohort, track, rubric_of(catalogue.course["rubric"], current_locale(), catalogue.default_language)
+
+
+def _module_titles(module_ids: list[str]) -> dict[str, str]:
+    catalogue = live_catalogue()
+    locale = current_locale()
+    return {m: pick(catalogue.modules[m].data["meta"]["title"], locale, catalogue.default_language).value
+            for m in module_ids if m in catalogue.modules}
+
+
+@bp.route("/cohorts/<int:cohort_id>/practice")
+@require(Permission.MANAGE_COHORTS)
+def cohort_practice(cohort_id: int):
+    cohort, track, rubric = _practice_cohort(cohort_id)
+    found = assessments_in_cohort(cohort.id)
+    scored = {a.id: a for a in _scored([a for items in found.values() for a in items], current_locale(),
+                                       live_catalogue().default_language)}
+    rows = [(uid, name, [scored[a.id] for a in found.get(uid, [])]) for uid, name in roster(cohort.id)]
+    return render_template("practice/cohort.html", cohort=cohort, rows=rows, rubric=rubric,
+                           passed=sum(1 for _uid, _name, items in rows if any(a.passed for a in items)))
+
+
+@bp.route("/cohorts/<int:cohort_id>/practice/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_COHORTS)
+def assess(cohort_id: int, user_id: int):
+    """The rubric as a form: one fieldset per criterion, each level with its descriptor."""
+    cohort, track, rubric = _practice_cohort(cohort_id)
+    trainee = db.session.get(User, user_id)
+    if trainee is None or not is_learner_of(cohort.id, user_id):
+        abort(404)
+    if request.method == "POST":
+        def save() -> str:
+            assessment = record_assessment(cohort, track, rubric, trainee, current_user, request.form.get("module", ""),
+                                           {c.id: request.form.get(f"c-{c.id}", "") for c in rubric.criteria},
+                                           request.form.get("recommendations", ""))
+            if assessment.passed:
+                return _("Assessment saved: %(name)s passed the teaching practice (%(total)d of %(best)d).",
+                         name=trainee.display_name, total=assessment.total, best=rubric.best_total)
+            return _("Assessment saved: %(name)s has not passed the teaching practice yet (%(total)d of %(best)d).",
+                     name=trainee.display_name, total=assessment.total, best=rubric.best_total)
+
+        if carry_out(save):
+            return redirect(url_for("practice.cohort_practice", cohort_id=cohort.id))
+    return render_template("practice/assess.html", cohort=cohort, trainee=trainee, rubric=rubric,
+                           modules=_module_titles(track["modules"]), form=request.form,
+                           earlier=len(assessments_in_cohort(cohort.id).get(trainee.id, [])))
+
+
+@bp.route("/practice")
+@require(Permission.READ_COURSE)
+def mine():
+    """The trainee's assessments as they were scored: each criterion's level and descriptor, and the advice."""
+    catalogue = live_catalogue()
+    locale = current_locale()
+    assessments = assessments_of(current_user.id)
+    return render_template("practice/mine.html", items=_scored(assessments, locale, catalogue.default_language))
+
+
+def _scored(assessments: list[PracticeAssessment], locale: str, default: str) -> list[ScoredAssessment]:
+    """Assessments with their stored rubric in the reader's language, assessor names in one query."""
+    assessors = {u.id: u.display_name for u in db.session.scalars(
+        select(User).where(User.id.in_({a.assessor_id for a in assessments if a.assessor_id})))}
+    modules = _module_titles(sorted({a.module_id for a in assessments}))
+    return [ScoredAssessment.of(a, rubric_of(a.rubric, locale, default), assessors.get(a.assessor_id, ""),
+                                modules.get(a.module_id, a.module_id)) for a in assessments]

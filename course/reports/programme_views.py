@@ -1,0 +1,71 @@
+"""Coordinators' programme view (reaction, learning, behaviour) and the evaluations across cohorts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from course.audit import record_event
+from course.evaluation.form import EvaluationForm, evaluation_form
+from course.evaluation.results import MIN_RESPONSES, across_cohorts
+from course.exports import Table, export_response
+from course.extensions import db
+from course.permissions import Permission, require
+from course.reports.programme import build_programme
+from course.reports.queries import cohort_ids
+from course.reports.views import bp, filter_page_context, request_filter
+from course.web import current_locale, live_catalogue
+
+
+def _form() -> EvaluationForm | None:
+    catalogue = live_catalogue()
+    data = catalogue.course.get("evaluation")
+    return evaluation_form(data, current_locale(), catalogue.default_language) if data else None
+
+
+@bp.route("/reports/programme")
+@require(Permission.VIEW_REPORTS)
+def programme():
+    """Reaction, learning and behaviour side by side for the cohorts that started in the chosen dates."""
+    report_filter = request_filter()
+    form = _form()
+    return render_template("reports/programme.html", programme=build_programme(cohort_ids(report_filter), form),
+                           form=form, minimum=MIN_RESPONSES, **filter_page_context())
+
+
+@bp.route("/reports/evaluations")
+@require(Permission.VIEW_REPORTS)
+def evaluations():
+    form = _form()
+    results, lines = across_cohorts(cohort_ids(request_filter()), form) if form else (None, [])
+    return render_template("reports/evaluations.html", form=form, results=results, lines=lines,
+                           minimum=MIN_RESPONSES, **filter_page_context())
+
+
+def _evaluations_table(form: EvaluationForm) -> Table:
+    """Each rated statement for all cohorts together, then for each cohort with enough responses."""
+    header = [_("Cohort"), _("Responses"), _("Area"), _("Statement"), _("Answers"), _("Mean")] + [
+        f"{choice.value}: {choice.label.value}" for choice in form.likert]
+    results, lines = across_cohorts(cohort_ids(request_filter()), form)
+
+    def rows() -> Iterator[list]:
+        for name, found in [(_("All cohorts"), results)] + [(line.name, line.results) for line in lines]:
+            for item in found.items:  # none below the threshold
+                yield [name, found.responses, item.area, item.text, item.answers, item.mean, *item.counts]
+
+    return Table("evaluations", header, rows())
+
+
+@bp.route("/reports/evaluations.<any(csv, xlsx):fmt>")
+@require(Permission.VIEW_REPORTS)
+def export_evaluations(fmt: str):
+    form = _form()
+    if form is None:
+        return render_template("reports/evaluations.html", form=None, results=None, lines=[], minimum=MIN_RESPONSES,
+                               **filter_page_context())
+    record_event("report.export", "evaluations", actor_id=current_user.id, format=fmt, args=dict(request.args))
+    db.session.commit()
+    return export_response(_evaluations_table(form), fmt)

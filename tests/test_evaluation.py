@@ -1,0 +1,174 @@
+"""Participant evaluation: anonymous answers, once per learner, aggregates only from five responses."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from course.cohorts.services import enrol_in_cohort
+from course.extensions import db
+from course.models.evaluation import EvaluationResponse, EvaluationSubmission
+from course.models.types import utcnow
+from course.models.user import Role
+from tests.conftest import csrf_token
+from tests.test_cascade import cohort_of
+from tests.test_cohort_pages import as_user
+
+NAMES = ("aman", "bahar", "cemal", "dayan", "ejegyz", "firuza")
+
+
+def ended(cohort, days_ago: int = 0):
+    """Move the cohort so that its last day is ``days_ago`` days before today."""
+    cohort.ends_on = utcnow().date() - timedelta(days=days_ago)
+    cohort.starts_on = cohort.ends_on - timedelta(days=3)
+    db.session.commit()
+    return cohort
+
+
+@pytest.fixture
+def group(app, synced, make_user):
+    trainer = make_user("trainer", roles={Role.TRAINER}, full_name="Trainer")
+    make_user("other", roles={Role.TRAINER})
+    make_user("coord", roles={Role.COORDINATOR})
+    cohort = ended(cohort_of(trainer, "short", "Lebap judges"))
+    learners = [make_user(name, full_name=f"{name.title()} Learner") for name in NAMES]
+    for learner in learners:
+        enrol_in_cohort(learner, cohort)
+    db.session.commit()
+    return {"cohort": cohort, "learners": learners, "trainer": trainer}
+
+
+def evaluate(client, cohort, relevant="5", trainer="4", materials="", apply="Checking act, means and purpose.",
+             comments=""):
+    url = f"/cohorts/{cohort.id}/evaluation"
+    return client.post(url, data={"relevant": relevant, "trainer-clear": trainer, "materials-useful": materials,
+                                  "apply": apply, "comments": comments, "csrf_token": csrf_token(client, url)},
+                       follow_redirects=True)
+
+
+def counts() -> tuple[int, int]:
+    db.session.expire_all()
+    return (db.session.scalar(select(func.count()).select_from(EvaluationSubmission)),
+            db.session.scalar(select(func.count()).select_from(EvaluationResponse)))
+
+
+def test_a_learner_answers_once_and_a_second_submission_changes_nothing(app, group):
+    cohort = group["cohort"]
+    learner = as_user(app, "aman")
+    assert "Evaluate your training: Lebap judges" in learner.get("/").get_data(as_text=True)
+    form = learner.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    assert form.count('type="radio"') == 15 and "Your answers are anonymous." in form  # 3 statements x 5
+    done = evaluate(learner, cohort, comments="More cases, please.")
+    assert "Thank you. Your answers were saved without your name." in done.get_data(as_text=True)
+    assert counts() == (1, 1)
+    again = evaluate(learner, cohort, relevant="1")
+    assert "You have already evaluated this cohort. Each learner answers once." in again.get_data(as_text=True)
+    assert counts() == (1, 1)
+    assert "Evaluate your training" not in learner.get("/").get_data(as_text=True)
+    response = db.session.scalar(select(EvaluationResponse))
+    assert response.answers == {"relevant": 5, "trainer-clear": 4, "apply": "Checking act, means and purpose.",
+                                "comments": "More cases, please."}  # the blank optional rating is left out
+
+
+def test_nothing_ties_an_answer_to_the_learner(app, group):
+    for name in NAMES[:3]:
+        evaluate(as_user(app, name), group["cohort"])
+    columns = set(EvaluationResponse.__table__.columns.keys())
+    assert columns == {"key", "cohort_id", "form_id", "answers"}  # no user, no time
+    assert "submitted_at" not in EvaluationSubmission.__table__.columns  # the day only
+    keys = db.session.scalars(select(EvaluationResponse.key)).all()
+    assert len(set(keys)) == 3 and all(len(key) == 32 for key in keys)  # random keys, not a sequence
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"relevant": "7"}, "7 is not on the scale for “The course is relevant to my work.” (1 to 5)."),
+    ({"relevant": "0"}, "0 is not on the scale"),
+    ({"trainer": "good"}, "good is not on the scale"),
+    ({"relevant": ""}, "Please answer “The course is relevant to my work.”."),
+    ({"apply": "   "}, "Please answer “What will you apply at work?”."),
+    ({"apply": "x" * 2001}, "is too long (at most 2000 characters)"),
+])
+def test_bad_answers_are_refused_and_nothing_is_kept(app, group, change, message):
+    response = evaluate(as_user(app, "aman"), group["cohort"], **change)
+    assert message in response.get_data(as_text=True)
+    assert counts() == (0, 0)
+
+
+def test_the_evaluation_opens_on_the_cohorts_last_day(app, group):
+    cohort = group["cohort"]
+    cohort.ends_on = utcnow().date() + timedelta(days=2)
+    db.session.commit()
+    learner = as_user(app, "aman")
+    page = learner.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    assert "The evaluation opens on the cohort" in page
+    assert "Evaluate your training" not in learner.get("/").get_data(as_text=True)
+    assert "The evaluation opens on the cohort" in evaluate(learner, cohort).get_data(as_text=True)
+    assert counts() == (0, 0)
+
+
+def test_only_the_cohorts_learners_answer_and_only_its_trainers_see_results(app, group, make_user):
+    cohort = group["cohort"]
+    make_user("outsider")
+    outsider = as_user(app, "outsider")
+    assert outsider.get(f"/cohorts/{cohort.id}/evaluation").status_code == 404
+    assert evaluate(outsider, cohort).status_code == 404
+    assert as_user(app, "aman").get(f"/cohorts/{cohort.id}/evaluation/results").status_code == 403
+    assert as_user(app, "other").get(f"/cohorts/{cohort.id}/evaluation/results").status_code == 404
+    learner = as_user(app, "aman")
+    assert learner.post(f"/cohorts/{cohort.id}/evaluation", data={"relevant": "5"}).status_code == 400  # no token
+    assert counts() == (0, 0)
+
+
+def test_the_trainer_sees_nothing_below_five_responses_then_only_aggregates(app, group):
+    """The issue's check: learners submit; the trainer sees only aggregates, and none below five responses."""
+    cohort = group["cohort"]
+    trainer = as_user(app, "trainer")
+    answers = [("5", "4", "Interview victims apart."), ("4", "4", "Ask about debts."), ("5", "3", "Check the means."),
+               ("3", "5", "Look for the purpose.")]
+    for name, (relevant, clear, applied) in zip(NAMES, answers, strict=False):
+        evaluate(as_user(app, name), cohort, relevant=relevant, trainer=clear, apply=applied)
+    page = trainer.get(f"/cohorts/{cohort.id}/evaluation/results").get_data(as_text=True)
+    assert "4 learners have answered." in page
+    assert "results are shown once at least 5 learners have answered" in page
+    assert "Ask about debts." not in page and "Average by area" not in page
+    export = trainer.get(f"/cohorts/{cohort.id}/evaluation/results.csv", follow_redirects=True)
+    assert "Results can be exported once at least 5 learners have answered." in export.get_data(as_text=True)
+
+    evaluate(as_user(app, NAMES[4]), cohort, relevant="4", trainer="4", apply="Work with the prosecutor early.",
+             comments="More cases.")
+    page = trainer.get(f"/cohorts/{cohort.id}/evaluation/results").get_data(as_text=True)
+    assert "5 learners have answered." in page and "Average by area" in page
+    assert "4.2" in page  # relevance: (5 + 4 + 5 + 3 + 4) / 5
+    written = page.index("Ask about debts."), page.index("Check the means."), page.index("Interview victims apart.")
+    assert list(written) == sorted(written)  # alphabetical, not in the order people answered
+    assert not any(f"{name.title()} Learner" in page for name in NAMES)  # never shown with names
+    rows = list(csv.reader(io.StringIO(trainer.get(f"/cohorts/{cohort.id}/evaluation/results.csv")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["Area", "Statement", "Answers", "Mean"]
+    assert rows[1][:4] == ["relevance", "The course is relevant to my work.", "5", "4.2"]
+    assert rows[1][4:] == ["0", "0", "1", "2", "2"]
+
+
+def test_coordinators_see_cohorts_together_counting_only_those_with_five(app, group, make_user):
+    small = ended(cohort_of(group["trainer"], "short", "Balkan police"))
+    for index in range(3):
+        learner = make_user(f"small{index}")
+        enrol_in_cohort(learner, small)
+        db.session.commit()
+        evaluate(as_user(app, f"small{index}"), small, relevant="1", apply="Small cohort answer.")
+    for name in NAMES[:5]:
+        evaluate(as_user(app, name), group["cohort"], relevant="5")
+    coordinator = as_user(app, "coord")
+    page = coordinator.get("/reports/evaluations").get_data(as_text=True)
+    assert "5 responses counted." in page
+    assert "Small cohort answer." not in page and "fewer than 5 responses" in page
+    rows = list(csv.reader(io.StringIO(coordinator.get("/reports/evaluations.csv").get_data(as_text=True)
+                                       .lstrip("\ufeff"))))
+    cohorts = {row[0] for row in rows[1:]}
+    assert cohorts == {"All cohorts", "Lebap judges"}
+    assert rows[1][:6] == ["All cohorts", "5", "relevance", "The course is relevant to my work.", "5", "5.0"]
+    assert as_user(app, "trainer").get("/reports/evaluations").status_code == 403

@@ -1,0 +1,86 @@
+"""The coordinators' programme view: reaction, learning and behaviour for the cohorts of a date range."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from course.cascade.promotion import grant_master_trainer, promote_to_trainer
+from course.cohorts.services import enrol_in_cohort
+from course.extensions import db
+from course.learn.queries import load_catalogue
+from course.models.attempt import QuizAttempt
+from course.models.enrolment import Enrolment
+from course.models.evaluation import EvaluationResponse
+from course.models.user import Role
+from course.summary import refresh_learners
+from tests.test_cascade import cohort_of, pass_practice, pass_quiz, read_everything
+from tests.test_cohort_pages import as_user
+
+
+def facts(page: str, heading: str) -> dict[str, str]:
+    """The <dt>/<dd> pairs of one level's section."""
+    section = page[page.index(f'id="{heading}"'):]
+    section = section[:section.index("</section>")]
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", section))
+
+
+@pytest.fixture
+def programme(app, synced, make_user):
+    """A ToT in March 2027 that trained one trainer; she runs two cohorts later (3 and 2 learners)."""
+    coord = make_user("coord", roles={Role.COORDINATOR})
+    master = make_user("master", roles={Role.TRAINER})
+    grant_master_trainer(master, actor_id=coord.id)
+    tot = cohort_of(master, "full", "Ashgabat ToT")  # 2027-03-01 to 2027-03-04
+    aylar, batyr = make_user("aylar"), make_user("batyr")
+    for person in (aylar, batyr):
+        enrol_in_cohort(person, tot)
+    db.session.commit()
+    read_everything(aylar, "full")
+    for person, pre, post in ((aylar, 40.0, 90.0), (batyr, 50.0, 70.0)):
+        for quiz_id, score in (("pre-test", pre), ("post-test", post)):
+            pass_quiz(person, quiz_id, passed=score >= 60)  # noqa: PLR2004
+            attempt = db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == person.id,
+                                                                   QuizAttempt.quiz_id == quiz_id)).one()
+            attempt.score = score
+    db.session.commit()
+    refresh_learners([aylar.id, batyr.id])
+    pass_practice(aylar)
+    promote_to_trainer(db.session.scalar(select(Enrolment).where(Enrolment.user_id == aylar.id)), load_catalogue(),
+                       actor_id=coord.id)
+    db.session.commit()
+    for name, size in (("Mary police", 3), ("Mary judges", 2)):
+        cohort = cohort_of(aylar, "short", name)
+        cohort.starts_on, cohort.ends_on = date(2027, 5, 3), date(2027, 5, 4)  # after her ToT
+        for index in range(size):
+            enrol_in_cohort(make_user(f"{name[-5:].strip()}{index}"), cohort)
+    db.session.add_all(EvaluationResponse(cohort_id=tot.id, form_id="end-of-cohort",
+                                          answers={"relevant": value, "trainer-clear": 4, "apply": "Cases."})
+                       for value in (5, 5, 4, 4, 3))
+    db.session.commit()
+    return tot
+
+
+def test_the_three_levels_side_by_side(app, programme):
+    page = as_user(app, "coord").get("/reports/programme?from=2027-03-01&to=2027-03-31").get_data(as_text=True)
+    assert "1 cohort in the selection" in page and "2 learners" in page
+    assert facts(page, "reaction") == {"Responses counted": "5", "Overall mean": "4.1", "Relevance": "4.2",
+                                       "Trainer": "4"}
+    assert facts(page, "learning") == {"Learners who took both tests": "2", "Pre-test": "45",
+                                       "Post-test": "80", "Average gain": "35 points"}
+    assert facts(page, "behaviour") == {"Trainers trained": "1", "Of whom teaching": "1",
+                                        "Cohorts they delivered": "2", "Learners they reached": "5"}
+
+
+def test_a_range_without_the_tot_counts_nothing_of_it(app, programme):
+    page = as_user(app, "coord").get("/reports/programme?from=2027-04-01").get_data(as_text=True)
+    assert "Not enough responses yet" in page and "Nobody in these cohorts has taken both tests yet." in page
+    assert facts(page, "behaviour")["Trainers trained"] == "0"
+
+
+def test_the_programme_view_is_for_coordinators(app, programme):
+    assert as_user(app, "master").get("/reports/programme").status_code == 403
+    assert as_user(app, "aylar").get("/reports/programme").status_code == 403
