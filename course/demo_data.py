@@ -713,7 +713,8 @@ class _Generator:
     # -- one cohort's learners walk the funnel -----------------------------------------------------------------------
 
     def _teach(self, cohort: _Cohort) -> list[_Person]:
-        """Learners of ``cohort`` with their progress; returns those who became trainers."""
+        """Learners of ``cohort`` with their progress, attendance, teaching practice and evaluations; returns those
+        who became trainers."""
         rng = self.rng
         begins = datetime.combine(cohort.starts_on, time(8), UTC)
         ends = min(datetime.combine(cohort.ends_on, time(18), UTC), self.now)

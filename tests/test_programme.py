@@ -84,3 +84,24 @@ def test_a_range_without_the_tot_counts_nothing_of_it(app, programme):
 def test_the_programme_view_is_for_coordinators(app, programme):
     assert as_user(app, "master").get("/reports/programme").status_code == 403
     assert as_user(app, "aylar").get("/reports/programme").status_code == 403
+
+
+def test_the_programme_and_evaluation_pages_cost_the_same_queries_for_more_cohorts(app, programme, make_user,
+                                                                                    count_queries):
+    coordinator = as_user(app, "coord")
+    pages = ("/reports/programme", "/reports/evaluations")
+    with count_queries() as small:
+        for url in pages:
+            assert coordinator.get(url).status_code == 200
+    master = programme.lead
+    for number in range(6):
+        cohort = cohort_of(master, "short", f"Extra {number}")
+        learner = make_user(f"extra{number}")
+        enrol_in_cohort(learner, cohort)
+        db.session.add(EvaluationResponse(cohort_id=cohort.id, form_id="end-of-cohort",
+                                          answers={"relevant": 4, "trainer-clear": 4, "apply": "Cases."}))
+    db.session.commit()
+    with count_queries() as large:
+        for url in pages:
+            coordinator.get(url)
+    assert large.count == small.count
