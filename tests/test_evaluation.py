@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
+from course.models.cohort import CohortStatus
 from course.models.evaluation import EvaluationResponse, EvaluationSubmission
 from course.models.types import utcnow
 from course.models.user import Role
@@ -172,3 +173,15 @@ def test_coordinators_see_cohorts_together_counting_only_those_with_five(app, gr
     assert cohorts == {"All cohorts", "Lebap judges"}
     assert rows[1][:6] == ["All cohorts", "5", "relevance", "The course is relevant to my work.", "5", "5.0"]
     assert as_user(app, "trainer").get("/reports/evaluations").status_code == 403
+
+
+def test_the_pages_of_a_closed_cohort_show_its_status(app, group):
+    """The cohort header once needed a variable only the dashboard passed: closed cohorts' other tabs failed."""
+    cohort = group["cohort"]
+    cohort.status = CohortStatus.CLOSED
+    db.session.commit()
+    trainer = as_user(app, "trainer")
+    for url in (f"/cohorts/{cohort.id}/evaluation/results", f"/cohorts/{cohort.id}/days", f"/cohorts/{cohort.id}"):
+        page = trainer.get(url)
+        assert page.status_code == 200, url
+        assert '<span class="badge">closed</span>' in page.get_data(as_text=True), url

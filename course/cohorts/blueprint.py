@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cascade.completion import requires_practice
+from course.cohorts.forms import STATUS_LABELS
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import load_catalogue
-from course.models.cohort import Cohort
+from course.models.cohort import Cohort, CohortStatus
 from course.permissions import can_manage_cohort
 
 bp = Blueprint("cohorts", __name__)
@@ -48,7 +49,13 @@ def cohort_tabs(cohort: Cohort, active: str) -> list[Tab]:
     return [Tab(label, url_for(endpoint, cohort_id=cohort.id), key == active) for key, endpoint, label in tabs]
 
 
+def cohort_status_label(cohort: Cohort) -> str | None:
+    """The badge beside a cohort's name: its status, unless it is open."""
+    return None if cohort.status == CohortStatus.OPEN else str(STATUS_LABELS[cohort.status])
+
+
 bp.add_app_template_global(cohort_tabs)
+bp.add_app_template_global(cohort_status_label)
 
 
 def carry_out(change: Callable[[], str]) -> bool:

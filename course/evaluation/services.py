@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -31,8 +32,8 @@ def check_may_evaluate(cohort: Cohort, user_id: int, today: date) -> None:
     if not is_learner_of(cohort.id, user_id):
         raise DomainError(_("Only the cohort's learners can evaluate it."))
     if today < evaluation_opens(cohort):
-        raise DomainError(_("The evaluation opens on the cohort's last day, %(day)s.",
-                            day=evaluation_opens(cohort).isoformat()))
+        raise DomainError(_("The evaluation opens on the cohort's last day (%(day)s).",
+                            day=format_date(evaluation_opens(cohort), "long")))
     if has_submitted(cohort.id, user_id):
         raise DomainError(_("You have already evaluated this cohort. Each learner answers once."))
 
