@@ -89,7 +89,10 @@ def main() -> None:
         app = _app(args.database_url, Path(folder))
         app.config["WTF_CSRF_ENABLED"] = False
         seed(app, args.learners)
-        for label, url in (("whole period, every velayat", "/reports"), ("one velayat", "/reports?velayat=mary")):
+        pages = (("whole period, every velayat", "/reports"), ("one velayat", "/reports?velayat=mary"),
+                 ("programme view, every velayat", "/reports/programme"),
+                 ("evaluations across cohorts", "/reports/evaluations"))
+        for label, url in pages:
             times, queries = measure(app, url, args.requests)
             ordered = sorted(times)
             print(f"{label}: median {statistics.median(times) * 1000:.0f} ms, "

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
 from course.models.cohort import CohortStatus
-from course.models.evaluation import EvaluationResponse, EvaluationSubmission
+from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission
 from course.models.types import utcnow
 from course.models.user import Role
 from tests.conftest import csrf_token
@@ -78,8 +78,8 @@ def test_a_learner_answers_once_and_a_second_submission_changes_nothing(app, gro
 def test_nothing_ties_an_answer_to_the_learner(app, group):
     for name in NAMES[:3]:
         evaluate(as_user(app, name), group["cohort"])
-    columns = set(EvaluationResponse.__table__.columns.keys())
-    assert columns == {"key", "cohort_id", "form_id", "answers"}  # no user, no time
+    assert set(EvaluationResponse.__table__.columns.keys()) == {"key", "cohort_id", "form_id"}  # no user, no time
+    assert set(EvaluationAnswer.__table__.columns.keys()) == {"response_key", "cohort_id", "item_id", "value", "text"}
     assert "submitted_at" not in EvaluationSubmission.__table__.columns  # the day only
     keys = db.session.scalars(select(EvaluationResponse.key)).all()
     assert len(set(keys)) == 3 and all(len(key) == 32 for key in keys)  # random keys, not a sequence
@@ -172,6 +172,12 @@ def test_coordinators_see_cohorts_together_counting_only_those_with_five(app, gr
     cohorts = {row[0] for row in rows[1:]}
     assert cohorts == {"All cohorts", "Lebap judges"}
     assert rows[1][:6] == ["All cohorts", "5", "relevance", "The course is relevant to my work.", "5", "5.0"]
+    # Written answers: counted on the page, listed in their own export, only from cohorts with five responses.
+    assert "5 written answers." in page and "Checking act, means and purpose." not in page
+    answers = list(csv.reader(io.StringIO(coordinator.get("/reports/evaluations/answers.csv").get_data(as_text=True)
+                                          .lstrip("\ufeff"))))
+    assert answers[0] == ["Cohort", "Question", "Answer"]
+    assert answers[1:] == [["Lebap judges", "What will you apply at work?", "Checking act, means and purpose."]] * 5
     assert as_user(app, "trainer").get("/reports/evaluations").status_code == 403
 
 

@@ -57,8 +57,8 @@ def programme(app, synced, make_user):
         cohort.starts_on, cohort.ends_on = date(2027, 5, 3), date(2027, 5, 4)  # after her ToT
         for index in range(size):
             enrol_in_cohort(make_user(f"{name[-5:].strip()}{index}"), cohort)
-    db.session.add_all(EvaluationResponse(cohort_id=tot.id, form_id="end-of-cohort",
-                                          answers={"relevant": value, "trainer-clear": 4, "apply": "Cases."})
+    db.session.add_all(EvaluationResponse.of(tot.id, "end-of-cohort",
+                                             {"relevant": value, "trainer-clear": 4, "apply": "Cases."})
                        for value in (5, 5, 4, 4, 3))
     db.session.commit()
     return tot
@@ -98,8 +98,8 @@ def test_the_programme_and_evaluation_pages_cost_the_same_queries_for_more_cohor
         cohort = cohort_of(master, "short", f"Extra {number}")
         learner = make_user(f"extra{number}")
         enrol_in_cohort(learner, cohort)
-        db.session.add(EvaluationResponse(cohort_id=cohort.id, form_id="end-of-cohort",
-                                          answers={"relevant": 4, "trainer-clear": 4, "apply": "Cases."}))
+        db.session.add(EvaluationResponse.of(cohort.id, "end-of-cohort",
+                                             {"relevant": 4, "trainer-clear": 4, "apply": "Cases."}))
     db.session.commit()
     with count_queries() as large:
         for url in pages:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
 
 from course.evaluation.form import AREA_LABELS, EvaluationForm
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
-from course.models.evaluation import EvaluationResponse
+from course.models.evaluation import EvaluationAnswer, EvaluationResponse
 from course.sql import plain_rows
 
 #: Fewer responses than this and nothing but their number is shown.
@@ -46,7 +46,9 @@ class AreaResult:
 @dataclass(frozen=True)
 class TextResult:
     question: str
+    #: The answers, alphabetically; empty where only their number is shown.
     answers: list[str]
+    count: int
 
 
 @dataclass(frozen=True)
@@ -83,60 +85,111 @@ class CohortLine:
         return self.results.responses
 
 
-def _mean(values: Sequence[int]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+@dataclass
+class Tally:
+    """How many gave each value to each rated item, and the written answers, over a set of responses.
+
+    Tallies of cohorts add up, so a national page counts each cohort once and never
+    reads the answer sheets themselves.
+    """
+
+    responses: int = 0
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    #: Written answers per item (read only when wanted), and how many there are (always).
+    texts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    text_counts: Counter = field(default_factory=Counter)
+
+    def merge(self, other: Tally) -> None:
+        self.responses += other.responses
+        for item_id, counter in other.counts.items():
+            self.counts[item_id].update(counter)
+        for item_id, answers in other.texts.items():
+            self.texts[item_id].extend(answers)
+        self.text_counts.update(other.text_counts)
 
 
-def aggregate(answer_sheets: list[dict], form: EvaluationForm) -> Results:
-    """Per item, per area and the written answers, or just the count below the threshold."""
-    if len(answer_sheets) < MIN_RESPONSES:
-        return Results(len(answer_sheets), [], [], [])
+def _mean(counter: Counter) -> float | None:
+    answers = sum(counter.values())
+    return round(sum(value * n for value, n in counter.items()) / answers, 2) if answers else None
+
+
+def aggregate(tally: Tally, form: EvaluationForm, *, with_texts: bool = True,
+              area_labels: dict[str, str] | None = None) -> Results:
+    """Per item, per area and the written answers (or only their number), or just the count below the threshold."""
+    if tally.responses < MIN_RESPONSES:
+        return Results(tally.responses, [], [], [])
     scale = [choice.value for choice in form.likert]
-    items, by_area = [], defaultdict(list)
+    items, by_area = [], defaultdict(Counter)
     for item in form.ratings:
-        values = [sheet[item.id] for sheet in answer_sheets if isinstance(sheet.get(item.id), int)]
-        counts = Counter(values)
-        items.append(ItemResult(item.text.value, item.area or "", len(values), _mean(values),
-                                [counts.get(value, 0) for value in scale]))
-        by_area[item.area].extend(values)
-    areas = [AreaResult(area, str(label), _mean(by_area[area]), len(by_area[area]))
-             for area, label in AREA_LABELS.items() if by_area.get(area)]
-    texts = [TextResult(item.text.value, sorted(str(sheet[item.id]) for sheet in answer_sheets
-                                                if isinstance(sheet.get(item.id), str)))
+        counter = tally.counts.get(item.id, Counter())
+        items.append(ItemResult(item.text.value, item.area or "", sum(counter.values()), _mean(counter),
+                                [counter.get(value, 0) for value in scale]))
+        by_area[item.area].update(counter)
+    labels = area_labels or {area: str(label) for area, label in AREA_LABELS.items()}
+    areas = [AreaResult(area, label, _mean(by_area[area]), sum(by_area[area].values()))
+             for area, label in labels.items() if by_area.get(area)]
+    texts = [TextResult(item.text.value, sorted(tally.texts.get(item.id, [])) if with_texts else [],
+                        tally.text_counts[item.id])
              for item in form.texts]
-    return Results(len(answer_sheets), items, areas, texts)
+    return Results(tally.responses, items, areas, texts)
 
 
-def sheets_by_cohort(cohorts: Select | Sequence[int], form_id: str) -> dict[int, list[dict]]:
-    """Every answer sheet of the cohorts, by cohort, in one query."""
+def tallies_by_cohort(cohorts: Select | Sequence[int], form: EvaluationForm, *,
+                      with_texts: bool = True) -> dict[int, Tally]:
+    """The answers of the cohorts counted per cohort by the database (two queries, three with the written answers).
+
+    Answers are matched to the form by item id, whatever version of the form they were given on.
+    """
     ids = cohorts if isinstance(cohorts, Select) else list(cohorts)
-    found: dict[int, list[dict]] = defaultdict(list)
-    for cohort_id, answers in plain_rows(select(EvaluationResponse.cohort_id, EvaluationResponse.answers)
-                                         .where(EvaluationResponse.cohort_id.in_(ids),
-                                                EvaluationResponse.form_id == form_id)):
-        found[cohort_id].append(answers)
+    ratings, texts = {item.id for item in form.ratings}, {item.id for item in form.texts}
+    found: dict[int, Tally] = defaultdict(Tally)
+    for cohort_id, responses in plain_rows(select(EvaluationResponse.cohort_id, func.count())
+                                           .where(EvaluationResponse.cohort_id.in_(ids))
+                                           .group_by(EvaluationResponse.cohort_id)):
+        found[cohort_id].responses = responses
+    answers = EvaluationAnswer
+    for cohort_id, item_id, value, count in plain_rows(
+            select(answers.cohort_id, answers.item_id, answers.value, func.count())
+            .where(answers.cohort_id.in_(ids), answers.item_id.in_(sorted(ratings | texts)))
+            .group_by(answers.cohort_id, answers.item_id, answers.value)):
+        if item_id in texts:
+            found[cohort_id].text_counts[item_id] += count
+        elif value is not None:
+            found[cohort_id].counts[item_id][value] += count
+    if with_texts and texts:
+        for cohort_id, item_id, text in plain_rows(
+                select(answers.cohort_id, answers.item_id, answers.text)
+                .where(answers.cohort_id.in_(ids), answers.item_id.in_(sorted(texts)), answers.text.is_not(None))):
+            found[cohort_id].texts[item_id].append(text)
     return found
 
 
 def cohort_results(cohort_id: int, form: EvaluationForm) -> Results:
-    return aggregate(sheets_by_cohort([cohort_id], form.id).get(cohort_id, []), form)
+    return aggregate(tallies_by_cohort([cohort_id], form).get(cohort_id, Tally()), form)
 
 
-def across_cohorts(cohorts: Select, form: EvaluationForm) -> tuple[Results, list[CohortLine]]:
+def across_cohorts(cohorts: Select, form: EvaluationForm, *,
+                   with_texts: bool = False) -> tuple[Results, list[CohortLine]]:
     """The responses of every cohort of the selection that reached the threshold, together; and a line per cohort.
 
     A cohort below the threshold is listed with its number of responses only, and
     its answers are left out of the total, so adding it to others cannot reveal it.
+    Written answers are only counted unless ``with_texts``: thousands of them make no page.
     """
-    sheets = sheets_by_cohort(cohorts, form.id)
+    tallies = tallies_by_cohort(cohorts, form, with_texts=with_texts)
+    labels = {area: str(label) for area, label in AREA_LABELS.items()}  # translated once, not per cohort
     learners = dict(plain_rows(select(Enrolment.cohort_id, func.count()).where(Enrolment.cohort_id.in_(cohorts))
                                .group_by(Enrolment.cohort_id)))
     lines = []
     for cohort_id, name in plain_rows(select(Cohort.id, Cohort.name).where(Cohort.id.in_(cohorts))
                                       .order_by(Cohort.starts_on.desc(), Cohort.id.desc())):
-        own = sheets.get(cohort_id, [])
-        if not own:
+        own = tallies.get(cohort_id)
+        if own is None:
             continue
-        lines.append(CohortLine(cohort_id, name, learners.get(cohort_id, 0), aggregate(own, form)))
-    counted = [sheet for own in sheets.values() if len(own) >= MIN_RESPONSES for sheet in own]
-    return aggregate(counted, form), lines
+        lines.append(CohortLine(cohort_id, name, learners.get(cohort_id, 0),
+                                aggregate(own, form, with_texts=with_texts, area_labels=labels)))
+    counted = Tally()
+    for own in tallies.values():
+        if own.responses >= MIN_RESPONSES:
+            counted.merge(own)
+    return aggregate(counted, form, with_texts=with_texts), lines

@@ -48,6 +48,6 @@ def submit_evaluation(cohort: Cohort, user_id: int, form: EvaluationForm, raw: M
     check_may_evaluate(cohort, user_id, today)
     answers = form.check(raw)
     db.session.add(EvaluationSubmission(cohort_id=cohort.id, user_id=user_id, submitted_on=today))
-    db.session.add(EvaluationResponse(cohort_id=cohort.id, form_id=form.id, answers=answers))
+    db.session.add(EvaluationResponse.of(cohort.id, form.id, answers))
     db.session.flush()
 

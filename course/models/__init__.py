@@ -7,7 +7,7 @@ from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
 from course.models.enrolment import Enrolment
-from course.models.evaluation import EvaluationResponse, EvaluationSubmission
+from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission
 from course.models.login_attempt import LoginAttempt
 from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
@@ -32,6 +32,7 @@ __all__ = [
     "ContentKind",
     "ContentSnapshot",
     "Enrolment",
+    "EvaluationAnswer",
     "EvaluationResponse",
     "EvaluationSubmission",
     "LearnerSummary",

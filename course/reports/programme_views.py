@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import render_template, request
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -42,7 +42,9 @@ def evaluations():
     form = _form()
     results, lines = across_cohorts(cohort_ids(request_filter()), form) if form else (None, [])
     return render_template("reports/evaluations.html", form=form, results=results, lines=lines,
-                           minimum=MIN_RESPONSES, **filter_page_context())
+                           minimum=MIN_RESPONSES, answers_url=url_for("reports.export_evaluations", what="answers",
+                                                                      fmt="xlsx", **request.args),
+                           **filter_page_context())
 
 
 def _evaluations_table(form: EvaluationForm) -> Table:
@@ -59,13 +61,27 @@ def _evaluations_table(form: EvaluationForm) -> Table:
     return Table("evaluations", header, rows())
 
 
-@bp.route("/reports/evaluations.<any(csv, xlsx):fmt>")
+def _answers_table(form: EvaluationForm) -> Table:
+    """The written answers of each cohort with enough responses, alphabetically within each question."""
+    _results, lines = across_cohorts(cohort_ids(request_filter()), form, with_texts=True)
+
+    def rows() -> Iterator[list]:
+        for line in lines:
+            for text in line.results.texts:  # none below the threshold
+                for answer in text.answers:
+                    yield [line.name, text.question, answer]
+
+    return Table("evaluation-answers", [_("Cohort"), _("Question"), _("Answer")], rows())
+
+
+@bp.route("/reports/evaluations.<any(csv, xlsx):fmt>", defaults={"what": "ratings"})
+@bp.route("/reports/evaluations/<any(answers):what>.<any(csv, xlsx):fmt>")
 @require(Permission.VIEW_REPORTS)
-def export_evaluations(fmt: str):
+def export_evaluations(what: str, fmt: str):
     form = _form()
     if form is None:
-        return render_template("reports/evaluations.html", form=None, results=None, lines=[], minimum=MIN_RESPONSES,
-                               **filter_page_context())
-    record_event("report.export", "evaluations", actor_id=current_user.id, format=fmt, args=dict(request.args))
+        abort(404)
+    record_event("report.export", f"evaluations-{what}", actor_id=current_user.id, format=fmt,
+                 args=dict(request.args))
     db.session.commit()
-    return export_response(_evaluations_table(form), fmt)
+    return export_response(_answers_table(form) if what == "answers" else _evaluations_table(form), fmt)
