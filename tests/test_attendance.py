@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course.attendance.queries import attendance_shares
-from course.cohorts.services import enrol_in_cohort
+from course.cohorts.services import enrol_in_cohort, remove_from_cohort
 from course.extensions import db
 from course.models.attendance import Attendance, AttendanceStatus, SessionDay
 from course.models.user import Role
@@ -28,7 +28,7 @@ def room(app, synced, make_user):
     for learner in learners:
         enrol_in_cohort(learner, cohort)
     db.session.commit()
-    return {"cohort": cohort, "learners": learners}
+    return {"cohort": cohort, "learners": learners, "trainer": trainer}
 
 
 def add_day(client, cohort, offset: int, topic: str = "Definitions"):
@@ -196,3 +196,19 @@ def test_attendance_shows_on_the_dashboard_and_in_both_exports(app, room, make_u
     # 9 learner-days, 1 excused: 5 attended (3 + 2 + 0) of 8.
     assert (line["Session days"], line["Attendance"]) == ("3", "0.625")
     assert "<td>62%</td>" in coordinator.get("/reports").get_data(as_text=True)  # the cohort list's column
+
+
+def test_a_learner_taken_out_of_the_cohort_no_longer_counts_in_its_attendance(app, room, make_user):
+    cohort, (aman, bahar, cemal) = room["cohort"], room["learners"]
+    client = as_user(app, "trainer")
+    for offset in range(2):
+        add_day(client, cohort, offset)
+    for day in days_of(cohort):
+        mark(client, cohort, day.id, {aman.id: "absent", bahar.id: "present", cemal.id: "present"})
+    remove_from_cohort(bahar, cohort, actor=room["trainer"])
+    remove_from_cohort(cemal, cohort, actor=room["trainer"])
+    db.session.commit()
+    make_user("coord", roles={Role.COORDINATOR})
+    [line] = list(csv.DictReader(io.StringIO(as_user(app, "coord").get("/reports/export/cohorts.csv")
+                                             .get_data(as_text=True).lstrip("\ufeff"))))
+    assert (line["Learners"], line["Attendance"]) == ("1", "0.0")  # Aman's 0 of 2, not the others' marks

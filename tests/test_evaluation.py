@@ -150,7 +150,7 @@ def test_the_trainer_sees_nothing_below_five_responses_then_only_aggregates(app,
     rows = list(csv.reader(io.StringIO(trainer.get(f"/cohorts/{cohort.id}/evaluation/results.csv")
                                        .get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:4] == ["Area", "Statement", "Answers", "Mean"]
-    assert rows[1][:4] == ["relevance", "The course is relevant to my work.", "5", "4.2"]
+    assert rows[1][:4] == ["Relevance", "The course is relevant to my work.", "5", "4.2"]
     assert rows[1][4:] == ["0", "0", "1", "2", "2"]
 
 
@@ -171,7 +171,7 @@ def test_coordinators_see_cohorts_together_counting_only_those_with_five(app, gr
                                        .lstrip("\ufeff"))))
     cohorts = {row[0] for row in rows[1:]}
     assert cohorts == {"All cohorts", "Lebap judges"}
-    assert rows[1][:6] == ["All cohorts", "5", "relevance", "The course is relevant to my work.", "5", "5.0"]
+    assert rows[1][:6] == ["All cohorts", "5", "Relevance", "The course is relevant to my work.", "5", "5.0"]
     # Written answers: counted on the page, listed in their own export, only from cohorts with five responses.
     assert "5 written answers." in page and "Checking act, means and purpose." not in page
     answers = list(csv.reader(io.StringIO(coordinator.get("/reports/evaluations/answers.csv").get_data(as_text=True)

@@ -102,6 +102,12 @@ def test_a_trainee_who_failed_passes_on_a_second_assessment(app, tot):
     assert "1 earlier assessment is kept; this one is added." in page
     assess(master, cohort, batyr)
     assert [a.passed for a in assessments()] == [False, True] and complete(batyr)
+    # A later, weaker presentation does not undo the pass: the list says so too.
+    assess(master, cohort, batyr, scores={"accuracy": "1", "clarity": "2"})
+    assert complete(batyr)
+    listing = master.get(f"/cohorts/{cohort.id}/practice").get_data(as_text=True)
+    assert "1 trainee has passed." in listing and "latest: 3 of 8" in listing
+    assert '<span class="badge badge-complete">passed</span>' in listing
 
 
 @pytest.mark.parametrize(("scores", "module", "recommendations", "message"), [

@@ -59,6 +59,8 @@ class Results:
     items: list[ItemResult]
     areas: list[AreaResult]
     texts: list[TextResult]
+    #: The Likert values the items' counts are given for, lowest first.
+    scale: list[int] = field(default_factory=list)
 
     @property
     def shown(self) -> bool:
@@ -66,9 +68,12 @@ class Results:
 
     @property
     def overall(self) -> float | None:
-        scored = [(item.mean * item.answers, item.answers) for item in self.items if item.mean is not None]
-        count = sum(n for _, n in scored)
-        return round(sum(total for total, _ in scored) / count, 2) if count else None
+        """The mean of every rating given, from the counts (not from the rounded means of the items)."""
+        total = count = 0
+        for item in self.items:
+            total += sum(value * n for value, n in zip(self.scale, item.counts, strict=True))
+            count += sum(item.counts)
+        return round(total / count, 2) if count else None
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def aggregate(tally: Tally, form: EvaluationForm, *, with_texts: bool = True,
     texts = [TextResult(item.text.value, sorted(tally.texts.get(item.id, [])) if with_texts else [],
                         tally.text_counts[item.id])
              for item in form.texts]
-    return Results(tally.responses, items, areas, texts)
+    return Results(tally.responses, items, areas, texts, scale)
 
 
 def tallies_by_cohort(cohorts: Select | Sequence[int], form: EvaluationForm, *,

@@ -13,7 +13,7 @@ from course.audit import record_event
 from course.cohorts.blueprint import managed_cohort
 from course.cohorts.queries import is_learner_of
 from course.domain import DomainError
-from course.evaluation.form import EvaluationForm, evaluation_form
+from course.evaluation.form import AREA_LABELS, EvaluationForm, evaluation_form
 from course.evaluation.results import MIN_RESPONSES, Results, cohort_results
 from course.evaluation.services import evaluation_opens, has_submitted, submit_evaluation
 from course.exports import Table, export_response
@@ -83,12 +83,12 @@ def ratings_table(stem: str, form: EvaluationForm, results: Results) -> Table:
 
     def rows() -> Iterator[list]:
         for item in results.items:
-            yield [item.area, item.text, item.answers, item.mean, *item.counts]
+            yield [str(AREA_LABELS[item.area]), item.text, item.answers, item.mean, *item.counts]
 
     return Table(stem, header, rows())
 
 
-@bp.route("/cohorts/<int:cohort_id>/evaluation/results.<fmt>")
+@bp.route("/cohorts/<int:cohort_id>/evaluation/results.<any(csv, xlsx):fmt>")
 @require(Permission.MANAGE_COHORTS)
 def export(cohort_id: int, fmt: str):
     cohort = managed_cohort(cohort_id)

@@ -49,9 +49,11 @@ def cohort_practice(cohort_id: int):
     found = assessments_in_cohort(cohort.id)
     scored = {a.id: a for a in _scored([a for items in found.values() for a in items], current_locale(),
                                        live_catalogue().default_language)}
-    rows = [(uid, name, [scored[a.id] for a in found.get(uid, [])]) for uid, name in roster(cohort.id)]
+    # (learner, name, their assessments newest first, whether any passed: the track counts any pass)
+    rows = [(uid, name, [scored[a.id] for a in found.get(uid, [])], any(a.passed for a in found.get(uid, [])))
+            for uid, name in roster(cohort.id)]
     return render_template("practice/cohort.html", cohort=cohort, rows=rows, rubric=rubric,
-                           passed=sum(1 for _uid, _name, items in rows if any(a.passed for a in items)))
+                           passed=sum(1 for row in rows if row[3]))
 
 
 @bp.route("/cohorts/<int:cohort_id>/practice/<int:user_id>", methods=["GET", "POST"])

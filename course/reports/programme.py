@@ -15,9 +15,10 @@ from sqlalchemy import Select, func, select
 from course.evaluation.form import EvaluationForm
 from course.evaluation.results import CohortLine, Results, across_cohorts
 from course.extensions import db
-from course.models.cohort import CohortTrainer, TrainerStanding
+from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.summary import LearnerSummary
+from course.models.user import Velayat
 from course.reports.queries import summary_of_enrolment
 
 
@@ -54,31 +55,37 @@ class Programme:
 
 
 def _learning(cohorts: Select) -> Learning:
+    """Each learner once, however many of their tracks are in the selection (their scores are the same on each)."""
     both = (LearnerSummary.pre_score.is_not(None), LearnerSummary.post_score.is_not(None))
+    learners = (select(LearnerSummary.user_id, LearnerSummary.pre_score, LearnerSummary.post_score).distinct()
+                .join(Enrolment, summary_of_enrolment()).where(Enrolment.cohort_id.in_(cohorts), *both).subquery())
     count, pre, post = db.session.execute(
-        select(func.count(func.distinct(Enrolment.user_id)), func.avg(LearnerSummary.pre_score),
-               func.avg(LearnerSummary.post_score))
-        .join(LearnerSummary, summary_of_enrolment()).where(Enrolment.cohort_id.in_(cohorts), *both)).one()
+        select(func.count(), func.avg(learners.c.pre_score), func.avg(learners.c.post_score))).one()
     return Learning(count or 0, None if pre is None else round(float(pre), 1),
                     None if post is None else round(float(post), 1))
 
 
-def _behaviour(cohorts: Select) -> Behaviour:
+def _behaviour(cohorts: Select, velayats: frozenset[Velayat] | None) -> Behaviour:
+    """Cohorts taught later count only within the coordinator's velayats, as everything else on the page does."""
     trained = select(TrainerStanding.user_id).where(TrainerStanding.trained_in_cohort_id.in_(cohorts))
-    taught = select(CohortTrainer.cohort_id).where(CohortTrainer.user_id.in_(trained))
+    later = [CohortTrainer.user_id.in_(trained)]
+    if velayats is not None:
+        later.append(CohortTrainer.cohort_id.in_(select(Cohort.id).where(Cohort.velayat.in_(sorted(velayats)))))
+    taught = select(CohortTrainer.cohort_id).where(*later)
     trainers_trained = db.session.scalar(select(func.count()).select_from(trained.subquery())) or 0
     teaching, delivered = db.session.execute(
         select(func.count(func.distinct(CohortTrainer.user_id)), func.count(func.distinct(CohortTrainer.cohort_id)))
-        .where(CohortTrainer.user_id.in_(trained))).one()
+        .where(*later)).one()
     reached = db.session.scalar(select(func.count(func.distinct(Enrolment.user_id)))
                                 .where(Enrolment.cohort_id.in_(taught))) or 0
     return Behaviour(trainers_trained, teaching or 0, delivered or 0, reached)
 
 
-def build_programme(cohorts: Select, form: EvaluationForm | None) -> Programme:
-    """The three levels for the cohorts of the selection (a SELECT of cohort ids)."""
+def build_programme(cohorts: Select, form: EvaluationForm | None,
+                    velayats: frozenset[Velayat] | None = None) -> Programme:
+    """The three levels for the cohorts of the selection (a SELECT of cohort ids), within the velayats."""
     count = db.session.scalar(select(func.count()).select_from(cohorts.subquery())) or 0
     learners = db.session.scalar(select(func.count(func.distinct(Enrolment.user_id)))
                                  .where(Enrolment.cohort_id.in_(cohorts))) or 0
     reaction, lines = across_cohorts(cohorts, form) if form else (None, [])
-    return Programme(count, learners, reaction, lines, _learning(cohorts), _behaviour(cohorts))
+    return Programme(count, learners, reaction, lines, _learning(cohorts), _behaviour(cohorts, velayats))

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.audit import record_event
-from course.evaluation.form import EvaluationForm, evaluation_form
+from course.evaluation.form import AREA_LABELS, EvaluationForm, evaluation_form
 from course.evaluation.results import MIN_RESPONSES, across_cohorts
 from course.exports import Table, export_response
 from course.extensions import db
@@ -32,7 +32,8 @@ def programme():
     """Reaction, learning and behaviour side by side for the cohorts that started in the chosen dates."""
     report_filter = request_filter()
     form = _form()
-    return render_template("reports/programme.html", programme=build_programme(cohort_ids(report_filter), form),
+    return render_template("reports/programme.html",
+                           programme=build_programme(cohort_ids(report_filter), form, report_filter.velayats),
                            form=form, minimum=MIN_RESPONSES, **filter_page_context())
 
 
@@ -41,10 +42,11 @@ def programme():
 def evaluations():
     form = _form()
     results, lines = across_cohorts(cohort_ids(request_filter()), form) if form else (None, [])
+    context = filter_page_context()
     return render_template("reports/evaluations.html", form=form, results=results, lines=lines,
                            minimum=MIN_RESPONSES, answers_url=url_for("reports.export_evaluations", what="answers",
-                                                                      fmt="xlsx", **request.args),
-                           **filter_page_context())
+                                                                      fmt="xlsx", **context["args"]),
+                           **context)
 
 
 def _evaluations_table(form: EvaluationForm) -> Table:
@@ -56,7 +58,8 @@ def _evaluations_table(form: EvaluationForm) -> Table:
     def rows() -> Iterator[list]:
         for name, found in [(_("All cohorts"), results)] + [(line.name, line.results) for line in lines]:
             for item in found.items:  # none below the threshold
-                yield [name, found.responses, item.area, item.text, item.answers, item.mean, *item.counts]
+                yield [name, found.responses, str(AREA_LABELS[item.area]), item.text, item.answers, item.mean,
+                       *item.counts]
 
     return Table("evaluations", header, rows())
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from course.extensions import db
 from course.learn.queries import Catalogue
@@ -195,7 +195,9 @@ def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
     days = (select(SessionDay.cohort_id, func.count(func.distinct(SessionDay.id)).label("days"),
                    func.sum(case((Attendance.status.in_(sorted(ATTENDED)), 1), else_=0)).label("attended"),
                    func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)).label("excused"))
-            .outerjoin(Attendance, Attendance.session_day_id == SessionDay.id)
+            # Marks of learners still in the cohort only: the days they could attend count only them.
+            .outerjoin(Attendance, and_(Attendance.session_day_id == SessionDay.id, Attendance.user_id.in_(
+                select(Enrolment.user_id).where(Enrolment.cohort_id == SessionDay.cohort_id))))
             .where(SessionDay.cohort_id.in_(cohorts)).group_by(SessionDay.cohort_id).subquery())
     lead = (select(CohortTrainer.cohort_id, User.display_name.label("name"))
             .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.lead.is_(True)).subquery())

@@ -54,6 +54,9 @@ def request_filter() -> ReportFilter:
     return ReportFilter(_date("from"), _date("to"), velayats)
 
 
+#: The query arguments of the reports' shared filter.
+FILTER_KEYS = ("from", "to", "velayat")
+
 #: Cohorts and trainers shown per page (a national report has hundreds of each).
 ROWS_PER_PAGE = 50
 
@@ -95,7 +98,9 @@ def filter_page_context() -> dict:
     scope = velayat_scope(current_user)
     return {
         "velayat_choices": [(v.value, VELAYAT_LABELS[v]) for v in Velayat if scope is None or v in scope],
-        "selected": request.args.get("velayat", ""), "args": request.args, "scope": scope,
+        "selected": request.args.get("velayat", ""), "scope": scope,
+        # Only the filter travels to exports and sibling pages: a stray ?fmt= would clash with their arguments.
+        "args": {key: request.args[key] for key in FILTER_KEYS if request.args.get(key)},
         "scope_labels": [str(VELAYAT_LABELS[v]) for v in Velayat if scope and v in scope],
     }
 
