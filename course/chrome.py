@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from course.i18n import LANGUAGE_NAMES
+from course.learn.queries import load_catalogue
 from course.permissions import Permission, can
 
 
@@ -49,8 +50,14 @@ _NAV = [
     ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
     ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
     ("certificates.mine", _l("My certificates"), Permission.READ_COURSE),
+    ("learn.glossary", _l("Glossary"), Permission.READ_COURSE),
     ("cohorts.join", _l("Join a cohort"), Permission.READ_COURSE),
 ]
+
+
+def _has_glossary() -> bool:
+    catalogue = load_catalogue()
+    return bool(catalogue and catalogue.course.get("glossary"))
 
 
 def page_chrome() -> Chrome:
@@ -59,7 +66,7 @@ def page_chrome() -> Chrome:
     nav = [
         NavLink(str(label), url_for(endpoint), request.endpoint == endpoint)
         for endpoint, label, permission in _NAV
-        if can(current_user, permission)
+        if can(current_user, permission) and (endpoint != "learn.glossary" or _has_glossary())
     ]
     return Chrome(
         nav=nav,

@@ -7,6 +7,7 @@ PDFs are rendered sparingly: about 0.3 s each.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -24,6 +25,7 @@ from course.extensions import db
 from course.learn.queries import load_catalogue
 from course.models.audit import AuditEvent
 from course.models.certificate import Certificate, CertificateKind
+from course.models.cohort import Cohort, CohortTrainer
 from course.models.progress import SectionRead
 from course.models.types import utcnow
 from course.models.user import Role, User
@@ -204,6 +206,19 @@ def test_turkmen_letters_of_the_holders_name_reach_the_pdf(app, world, make_user
     for letter in "ňşýžŇŞ":
         assert letter in text, letter
     assert "Okuw kursy" in text  # the course title in Turkmen
+    assert "Şu şahadatnama tassyklaýar, ýagny" in text and "Berlen senesi" in text  # the fixed texts too
+    assert "This is to certify that" not in text and "Date of issue" not in text
+
+
+def test_a_turkmen_trainer_exports_the_grid_with_turkmen_headers(app, world):
+    world["lead"].locale = "tk"
+    db.session.commit()
+    cohort = db.session.scalar(select(Cohort).where(Cohort.id.in_(
+        select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == world["lead"].id))).limit(1))
+    header = next(csv.reader(io.StringIO(as_user(app, "lead").get(f"/cohorts/{cohort.id}/export.csv")
+                                         .get_data(as_text=True).lstrip("\ufeff"))))
+    assert {"Başlangyç test", "Gatnalan günler", "Ugur tamamlandy"} <= set(header)
+    assert not {"Pre-test", "Days attended", "Track complete"} & set(header)
 
 
 # -- the trainer confirms -------------------------------------------------------------------------------------------

@@ -119,6 +119,20 @@ def test_numbers_and_plurals_follow_the_language(app, language, hours, expected)
         assert contact_hours_label(hours) == expected
 
 
+@pytest.mark.parametrize(("language", "counts", "expected"), [
+    ("ru", (1, 2, 5, 21, 22, 11), ["1 модуль", "2 модуля", "5 модулей", "21 модуль", "22 модуля", "11 модулей"]),
+    ("en", (1, 2), ["1 module", "2 modules"]),
+    ("tk", (1, 7), ["1 modul", "7 modul"]),
+])
+def test_russian_plurals_of_modules(app, language, counts, expected):
+    from flask_babel import force_locale
+
+    from course.learn.queries import modules_label
+
+    with app.test_request_context(), force_locale(language):
+        assert [modules_label(count) for count in counts] == expected
+
+
 def test_the_template_catalogue_is_up_to_date_with_the_code(tmp_path):
     """A new _() string that was never extracted would show in English to everyone."""
     import subprocess
@@ -149,3 +163,50 @@ def test_scores_are_written_the_readers_way(app):
         with force_locale("en"):
             assert number(19.1) == "19.1"
             assert number(6.000001) == "6"
+
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+#: Words a template may show as they are in every language.
+SAME_IN_EVERY_LANGUAGE = {"Cascade", "CSV", "Excel"}
+_JINJA = re.compile(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", re.S)
+_VISIBLE_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"')
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def text_outside_gettext(source: str) -> list[str]:
+    """Words a template shows that no gettext call produced: text between tags, and visible attributes."""
+    markup = _JINJA.sub(" ", source)
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    words = [value for value in _VISIBLE_ATTRIBUTE.findall(markup) if re.search(r"[^\W\d_A-Z]{2,}", value)]
+    words += [word for word in _WORD.findall(re.sub(r"<[^>]*>", " ", markup)) if word not in SAME_IN_EVERY_LANGUAGE]
+    return words
+
+
+def test_the_checker_finds_text_left_outside_gettext():
+    assert text_outside_gettext('<p>{{ _("Saved") }}</p><button title="{{ _(\'Close\') }}">×</button>') == []
+    assert text_outside_gettext("<p>Saved {{ name }}</p>") == ["Saved"]
+    assert text_outside_gettext('<input placeholder="your name"><a href="/x">Cascade</a>') == ["your name"]
+    assert text_outside_gettext('<input placeholder="TOT-2026-000123" value="open">') == []
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_templates_show_no_text_outside_gettext(path):
+    assert text_outside_gettext(path.read_text(encoding="utf-8")) == []
+
+
+def test_dates_in_messages_and_charts_follow_the_language(app, synced, make_user):
+    from course.models.user import Role
+    from tests.test_cascade import cohort_of
+    from tests.test_cohort_pages import as_user
+
+    trainer = make_user("trainer", roles={Role.TRAINER})
+    coordinator = make_user("coord", roles={Role.COORDINATOR})
+    trainer.locale = coordinator.locale = "ru"
+    db.session.commit()
+    cohort = cohort_of(trainer, "short", "Mary police")  # 1 to 4 March 2027
+    client = as_user(app, "trainer")
+    page = client.post(f"/cohorts/{cohort.id}/days", data={
+        "csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days"), "day": "2027-03-09", "topic": ""},
+        follow_redirects=True).get_data(as_text=True).replace("\u202f", " ")  # Babel's narrow space before "г."
+    assert "9 мар. 2027 г. — вне дат группы (с 1 мар. 2027 г. по 4 мар. 2027 г.)" in page
+    assert "март 2027" in as_user(app, "coord").get("/reports").get_data(as_text=True)  # cohorts by month

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -28,10 +29,10 @@ def session_days(cohort: Cohort) -> list[SessionDay]:
 
 def add_day(cohort: Cohort, day: date, topic: str, modules: list[str], known_modules: set[str]) -> SessionDay:
     if not cohort.starts_on <= day <= cohort.ends_on:
-        raise DomainError(_("%(day)s is outside the cohort's dates (%(first)s to %(last)s).", day=day.isoformat(),
-                            first=cohort.starts_on.isoformat(), last=cohort.ends_on.isoformat()), field="day")
+        raise DomainError(_("%(day)s is outside the cohort's dates (%(first)s to %(last)s).", day=format_date(day),
+                            first=format_date(cohort.starts_on), last=format_date(cohort.ends_on)), field="day")
     if db.session.scalar(select(SessionDay.id).where(SessionDay.cohort_id == cohort.id, SessionDay.day == day)):
-        raise DomainError(_("The cohort already has a session on %(day)s.", day=day.isoformat()), field="day")
+        raise DomainError(_("The cohort already has a session on %(day)s.", day=format_date(day)), field="day")
     unknown = [m for m in modules if m not in known_modules]
     if unknown:
         raise DomainError(_("Unknown module: %(id)s.", id=", ".join(unknown)), field="modules")

@@ -61,7 +61,8 @@ def language_coverage(bundle: ContentBundle) -> list[LanguageCoverage]:
     documents: list[tuple[str, Any]] = [("modules/course.yaml", course), ("modules/sources*.yaml", bundle.sources)]
     for where, optional in (("modules/vocabulary.yaml", bundle.vocabulary),
                             ("modules/teaching-practice.yaml", bundle.rubric),
-                            ("modules/evaluation.yaml", bundle.evaluation)):
+                            ("modules/evaluation.yaml", bundle.evaluation),
+                            ("modules/glossary.yaml", bundle.glossary)):
         if optional:
             documents.append((where, optional))
     for module in bundle.modules.values():

@@ -20,6 +20,7 @@ from course.content.problems import Problem, display_path, field_name
 from course.content.schema import (
     CourseFile,
     EvaluationFile,
+    GlossaryFile,
     ModuleFile,
     QuizFile,
     RubricFile,
@@ -38,6 +39,7 @@ SOURCES_FILE = "sources.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 RUBRIC_FILE = "teaching-practice.yaml"
 EVALUATION_FILE = "evaluation.yaml"
+GLOSSARY_FILE = "glossary.yaml"
 MODULE_FILE = "module.yaml"
 TRAINER_NOTES_PREFIX = "trainer-notes."
 
@@ -70,6 +72,8 @@ class ContentBundle:
     #: The teaching-practice rubric and the participant evaluation form, when the course has them.
     rubric: RubricFile | None = None
     evaluation: EvaluationFile | None = None
+    #: The key legal terms, when the course has a glossary.
+    glossary: GlossaryFile | None = None
 
 
 @dataclass
@@ -219,10 +223,13 @@ class _Loader:
 
     def load_optional(self, path: Path, model: type[M]) -> M | None:
         """A file the course may go without (the rubric, the evaluation form); checked when present."""
+        return self.load_optional_with_lines(path, model)[0]
+
+    def load_optional_with_lines(self, path: Path, model: type[M]) -> tuple[M | None, LineMap | None]:
         if not path.exists():
-            return None
+            return None, None
         read = self.read(path)
-        return self.validate(model, read[0], read[1], path) if read else None
+        return (self.validate(model, read[0], read[1], path), read[1]) if read else (None, None)
 
     def load_module(self, folder: Path) -> tuple[ModuleContent, LineMap] | None:
         path = folder / MODULE_FILE
@@ -406,6 +413,15 @@ def load_content(content_dir: Path) -> LoadResult:
     vocabulary = loader.load_vocabulary(modules_dir)
     rubric = loader.load_optional(modules_dir / RUBRIC_FILE, RubricFile)
     evaluation = loader.load_optional(modules_dir / EVALUATION_FILE, EvaluationFile)
+    glossary, glossary_lines = loader.load_optional_with_lines(modules_dir / GLOSSARY_FILE, GlossaryFile)
+    if glossary is not None and sources is not None:
+        known = {source.id for source in sources.sources}
+        for index, term in enumerate(glossary.terms):
+            for position, source_id in enumerate(term.sources):
+                if source_id not in known:
+                    loc = ("terms", index, "sources", position)
+                    loader.problem(modules_dir / GLOSSARY_FILE, glossary_lines.line_for(loc), field_name(loc),
+                                   f"no source has the id '{source_id}' in modules/sources*.yaml")
     if course is not None and rubric is None and not (modules_dir / RUBRIC_FILE).exists():
         for index, track in enumerate(course.tracks):
             if track.completion.teaching_practice:
@@ -454,6 +470,7 @@ def load_content(content_dir: Path) -> LoadResult:
         vocabulary=vocabulary,
         rubric=rubric,
         evaluation=evaluation,
+        glossary=glossary,
     )
     return LoadResult([], bundle)
 

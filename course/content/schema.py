@@ -318,6 +318,29 @@ class EvaluationFile(ContentModel):
         return self
 
 
+class GlossaryTerm(ContentModel):
+    """A key legal term, named and explained in each language, with the sources the explanation rests on."""
+
+    id: Slug
+    term: LocalizedText
+    definition: LocalizedText
+    sources: list[Slug] = Field(default_factory=list)
+
+
+class GlossaryFile(ContentModel):
+    """``modules/glossary.yaml``: the course's key legal terms, shown as a glossary page in each language."""
+
+    schema_version: Literal[1]
+    #: Languages whose texts here are draft translations: the page says so.
+    draft_languages: list[Language] = Field(default_factory=list)
+    terms: list[GlossaryTerm] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> GlossaryFile:
+        _unique([term.id for term in self.terms], "terms")
+        return self
+
+
 QuizKind = Literal["pre_test", "module_check", "case_study", "post_test", "final"]
 
 

@@ -62,12 +62,12 @@ def quiz_data(quiz: QuizContent) -> dict[str, Any]:
 
 
 def course_data(bundle: ContentBundle) -> dict[str, Any]:
-    """The course file, with the rubric and the evaluation form it uses (None when it has none)."""
+    """The course file, with its rubric, evaluation form and glossary (None where it has none)."""
     def dump(model) -> dict[str, Any] | None:
         return model.model_dump(mode="json", by_alias=True) if model else None
 
     return {**bundle.course.model_dump(mode="json"), "rubric": dump(bundle.rubric),
-            "evaluation": dump(bundle.evaluation)}
+            "evaluation": dump(bundle.evaluation), "glossary": dump(bundle.glossary)}
 
 
 def build_snapshots(bundle: ContentBundle) -> list[Snapshot]:

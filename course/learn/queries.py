@@ -174,6 +174,10 @@ class TrackCard:
         return contact_hours_label(self.contact_hours)
 
     @property
+    def modules_label(self) -> str:
+        return modules_label(self.modules_total)
+
+    @property
     def progress_label(self) -> str:
         return ngettext(
             "%(done)d of %(num)d module complete (%(percent)d%%)",
@@ -278,6 +282,11 @@ def fallback_notice(texts: list[Text | None]) -> str | None:
     """The name of the language shown instead of the reader's, if any text on the page fell back."""
     fallen = next((text for text in texts if text is not None and text.fallback), None)
     return language_name(fallen.lang) if fallen else None
+
+
+def modules_label(count: int) -> str:
+    """'7 modules' ('7 модулей', '2 модуля', '1 модуль'): the plural forms come from the catalogue."""
+    return ngettext("%(num)d module", "%(num)d modules", count)
 
 
 def contact_hours_label(hours: float) -> str:

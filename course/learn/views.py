@@ -8,6 +8,7 @@ from flask_login import current_user
 from course.content.localize import pick
 from course.extensions import db
 from course.learn import queries
+from course.learn.glossary import glossary_page
 from course.learn.services import mark_section_read
 from course.learn.todo import learner_todo
 from course.models.types import utcnow
@@ -72,6 +73,17 @@ def sources():
     """Every source of the course, as each module's reference list, then those cited only by quizzes."""
     catalogue = live_catalogue()
     return render_template("learn/sources.html", groups=queries.source_groups(catalogue, current_locale()))
+
+
+@bp.route("/glossary")
+@require(Permission.READ_COURSE)
+def glossary():
+    """The key legal terms of the course, in the reader's language."""
+    page = glossary_page(live_catalogue(), current_locale())
+    if page is None:
+        abort(404)
+    fallback = queries.fallback_notice([text for entry in page.entries for text in (entry.term, entry.definition)])
+    return render_template("learn/glossary.html", page=page, fallback_language_name=fallback)
 
 
 @bp.route("/modules/<module_id>/trainer-notes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from flask_babel import format_percent, gettext, ngettext
+from flask_babel import format_date, format_percent, gettext, ngettext
 from markupsafe import Markup
 
 from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS
@@ -108,8 +108,9 @@ def charts(report: Report, catalogue: Catalogue, locale: str) -> list[Chart]:
                                            row.learners, gain=number(row.mean_gain)))
                for row in report.module_gains if row.module_id in catalogue.modules]
     generations = [Bar(gettext("Generation %(n)d", n=g), count, number(count)) for g, count in report.by_generation()]
-    months = Counter(cohort.starts_on.strftime("%Y-%m") for cohort in report.cohorts)
-    per_month = [Bar(month, count, number(count)) for month, count in sorted(months.items())]
+    months = Counter(cohort.starts_on.replace(day=1) for cohort in report.cohorts)
+    # "Mar 2027", "март 2027": the month's stand-alone name in the reader's language.
+    per_month = [Bar(format_date(month, "LLL y"), count, number(count)) for month, count in sorted(months.items())]
     titles = (gettext("Completion by velayat"), gettext("Average gain by module, pre-test to post-test (points)"),
               gettext("Learners reached by cascade generation"), gettext("Cohorts by month of their first day"))
     empty = gettext("No data for this selection.")
