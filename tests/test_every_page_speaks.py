@@ -121,3 +121,19 @@ def test_the_check_sees_english_left_behind():
     assert english_left("<p>Nobody in these cohorts has taken both tests yet.</p>") != []
     assert english_left('<p><span lang="en">Nobody in these cohorts has taken both tests yet.</span></p>') == []
     assert english_left('<html lang="en"><p>Nobody in these cohorts has taken both tests yet.</p></html>') != []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("tk", ["Iň köp 200 nyşan.", "Ýaramly saýlaw däl.", "Bu meýdançany doldurmak hökmanydyr."]),
+    ("ru", ["Не более 200 символов.", "Недопустимый выбор."]),
+])
+def test_wtforms_own_messages_speak_the_language(app, scene, language, expected):
+    """WTForms has no Turkmen catalogue: its messages (too long, not a date, not a choice) come from ours."""
+    client = as_user(app, "master")
+    client.post("/language", data={"language": language, "csrf_token": csrf_token(client, "/")})
+    page = client.post("/cohorts/new", data={
+        "csrf_token": csrf_token(client, "/cohorts/new"), "name": "x" * 201, "track_id": "full", "language": "ru",
+        "velayat": "atlantis", "starts_on": "soon", "ends_on": "2027-04-02"}).get_data(as_text=True)
+    for message in expected:
+        assert message in page, message
+    assert english_left(page) == []

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
 from course.cohorts.roster_file import EMAIL_PATTERN
+from course.forms import TranslatedForm
 
 NOT_GIVEN = ""
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(TranslatedForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(message=_l("This field is required.")),
                                                          Length(max=200)])
     email = EmailField(_l("Email (optional)"), validators=[

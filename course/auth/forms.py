@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from course.forms import TranslatedForm
 
 # Our own messages, so every language in our catalogues gets them (WTForms has no Turkmen).
 REQUIRED = DataRequired(message=_l("This field is required."))
 TOO_LONG = Length(max=256, message=_l("This is too long."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm):
     username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64, message=_l("This is too long."))],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[REQUIRED, TOO_LONG],
@@ -21,7 +22,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(TranslatedForm):
     current_password = PasswordField(_l("Current password"), validators=[REQUIRED, TOO_LONG],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("New password"), validators=[REQUIRED, TOO_LONG],

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from course.forms import TranslatedForm
 from course.models.cohort import CohortStatus
 from course.models.user import Agency, Gender, Velayat
 
@@ -34,7 +34,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CohortForm(FlaskForm):
+class CohortForm(TranslatedForm):
     name = StringField(_l("Name"), validators=[REQUIRED, Length(max=200)])
     track_id = SelectField(_l("Track"), validators=[REQUIRED])
     language = SelectField(_l("Language of instruction"), validators=[REQUIRED])
@@ -49,12 +49,12 @@ class CohortForm(FlaskForm):
     co_trainers = CheckboxesField(_l("Co-trainers"), coerce=int)
 
 
-class JoinForm(FlaskForm):
+class JoinForm(TranslatedForm):
     code = StringField(_l("Cohort code"), validators=[REQUIRED, Length(max=32)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(TranslatedForm):
     """A new learner registers into a cohort with its code (from the link or the QR code)."""
 
     code = StringField(_l("Cohort code"), validators=[REQUIRED, Length(max=32)])
@@ -75,11 +75,11 @@ class RegisterForm(FlaskForm):
     velayat = SelectField(_l("Velayat"), choices=[SelectChoice(v.value, label) for v, label in VELAYAT_LABELS.items()])
 
 
-class AddLearnerForm(FlaskForm):
+class AddLearnerForm(TranslatedForm):
     username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64)])
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(TranslatedForm):
     roster = FileField(_l("Roster file (CSV or Excel .xlsx)"), validators=[
         FileRequired(message=_l("Choose a file to upload.")),
     ], render_kw={"accept": ".csv,.xlsx"})
