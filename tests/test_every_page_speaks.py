@@ -105,7 +105,8 @@ def test_no_interface_english_is_left_on_any_page(app, scene, language):
     misses = {}
     for username, urls in scene.items():
         client = app.test_client() if username is None else as_user(app, username)
-        chosen = client.post("/language", data={"language": language, "csrf_token": csrf_token(client, "/login" if username is None else "/")})
+        token = csrf_token(client, "/login" if username is None else "/")
+        chosen = client.post("/language", data={"language": language, "csrf_token": token})
         assert chosen.status_code == 302
         for url in urls:
             response = client.get(url)

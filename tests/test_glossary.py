@@ -11,6 +11,14 @@ from course.learn.glossary import sort_key
 from tests.test_content_validation import edit, problems_of
 
 
+def glossary_in(client, make_user, login, language: str) -> str:
+    """The glossary page as a reader whose language is ``language`` sees it."""
+    make_user("reader").locale = language
+    db.session.commit()
+    login("reader")
+    return client.get("/glossary").get_data(as_text=True)
+
+
 def terms(page: str) -> list[str]:
     return re.findall(r'<dt id="[a-z-]+">(?:<span lang="\w+">)?([^<]+)', page)
 
@@ -22,28 +30,18 @@ def terms(page: str) -> list[str]:
     ("tk", ["Çaga", "Ekspluatasiýa", "Hereket", "Usul"]),
 ])
 def test_the_glossary_lists_the_terms_in_the_readers_alphabet(client, synced, make_user, login, language, expected):
-    make_user("reader").locale = language
-    db.session.commit()
-    login("reader")
-    page = client.get("/glossary").get_data(as_text=True)
-    assert terms(page) == expected
+    assert terms(glossary_in(client, make_user, login, language)) == expected
 
 
 def test_each_term_has_its_definition_and_links_to_its_sources(client, synced, make_user, login):
-    make_user("reader").locale = "ru"
-    db.session.commit()
-    login("reader")
-    page = client.get("/glossary").get_data(as_text=True)
+    page = glossary_in(client, make_user, login, "ru")
     assert "Что делается с человеком." in page
     assert page.count('href="/sources#source-src-one"') == 2 and 'href="/sources#source-src-two"' in page
     assert 'href="/glossary"' in page  # in the main navigation
 
 
 def test_a_draft_translation_and_a_missing_one_are_said(client, synced, make_user, login):
-    make_user("reader").locale = "tk"
-    db.session.commit()
-    login("reader")
-    page = client.get("/glossary").get_data(as_text=True)
+    page = glossary_in(client, make_user, login, "tk")
     assert 'class="notice notice-draft-translation"' in page
     assert '<span lang="en">The purpose of the act.</span>' in page  # no Turkmen text: shown in English, marked
     assert "notice-fallback" in page
