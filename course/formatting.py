@@ -18,6 +18,12 @@ def percent(value: float | None) -> str:
     return "" if value is None else format_percent(value)
 
 
+def plural_count(value: float) -> int:
+    """The number a plural form is chosen by: gettext needs a whole number, and a fraction takes the
+    form that 2 takes, which is right for "1.5 points" and for Russian "1,5 балла"."""
+    return int(value) if float(value).is_integer() else 2
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")

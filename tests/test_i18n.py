@@ -133,6 +133,20 @@ def test_russian_plurals_of_modules(app, language, counts, expected):
         assert [modules_label(count) for count in counts] == expected
 
 
+@pytest.mark.parametrize(("language", "points", "expected"), [
+    ("en", 1, "1 point"), ("en", 2, "2 points"), ("en", 1.5, "1.5 points"),
+    ("ru", 1, "1 балл"), ("ru", 3, "3 балла"), ("ru", 5, "5 баллов"), ("ru", 0.5, "0,5 балла"),
+])
+def test_question_points_take_the_plural_of_the_language(app, language, points, expected):
+    from flask_babel import force_locale
+
+    from course.quiz.presenters import QuestionView
+
+    view = QuestionView(id="q", number=1, type="true_false", template="", prompt=None, points=points, fields=())
+    with app.test_request_context(), force_locale(language):
+        assert view.points_label == expected
+
+
 def test_the_template_catalogue_is_up_to_date_with_the_code(tmp_path):
     """A new _() string that was never extracted would show in English to everyone."""
     import subprocess

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from course.content.localize import Text, pick
 from course.content.repository import live_versions
 from course.extensions import db
+from course.formatting import plural_count
 from course.i18n import language_name
 from course.models.content import ContentKind
 from course.models.enrolment import Enrolment
@@ -290,13 +291,9 @@ def modules_label(count: int) -> str:
 
 
 def contact_hours_label(hours: float) -> str:
-    """'16 contact hours', with the number and plural of the reader's language.
-
-    gettext plurals need a whole number; a fraction takes the form that
-    2 takes, which is right for "1.5 hours" and for Russian "1,5 часа".
-    """
-    count = int(hours) if float(hours).is_integer() else 2
-    return ngettext("%(hours)s contact hour", "%(hours)s contact hours", count, hours=format_decimal(hours))
+    """'16 contact hours', with the number and plural of the reader's language."""
+    return ngettext("%(hours)s contact hour", "%(hours)s contact hours", plural_count(hours),
+                    hours=format_decimal(hours))
 
 
 def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str) -> list[SourceEntry]:

@@ -12,9 +12,11 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from course.content.localize import Text, pick
 from course.content.markdown import render_markdown
+from course.formatting import number, plural_count
 from course.quiz.types.base import QuestionSpec, choice_order, field_name, full_marks
 from course.quiz.types.case_qualification import MULTI_SELECT_PARTS, PART_ORDER
 
@@ -65,6 +67,11 @@ class QuestionView:
     scenario_html: str | None = None
     scenario_lang: str | None = None
     hint: str | None = None
+
+    @property
+    def points_label(self) -> str:
+        """'1 point', '2 points', '1,5 балла': the plural of the reader's language."""
+        return ngettext("%(points)s point", "%(points)s points", plural_count(self.points), points=number(self.points))
 
 
 class _Lang:
