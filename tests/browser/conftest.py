@@ -1,0 +1,90 @@
+"""Browser tests: the app served on 127.0.0.1 from a thread, driven by Playwright in Debian's Chromium.
+
+Playwright's own browser download does not work on these machines, so the tests launch the system's
+Chromium (``/usr/bin/chromium``, or ``CASCADE_CHROMIUM``). Without it they are skipped with the command
+that installs it, unless ``CASCADE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where its absence fails.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path(os.environ.get("CASCADE_CHROMIUM", "/usr/bin/chromium"))
+INSTALL_HINT = "Browser tests need Debian's Chromium: run 'apt-get install -y chromium' (CI installs it)."
+#: Without these, Chromium keeps trying to reach Google's hosts, which this closed network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CASCADE_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"{CHROMIUM} is missing and CASCADE_REQUIRE_BROWSER=1. {INSTALL_HINT}")
+    skip = pytest.mark.skip(reason=INSTALL_HINT)
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only when a browser test runs)
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The test's app on a free port of 127.0.0.1; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def new_page(browser):
+    """``new_page(width=..., javascript=...)``: a fresh browser context (no cookies) and a page in it."""
+    contexts = []
+
+    def make(*, width: int = 1280, height: int = 900, javascript: bool = True, bypass_csp: bool = False):
+        # bypass_csp lets a test inject axe-core: the app's Content-Security-Policy rightly forbids inline scripts.
+        context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript,
+                                      locale="en-GB", bypass_csp=bypass_csp)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a screenshot of the page for docs/screenshots (the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)

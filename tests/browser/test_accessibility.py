@@ -1,0 +1,113 @@
+"""axe-core (vendored) on the main pages: no serious or critical WCAG 2.1 A/AA violation; small screens and print."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from course.cascade.promotion import grant_master_trainer
+from course.certificates.services import issue_certificate
+from course.cohorts.services import enrol_in_cohort
+from course.extensions import db
+from course.learn.queries import load_catalogue
+from course.models.attempt import QuizAttempt
+from course.models.enrolment import Enrolment
+from course.models.types import utcnow
+from course.models.user import Role
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import TEST_PASSWORD
+from tests.test_cascade import cohort_of, pass_practice, pass_quiz, read_everything
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page) -> list[str]:
+    """Serious and critical violations of WCAG 2.1 A/AA on the page, as 'rule: first target'."""
+    page.add_script_tag(content=AXE)
+    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture
+def scene(synced, make_user):
+    coordinator = make_user("coord", roles={Role.COORDINATOR}, full_name="Coordinator")
+    master = make_user("master", roles={Role.TRAINER}, full_name="Master Trainer")
+    grant_master_trainer(master, actor_id=coordinator.id)
+    learner = make_user("aylar", full_name="Aylar Trainee")
+    cohort = cohort_of(master, "full", "Ashgabat ToT")
+    cohort.ends_on = utcnow().date()
+    cohort.starts_on = cohort.ends_on - timedelta(days=3)
+    enrol_in_cohort(learner, cohort)
+    db.session.commit()
+    read_everything(learner, "full")
+    pass_quiz(learner, "post-test")
+    pass_practice(learner)
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == learner.id))
+    certificate = issue_certificate(enrolment, load_catalogue(), actor_id=master.id)
+    db.session.commit()
+    attempt = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.user_id == learner.id))
+    section = load_catalogue().modules["alpha"].section_keys[0]
+    return {"cohort": cohort.id, "code": certificate.code, "attempt": attempt, "section": section}
+
+
+def test_the_main_pages_have_no_serious_accessibility_violation(live_server, new_page, scene):
+    found = {}
+
+    def check(page, url: str, name: str | None = None):
+        page.goto(live_server + url)
+        left = violations(page)
+        if left:
+            found[url] = left
+        if name:
+            screenshot(page, name)
+
+    anonymous = new_page(bypass_csp=True)
+    check(anonymous, "/login", "login")
+    check(anonymous, f"/verify/{scene['code']}", "verification")
+    learner = new_page(bypass_csp=True)
+    sign_in(learner, live_server, "aylar", TEST_PASSWORD)
+    check(learner, "/", "home")
+    check(learner, "/modules/alpha", "module")
+    check(learner, f"/modules/alpha/{scene['section']}")
+    check(learner, "/glossary", "glossary")
+    trainer = new_page(bypass_csp=True)
+    sign_in(trainer, live_server, "master", TEST_PASSWORD)
+    check(trainer, f"/cohorts/{scene['cohort']}", "trainer-dashboard")
+    check(trainer, f"/cohorts/{scene['cohort']}/practice", "teaching-practice")
+    coordinator = new_page(bypass_csp=True)
+    sign_in(coordinator, live_server, "coord", TEST_PASSWORD)
+    check(coordinator, "/reports", "coordinator-dashboard")
+    check(coordinator, "/reports/programme", "programme")
+    assert found == {}
+
+
+@pytest.mark.parametrize("url", ["/", "/modules/alpha", "/glossary", "/quizzes/pre-test"])
+def test_learner_pages_fit_a_360_pixel_screen(live_server, new_page, scene, url):
+    page = new_page(width=360, height=740)
+    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    page.goto(live_server + url)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{url} is {overflow}px wider than the screen"
+
+
+def test_the_module_page_prints_without_the_site_chrome(live_server, new_page, scene):
+    page = new_page()
+    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    page.goto(live_server + "/modules/alpha")
+    page.emulate_media(media="print")
+    assert not page.locator("header.site-header").is_visible()
+    assert page.locator("main h1").is_visible()
+    assert page.pdf(format="A4")[:4] == b"%PDF"
+
+
+def test_the_check_finds_a_violation_when_there_is_one(new_page):
+    page = new_page(bypass_csp=True)
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png">'
+                     '<input type="text"></main></body></html>')
+    found = violations(page)
+    assert any(v.startswith("image-alt") for v in found) and any(v.startswith("label") for v in found)

@@ -1,0 +1,87 @@
+"""A learner takes the pre-test in a real browser: with JavaScript (answers saved as they are given, kept
+across a reload) and without it (the same quiz, saved and submitted by the form's own buttons)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import TEST_PASSWORD
+
+
+@pytest.fixture
+def learner(synced, make_user):
+    return make_user("aylar", full_name="Aylar Trainee", tracks=("full",))
+
+
+def start_pre_test(page, base: str) -> None:
+    page.goto(f"{base}/quizzes/pre-test")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+
+
+def finish(page) -> str:
+    page.get_by_role("button", name="Finish attempt…").click()
+    page.get_by_role("button", name="Submit all and finish").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+/result$"))
+    return page.inner_text("main")
+
+
+def test_answers_survive_a_reload_halfway_with_javascript(live_server, new_page, learner):
+    page = new_page()
+    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    start_pre_test(page, live_server)
+    first = page.locator("#question-p1")
+    first.get_by_label("True").check()
+    first.locator(".save-status").filter(has_text="Saved").wait_for()  # saved by the page's script
+    screenshot(page, "quiz")
+    page.reload()
+    assert page.locator("#question-p1").get_by_label("True").is_checked()
+    page.locator("#question-p2").get_by_label("False").check()
+    page.locator("#question-p2 .save-status").filter(has_text="Saved").wait_for()
+    result = finish(page)
+    assert "Your score: 100% (2 of 2 points)." in result
+    screenshot(page, "quiz-result")
+
+
+def test_the_same_quiz_works_without_javascript(live_server, new_page, learner):
+    page = new_page(javascript=False)
+    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    start_pre_test(page, live_server)
+    page.locator("#question-p1").get_by_label("True").check()
+    page.get_by_role("button", name="Save answers").click()  # no script: the form saves
+    page.reload()
+    assert page.locator("#question-p1").get_by_label("True").is_checked()
+    page.locator("#question-p2").get_by_label("True").check()  # wrong on purpose
+    result = finish(page)
+    assert "Your score: 50% (1 of 2 points)." in result
+
+
+def tab_to(page, locator, *, limit: int = 80) -> None:
+    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def test_the_quiz_can_be_done_with_the_keyboard_alone(live_server, new_page, learner):
+    page = new_page()
+    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    start_pre_test(page, live_server)
+    tab_to(page, page.locator("#question-p1").get_by_label("True"))
+    page.keyboard.press("Space")
+    tab_to(page, page.locator("#question-p2").get_by_label("True"))
+    page.keyboard.press("ArrowDown")  # within a radio group, the arrow keys move and select
+    assert page.locator("#question-p1").get_by_label("True").is_checked()
+    assert page.locator("#question-p2").get_by_label("False").is_checked()
+    tab_to(page, page.get_by_role("button", name="Finish attempt…"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/summary$"))
+    tab_to(page, page.get_by_role("button", name="Submit all and finish"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/attempts/\d+/result$"))
+    assert "Your score: 100% (2 of 2 points)." in page.inner_text("main")
