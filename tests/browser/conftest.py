@@ -21,6 +21,17 @@ INSTALL_HINT = "Browser tests need Debian's Chromium: run 'apt-get install -y ch
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page) -> list[str]:
+    """Serious and critical violations of WCAG 2.1 A/AA on the page, as 'rule: first target'."""
+    page.add_script_tag(content=AXE)
+    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found["violations"]
+            if v["impact"] in ("serious", "critical")]
+
 
 
 def pytest_collection_modifyitems(config, items):

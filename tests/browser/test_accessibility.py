@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,20 +16,9 @@ from course.models.attempt import QuizAttempt
 from course.models.enrolment import Enrolment
 from course.models.types import utcnow
 from course.models.user import Role
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, violations
 from tests.conftest import TEST_PASSWORD
 from tests.test_cascade import cohort_of, pass_practice, pass_quiz, read_everything
-
-AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def violations(page) -> list[str]:
-    """Serious and critical violations of WCAG 2.1 A/AA on the page, as 'rule: first target'."""
-    page.add_script_tag(content=AXE)
-    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, violations
 from tests.conftest import TEST_PASSWORD
 
 
@@ -30,13 +30,14 @@ def finish(page) -> str:
 
 
 def test_answers_survive_a_reload_halfway_with_javascript(live_server, new_page, learner):
-    page = new_page()
+    page = new_page(bypass_csp=True)  # for axe-core
     sign_in(page, live_server, "aylar", TEST_PASSWORD)
     start_pre_test(page, live_server)
     first = page.locator("#question-p1")
     first.get_by_label("True").check()
     first.locator(".save-status").filter(has_text="Saved").wait_for()  # saved by the page's script
     screenshot(page, "quiz")
+    assert violations(page) == []
     page.reload()
     assert page.locator("#question-p1").get_by_label("True").is_checked()
     page.locator("#question-p2").get_by_label("False").check()
@@ -44,6 +45,7 @@ def test_answers_survive_a_reload_halfway_with_javascript(live_server, new_page,
     result = finish(page)
     assert "Your score: 100% (2 of 2 points)." in result
     screenshot(page, "quiz-result")
+    assert violations(page) == []  # the review page
 
 
 def test_the_same_quiz_works_without_javascript(live_server, new_page, learner):
