@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -67,6 +67,29 @@ def pass_practice(user: User, *, passed: bool = True) -> None:
     db.session.flush()
     refresh_learners([user.id])  # as recording an assessment does
     db.session.commit()
+
+
+def certified_trainee(make_user):
+    """A master trainer's trainer-track cohort ending today, with one trainee who completed it and holds the
+    trainer certificate; a coordinator too. Returns (master, trainee, cohort, certificate)."""
+    from course.certificates.services import issue_certificate  # noqa: PLC0415
+
+    coordinator = make_user("coord", roles={Role.COORDINATOR}, full_name="Coordinator")
+    master = make_user("master", roles={Role.TRAINER}, full_name="Master Trainer")
+    grant_master_trainer(master, actor_id=coordinator.id)
+    trainee = make_user("aylar", full_name="Aylar Trainee")
+    cohort = cohort_of(master, "full", "Ashgabat ToT")
+    cohort.ends_on = utcnow().date()
+    cohort.starts_on = cohort.ends_on - timedelta(days=3)
+    enrol_in_cohort(trainee, cohort)
+    db.session.commit()
+    read_everything(trainee, "full")
+    pass_quiz(trainee, "post-test")
+    pass_practice(trainee)
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == trainee.id))
+    certificate = issue_certificate(enrolment, load_catalogue(), actor_id=master.id)
+    db.session.commit()
+    return master, trainee, cohort, certificate
 
 
 @pytest.fixture

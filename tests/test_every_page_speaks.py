@@ -11,25 +11,18 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
 
 import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from course.cascade.promotion import grant_master_trainer
-from course.certificates.services import issue_certificate
-from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
 from course.learn.queries import load_catalogue
 from course.models.attendance import SessionDay
-from course.models.enrolment import Enrolment
 from course.models.evaluation import EvaluationResponse
 from course.models.practice import PracticeAssessment
-from course.models.types import utcnow
-from course.models.user import Role
 from tests.conftest import csrf_token
-from tests.test_cascade import cohort_of, pass_practice, pass_quiz, read_everything
+from tests.test_cascade import certified_trainee
 from tests.test_cohort_pages import as_user
 from tests.test_i18n import TRANSLATIONS
 
@@ -63,21 +56,8 @@ def english_left(page: str) -> list[str]:
 
 @pytest.fixture
 def scene(app, synced, make_user):
-    coordinator = make_user("coord", roles={Role.COORDINATOR})
-    master = make_user("master", roles={Role.TRAINER}, full_name="Master Trainer")
-    grant_master_trainer(master, actor_id=coordinator.id)
-    learner = make_user("aylar", full_name="Aylar Trainee")
-    cohort = cohort_of(master, "full", "Ashgabat ToT")
-    cohort.ends_on = utcnow().date()
-    cohort.starts_on = cohort.ends_on - timedelta(days=3)
-    enrol_in_cohort(learner, cohort)
+    _master, learner, cohort, certificate = certified_trainee(make_user)
     db.session.add(SessionDay(cohort_id=cohort.id, day=cohort.starts_on, topic="", modules=["alpha"]))
-    db.session.commit()
-    read_everything(learner, "full")
-    pass_quiz(learner, "post-test")
-    pass_practice(learner)
-    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == learner.id))
-    certificate = issue_certificate(enrolment, load_catalogue(), actor_id=master.id)
     db.session.add_all(EvaluationResponse.of(cohort.id, "end-of-cohort", {"relevant": 4, "trainer-clear": 5,
                                                                           "apply": "Cases."}) for _ in range(5))
     db.session.commit()

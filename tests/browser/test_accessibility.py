@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from course.cascade.promotion import grant_master_trainer
-from course.certificates.services import issue_certificate
-from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
 from course.learn.queries import load_catalogue
 from course.models.attempt import QuizAttempt
-from course.models.enrolment import Enrolment
-from course.models.types import utcnow
-from course.models.user import Role
 from tests.browser.conftest import screenshot, sign_in, violations
 from tests.conftest import TEST_PASSWORD
-from tests.test_cascade import cohort_of, pass_practice, pass_quiz, read_everything
+from tests.test_cascade import certified_trainee
 
 
 @pytest.fixture
 def scene(synced, make_user):
-    coordinator = make_user("coord", roles={Role.COORDINATOR}, full_name="Coordinator")
-    master = make_user("master", roles={Role.TRAINER}, full_name="Master Trainer")
-    grant_master_trainer(master, actor_id=coordinator.id)
-    learner = make_user("aylar", full_name="Aylar Trainee")
-    cohort = cohort_of(master, "full", "Ashgabat ToT")
-    cohort.ends_on = utcnow().date()
-    cohort.starts_on = cohort.ends_on - timedelta(days=3)
-    enrol_in_cohort(learner, cohort)
-    db.session.commit()
-    read_everything(learner, "full")
-    pass_quiz(learner, "post-test")
-    pass_practice(learner)
-    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == learner.id))
-    certificate = issue_certificate(enrolment, load_catalogue(), actor_id=master.id)
-    db.session.commit()
+    _master, learner, cohort, certificate = certified_trainee(make_user)
     attempt = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.user_id == learner.id))
     section = load_catalogue().modules["alpha"].section_keys[0]
     return {"cohort": cohort.id, "code": certificate.code, "attempt": attempt, "section": section}
