@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask import abort, flash
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,16 +28,33 @@ def live_catalogue() -> Catalogue:
     return catalogue
 
 
-def after_progress(catalogue: Catalogue | None) -> None:
-    """After a learner's progress is committed: what completing a track brings at once, as the track says.
+def after_progress(catalogue: Catalogue | None, user_ids: Collection[int] | None = None) -> None:
+    """After progress is committed: what completing a track brings at once, as the track says.
 
     A certificate the track gives automatically, and the trainer role where the track promotes automatically.
+    Progress is the current learner's own (``user_ids`` None: a section read, a quiz passed) or a trainer's
+    doing for several learners (attendance marked, teaching practice assessed): either can complete a track.
     """
     if catalogue is None:
         return
-    if issue_if_automatic(current_user.id, catalogue):
-        db.session.commit()
-        flash(_("You have completed the track. Your certificate is ready under My certificates."), "success")
-    if promote_if_automatic(current_user.id, catalogue):
-        db.session.commit()
-        flash(_("You have completed the trainer track: you are now a trainer."), "success")
+    own = user_ids is None
+    ids = [current_user.id] if own else list(user_ids)
+    certificates = issue_if_automatic(ids, catalogue)
+    promotions = promote_if_automatic(ids, catalogue)
+    if not certificates and not promotions:
+        return
+    db.session.commit()
+    if own:
+        if certificates:
+            flash(_("You have completed the track. Your certificate is ready under My certificates."), "success")
+        if promotions:
+            flash(_("You have completed the trainer track: you are now a trainer."), "success")
+        return
+    if certificates:
+        flash(ngettext("%(num)d learner has completed the track: the certificate is issued.",
+                       "%(num)d learners have completed the track: their certificates are issued.",
+                       len(certificates)), "success")
+    if promotions:
+        flash(ngettext("%(num)d learner has completed the trainer track and is now a trainer.",
+                       "%(num)d learners have completed the trainer track and are now trainers.",
+                       len(promotions)), "success")

@@ -15,7 +15,7 @@ from course.extensions import db
 from course.models.attendance import Attendance, AttendanceStatus, SessionDay
 from course.models.user import Role
 from tests.conftest import csrf_token
-from tests.test_cascade import cohort_of
+from tests.test_cascade import cohort_of, edit_course, read_everything
 from tests.test_cohort_pages import as_user
 
 
@@ -212,3 +212,25 @@ def test_a_learner_taken_out_of_the_cohort_no_longer_counts_in_its_attendance(ap
     [line] = list(csv.DictReader(io.StringIO(as_user(app, "coord").get("/reports/export/cohorts.csv")
                                              .get_data(as_text=True).lstrip("\ufeff"))))
     assert (line["Learners"], line["Attendance"]) == ("1", "0.0")  # Aman's 0 of 2, not the others' marks
+
+
+def test_the_mark_that_completes_a_track_issues_its_automatic_certificate(app, room, editable_content):
+    """Learners often finish the post-test before the last day is marked: the certificate must not wait for them."""
+    from course.models.certificate import Certificate  # noqa: PLC0415
+
+    edit_course(app, editable_content, "contact_hours: 2\n",
+                "contact_hours: 2\n    completion: {min_attendance: 0.5}\n")
+    cohort, (aman, bahar, _cemal) = room["cohort"], room["learners"]
+    read_everything(aman, "short")
+    read_everything(bahar, "short")
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0  # no session day yet
+    client = as_user(app, "trainer")
+    day = a_day(client, cohort)
+    page = mark(client, cohort, day.id, {aman.id: "present", bahar.id: "absent"})
+    response = client.get(page.headers["Location"])
+    assert "1 learner has completed the track: the certificate is issued." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert list(db.session.scalars(select(Certificate.user_id))) == [aman.id]
+    mark(client, cohort, day.id, {aman.id: "present", bahar.id: "absent"})  # saved again: no second certificate
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1

@@ -34,6 +34,17 @@ def cohort_of(lead: User, track_id: str, name: str, *, actor: User | None = None
     return cohort
 
 
+def edit_course(app, editable_content, old: str, new: str) -> None:
+    """Serve a copy of the fixture content whose course.yaml has ``old`` replaced by ``new``."""
+    course_file = editable_content / "modules/course.yaml"
+    text = course_file.read_text(encoding="utf-8")
+    assert old in text
+    course_file.write_text(text.replace(old, new), encoding="utf-8")
+    app.config["CONTENT_DIR"] = editable_content
+    sync_content(editable_content)
+    db.session.commit()
+
+
 def read_everything(user: User, track_id: str) -> None:
     catalogue = load_catalogue()
     for module_id in catalogue.track(track_id)["modules"]:
@@ -189,11 +200,7 @@ def test_a_coordinator_names_master_trainers(app, programme):
 
 
 def test_a_track_with_automatic_promotion_makes_a_trainer_at_the_last_step(app, editable_content, make_user):
-    course_file = editable_content / "modules/course.yaml"
-    course_file.write_text(course_file.read_text(encoding="utf-8").replace(
-        "promotion: coordinator_approves", "promotion: automatic"), encoding="utf-8")
-    app.config["CONTENT_DIR"] = editable_content
-    sync_content(editable_content)
+    edit_course(app, editable_content, "promotion: coordinator_approves", "promotion: automatic")
     master = make_user("master", roles={Role.TRAINER})
     grant_master_trainer(master, actor_id=None)
     learner = make_user("aylar", full_name="Aylar Trainee")

@@ -56,7 +56,7 @@ def world(app, synced, make_user):
 def certify(user: User) -> Certificate:
     """Complete the short track and let the automatic rule issue the certificate."""
     read_everything(user, "short")
-    issued = issue_if_automatic(user.id, load_catalogue())
+    issued = issue_if_automatic([user.id], load_catalogue())
     db.session.commit()
     assert len(issued) == 1
     return issued[0]
@@ -248,7 +248,7 @@ def issue_form(client, cohort, *user_ids):
 
 def test_a_trainer_confirms_the_certificate_of_a_learner_who_completed(app, world, tot):
     aylar, batyr = world["aylar"], world["batyr"]
-    assert issue_if_automatic(aylar.id, load_catalogue()) == []  # the full track is not automatic
+    assert issue_if_automatic([aylar.id], load_catalogue()) == []  # the full track is not automatic
     trainer = as_user(app, "lead")
     part = section(trainer.get(f"/cohorts/{tot.id}").get_data(as_text=True), "certificates")
     assert f'name="user_id" value="{aylar.id}"' in part
@@ -435,7 +435,7 @@ def test_automatic_issuing_does_not_undo_a_coordinators_revocation(app, world):
 
     assert "Your certificate is ready" not in response.get_data(as_text=True)
     assert valid_of(ana) == [] and len(certificates_of(ana)) == 1
-    assert issue_if_automatic(ana.id, load_catalogue()) == []
+    assert issue_if_automatic([ana.id], load_catalogue()) == []
 
 
 def test_a_trainer_cannot_undo_a_coordinators_revocation(app, world, tot):

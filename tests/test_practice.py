@@ -15,7 +15,7 @@ from course.models.practice import PracticeAssessment
 from course.models.summary import LearnerSummary
 from course.models.user import Role
 from tests.conftest import csrf_token
-from tests.test_cascade import cohort_of, pass_quiz, read_everything
+from tests.test_cascade import cohort_of, edit_course, pass_quiz, read_everything
 from tests.test_cohort_pages import as_user
 
 GOOD = {"accuracy": "3", "clarity": "4"}
@@ -164,3 +164,22 @@ def test_a_track_without_teaching_practice_has_no_practice_pages(app, tot):
     assert "Teaching practice" not in master.get(f"/cohorts/{short.id}").get_data(as_text=True)
     dashboard = master.get(f"/cohorts/{tot['cohort'].id}").get_data(as_text=True)
     assert f'href="/cohorts/{tot["cohort"].id}/practice"' in dashboard
+
+
+def test_a_pass_that_completes_a_track_with_automatic_promotion_makes_a_trainer_at_once(app, tot, editable_content):
+    """The assessment is the trainee's last step: the trainer role must not wait for the trainee's next click."""
+    from course.models.cohort import TrainerStanding  # noqa: PLC0415
+
+    edit_course(app, editable_content, "promotion: coordinator_approves", "promotion: automatic")
+    cohort, (aylar, batyr) = tot["cohort"], tot["trainees"]
+    master = as_user(app, "master")
+    page = assess(master, cohort, aylar).get_data(as_text=True)
+    assert "1 learner has completed the trainer track and is now a trainer." in page
+    failed = assess(master, cohort, batyr, scores={"accuracy": "1", "clarity": "1"}).get_data(as_text=True)
+    assert "now a trainer" not in failed
+    db.session.expire_all()
+    standings = {s.user_id: s for s in db.session.scalars(select(TrainerStanding))}
+    assert set(standings) == {aylar.id} and standings[aylar.id].generation == 1
+    assert standings[aylar.id].granted_by_id is None  # automatic, as the track says
+    assessed_again = assess(master, cohort, aylar).get_data(as_text=True)
+    assert "now a trainer" not in assessed_again  # once a trainer, not promoted twice

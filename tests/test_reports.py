@@ -59,7 +59,7 @@ def population(app, synced, make_user):
     from course.certificates.services import issue_if_automatic
     from course.learn.queries import load_catalogue
 
-    issue_if_automatic(people["p1"].id, load_catalogue())
+    issue_if_automatic([people["p1"].id], load_catalogue())
     db.session.commit()
     return {"mary": mary, "lebap": lebap, **people}
 

@@ -39,17 +39,18 @@ def add_day(cohort: Cohort, day: date, topic: str, modules: list[str], known_mod
     session = SessionDay(cohort_id=cohort.id, day=day, topic=topic.strip()[:200], modules=modules)
     db.session.add(session)
     db.session.flush()
-    refresh_learners(_learners(cohort))  # one more day changes every learner's share
+    refresh_learners(learners_of(cohort))  # one more day changes every learner's share
     return session
 
 
 def remove_day(cohort: Cohort, session: SessionDay) -> None:
     db.session.delete(session)
     db.session.flush()
-    refresh_learners(_learners(cohort))
+    refresh_learners(learners_of(cohort))
 
 
-def _learners(cohort: Cohort) -> list[int]:
+def learners_of(cohort: Cohort) -> list[int]:
+    """The ids of the cohort's learners."""
     return list(db.session.scalars(select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)))
 
 
@@ -57,7 +58,7 @@ def mark_attendance(cohort: Cohort, session: SessionDay, marks: Mapping[int, str
     """Record each learner's status for the day; returns how many were marked. All or nothing."""
     if session.cohort_id != cohort.id:
         raise DomainError(_("That day is not one of this cohort's sessions."))
-    learners = set(_learners(cohort))
+    learners = set(learners_of(cohort))
     strangers = [uid for uid in marks if uid not in learners]
     if strangers:
         raise DomainError(_("Attendance can only be marked for the cohort's own learners."))

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from course.attendance.queries import marked_per_day, marks_of, roster
-from course.attendance.services import add_day, mark_attendance, remove_day, session_days
+from course.attendance.services import add_day, learners_of, mark_attendance, remove_day, session_days
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.content.localize import pick
 from course.domain import DomainError
@@ -19,7 +19,7 @@ from course.extensions import db
 from course.models.attendance import AttendanceStatus, SessionDay
 from course.models.cohort import Cohort
 from course.permissions import Permission, require
-from course.web import current_locale, live_catalogue
+from course.web import after_progress, current_locale, live_catalogue
 
 bp = Blueprint("attendance", __name__)
 
@@ -77,7 +77,8 @@ def delete_day(cohort_id: int, day_id: int):
         remove_day(cohort, session)
         return _("Session day removed, with its attendance.")
 
-    carry_out(remove)
+    if carry_out(remove):
+        after_progress(live_catalogue(), learners_of(cohort))  # a day of absence gone may complete a track
     return redirect(url_for("attendance.days", cohort_id=cohort.id))
 
 
@@ -107,6 +108,7 @@ def mark(cohort_id: int, day_id: int):
         else:
             flash(ngettext("Attendance saved for %(num)d learner.", "Attendance saved for %(num)d learners.", count),
                   "success")
+            after_progress(live_catalogue(), list(marks))  # enough days attended may complete a track
             return redirect(url_for("attendance.days", cohort_id=cohort.id))
     current = marks_of(session.id)
     rows = [(uid, name, current.get(uid)) for uid, name in roster(cohort.id)]

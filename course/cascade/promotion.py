@@ -7,6 +7,7 @@ and when they become trainers they teach generation 2, and so on.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,7 +48,7 @@ def promotion_tracks(catalogue: Catalogue) -> dict[str, dict]:
     return {track["id"]: track for track in catalogue.course["tracks"] if track.get("promotion")}
 
 
-def _pending_enrolments(catalogue: Catalogue, track_ids: list[str], user_id: int | None = None):
+def _pending_enrolments(catalogue: Catalogue, track_ids: list[str], user_ids: Collection[int] | None = None):
     """Enrolments in trainer tracks of people with no trainer standing yet, with user and cohort (one query)."""
     query = (
         select(Enrolment, User, Cohort.name)
@@ -58,8 +59,8 @@ def _pending_enrolments(catalogue: Catalogue, track_ids: list[str], user_id: int
                TrainerStanding.id.is_(None), User.active.is_(True))
         .order_by(Enrolment.enrolled_at, Enrolment.id)
     )
-    if user_id is not None:
-        query = query.where(Enrolment.user_id == user_id)
+    if user_ids is not None:
+        query = query.where(Enrolment.user_id.in_(list(user_ids)))
     return db.session.execute(query).all()
 
 
@@ -129,13 +130,21 @@ def promote_to_trainer(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: 
     return standing
 
 
-def promote_if_automatic(user_id: int, catalogue: Catalogue) -> TrainerStanding | None:
-    """After progress: promote at once where the learner completed a track with automatic promotion."""
+def promote_if_automatic(user_ids: Collection[int], catalogue: Catalogue) -> list[TrainerStanding]:
+    """After progress: promote at once those of these learners who completed a track with automatic promotion."""
     tracks = [tid for tid, track in promotion_tracks(catalogue).items() if track["promotion"] == "automatic"]
-    if not tracks:
-        return None
-    for enrolment, _user, _name in _pending_enrolments(catalogue, tracks, user_id):
-        track = catalogue.track(enrolment.track_id)
-        if track_progress(catalogue, track, [user_id])[user_id].complete:
-            return promote_to_trainer(enrolment, catalogue, actor_id=None)
-    return None
+    if not tracks or not user_ids:
+        return []
+    rows = _pending_enrolments(catalogue, tracks, user_ids)
+    promoted: list[TrainerStanding] = []
+    done: set[int] = set()
+    for track_id in tracks:
+        enrolments = [enrolment for enrolment, _user, _name in rows if enrolment.track_id == track_id]
+        if not enrolments:
+            continue
+        progress = track_progress(catalogue, catalogue.track(track_id), [e.user_id for e in enrolments])
+        for enrolment in enrolments:
+            if progress[enrolment.user_id].complete and enrolment.user_id not in done:
+                promoted.append(promote_to_trainer(enrolment, catalogue, actor_id=None))
+                done.add(enrolment.user_id)
+    return promoted

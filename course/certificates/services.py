@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -104,28 +105,34 @@ def issue_certificate(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: i
     return certificate
 
 
-def issue_if_automatic(user_id: int, catalogue: Catalogue) -> list[Certificate]:
-    """After progress: issue the certificates that tracks give automatically and the learner has now earned.
+def issue_if_automatic(user_ids: Collection[int], catalogue: Catalogue) -> list[Certificate]:
+    """After progress: issue the certificates that tracks give automatically and these learners have now earned.
 
-    A track that ever gave this person a certificate never does so again on its
-    own: a revoked certificate stays revoked until a coordinator re-issues it.
+    Progress is a learner's own (a section read, a quiz passed) or a trainer's doing (attendance marked, teaching
+    practice assessed): both can complete a track. Queries do not grow with the number of learners, only with
+    the certificates issued. A track that ever gave this person a certificate never does so again on its own: a
+    revoked certificate stays revoked until a coordinator re-issues it.
     """
     automatic = [t["id"] for t in catalogue.course["tracks"]
                  if (t.get("certificate") or {}).get("issue") == "automatic"]
-    if not automatic:
+    if not automatic or not user_ids:
         return []
     pending = db.session.scalars(
         select(Enrolment).where(
-            Enrolment.user_id == user_id, Enrolment.course_id == catalogue.course["id"],
+            Enrolment.user_id.in_(list(user_ids)), Enrolment.course_id == catalogue.course["id"],
             Enrolment.track_id.in_(automatic),
-            ~select(Certificate.id).where(Certificate.user_id == user_id, Certificate.course_id == Enrolment.course_id,
+            ~select(Certificate.id).where(Certificate.user_id == Enrolment.user_id,
+                                          Certificate.course_id == Enrolment.course_id,
                                           Certificate.track_id == Enrolment.track_id).exists())
+        .order_by(Enrolment.id)
     ).all()
     issued = []
-    for enrolment in pending:
-        track = catalogue.track(enrolment.track_id)
-        if track_progress(catalogue, track, [user_id])[user_id].complete:
-            issued.append(issue_certificate(enrolment, catalogue, actor_id=None))
+    for track_id in automatic:
+        enrolments = [e for e in pending if e.track_id == track_id]
+        if not enrolments:
+            continue
+        progress = track_progress(catalogue, catalogue.track(track_id), [e.user_id for e in enrolments])
+        issued += [issue_certificate(e, catalogue, actor_id=None) for e in enrolments if progress[e.user_id].complete]
     return issued
 
 

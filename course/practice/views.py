@@ -20,7 +20,7 @@ from course.permissions import Permission, require
 from course.practice.queries import assessments_in_cohort, assessments_of
 from course.practice.rubric import Rubric, ScoredAssessment, rubric_of
 from course.practice.services import record_assessment
-from course.web import current_locale, live_catalogue
+from course.web import after_progress, current_locale, live_catalogue
 
 bp = Blueprint("practice", __name__)
 
@@ -76,6 +76,7 @@ def assess(cohort_id: int, user_id: int):
                      name=trainee.display_name, total=assessment.total, best=rubric.best_total)
 
         if carry_out(save):
+            after_progress(live_catalogue(), [trainee.id])  # a pass may complete the trainer track
             return redirect(url_for("practice.cohort_practice", cohort_id=cohort.id))
     return render_template("practice/assess.html", cohort=cohort, trainee=trainee, rubric=rubric,
                            modules=_module_titles(track["modules"]), form=request.form,
