@@ -88,3 +88,28 @@ def test_the_quiz_can_be_done_with_the_keyboard_alone(live_server, new_page, lea
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/attempts/\d+/result$"))
     assert "Your score: 100% (2 of 2 points)." in page.inner_text("main")
+
+
+def test_a_slow_save_never_overwrites_a_newer_answer(live_server, new_page, learner):
+    """On a slow network the first save of a question may still be travelling when the learner changes the
+    answer: the page sends the newer answer only after the first save returns, so it cannot arrive first."""
+    page = new_page()
+    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    start_pre_test(page, live_server)
+    held, sent = [], []
+    page.on("request", lambda request: sent.append(request.post_data) if "/answers/p1" in request.url else None)
+    page.route("**/answers/p1", lambda route: held.append(route) if not held else route.continue_())
+    question = page.locator("#question-p1")
+    question.get_by_label("False").check()
+    page.wait_for_function("() => document.querySelector('#question-p1 .save-status').textContent === 'Saving…'")
+    while not held:  # the first save is on its way, and held there
+        page.wait_for_timeout(50)
+    question.get_by_label("True").check()  # the learner changes their mind meanwhile
+    page.wait_for_timeout(600)  # longer than the page waits before saving
+    assert len(sent) == 1 and "false" in sent[0]  # nothing sent while the first save is out
+    assert question.locator(".save-status").inner_text() == "Saving…"  # and not "Saved": the server has the old one
+    held[0].continue_()
+    question.locator(".save-status").filter(has_text="Saved").wait_for()
+    assert len(sent) == 2 and "true" in sent[1]
+    page.reload()
+    assert page.locator("#question-p1").get_by_label("True").is_checked()
