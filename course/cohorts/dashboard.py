@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask_babel import format_percent
-from flask_babel import gettext as _
+from flask_babel import format_percent, ngettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import noload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -205,8 +204,10 @@ def _attention(cohort: Cohort, rows: list[LearnerRow], progress: dict[int, Track
         idle = (not progress[row.person.user_id].started and row.person.user_id not in started_quiz
                 and not any(cell.attempts for cell in row.quizzes))
         if idle and today - since >= timedelta(days=days):
-            reasons.append(_("has not started after %(days)d days", days=(today - since).days))
-        reasons += [_("failed %(quiz)s %(n)d times", quiz=column.title.value, n=cell.failures)
+            reasons.append(ngettext("has not started after %(num)d day", "has not started after %(num)d days",
+                                    (today - since).days))
+        reasons += [ngettext("failed %(quiz)s %(num)d time", "failed %(quiz)s %(num)d times", cell.failures,
+                             quiz=column.title.value)
                     for column, cell in zip(columns, row.quizzes, strict=True) if cell.failed_twice]
         if reasons:
             items.append(Attention(row.person.user_id, row.name, reasons))

@@ -137,8 +137,8 @@ def start_attempt(user_id: int, definition: QuizDefinition) -> QuizAttempt:
         return existing
     attempts = attempts_of(user_id, definition.quiz_id)
     if attempts_left(definition, attempts) == 0:
-        raise AttemptRefused(_("You have used all %(n)d attempts at this quiz.",
-                               n=definition.settings.attempts_allowed))
+        raise AttemptRefused(_("You have used every attempt this quiz allows (%(num)d).",
+                                 num=definition.settings.attempts_allowed))
     seed = secrets.randbits(32)
     now = utcnow()
     limit = definition.settings.time_limit_minutes

@@ -185,7 +185,7 @@ def test_attempts_run_out_with_a_clear_message(learner):
                                    data={"csrf_token": csrf_token(learner.client, "/quizzes/all-types")})
     assert response.headers["Location"] == "/quizzes/all-types"
     page = text_of(learner.client.get("/quizzes/all-types"))
-    assert "You have used all 2 attempts at this quiz." in page
+    assert "You have used every attempt this quiz allows (2)." in page
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 2
 
 
