@@ -18,7 +18,8 @@ def scene(synced, make_user):
     _master, learner, cohort, certificate = certified_trainee(make_user)
     attempt = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.user_id == learner.id))
     section = load_catalogue().modules["alpha"].section_keys[0]
-    return {"cohort": cohort.id, "code": certificate.code, "attempt": attempt, "section": section}
+    return {"cohort": cohort.id, "code": certificate.code, "attempt": attempt, "section": section,
+            "learner": learner.id}
 
 
 def test_the_main_pages_have_no_serious_accessibility_violation(live_server, new_page, scene):
@@ -35,20 +36,34 @@ def test_the_main_pages_have_no_serious_accessibility_violation(live_server, new
     anonymous = new_page(bypass_csp=True)
     check(anonymous, "/login", "login")
     check(anonymous, f"/verify/{scene['code']}", "verification")
+    check(anonymous, "/verify")
     learner = new_page(bypass_csp=True)
     sign_in(learner, live_server, "aylar", TEST_PASSWORD)
     check(learner, "/", "home")
     check(learner, "/modules/alpha", "module")
     check(learner, f"/modules/alpha/{scene['section']}")
     check(learner, "/glossary", "glossary")
+    check(learner, "/practice")
+    check(learner, "/tracks/full")
+    check(learner, "/sources")
+    check(learner, "/quizzes/pre-test")
+    check(learner, "/certificates")
+    check(learner, "/account/profile")
+    check(learner, "/join")
     trainer = new_page(bypass_csp=True)
     sign_in(trainer, live_server, "master", TEST_PASSWORD)
     check(trainer, f"/cohorts/{scene['cohort']}", "trainer-dashboard")
     check(trainer, f"/cohorts/{scene['cohort']}/practice", "teaching-practice")
+    check(trainer, f"/cohorts/{scene['cohort']}/practice/{scene['learner']}")  # the assessment form
+    check(trainer, f"/cohorts/{scene['cohort']}/evaluation/results")
+    check(trainer, f"/cohorts/{scene['cohort']}/edit")
+    check(trainer, "/cascade")
     coordinator = new_page(bypass_csp=True)
     sign_in(coordinator, live_server, "coord", TEST_PASSWORD)
     check(coordinator, "/reports", "coordinator-dashboard")
     check(coordinator, "/reports/programme", "programme")
+    check(coordinator, "/reports/evaluations")
+    check(coordinator, "/certificates/all")
     assert found == {}
 
 
