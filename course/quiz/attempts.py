@@ -202,8 +202,15 @@ def save_answer(attempt: QuizAttempt, question_id: str, raw: Any) -> AttemptAnsw
         raise AnswerRejected(str(exc)) from exc
     answer = next((a for a in attempt.answers if a.question_id == question_id), None)
     if answer is None:
-        answer = AttemptAnswer(question_id=question_id)
-        attempt.answers.append(answer)
+        try:
+            with db.session.begin_nested():
+                answer = AttemptAnswer(question_id=question_id, response=response, saved_at=utcnow())
+                attempt.answers.append(answer)
+            return answer
+        except IntegrityError:
+            # Another request of this learner saved the question first (the page's script while the form posts,
+            # or a second tab). The savepoint's rollback expired the attempt's answers: reload them and replace.
+            answer = next(a for a in attempt.answers if a.question_id == question_id)
     answer.response = response
     answer.saved_at = utcnow()
     db.session.flush()

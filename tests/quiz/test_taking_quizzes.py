@@ -178,6 +178,28 @@ def test_two_tabs_submitting_at_once_make_one_submission(learner, app):
     assert len(graded) == 8  # graded once: one row per question, never duplicated
 
 
+def test_an_answer_another_request_saved_first_is_replaced_instead_of_failing(learner):
+    """The page's script saves an answer while the form's Finish button posts all of them (or two tabs save):
+    both find no answer to the question yet and both insert one. The second must replace the first, not fail
+    on the unique constraint (PostgreSQL's 500 page, found by the keyboard-only browser test)."""
+    from sqlalchemy import insert  # noqa: PLC0415
+
+    from course.models.types import utcnow  # noqa: PLC0415
+    from course.quiz.attempts import save_answer  # noqa: PLC0415
+
+    attempt_id = learner.start()
+    stale = attempt(attempt_id)
+    assert stale.answers == []  # what this request saw
+    with db.engine.begin() as other:  # the other request commits its answer first
+        other.execute(insert(AttemptAnswer).values(attempt_id=attempt_id, question_id="truth", response=True,
+                                                   saved_at=utcnow()))
+    save_answer(stale, "truth", "false")
+    db.session.commit()
+    db.session.expire_all()
+    rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)).all()
+    assert [(row.question_id, row.response) for row in rows] == [("truth", False)]
+
+
 def test_attempts_run_out_with_a_clear_message(learner):
     for _ in range(2):
         learner.submit(learner.start())
