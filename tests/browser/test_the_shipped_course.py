@@ -1,0 +1,70 @@
+"""The shipped course (``modules/`` and ``quizzes/`` at the top of the repository), not the small fixture: its
+real pages, with long comparison tables, quotations and case scenarios, pass axe-core and fit a phone's screen."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from course.learn.queries import load_catalogue
+from tests.browser.conftest import sign_in, violations
+from tests.conftest import TEST_PASSWORD
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def content_dir() -> Path:
+    return REPOSITORY
+
+
+@pytest.fixture
+def pages(synced, make_user) -> list[str]:
+    """Every module page and every section page of the trainer track, which holds all seven modules."""
+    make_user("jeren", full_name="Jeren Learner", tracks=("trainer",))
+    catalogue = load_catalogue()
+    urls = []
+    for module_id in catalogue.track("trainer")["modules"]:
+        urls.append(f"/modules/{module_id}")
+        urls += [f"/modules/{module_id}/{key}" for key in catalogue.modules[module_id].section_keys]
+    return urls
+
+
+def overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_every_page_of_the_shipped_modules_passes_axe(live_server, new_page, pages):
+    page = new_page(bypass_csp=True)
+    sign_in(page, live_server, "jeren", TEST_PASSWORD)
+    found = {}
+    for url in pages:
+        page.goto(live_server + url)
+        if left := violations(page):
+            found[url] = left
+    assert len(pages) > 20  # noqa: PLR2004  (seven modules and their sections: the test saw the real course)
+    assert found == {}
+
+
+def test_every_page_of_the_shipped_modules_fits_a_phone(live_server, new_page, pages):
+    page = new_page(width=360, height=740)
+    sign_in(page, live_server, "jeren", TEST_PASSWORD)
+    too_wide = {}
+    for url in pages:
+        page.goto(live_server + url)
+        if (extra := overflow(page)) > 0:
+            too_wide[url] = extra
+    assert too_wide == {}
+
+
+def test_the_shipped_case_studies_pass_axe_and_fit_a_phone(live_server, new_page, pages):
+    page = new_page(width=360, height=740, bypass_csp=True)
+    sign_in(page, live_server, "jeren", TEST_PASSWORD)
+    page.goto(f"{live_server}/quizzes/case-studies")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    assert page.locator("fieldset.question").count() > 1
+    assert violations(page) == []
+    assert overflow(page) <= 0
