@@ -37,13 +37,17 @@ def programme(synced, make_user, app, editable_content):
 
 
 class Axe:
-    """Runs axe-core on each page it is given and keeps what it finds, so one test reports every page at once."""
+    """Runs axe-core on each page it is given, and checks that the page fits its screen; keeps what it finds, so
+    one test reports every page at once."""
 
     def __init__(self):
         self.found: dict[str, list[str]] = {}
 
     def check(self, page, name: str | None = None) -> None:
         left = violations(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            left.append(f"{overflow} px wider than the screen")
         if left:
             self.found[page.url] = left
         if name:
@@ -270,7 +274,7 @@ def test_the_whole_journey(live_server, new_page, programme):
     cohort = trainer_creates_a_cohort(trainer, live_server, axe)
     username, one_time_password = trainer_imports_the_roster(trainer, live_server, cohort, axe)
 
-    learner = new_page(bypass_csp=True)
+    learner = new_page(width=360, height=740, bypass_csp=True)  # learners often have only a phone
     learner_signs_in_for_the_first_time(learner, live_server, username, one_time_password, axe)
     learner_takes_the_pre_test(learner, live_server)
     learner_reads_the_module(learner, live_server)
