@@ -13,8 +13,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from course.content.repository import live_versions
 from course.i18n import LANGUAGE_NAMES
-from course.learn.queries import load_catalogue
+from course.models.content import ContentKind
 from course.permissions import Permission, can
 
 
@@ -56,8 +57,8 @@ _NAV = [
 
 
 def _has_glossary() -> bool:
-    catalogue = load_catalogue()
-    return bool(catalogue and catalogue.course.get("glossary"))
+    """Whether the live course has a glossary: the course item alone, not the whole catalogue, on every page."""
+    return any(item.data.get("glossary") for item in live_versions(ContentKind.COURSE))
 
 
 def page_chrome() -> Chrome:

@@ -67,3 +67,18 @@ def test_turkmen_sorting_follows_the_turkmen_alphabet():
     words = ["ýol", "ynam", "žurnal", "jaý", "şert", "söz", "ňil", "nan", "äpet", "ene"]
     assert sorted(words, key=lambda w: sort_key(w, "tk")) == [
         "ene", "äpet", "jaý", "žurnal", "nan", "ňil", "söz", "şert", "ynam", "ýol"]
+
+
+def test_a_course_without_a_glossary_has_no_glossary_page_and_no_link(app, editable_content, make_user, login, client):
+    from course.content.sync import sync_content  # noqa: PLC0415
+
+    (editable_content / "modules/glossary.yaml").unlink()
+    app.config["CONTENT_DIR"] = editable_content
+    sync_content(editable_content)
+    db.session.commit()
+    make_user("reader", tracks=("short",))
+    login("reader")
+    assert client.get("/glossary").status_code == 404
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/certificates"' in home  # the navigation is there...
+    assert 'href="/glossary"' not in home  # ...without the glossary
