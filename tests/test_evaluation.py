@@ -75,6 +75,18 @@ def test_a_learner_answers_once_and_a_second_submission_changes_nothing(app, gro
                                 "comments": "More cases, please."}  # the blank optional rating is left out
 
 
+def test_a_second_tab_past_the_check_is_stopped_by_the_database_and_keeps_no_answer(app, group, monkeypatch):
+    """Two tabs submitting at the same moment both pass the 'already answered?' check; the unique constraint
+    stops the second, with the same message, and its answer sheet is rolled back with it."""
+    cohort = group["cohort"]
+    learner = as_user(app, "aman")
+    evaluate(learner, cohort)
+    monkeypatch.setattr("course.evaluation.services.has_submitted", lambda *_args: False)  # as the racing tab saw
+    again = evaluate(learner, cohort, relevant="1")
+    assert "You have already evaluated this cohort. Each learner answers once." in again.get_data(as_text=True)
+    assert counts() == (1, 1)
+
+
 def test_nothing_ties_an_answer_to_the_learner(app, group):
     for name in NAMES[:3]:
         evaluate(as_user(app, name), group["cohort"])
@@ -191,3 +203,34 @@ def test_the_pages_of_a_closed_cohort_show_its_status(app, group):
         page = trainer.get(url)
         assert page.status_code == 200, url
         assert '<span class="badge">closed</span>' in page.get_data(as_text=True), url
+
+
+@pytest.mark.parametrize("url", ["/reports/evaluations.csv", "/reports/evaluations/answers.xlsx"])
+def test_an_evaluations_export_refused_is_not_recorded_as_made(app, group, make_user, url):
+    """An out-of-scope or unknown velayat, or a trainer, gets no file, and the audit log shows no export."""
+    from course.models.audit import AuditEvent  # noqa: PLC0415
+    from course.models.scope import CoordinatorScope  # noqa: PLC0415
+    from course.models.user import Velayat  # noqa: PLC0415
+
+    scoped = make_user("balkan-coord", roles={Role.COORDINATOR})
+    db.session.add(CoordinatorScope(user_id=scoped.id, velayat=Velayat.BALKAN))
+    db.session.commit()
+    assert as_user(app, "balkan-coord").get(f"{url}?velayat=mary").status_code == 403
+    assert as_user(app, "coord").get(f"{url}?velayat=atlantis").status_code == 400
+    assert as_user(app, "trainer").get(url).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "report.export")) == 0
+    allowed = as_user(app, "coord").get(url)
+    allowed.close()  # the file is streamed from a spooled temporary file
+    assert allowed.status_code == 200  # the same export, allowed, is recorded
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "report.export")) == 1
+
+
+def test_a_trainer_who_does_not_run_the_cohort_cannot_export_its_evaluation(app, group):
+    for name in NAMES[:5]:
+        evaluate(as_user(app, name), group["cohort"])
+    url = f"/cohorts/{group['cohort'].id}/evaluation/results"
+    assert as_user(app, "other").get(f"{url}.csv").status_code == 404
+    assert as_user(app, "aman").get(f"{url}.xlsx").status_code == 403
+    assert as_user(app, "trainer").get(f"{url}.csv").status_code == 200

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from course.content.localize import Text, pick
 from course.domain import DomainError
+from course.learn.queries import Catalogue
 
 #: The longest written answer kept.
 MAX_TEXT = 2000
@@ -90,3 +91,9 @@ def evaluation_form(data: dict[str, Any], locale: str, default: str) -> Evaluati
         items=[Item(item["id"], item["type"], item.get("area"), pick(item["text"], locale, default),
                     item.get("required", True)) for item in data["items"]],
     )
+
+
+def course_evaluation_form(catalogue: Catalogue, locale: str) -> EvaluationForm | None:
+    """The live course's evaluation form in ``locale``; None when the course has none."""
+    data = catalogue.course.get("evaluation")
+    return evaluation_form(data, locale, catalogue.default_language) if data else None

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from course.evaluation.form import AREA_LABELS, EvaluationForm
@@ -118,8 +119,7 @@ def _mean(counter: Counter) -> float | None:
     return round(sum(value * n for value, n in counter.items()) / answers, 2) if answers else None
 
 
-def aggregate(tally: Tally, form: EvaluationForm, *, with_texts: bool = True,
-              area_labels: dict[str, str] | None = None) -> Results:
+def aggregate(tally: Tally, form: EvaluationForm, *, with_texts: bool = True) -> Results:
     """Per item, per area and the written answers (or only their number), or just the count below the threshold."""
     if tally.responses < MIN_RESPONSES:
         return Results(tally.responses, [], [], [])
@@ -130,9 +130,8 @@ def aggregate(tally: Tally, form: EvaluationForm, *, with_texts: bool = True,
         items.append(ItemResult(item.text.value, item.area or "", sum(counter.values()), _mean(counter),
                                 [counter.get(value, 0) for value in scale]))
         by_area[item.area].update(counter)
-    labels = area_labels or {area: str(label) for area, label in AREA_LABELS.items()}
-    areas = [AreaResult(area, label, _mean(by_area[area]), sum(by_area[area].values()))
-             for area, label in labels.items() if by_area.get(area)]
+    areas = [AreaResult(area, str(label), _mean(by_area[area]), sum(by_area[area].values()))
+             for area, label in AREA_LABELS.items() if by_area.get(area)]
     texts = [TextResult(item.text.value, sorted(tally.texts.get(item.id, [])) if with_texts else [],
                         tally.text_counts[item.id])
              for item in form.texts]
@@ -182,7 +181,6 @@ def across_cohorts(cohorts: Select, form: EvaluationForm, *,
     Written answers are only counted unless ``with_texts``: thousands of them make no page.
     """
     tallies = tallies_by_cohort(cohorts, form, with_texts=with_texts)
-    labels = {area: str(label) for area, label in AREA_LABELS.items()}  # translated once, not per cohort
     learners = dict(plain_rows(select(Enrolment.cohort_id, func.count()).where(Enrolment.cohort_id.in_(cohorts))
                                .group_by(Enrolment.cohort_id)))
     lines = []
@@ -192,9 +190,20 @@ def across_cohorts(cohorts: Select, form: EvaluationForm, *,
         if own is None:
             continue
         lines.append(CohortLine(cohort_id, name, learners.get(cohort_id, 0),
-                                aggregate(own, form, with_texts=with_texts, area_labels=labels)))
+                                aggregate(own, form, with_texts=with_texts)))
     counted = Tally()
     for own in tallies.values():
         if own.responses >= MIN_RESPONSES:
             counted.merge(own)
     return aggregate(counted, form, with_texts=with_texts), lines
+
+
+def rating_header(form: EvaluationForm) -> list[str]:
+    """The columns of a rated statement in an export: area, statement, answers, mean, how many gave each value."""
+    return [_("Area"), _("Statement"), _("Answers"), _("Mean")] + [
+        f"{choice.value}: {choice.label.value}" for choice in form.likert]
+
+
+def rating_cells(item: ItemResult) -> list:
+    """A rated statement's cells under :func:`rating_header`."""
+    return [str(AREA_LABELS[item.area]), item.text, item.answers, item.mean, *item.counts]

@@ -7,7 +7,9 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from course.cohorts.queries import is_learner_of
 from course.domain import DomainError
@@ -15,6 +17,8 @@ from course.evaluation.form import EvaluationForm
 from course.extensions import db
 from course.models.cohort import Cohort
 from course.models.evaluation import EvaluationResponse, EvaluationSubmission
+
+ALREADY = _l("You have already evaluated this cohort. Each learner answers once.")
 
 
 def evaluation_opens(cohort: Cohort) -> date:
@@ -35,19 +39,22 @@ def check_may_evaluate(cohort: Cohort, user_id: int, today: date) -> None:
         raise DomainError(_("The evaluation opens on the cohort's last day (%(day)s).",
                             day=format_date(evaluation_opens(cohort), "long")))
     if has_submitted(cohort.id, user_id):
-        raise DomainError(_("You have already evaluated this cohort. Each learner answers once."))
+        raise DomainError(str(ALREADY))
 
 
 def submit_evaluation(cohort: Cohort, user_id: int, form: EvaluationForm, raw: Mapping[str, str],
                       today: date) -> None:
     """Keep the answers and the fact of answering apart; raise DomainError (nothing written) on any mistake.
 
-    The unique (cohort, learner) constraint on submissions makes a double submit
-    fail in the database too; the caller rolls back both rows together.
+    A second tab submitting at the same moment passes the check too; the unique (cohort, learner) constraint on
+    submissions then refuses it, and both its rows are rolled back together.
     """
     check_may_evaluate(cohort, user_id, today)
     answers = form.check(raw)
-    db.session.add(EvaluationSubmission(cohort_id=cohort.id, user_id=user_id, submitted_on=today))
-    db.session.add(EvaluationResponse.of(cohort.id, form.id, answers))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(EvaluationSubmission(cohort_id=cohort.id, user_id=user_id, submitted_on=today))
+            db.session.add(EvaluationResponse.of(cohort.id, form.id, answers))
+    except IntegrityError as exc:
+        raise DomainError(str(ALREADY)) from exc
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from course.audit import record_event
-from course.cohorts.blueprint import managed_cohort
+from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import is_learner_of
-from course.domain import DomainError
-from course.evaluation.form import AREA_LABELS, EvaluationForm, evaluation_form
-from course.evaluation.results import MIN_RESPONSES, Results, cohort_results
+from course.evaluation.form import EvaluationForm, course_evaluation_form
+from course.evaluation.results import MIN_RESPONSES, Results, cohort_results, rating_cells, rating_header
 from course.evaluation.services import evaluation_opens, has_submitted, submit_evaluation
 from course.exports import Table, export_response
 from course.extensions import db
@@ -28,11 +24,7 @@ bp = Blueprint("evaluation", __name__)
 
 def current_form() -> EvaluationForm:
     """The course's evaluation form in the reader's language; 404 when the course has none."""
-    catalogue = live_catalogue()
-    data = catalogue.course.get("evaluation")
-    if not data:
-        abort(404)
-    return evaluation_form(data, current_locale(), catalogue.default_language)
+    return course_evaluation_form(live_catalogue(), current_locale()) or abort(404)
 
 
 def _learners_cohort(cohort_id: int) -> Cohort:
@@ -50,17 +42,11 @@ def fill(cohort_id: int):
     form = current_form()
     today = utcnow().date()
     if request.method == "POST":
-        try:
+        def submit() -> str:
             submit_evaluation(cohort, current_user.id, form, request.form, today)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        except IntegrityError:  # the same learner's second tab, at the same moment
-            db.session.rollback()
-            flash(_("You have already evaluated this cohort. Each learner answers once."), "error")
-        else:
-            flash(_("Thank you. Your answers were saved without your name."), "success")
+            return _("Thank you. Your answers were saved without your name.")
+
+        if carry_out(submit):
             return redirect(url_for("evaluation.fill", cohort_id=cohort.id))
     return render_template("evaluation/fill.html", cohort=cohort, form=form, answers=request.form,
                            submitted=has_submitted(cohort.id, current_user.id), opens=evaluation_opens(cohort),
@@ -78,14 +64,7 @@ def results(cohort_id: int):
 
 def ratings_table(stem: str, form: EvaluationForm, results: Results) -> Table:
     """One row per rated statement: area, statement, answers, mean and how many gave each value."""
-    header = [_("Area"), _("Statement"), _("Answers"), _("Mean")] + [
-        f"{choice.value}: {choice.label.value}" for choice in form.likert]
-
-    def rows() -> Iterator[list]:
-        for item in results.items:
-            yield [str(AREA_LABELS[item.area]), item.text, item.answers, item.mean, *item.counts]
-
-    return Table(stem, header, rows())
+    return Table(stem, rating_header(form), (rating_cells(item) for item in results.items))
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation/results.<any(csv, xlsx):fmt>")

@@ -9,21 +9,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.audit import record_event
-from course.evaluation.form import AREA_LABELS, EvaluationForm, evaluation_form
-from course.evaluation.results import MIN_RESPONSES, across_cohorts
+from course.evaluation.form import EvaluationForm, course_evaluation_form
+from course.evaluation.results import MIN_RESPONSES, across_cohorts, rating_cells, rating_header
 from course.exports import Table, export_response
 from course.extensions import db
 from course.permissions import Permission, require
 from course.reports.programme import build_programme
-from course.reports.queries import cohort_ids
+from course.reports.queries import ReportFilter, cohort_ids
 from course.reports.views import bp, filter_page_context, request_filter
 from course.web import current_locale, live_catalogue
 
 
 def _form() -> EvaluationForm | None:
-    catalogue = live_catalogue()
-    data = catalogue.course.get("evaluation")
-    return evaluation_form(data, current_locale(), catalogue.default_language) if data else None
+    return course_evaluation_form(live_catalogue(), current_locale())
 
 
 @bp.route("/reports/programme")
@@ -49,24 +47,21 @@ def evaluations():
                            **context)
 
 
-def _evaluations_table(form: EvaluationForm) -> Table:
+def _evaluations_table(form: EvaluationForm, report_filter: ReportFilter) -> Table:
     """Each rated statement for all cohorts together, then for each cohort with enough responses."""
-    header = [_("Cohort"), _("Responses"), _("Area"), _("Statement"), _("Answers"), _("Mean")] + [
-        f"{choice.value}: {choice.label.value}" for choice in form.likert]
-    results, lines = across_cohorts(cohort_ids(request_filter()), form)
+    results, lines = across_cohorts(cohort_ids(report_filter), form)
 
     def rows() -> Iterator[list]:
         for name, found in [(_("All cohorts"), results)] + [(line.name, line.results) for line in lines]:
             for item in found.items:  # none below the threshold
-                yield [name, found.responses, str(AREA_LABELS[item.area]), item.text, item.answers, item.mean,
-                       *item.counts]
+                yield [name, found.responses, *rating_cells(item)]
 
-    return Table("evaluations", header, rows())
+    return Table("evaluations", [_("Cohort"), _("Responses"), *rating_header(form)], rows())
 
 
-def _answers_table(form: EvaluationForm) -> Table:
+def _answers_table(form: EvaluationForm, report_filter: ReportFilter) -> Table:
     """The written answers of each cohort with enough responses, alphabetically within each question."""
-    _results, lines = across_cohorts(cohort_ids(request_filter()), form, with_texts=True)
+    _results, lines = across_cohorts(cohort_ids(report_filter), form, with_texts=True)
 
     def rows() -> Iterator[list]:
         for line in lines:
@@ -84,7 +79,9 @@ def export_evaluations(what: str, fmt: str):
     form = _form()
     if form is None:
         abort(404)
+    report_filter = request_filter()  # a velayat out of scope or unknown is refused before anything is recorded
     record_event("report.export", f"evaluations-{what}", actor_id=current_user.id, format=fmt,
                  args=dict(request.args))
     db.session.commit()
-    return export_response(_answers_table(form) if what == "answers" else _evaluations_table(form), fmt)
+    table = (_answers_table if what == "answers" else _evaluations_table)(form, report_filter)
+    return export_response(table, fmt)
