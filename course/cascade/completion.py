@@ -7,7 +7,7 @@ it for a whole cohort or more.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_share
 from course.extensions import db
 from course.learn.queries import Catalogue, Status, module_status
 from course.models.attempt import AttemptState, QuizAttempt
+from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
 from course.practice.queries import practice_passed
 
@@ -134,3 +135,14 @@ def track_progress(catalogue: Catalogue, track: dict[str, Any], user_ids: Iterab
         )
         for uid in ids
     }
+
+
+def complete_enrolments(catalogue: Catalogue, enrolments: Sequence[Enrolment]) -> list[Enrolment]:
+    """Those of ``enrolments`` whose learner has completed its track, in the given order; queries per track,
+    not per learner."""
+    complete: set[int] = set()
+    for track_id in {enrolment.track_id for enrolment in enrolments}:
+        mine = [enrolment for enrolment in enrolments if enrolment.track_id == track_id]
+        progress = track_progress(catalogue, catalogue.track(track_id), [enrolment.user_id for enrolment in mine])
+        complete |= {enrolment.id for enrolment in mine if progress[enrolment.user_id].complete}
+    return [enrolment for enrolment in enrolments if enrolment.id in complete]

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.audit import record_event
-from course.cascade.completion import track_progress
+from course.cascade.completion import complete_enrolments, track_progress
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
@@ -68,14 +68,11 @@ def trainer_candidates(catalogue: Catalogue) -> list[Candidate]:
     """Everyone who has completed a trainer track and awaits approval; queries do not grow with their number."""
     tracks = promotion_tracks(catalogue)
     rows = _pending_enrolments(catalogue, list(tracks)) if tracks else []
-    complete: set[tuple[int, str]] = set()
-    for track_id, track in tracks.items():
-        ids = [enrolment.user_id for enrolment, _user, _name in rows if enrolment.track_id == track_id]
-        complete |= {(uid, track_id) for uid, p in track_progress(catalogue, track, ids).items() if p.complete}
+    complete = {enrolment.id for enrolment in complete_enrolments(catalogue, [row[0] for row in rows])}
     return [
         Candidate(enrolment.id, user.id, user.username, user.full_name, user.agency, user.velayat, enrolment.track_id,
                   cohort_name, enrolment.enrolled_at)
-        for enrolment, user, cohort_name in rows if (user.id, enrolment.track_id) in complete
+        for enrolment, user, cohort_name in rows if enrolment.id in complete
     ]
 
 
@@ -135,16 +132,9 @@ def promote_if_automatic(user_ids: Collection[int], catalogue: Catalogue) -> lis
     tracks = [tid for tid, track in promotion_tracks(catalogue).items() if track["promotion"] == "automatic"]
     if not tracks or not user_ids:
         return []
-    rows = _pending_enrolments(catalogue, tracks, user_ids)
-    promoted: list[TrainerStanding] = []
-    done: set[int] = set()
-    for track_id in tracks:
-        enrolments = [enrolment for enrolment, _user, _name in rows if enrolment.track_id == track_id]
-        if not enrolments:
-            continue
-        progress = track_progress(catalogue, catalogue.track(track_id), [e.user_id for e in enrolments])
-        for enrolment in enrolments:
-            if progress[enrolment.user_id].complete and enrolment.user_id not in done:
-                promoted.append(promote_to_trainer(enrolment, catalogue, actor_id=None))
-                done.add(enrolment.user_id)
-    return promoted
+    pending = [row[0] for row in _pending_enrolments(catalogue, tracks, user_ids)]
+    promoted: dict[int, TrainerStanding] = {}
+    for enrolment in complete_enrolments(catalogue, pending):
+        if enrolment.user_id not in promoted:  # complete in two such tracks: one trainer standing
+            promoted[enrolment.user_id] = promote_to_trainer(enrolment, catalogue, actor_id=None)
+    return list(promoted.values())

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.audit import record_event
-from course.cascade.completion import track_progress
+from course.cascade.completion import complete_enrolments, track_progress
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
@@ -126,14 +126,8 @@ def issue_if_automatic(user_ids: Collection[int], catalogue: Catalogue) -> list[
                                           Certificate.track_id == Enrolment.track_id).exists())
         .order_by(Enrolment.id)
     ).all()
-    issued = []
-    for track_id in automatic:
-        enrolments = [e for e in pending if e.track_id == track_id]
-        if not enrolments:
-            continue
-        progress = track_progress(catalogue, catalogue.track(track_id), [e.user_id for e in enrolments])
-        issued += [issue_certificate(e, catalogue, actor_id=None) for e in enrolments if progress[e.user_id].complete]
-    return issued
+    return [issue_certificate(enrolment, catalogue, actor_id=None)
+            for enrolment in complete_enrolments(catalogue, pending)]
 
 
 def _check_reason(reason: str) -> str:
