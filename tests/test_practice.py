@@ -117,6 +117,7 @@ def test_a_trainee_who_failed_passes_on_a_second_assessment(app, tot):
     ({"accuracy": "3"}, "alpha", ADVICE, "Give a score for “Clarity”."),
     (GOOD, "ghost", ADVICE, "Choose the module whose topic was presented."),
     (GOOD, "alpha", "Good.", "Write your recommendations for the trainee (at least 20 characters)."),
+    (GOOD, "alpha", "Name the source. " * 300, "The recommendations are too long (at most 5000 characters)."),
 ])
 def test_a_score_off_the_scale_or_a_missing_part_is_refused_and_nothing_is_kept(app, tot, scores, module,
                                                                                  recommendations, message):
@@ -183,3 +184,12 @@ def test_a_pass_that_completes_a_track_with_automatic_promotion_makes_a_trainer_
     assert standings[aylar.id].granted_by_id is None  # automatic, as the track says
     assessed_again = assess(master, cohort, aylar).get_data(as_text=True)
     assert "now a trainer" not in assessed_again  # once a trainer, not promoted twice
+
+
+def test_a_trainer_enrolled_in_their_own_cohort_cannot_assess_themselves(app, tot):
+    master = tot["master"]
+    enrol_in_cohort(master, tot["cohort"])  # a co-trainer who also follows the course, say
+    db.session.commit()
+    response = assess(as_user(app, "master"), tot["cohort"], master)
+    assert "You cannot assess your own teaching practice." in response.get_data(as_text=True)
+    assert assessments() == []

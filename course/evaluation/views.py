@@ -9,7 +9,7 @@ from flask_login import current_user
 from course.audit import record_event
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import is_learner_of
-from course.evaluation.form import EvaluationForm, course_evaluation_form
+from course.evaluation.form import MAX_TEXT, EvaluationForm, course_evaluation_form
 from course.evaluation.results import MIN_RESPONSES, Results, cohort_results, rating_cells, rating_header
 from course.evaluation.services import evaluation_opens, has_submitted, submit_evaluation
 from course.exports import Table, export_response
@@ -48,7 +48,7 @@ def fill(cohort_id: int):
 
         if carry_out(submit):
             return redirect(url_for("evaluation.fill", cohort_id=cohort.id))
-    return render_template("evaluation/fill.html", cohort=cohort, form=form, answers=request.form,
+    return render_template("evaluation/fill.html", cohort=cohort, form=form, answers=request.form, max_text=MAX_TEXT,
                            submitted=has_submitted(cohort.id, current_user.id), opens=evaluation_opens(cohort),
                            open=today >= evaluation_opens(cohort))
 

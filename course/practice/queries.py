@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from course.extensions import db
 from course.models.practice import PracticeAssessment
@@ -33,3 +33,9 @@ def assessments_of(user_id: int) -> list[PracticeAssessment]:
     """A trainee's own assessments, newest first."""
     return list(db.session.scalars(select(PracticeAssessment).where(PracticeAssessment.trainee_id == user_id)
                                    .order_by(PracticeAssessment.id.desc())))
+
+
+def assessment_count(cohort_id: int, trainee_id: int) -> int:
+    """How many times the trainee has been assessed in the cohort."""
+    return db.session.scalar(select(func.count()).select_from(PracticeAssessment).where(
+        PracticeAssessment.cohort_id == cohort_id, PracticeAssessment.trainee_id == trainee_id))

@@ -90,9 +90,8 @@ def rubric_of(data: dict[str, Any], locale: str, default: str) -> Rubric:
         Criterion(
             id=criterion["id"], title=pick(criterion["title"], locale, default),
             levels=[Level(score, pick(labels[score], locale, default),
-                          # JSON turns the descriptors' integer keys into strings.
-                          pick(criterion["descriptors"].get(str(score)) or criterion["descriptors"].get(score),
-                               locale, default))
+                          # The snapshot is JSON, which turns the descriptors' integer keys into strings.
+                          pick(criterion["descriptors"][str(score)], locale, default))
                     for score in scores],
         )
         for criterion in data["criteria"]

@@ -13,30 +13,32 @@ from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import is_learner_of
 from course.content.localize import pick
 from course.extensions import db
+from course.learn.queries import Catalogue
 from course.models.cohort import Cohort
 from course.models.practice import PracticeAssessment
 from course.models.user import User
 from course.permissions import Permission, require
-from course.practice.queries import assessments_in_cohort, assessments_of
+from course.practice.queries import assessment_count, assessments_in_cohort, assessments_of
 from course.practice.rubric import Rubric, ScoredAssessment, rubric_of
-from course.practice.services import record_assessment
+from course.practice.services import MAX_RECOMMENDATIONS, MIN_RECOMMENDATIONS, record_assessment
 from course.web import after_progress, current_locale, live_catalogue
 
 bp = Blueprint("practice", __name__)
 
 
-def _practice_cohort(cohort_id: int) -> tuple[Cohort, dict, Rubric]:
-    """A cohort the user manages whose track has teaching practice, its track and the live rubric; 404 otherwise."""
+def _practice_cohort(cohort_id: int) -> tuple[Cohort, dict, Rubric, Catalogue]:
+    """A cohort the user manages whose track has teaching practice, its track, the live rubric and the live
+    course; 404 otherwise."""
     cohort = managed_cohort(cohort_id)
     catalogue = live_catalogue()
     track = catalogue.track(cohort.track_id)
     if track is None or not requires_practice(track) or not catalogue.course.get("rubric"):
         abort(404)
-    return cohort, track, rubric_of(catalogue.course["rubric"], current_locale(), catalogue.default_language)
+    rubric = rubric_of(catalogue.course["rubric"], current_locale(), catalogue.default_language)
+    return cohort, track, rubric, catalogue
 
 
-def _module_titles(module_ids: list[str]) -> dict[str, str]:
-    catalogue = live_catalogue()
+def _module_titles(catalogue: Catalogue, module_ids: list[str]) -> dict[str, str]:
     locale = current_locale()
     return {m: pick(catalogue.modules[m].data["meta"]["title"], locale, catalogue.default_language).value
             for m in module_ids if m in catalogue.modules}
@@ -45,10 +47,9 @@ def _module_titles(module_ids: list[str]) -> dict[str, str]:
 @bp.route("/cohorts/<int:cohort_id>/practice")
 @require(Permission.MANAGE_COHORTS)
 def cohort_practice(cohort_id: int):
-    cohort, track, rubric = _practice_cohort(cohort_id)
+    cohort, _track, rubric, catalogue = _practice_cohort(cohort_id)
     found = assessments_in_cohort(cohort.id)
-    scored = {a.id: a for a in _scored([a for items in found.values() for a in items], current_locale(),
-                                       live_catalogue().default_language)}
+    scored = {a.id: a for a in _scored(catalogue, [a for items in found.values() for a in items])}
     # (learner, name, their assessments newest first, whether any passed: the track counts any pass)
     rows = [(uid, name, [scored[a.id] for a in found.get(uid, [])], any(a.passed for a in found.get(uid, [])))
             for uid, name in roster(cohort.id)]
@@ -60,7 +61,7 @@ def cohort_practice(cohort_id: int):
 @require(Permission.MANAGE_COHORTS)
 def assess(cohort_id: int, user_id: int):
     """The rubric as a form: one fieldset per criterion, each level with its descriptor."""
-    cohort, track, rubric = _practice_cohort(cohort_id)
+    cohort, track, rubric, catalogue = _practice_cohort(cohort_id)
     trainee = db.session.get(User, user_id)
     if trainee is None or not is_learner_of(cohort.id, user_id):
         abort(404)
@@ -76,27 +77,26 @@ def assess(cohort_id: int, user_id: int):
                      name=trainee.display_name, total=assessment.total, best=rubric.best_total)
 
         if carry_out(save):
-            after_progress(live_catalogue(), [trainee.id])  # a pass may complete the trainer track
+            after_progress(catalogue, [trainee.id])  # a pass may complete the trainer track
             return redirect(url_for("practice.cohort_practice", cohort_id=cohort.id))
     return render_template("practice/assess.html", cohort=cohort, trainee=trainee, rubric=rubric,
-                           modules=_module_titles(track["modules"]), form=request.form,
-                           earlier=len(assessments_in_cohort(cohort.id).get(trainee.id, [])))
+                           modules=_module_titles(catalogue, track["modules"]), form=request.form,
+                           earlier=assessment_count(cohort.id, trainee.id),
+                           min_length=MIN_RECOMMENDATIONS, max_length=MAX_RECOMMENDATIONS)
 
 
 @bp.route("/practice")
 @require(Permission.READ_COURSE)
 def mine():
     """The trainee's assessments as they were scored: each criterion's level and descriptor, and the advice."""
-    catalogue = live_catalogue()
-    locale = current_locale()
-    assessments = assessments_of(current_user.id)
-    return render_template("practice/mine.html", items=_scored(assessments, locale, catalogue.default_language))
+    return render_template("practice/mine.html", items=_scored(live_catalogue(), assessments_of(current_user.id)))
 
 
-def _scored(assessments: list[PracticeAssessment], locale: str, default: str) -> list[ScoredAssessment]:
+def _scored(catalogue: Catalogue, assessments: list[PracticeAssessment]) -> list[ScoredAssessment]:
     """Assessments with their stored rubric in the reader's language, assessor names in one query."""
+    locale, default = current_locale(), catalogue.default_language
     assessors = {u.id: u.display_name for u in db.session.scalars(
         select(User).where(User.id.in_({a.assessor_id for a in assessments if a.assessor_id})))}
-    modules = _module_titles(sorted({a.module_id for a in assessments}))
+    modules = _module_titles(catalogue, sorted({a.module_id for a in assessments}))
     return [ScoredAssessment.of(a, rubric_of(a.rubric, locale, default), assessors.get(a.assessor_id, ""),
                                 modules.get(a.module_id, a.module_id)) for a in assessments]
