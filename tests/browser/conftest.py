@@ -8,12 +8,15 @@ that installs it, unless ``CASCADE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), whe
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.conftest import TEST_PASSWORD
 
 CHROMIUM = Path(os.environ.get("CASCADE_CHROMIUM", "/usr/bin/chromium"))
 INSTALL_HINT = "Browser tests need Debian's Chromium: run 'apt-get install -y chromium' (CI installs it)."
@@ -93,9 +96,45 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page, base: str, username: str, password: str) -> None:
+def sign_in(page, base: str, username: str, password: str = TEST_PASSWORD) -> None:
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than its screen (0 or less: it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+class PageChecks:
+    """axe-core on each page it is given, and whether the page fits its screen; what it finds is kept, so one
+    test reports every page at once. A name also keeps a screenshot of the page for the README."""
+
+    def __init__(self):
+        self.found: dict[str, list[str]] = {}
+
+    def check(self, page, name: str | None = None) -> None:
+        left = violations(page)
+        if (extra := overflow(page)) > 0:
+            left.append(f"{extra} px wider than the screen")
+        if left:
+            self.found[page.url] = left
+        if name:
+            screenshot(page, name)
+
+
+def start_quiz(page) -> None:
+    """On a quiz's overview page: start (or resume) the attempt."""
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+
+
+def finish_quiz(page) -> str:
+    """On an attempt: finish, submit everything, and return the result page's text."""
+    page.get_by_role("button", name="Finish attempt…").click()
+    page.get_by_role("button", name="Submit all and finish").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+/result$"))
+    return page.inner_text("main")

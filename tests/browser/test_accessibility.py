@@ -8,8 +8,7 @@ from sqlalchemy import select
 from course.extensions import db
 from course.learn.queries import load_catalogue
 from course.models.attempt import QuizAttempt
-from tests.browser.conftest import screenshot, sign_in, violations
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import PageChecks, overflow, sign_in, violations
 from tests.test_cascade import certified_trainee
 
 
@@ -23,22 +22,18 @@ def scene(synced, make_user):
 
 
 def test_the_main_pages_have_no_serious_accessibility_violation(live_server, new_page, scene):
-    found = {}
+    checks = PageChecks()
 
     def check(page, url: str, name: str | None = None):
         page.goto(live_server + url)
-        left = violations(page)
-        if left:
-            found[url] = left
-        if name:
-            screenshot(page, name)
+        checks.check(page, name)
 
     anonymous = new_page(bypass_csp=True)
     check(anonymous, "/login", "login")
     check(anonymous, f"/verify/{scene['code']}", "verification")
     check(anonymous, "/verify")
     learner = new_page(bypass_csp=True)
-    sign_in(learner, live_server, "aylar", TEST_PASSWORD)
+    sign_in(learner, live_server, "aylar")
     check(learner, "/", "home")
     check(learner, "/modules/alpha", "module")
     check(learner, f"/modules/alpha/{scene['section']}")
@@ -51,7 +46,7 @@ def test_the_main_pages_have_no_serious_accessibility_violation(live_server, new
     check(learner, "/account/profile")
     check(learner, "/join")
     trainer = new_page(bypass_csp=True)
-    sign_in(trainer, live_server, "master", TEST_PASSWORD)
+    sign_in(trainer, live_server, "master")
     check(trainer, f"/cohorts/{scene['cohort']}", "trainer-dashboard")
     check(trainer, f"/cohorts/{scene['cohort']}/practice", "teaching-practice")
     check(trainer, f"/cohorts/{scene['cohort']}/practice/{scene['learner']}")  # the assessment form
@@ -59,26 +54,25 @@ def test_the_main_pages_have_no_serious_accessibility_violation(live_server, new
     check(trainer, f"/cohorts/{scene['cohort']}/edit")
     check(trainer, "/cascade")
     coordinator = new_page(bypass_csp=True)
-    sign_in(coordinator, live_server, "coord", TEST_PASSWORD)
+    sign_in(coordinator, live_server, "coord")
     check(coordinator, "/reports", "coordinator-dashboard")
     check(coordinator, "/reports/programme", "programme")
     check(coordinator, "/reports/evaluations")
     check(coordinator, "/certificates/all")
-    assert found == {}
+    assert checks.found == {}
 
 
 @pytest.mark.parametrize("url", ["/", "/modules/alpha", "/glossary", "/quizzes/pre-test"])
 def test_learner_pages_fit_a_360_pixel_screen(live_server, new_page, scene, url):
     page = new_page(width=360, height=740)
-    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    sign_in(page, live_server, "aylar")
     page.goto(live_server + url)
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{url} is {overflow}px wider than the screen"
+    assert overflow(page) <= 0, f"{url} is {overflow(page)}px wider than the screen"
 
 
 def test_the_module_page_prints_without_the_site_chrome(live_server, new_page, scene):
     page = new_page()
-    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    sign_in(page, live_server, "aylar")
     page.goto(live_server + "/modules/alpha")
     page.emulate_media(media="print")
     assert not page.locator("header.site-header").is_visible()

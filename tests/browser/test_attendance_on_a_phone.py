@@ -10,8 +10,7 @@ from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
 from course.models.attendance import Attendance
 from course.models.user import Role
-from tests.browser.conftest import screenshot, sign_in, violations
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import overflow, screenshot, sign_in, violations
 from tests.test_cascade import cohort_of
 
 
@@ -22,7 +21,7 @@ def test_a_trainer_marks_three_days_on_a_phone(live_server, new_page, synced, ma
         enrol_in_cohort(make_user(name, full_name=name.title()), cohort)
     db.session.commit()
     page = new_page(width=360, height=740, bypass_csp=True)
-    sign_in(page, live_server, "trainer", TEST_PASSWORD)
+    sign_in(page, live_server, "trainer")
     for offset, statuses in enumerate((("Present", "Late", "Absent"), ("Present", "Present", "Excused"),
                                        ("Present", "Absent", "Absent"))):
         page.goto(f"{live_server}/cohorts/{cohort.id}/days")
@@ -33,8 +32,7 @@ def test_a_trainer_marks_three_days_on_a_phone(live_server, new_page, synced, ma
         for learner, status in zip(("Aman", "Bahar", "Cemal"), statuses, strict=True):
             page.locator("fieldset.attendance-row", has_text=learner).get_by_label(status).check()
         if offset == 0:
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0  # the site navigation of a trainer once ran 133 px past the screen
+            assert overflow(page) <= 0  # the site navigation of a trainer once ran 133 px past the screen
             box = page.locator("fieldset.attendance-row").first.get_by_label("Present").bounding_box()
             assert box and box["height"] >= 18  # noqa: PLR2004  (the radio itself; its label row is 44 px)
             assert violations(page) == []

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in, violations
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import finish_quiz, screenshot, sign_in, start_quiz, violations
 
 
 @pytest.fixture
@@ -18,20 +17,12 @@ def learner(synced, make_user):
 
 def start_pre_test(page, base: str) -> None:
     page.goto(f"{base}/quizzes/pre-test")
-    page.get_by_role("button", name="Start the quiz").click()
-    page.wait_for_url(re.compile(r"/attempts/\d+$"))
-
-
-def finish(page) -> str:
-    page.get_by_role("button", name="Finish attempt…").click()
-    page.get_by_role("button", name="Submit all and finish").click()
-    page.wait_for_url(re.compile(r"/attempts/\d+/result$"))
-    return page.inner_text("main")
+    start_quiz(page)
 
 
 def test_answers_survive_a_reload_halfway_with_javascript(live_server, new_page, learner):
     page = new_page(bypass_csp=True)  # for axe-core
-    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    sign_in(page, live_server, "aylar")
     start_pre_test(page, live_server)
     first = page.locator("#question-p1")
     first.get_by_label("True").check()
@@ -42,7 +33,7 @@ def test_answers_survive_a_reload_halfway_with_javascript(live_server, new_page,
     assert page.locator("#question-p1").get_by_label("True").is_checked()
     page.locator("#question-p2").get_by_label("False").check()
     page.locator("#question-p2 .save-status").filter(has_text="Saved").wait_for()
-    result = finish(page)
+    result = finish_quiz(page)
     assert "Your score: 100% (2 of 2 points)." in result
     screenshot(page, "quiz-result")
     assert violations(page) == []  # the review page
@@ -50,7 +41,7 @@ def test_answers_survive_a_reload_halfway_with_javascript(live_server, new_page,
 
 def test_the_same_quiz_works_without_javascript(live_server, new_page, learner):
     page = new_page(javascript=False)
-    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    sign_in(page, live_server, "aylar")
     start_pre_test(page, live_server)
     page.locator("#question-p1").get_by_label("True").check()
     with page.expect_navigation():  # no script: the form posts, then comes back to the attempt
@@ -58,7 +49,7 @@ def test_the_same_quiz_works_without_javascript(live_server, new_page, learner):
     page.reload()
     assert page.locator("#question-p1").get_by_label("True").is_checked()
     page.locator("#question-p2").get_by_label("True").check()  # wrong on purpose
-    result = finish(page)
+    result = finish_quiz(page)
     assert "Your score: 50% (1 of 2 points)." in result
 
 
@@ -73,7 +64,7 @@ def tab_to(page, locator, *, limit: int = 80) -> None:
 
 def test_the_quiz_can_be_done_with_the_keyboard_alone(live_server, new_page, learner):
     page = new_page()
-    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    sign_in(page, live_server, "aylar")
     start_pre_test(page, live_server)
     tab_to(page, page.locator("#question-p1").get_by_label("True"))
     page.keyboard.press("Space")
@@ -94,16 +85,14 @@ def test_a_slow_save_never_overwrites_a_newer_answer(live_server, new_page, lear
     """On a slow network the first save of a question may still be travelling when the learner changes the
     answer: the page sends the newer answer only after the first save returns, so it cannot arrive first."""
     page = new_page()
-    sign_in(page, live_server, "aylar", TEST_PASSWORD)
+    sign_in(page, live_server, "aylar")
     start_pre_test(page, live_server)
     held, sent = [], []
     page.on("request", lambda request: sent.append(request.post_data) if "/answers/p1" in request.url else None)
     page.route("**/answers/p1", lambda route: held.append(route) if not held else route.continue_())
     question = page.locator("#question-p1")
-    question.get_by_label("False").check()
-    page.wait_for_function("() => document.querySelector('#question-p1 .save-status').textContent === 'Saving…'")
-    while not held:  # the first save is on its way, and held there
-        page.wait_for_timeout(50)
+    with page.expect_request("**/answers/p1"):  # the first save is on its way, and held there
+        question.get_by_label("False").check()
     question.get_by_label("True").check()  # the learner changes their mind meanwhile
     page.wait_for_timeout(600)  # longer than the page waits before saving
     assert len(sent) == 1 and "false" in sent[0]  # nothing sent while the first save is out

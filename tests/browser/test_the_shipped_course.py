@@ -4,14 +4,12 @@ real pages, with long comparison tables, quotations and case scenarios, pass axe
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
 from course.learn.queries import load_catalogue
-from tests.browser.conftest import sign_in, violations
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import overflow, sign_in, start_quiz, violations
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # Two minutes of pages whose markup does not depend on the database: run once, on SQLite, to keep CI short.
@@ -36,13 +34,9 @@ def pages(synced, make_user) -> list[str]:
     return urls
 
 
-def overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 def test_every_page_of_the_shipped_modules_passes_axe(live_server, new_page, pages):
     page = new_page(bypass_csp=True)
-    sign_in(page, live_server, "jeren", TEST_PASSWORD)
+    sign_in(page, live_server, "jeren")
     found = {}
     for url in pages:
         page.goto(live_server + url)
@@ -54,7 +48,7 @@ def test_every_page_of_the_shipped_modules_passes_axe(live_server, new_page, pag
 
 def test_every_page_of_the_shipped_modules_fits_a_phone(live_server, new_page, pages):
     page = new_page(width=360, height=740)
-    sign_in(page, live_server, "jeren", TEST_PASSWORD)
+    sign_in(page, live_server, "jeren")
     too_wide = {}
     for url in pages:
         page.goto(live_server + url)
@@ -65,10 +59,9 @@ def test_every_page_of_the_shipped_modules_fits_a_phone(live_server, new_page, p
 
 def test_the_shipped_case_studies_pass_axe_and_fit_a_phone(live_server, new_page, pages):
     page = new_page(width=360, height=740, bypass_csp=True)
-    sign_in(page, live_server, "jeren", TEST_PASSWORD)
+    sign_in(page, live_server, "jeren")
     page.goto(f"{live_server}/quizzes/case-studies")
-    page.get_by_role("button", name="Start the quiz").click()
-    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    start_quiz(page)
     assert page.locator("fieldset.question").count() > 1
     assert violations(page) == []
     assert overflow(page) <= 0

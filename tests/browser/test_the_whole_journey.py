@@ -17,8 +17,7 @@ from datetime import timedelta
 import pytest
 
 from course.models.types import utcnow
-from tests.browser.conftest import screenshot, sign_in, violations
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import PageChecks, finish_quiz, sign_in, start_quiz
 from tests.test_cascade import certified_trainee, edit_course
 
 ROSTER = b"""Full name,Username,Email,Agency,Position,Gender,Velayat
@@ -36,24 +35,6 @@ def programme(synced, make_user, app, editable_content):
     certified_trainee(make_user)
 
 
-class Axe:
-    """Runs axe-core on each page it is given, and checks that the page fits its screen; keeps what it finds, so
-    one test reports every page at once."""
-
-    def __init__(self):
-        self.found: dict[str, list[str]] = {}
-
-    def check(self, page, name: str | None = None) -> None:
-        left = violations(page)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        if overflow > 0:
-            left.append(f"{overflow} px wider than the screen")
-        if left:
-            self.found[page.url] = left
-        if name:
-            screenshot(page, name)
-
-
 def overview(page) -> dict[str, str]:
     """The coordinator dashboard's overview figures, by their label."""
     return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('dl.overview dt')]
@@ -66,13 +47,6 @@ def answer_and_wait(question, act) -> None:
     question.locator(".save-status").filter(has_text=re.compile(r"^Saved$")).wait_for()
 
 
-def finish_quiz(page) -> str:
-    page.get_by_role("button", name="Finish attempt…").click()
-    page.get_by_role("button", name="Submit all and finish").click()
-    page.wait_for_url(re.compile(r"/attempts/\d+/result$"))
-    return page.inner_text("main")
-
-
 def from_the_track_page(page, base: str, link: str) -> None:
     """Home, the track's card, then ``link`` on the track's page: the way a learner finds each step."""
     page.goto(f"{base}/")
@@ -80,13 +54,8 @@ def from_the_track_page(page, base: str, link: str) -> None:
     page.get_by_role("link", name=link, exact=True).click()
 
 
-def start_quiz(page) -> None:
-    page.get_by_role("button", name="Start the quiz").click()
-    page.wait_for_url(re.compile(r"/attempts/\d+$"))
-
-
-def coordinator_approves_the_trainer(page, base: str, axe: Axe) -> dict[str, str]:
-    sign_in(page, base, "coord", TEST_PASSWORD)
+def coordinator_approves_the_trainer(page, base: str, axe: PageChecks) -> dict[str, str]:
+    sign_in(page, base, "coord")
     page.get_by_role("link", name="Reports").click()
     before = overview(page)
     page.get_by_role("link", name="Trainers").click()
@@ -96,9 +65,9 @@ def coordinator_approves_the_trainer(page, base: str, axe: Axe) -> dict[str, str
     return before
 
 
-def trainer_creates_a_cohort(page, base: str, axe: Axe) -> str:
+def trainer_creates_a_cohort(page, base: str, axe: PageChecks) -> str:
     """Returns the cohort's address."""
-    sign_in(page, base, "aylar", TEST_PASSWORD)
+    sign_in(page, base, "aylar")
     page.get_by_role("link", name="My cohorts").click()
     page.get_by_role("link", name="New cohort").click()
     axe.check(page)
@@ -115,7 +84,7 @@ def trainer_creates_a_cohort(page, base: str, axe: Axe) -> str:
     return re.search(r"(/cohorts/\d+)", page.url).group(1)
 
 
-def trainer_imports_the_roster(page, base: str, cohort: str, axe: Axe) -> tuple[str, str]:
+def trainer_imports_the_roster(page, base: str, cohort: str, axe: PageChecks) -> tuple[str, str]:
     """Returns Jeren's username and one-time password, read from her credential slip."""
     page.get_by_role("link", name="Learners and joining").click()
     axe.check(page, "roster")
@@ -132,7 +101,7 @@ def trainer_imports_the_roster(page, base: str, cohort: str, axe: Axe) -> tuple[
     return username, password
 
 
-def learner_signs_in_for_the_first_time(page, base: str, username: str, password: str, axe: Axe) -> None:
+def learner_signs_in_for_the_first_time(page, base: str, username: str, password: str, axe: PageChecks) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
@@ -166,7 +135,7 @@ def learner_reads_the_module(page, base: str) -> None:
     assert page.locator("ol.sections .badge-complete").count() == sections
 
 
-def learner_takes_the_case_study(page, axe: Axe) -> None:
+def learner_takes_the_case_study(page, axe: PageChecks) -> None:
     """Every kind of question, with the page reloaded when half of them are answered."""
     page.get_by_role("link", name="All question types").click()
     start_quiz(page)
@@ -218,7 +187,7 @@ def learner_takes_the_post_test(page, base: str) -> None:
     assert "Your certificate is ready" not in result  # the track also asks for half the session days
 
 
-def trainer_marks_attendance(page, base: str, cohort: str, axe: Axe) -> None:
+def trainer_marks_attendance(page, base: str, cohort: str, axe: PageChecks) -> None:
     page.goto(f"{base}{cohort}")
     axe.check(page)
     page.get_by_role("link", name="Attendance").click()
@@ -241,7 +210,7 @@ def trainer_marks_attendance(page, base: str, cohort: str, axe: Axe) -> None:
             page.get_by_text("1 learner has completed the track: the certificate is issued.").wait_for()
 
 
-def learner_evaluates_the_training(page, base: str, axe: Axe) -> None:
+def learner_evaluates_the_training(page, base: str, axe: PageChecks) -> None:
     page.goto(f"{base}/")
     page.get_by_role("link", name="Evaluate your training: Mary prosecutors").click()
     axe.check(page, "evaluation")
@@ -253,7 +222,7 @@ def learner_evaluates_the_training(page, base: str, axe: Axe) -> None:
     page.get_by_text("Thank you: your answers were saved without your name.").wait_for()
 
 
-def learner_downloads_the_certificate(page, axe: Axe) -> str:
+def learner_downloads_the_certificate(page, axe: PageChecks) -> str:
     """Returns the certificate's verification address."""
     page.get_by_role("link", name="My certificates").click()
     axe.check(page, "my-certificates")
@@ -266,7 +235,7 @@ def learner_downloads_the_certificate(page, axe: Axe) -> str:
 
 
 def test_the_whole_journey(live_server, new_page, programme):
-    axe = Axe()
+    axe = PageChecks()
     coordinator = new_page(bypass_csp=True)
     before = coordinator_approves_the_trainer(coordinator, live_server, axe)
 
