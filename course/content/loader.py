@@ -221,11 +221,9 @@ class _Loader:
             self.context["vocabulary"] = vocabulary.as_context()
         return vocabulary
 
-    def load_optional(self, path: Path, model: type[M]) -> M | None:
-        """A file the course may go without (the rubric, the evaluation form); checked when present."""
-        return self.load_optional_with_lines(path, model)[0]
-
-    def load_optional_with_lines(self, path: Path, model: type[M]) -> tuple[M | None, LineMap | None]:
+    def load_optional(self, path: Path, model: type[M]) -> tuple[M | None, LineMap | None]:
+        """A file the course may go without (the rubric, the evaluation form, the glossary), checked when present,
+        with its line numbers for later messages."""
         if not path.exists():
             return None, None
         read = self.read(path)
@@ -411,17 +409,9 @@ def load_content(content_dir: Path) -> LoadResult:
     course, course_lines = loader.load_course(modules_dir)
     sources = loader.load_sources(modules_dir)
     vocabulary = loader.load_vocabulary(modules_dir)
-    rubric = loader.load_optional(modules_dir / RUBRIC_FILE, RubricFile)
-    evaluation = loader.load_optional(modules_dir / EVALUATION_FILE, EvaluationFile)
-    glossary, glossary_lines = loader.load_optional_with_lines(modules_dir / GLOSSARY_FILE, GlossaryFile)
-    if glossary is not None and sources is not None:
-        known = {source.id for source in sources.sources}
-        for index, term in enumerate(glossary.terms):
-            for position, source_id in enumerate(term.sources):
-                if source_id not in known:
-                    loc = ("terms", index, "sources", position)
-                    loader.problem(modules_dir / GLOSSARY_FILE, glossary_lines.line_for(loc), field_name(loc),
-                                   f"no source has the id '{source_id}' in modules/sources*.yaml")
+    rubric, _lines = loader.load_optional(modules_dir / RUBRIC_FILE, RubricFile)
+    evaluation, _lines = loader.load_optional(modules_dir / EVALUATION_FILE, EvaluationFile)
+    glossary, glossary_lines = loader.load_optional(modules_dir / GLOSSARY_FILE, GlossaryFile)
     if course is not None and rubric is None and not (modules_dir / RUBRIC_FILE).exists():
         for index, track in enumerate(course.tracks):
             if track.completion.teaching_practice:
@@ -457,7 +447,8 @@ def load_content(content_dir: Path) -> LoadResult:
             continue
         quizzes[quiz.meta.id] = (quiz, lines, path)
 
-    _check_references(loader, modules_dir, course, course_lines, sources, modules, quizzes)
+    _check_references(loader, modules_dir, course, course_lines, sources, modules, quizzes,
+                      (glossary, glossary_lines) if glossary is not None else None)
 
     if loader.problems or course is None or sources is None:
         return LoadResult(sorted(set(loader.problems), key=_problem_order))
@@ -487,10 +478,20 @@ def _check_references(
     sources: SourcesFile | None,
     modules: dict[str, tuple[ModuleContent, LineMap]],
     quizzes: dict[str, tuple[QuizContent, LineMap, Path]],
+    glossary: tuple[GlossaryFile, LineMap] | None,
 ) -> None:
     """Every id that one file names must exist in another."""
     source_ids = {source.id for source in sources.sources} if sources else None
     course_path = modules_dir / COURSE_FILE
+
+    if glossary is not None and source_ids is not None:
+        terms, lines = glossary
+        for index, term in enumerate(terms.terms):
+            for position, source_id in enumerate(term.sources):
+                if source_id not in source_ids:
+                    loc = ("terms", index, "sources", position)
+                    loader.problem(modules_dir / GLOSSARY_FILE, lines.line_for(loc), field_name(loc),
+                                   f"no source has the id '{source_id}' in modules/sources.yaml")
 
     if course is not None:
         for index, module_id in enumerate(course.modules):

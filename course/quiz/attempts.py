@@ -210,7 +210,9 @@ def save_answer(attempt: QuizAttempt, question_id: str, raw: Any) -> AttemptAnsw
         except IntegrityError:
             # Another request of this learner saved the question first (the page's script while the form posts,
             # or a second tab). The savepoint's rollback expired the attempt's answers: reload them and replace.
-            answer = next(a for a in attempt.answers if a.question_id == question_id)
+            answer = next((a for a in attempt.answers if a.question_id == question_id), None)
+            if answer is None:  # not that clash (the attempt itself gone, say): let the real error through
+                raise
     answer.response = response
     answer.saved_at = utcnow()
     db.session.flush()
