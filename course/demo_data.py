@@ -41,7 +41,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from course.attendance.queries import AttendanceShare
 from course.audit import record_event
 from course.auth.passwords import hash_password
-from course.cascade.completion import min_attendance, required_quizzes, requires_practice
+from course.cascade.completion import has_practice, min_attendance, required_quizzes, requires_practice
 from course.certificates.services import new_code, serial_for
 from course.cohorts.services import new_join_code
 from course.content.localize import pick
@@ -761,7 +761,7 @@ class _Generator:
         modules = list(cohort.track["modules"])
         count = len(modules)
         language = self._language(cohort, SESSION_TOPICS)
-        practice_day = requires_practice(cohort.track) and self.rubric is not None
+        practice_day = has_practice(self.catalogue, cohort.track)
         days = []
         for number in range(span):
             day = cohort.starts_on + timedelta(days=number)

@@ -83,6 +83,11 @@ def requires_practice(track: dict[str, Any]) -> bool:
     return bool((track.get("completion") or {}).get("teaching_practice"))
 
 
+def has_practice(catalogue: Catalogue, track: dict[str, Any] | None) -> bool:
+    """Whether a cohort of ``track`` has teaching practice: the track asks for it and the course has the rubric."""
+    return bool(track) and requires_practice(track) and bool(catalogue.course.get("rubric"))
+
+
 def sections_read_by(user_ids: list[int]) -> dict[tuple[int, str], set[str]]:
     """Section keys read, by (user, module), for many users in one query."""
     read: dict[tuple[int, str], set[str]] = {}

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from course.cascade.completion import requires_practice
+from course.cascade.completion import has_practice
 from course.cohorts.forms import STATUS_LABELS
 from course.domain import DomainError
 from course.extensions import db
@@ -41,7 +41,7 @@ def cohort_tabs(cohort: Cohort, active: str) -> list[Tab]:
     track = (catalogue.track(cohort.track_id) if catalogue else None) or {}
     tabs = [("dashboard", "cohorts.show", _("Dashboard")), ("roster", "cohorts.roster", _("Learners and joining")),
             ("attendance", "attendance.days", _("Attendance"))]
-    if requires_practice(track) and catalogue.course.get("rubric"):
+    if catalogue and has_practice(catalogue, track):
         tabs.append(("practice", "practice.cohort_practice", _("Teaching practice")))
     if catalogue and catalogue.course.get("evaluation"):
         tabs.append(("evaluation", "evaluation.results", _("Evaluation")))

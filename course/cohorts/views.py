@@ -53,7 +53,7 @@ def _track_titles(catalogue: Catalogue) -> dict[str, str]:
 def index():
     catalogue = live_catalogue()
     return render_template("cohorts/index.html", cohorts=queries.visible_cohorts(current_user),
-                           tracks=_track_titles(catalogue), velayats=VELAYAT_LABELS, statuses=STATUS_LABELS)
+                           tracks=_track_titles(catalogue), velayats=VELAYAT_LABELS)
 
 
 def _cohort_form(catalogue: Catalogue, cohort: Cohort | None = None) -> CohortForm:
@@ -132,7 +132,7 @@ def edit(cohort_id: int):
 
     if form.validate_on_submit() and (done := _save(form, update, lambda _cohort: _("The cohort is updated."))):
         return done
-    return render_template("cohorts/form.html", form=form, cohort=cohort, statuses=STATUS_LABELS,
+    return render_template("cohorts/form.html", form=form, cohort=cohort,
                            is_open=cohort.status == CohortStatus.OPEN)
 
 
@@ -153,7 +153,7 @@ def render_dashboard(cohort: Cohort, *, read_only: bool = False) -> str:
     return render_template(
         "cohorts/show.html", cohort=cohort, dashboard=_dashboard(cohort, catalogue),
         track_title=_track_titles(catalogue).get(cohort.track_id, cohort.track_id), velayats=VELAYAT_LABELS,
-        statuses=STATUS_LABELS, read_only=read_only,
+        read_only=read_only,
     )
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from course.attendance.queries import roster
-from course.cascade.completion import requires_practice
+from course.cascade.completion import has_practice
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import is_learner_of
 from course.content.localize import pick
@@ -32,7 +32,7 @@ def _practice_cohort(cohort_id: int) -> tuple[Cohort, dict, Rubric, Catalogue]:
     cohort = managed_cohort(cohort_id)
     catalogue = live_catalogue()
     track = catalogue.track(cohort.track_id)
-    if track is None or not requires_practice(track) or not catalogue.course.get("rubric"):
+    if not has_practice(catalogue, track):
         abort(404)
     rubric = rubric_of(catalogue.course["rubric"], current_locale(), catalogue.default_language)
     return cohort, track, rubric, catalogue
