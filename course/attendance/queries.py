@@ -25,9 +25,13 @@ class AttendanceShare:
     days: int
 
     @property
+    def counted(self) -> int:
+        """The days that count: excused days are left out."""
+        return self.days - self.excused
+
+    @property
     def share(self) -> float | None:
-        counted = self.days - self.excused
-        return self.attended / counted if counted > 0 else None
+        return self.attended / self.counted if self.counted > 0 else None
 
     def meets(self, minimum: float | None) -> bool:
         return minimum is None or (self.share is not None and self.share + 1e-9 >= minimum)

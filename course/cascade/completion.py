@@ -115,12 +115,14 @@ def passed_quizzes_of(user_ids: list[int], quiz_ids: Iterable[str]) -> dict[int,
 
 
 def track_progress(catalogue: Catalogue, track: dict[str, Any], user_ids: Iterable[int],
-                   read: dict[tuple[int, str], set[str]] | None = None) -> dict[int, TrackProgress]:
+                   read: dict[tuple[int, str], set[str]] | None = None,
+                   shares: dict[tuple[int, str], AttendanceShare] | None = None) -> dict[int, TrackProgress]:
     """Progress of each user in ``track``: two queries (one if ``read`` is already known), one more for
-    attendance and one for teaching practice when the track requires them."""
+    attendance (unless ``shares`` are known) and one for teaching practice when the track requires them."""
     ids = list(user_ids)
     minimum = min_attendance(track)
-    shares = attendance_shares(ids) if minimum is not None and ids else {}
+    if shares is None:
+        shares = attendance_shares(ids) if minimum is not None and ids else {}
     practice = requires_practice(track)
     practised = practice_passed(ids) if practice and ids else set()
     modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]

@@ -93,7 +93,7 @@ class LearnerRow:
         share = self.attendance
         if share.share is None:
             return "—"
-        return f"{share.attended}/{share.days - share.excused} ({format_percent(share.share)})"
+        return f"{share.attended}/{share.counted} ({format_percent(share.share)})"
 
     @property
     def name(self) -> str:
@@ -277,8 +277,8 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
                           catalogue.quizzes[q].get("pass_mark")) for q in track_quiz_ids(catalogue, track)]
     people = roster(cohort)
     ids = [person.user_id for person in people]
-    progress = track_progress(catalogue, track, ids, read=sections_read_by(ids))
     shares = attendance_shares(ids) if ids else {}
+    progress = track_progress(catalogue, track, ids, read=sections_read_by(ids), shares=shares)
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])
     certificates, revoked = _certificates(ids, cohort)
     gains = course_gains(catalogue.course, catalogue.quizzes, ids) if ids else {}

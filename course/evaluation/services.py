@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 
 from course.cohorts.queries import is_learner_of
@@ -24,6 +24,11 @@ ALREADY = _l("You have already evaluated this cohort. Each learner answers once.
 def evaluation_opens(cohort: Cohort) -> date:
     """Learners evaluate a cohort from its last day on, when they have seen all of it."""
     return cohort.ends_on
+
+
+def open_for_evaluation(today: date) -> ColumnElement[bool]:
+    """The same rule as :func:`evaluation_opens`, as a condition on cohorts in a query."""
+    return Cohort.ends_on <= today
 
 
 def has_submitted(cohort_id: int, user_id: int) -> bool:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from course.cascade.completion import requires_practice
+from course.evaluation.services import open_for_evaluation
 from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort
@@ -32,7 +33,7 @@ def learner_todo(user: User, catalogue: Catalogue, today: date) -> list[TodoLink
         answered = select(EvaluationSubmission.cohort_id).where(EvaluationSubmission.user_id == user.id)
         for cohort_id, name in db.session.execute(
                 select(Cohort.id, Cohort.name).join(Enrolment, Enrolment.cohort_id == Cohort.id)
-                .where(Enrolment.user_id == user.id, Cohort.ends_on <= today, Cohort.id.not_in(answered))
+                .where(Enrolment.user_id == user.id, open_for_evaluation(today), Cohort.id.not_in(answered))
                 .order_by(Cohort.ends_on)):
             links.append(TodoLink(_("Evaluate your training: %(cohort)s", cohort=name),
                                   url_for("evaluation.fill", cohort_id=cohort_id)))

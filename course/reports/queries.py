@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, func, select
 
+from course.attendance.queries import AttendanceShare
 from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.attendance import ATTENDED, Attendance, AttendanceStatus, SessionDay
@@ -213,9 +214,10 @@ def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
     )
     for row in db.session.connection().execute(query):
         *fields, learners, completed, gain, day_count, attended, excused = row
-        possible = day_count * learners - excused  # an unmarked day counts as not attended
+        # The cohort's learner-days; an unmarked day counts as not attended.
+        share = AttendanceShare(attended, excused, day_count * learners).share
         yield CohortResult(*fields, learners, completed, round(float(gain), 1) if gain is not None else None,
-                           day_count, round(attended / possible, 3) if possible > 0 else None)
+                           day_count, round(share, 3) if share is not None else None)
 
 
 def _module_gains(cohorts: Select, catalogue: Catalogue) -> list[ModuleGainRow]:
