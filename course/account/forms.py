@@ -14,7 +14,7 @@ NOT_GIVEN = ""
 
 
 class ProfileForm(TranslatedForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(message=_l("This field is required.")),
+    full_name = StringField(_l("Full name"), validators=[DataRequired(),
                                                          Length(max=200)])
     email = EmailField(_l("Email (optional)"), validators=[
         Optional(), Regexp(EMAIL_PATTERN, message=_l("Write an email address as name@example.tm.")), Length(max=254)])

@@ -8,8 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from course.forms import TranslatedForm
 
-# Our own messages, so every language in our catalogues gets them (WTForms has no Turkmen).
-REQUIRED = DataRequired(message=_l("This field is required."))
+REQUIRED = DataRequired()  # its message comes from our catalogue (course.forms.TranslatedForm)
 TOO_LONG = Length(max=256, message=_l("This is too long."))
 
 

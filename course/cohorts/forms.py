@@ -12,7 +12,7 @@ from course.forms import TranslatedForm
 from course.models.cohort import CohortStatus
 from course.models.user import Agency, Gender, Velayat
 
-REQUIRED = DataRequired(message=_l("This field is required."))
+REQUIRED = DataRequired()  # its message comes from our catalogue (course.forms.TranslatedForm)
 
 VELAYAT_LABELS = {
     Velayat.AHAL: _l("Ahal"), Velayat.BALKAN: _l("Balkan"), Velayat.DASHOGUZ: _l("Dashoguz"),
