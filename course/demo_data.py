@@ -53,7 +53,13 @@ from course.models.attendance import ATTENDED, Attendance, AttendanceStatus, Ses
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
-from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission, answer_columns
+from course.models.evaluation import (
+    EvaluationAnswer,
+    EvaluationResponse,
+    EvaluationSubmission,
+    answer_columns,
+    response_key,
+)
 from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.types import utcnow
@@ -1108,11 +1114,11 @@ class _Generator:
         self._insert_many(EvaluationSubmission.__table__, ("cohort_id", "user_id", "submitted_on"),
                           [(c.id, p.id, day) for p, c, day in self.submissions])
         form_id = self.evaluation["id"]
-        keys = [secrets.token_hex(16) for _ in self.responses]
+        keys = [response_key() for _ in self.responses]
         self._insert_many(EvaluationResponse.__table__, ("key", "cohort_id", "form_id"),
                           [(key, c.id, form_id) for key, (c, _answers) in zip(keys, self.responses, strict=True)])
         self._insert_many(EvaluationAnswer.__table__, ("response_key", "cohort_id", "item_id", "value", "text"),
-                          [(key, c.id, item_id, answer_columns(value)["value"], answer_columns(value)["text"])
+                          [(key, c.id, item_id, (columns := answer_columns(value))["value"], columns["text"])
                            for key, (c, answers) in zip(keys, self.responses, strict=True)
                            for item_id, value in answers.items()])
 

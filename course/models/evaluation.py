@@ -5,6 +5,11 @@ a learner has answered (so they cannot answer twice), ``EvaluationResponse``
 holds the answers. A response has a random key and no time, so neither its id
 nor a timestamp joins it back to a submission. Its answers are rows of
 ``EvaluationAnswer``, one per item, so the database counts ratings itself.
+
+This holds for everyone who uses the application. Someone who reads the database
+itself could still line responses up with submissions by the order the rows were
+written in (SQLite's rowid, PostgreSQL's physical order), since both are written in
+one transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course.extensions import db
 
 
-def _random_key() -> str:
+def response_key() -> str:
+    """A response's key: random, so it says nothing about when or in which order the response came."""
     return secrets.token_hex(16)
 
 
@@ -40,7 +46,7 @@ class EvaluationResponse(db.Model):
 
     __tablename__ = "evaluation_responses"
 
-    key: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_key)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True, default=response_key)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     #: The evaluation form's id in the content (answers are keyed by its item ids).
     form_id: Mapped[str] = mapped_column(String(100))
