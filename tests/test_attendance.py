@@ -234,3 +234,27 @@ def test_the_mark_that_completes_a_track_issues_its_automatic_certificate(app, r
     mark(client, cohort, day.id, {aman.id: "present", bahar.id: "absent"})  # saved again: no second certificate
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_removing_a_day_of_absence_can_complete_the_track_and_issue_the_certificate(app, room, editable_content):
+    """A day added by mistake, on which everyone is absent, is removed: the shares rise, and a learner who now
+    has enough gets the track's automatic certificate then, not at their next click."""
+    from course.models.certificate import Certificate  # noqa: PLC0415
+
+    edit_course(app, editable_content, "contact_hours: 2\n",
+                "contact_hours: 2\n    completion: {min_attendance: 0.5}\n")
+    cohort, (aman, *_rest) = room["cohort"], room["learners"]
+    read_everything(aman, "short")
+    client = as_user(app, "trainer")
+    for offset in range(3):
+        add_day(client, cohort, offset)
+    for day, status in zip(days_of(cohort), ("present", "absent", "absent"), strict=True):
+        mark(client, cohort, day.id, {aman.id: status})
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0  # 1 of 3 days
+    mistaken = days_of(cohort)[2]
+    response = client.post(f"/cohorts/{cohort.id}/days/{mistaken.id}/delete",
+                           data={"csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days")},
+                           follow_redirects=True)
+    assert "1 learner has completed the track: the certificate is issued." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert list(db.session.scalars(select(Certificate.user_id))) == [aman.id]  # 1 of 2 days
