@@ -151,12 +151,28 @@ class CourseFile(ContentModel):
         return self
 
 
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+
+
+class ArchivedCopy(ContentModel):
+    """A copy of a source on another host: shown only as a labelled secondary link, never as the source."""
+
+    url: Url
+    note: LocalizedText | None = None
+
+
 class Source(ContentModel):
-    """One citable source: a legal instrument's provision, a report, a judgment."""
+    """One citable source: a legal instrument's provision, a report, a judgment.
+
+    ``url`` is the publisher's own address (the official or institutional host; the
+    allow-list in ``modules/source-hosts.yaml`` says which hosts qualify); a mirror the
+    fact sheet was read on goes in ``archived_copies``.
+    """
 
     id: Slug
     citation: LocalizedText
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
+    archived_copies: list[ArchivedCopy] = Field(default_factory=list)
     as_of: date | None = None
     #: primary = the text of an instrument; secondary = a report or summary; analysis = our reading.
     kind: Literal["primary", "secondary", "analysis"]
@@ -379,6 +395,8 @@ class QuizSettings(ContentModel):
     draw: list[DrawRule] = Field(default_factory=list)
     time_limit_minutes: int | None = Field(default=None, ge=1, le=600)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+    #: Languages whose text in this quiz is a draft translation; learners are told so.
+    draft_languages: list[Language] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _review_reachable(self) -> QuizSettings:
