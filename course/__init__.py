@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
     from course.reports import programme_views  # noqa: F401, PLC0415  (its routes join the blueprint)
     from course.reports.views import bp as reports_bp  # noqa: PLC0415
+    from course.review.views import bp as review_bp  # noqa: PLC0415
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -107,3 +108,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_bp)
     app.register_blueprint(practice_bp)
     app.register_blueprint(evaluation_bp)
+    app.register_blueprint(review_bp)

@@ -95,6 +95,14 @@ def _print_problems(problems) -> None:
     click.secho(f"{len(problems)} problem(s) in {files} file(s); nothing was loaded.", fg="red", err=True)
 
 
+def _print_warnings(warnings) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}")
+    if warnings:
+        click.secho(f"{len(warnings)} warning(s): content that cites a superseded edition of a provision.",
+                    fg="yellow", err=True)
+
+
 def _read_password_from_stdin() -> str:
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
@@ -109,6 +117,7 @@ def _read_password_from_stdin() -> str:
 def validate_command(content_dir: str | None, languages: bool) -> None:
     """Check modules/ and quizzes/; list every problem; exit 1 if there is any."""
     result = load_content(_content_dir(content_dir))
+    _print_warnings(result.warnings)
     if result.problems:
         _print_problems(result.problems)
         sys.exit(1)

@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     REVOKE_CERTIFICATES = "revoke_certificates"
     MANAGE_USERS = "manage_users"
     SYNC_CONTENT = "sync_content"
+    #: Read what changed in a content version, sign it off or return it, verify sources.
+    REVIEW_CONTENT = "review_content"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -50,6 +52,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.READ_COURSE, Permission.READ_TRAINER_NOTES, Permission.PREVIEW_CONTENT,
         Permission.MANAGE_USERS, Permission.SYNC_CONTENT,
+    }),
+    Role.LEGAL_REVIEWER: frozenset({
+        Permission.READ_COURSE, Permission.READ_TRAINER_NOTES, Permission.PREVIEW_CONTENT, Permission.REVIEW_CONTENT,
     }),
 }
 

@@ -44,7 +44,7 @@ def test_bad_yaml_is_reported_with_its_line(runner, editable_content):
 def test_unknown_question_type_names_the_known_types(editable_content):
     edit(editable_content / "quizzes/alpha-check.yaml", "type: true_false", "type: essay")
     [problem] = problems_of(editable_content)
-    assert problem.startswith("quizzes/alpha-check.yaml:16: questions[1].type: unknown question type 'essay'")
+    assert problem.startswith("quizzes/alpha-check.yaml:17: questions[1].type: unknown question type 'essay'")
     assert "single_choice" in problem and "true_false" in problem
 
 
@@ -52,7 +52,7 @@ def test_unknown_question_type_names_the_known_types(editable_content):
     ("file", "old", "new", "expected"),
     [
         ("quizzes/alpha-check.yaml", "  - id: q2", "  - id: q1",
-         "quizzes/alpha-check.yaml:15: questions[1].id: question id 'q1' is used twice"),
+         "quizzes/alpha-check.yaml:16: questions[1].id: question id 'q1' is used twice"),
         ("modules/02-beta/module.yaml", "id: beta", "id: alpha",
          "modules/02-beta/module.yaml:2: id: module id 'alpha' is also used by modules/01-alpha"),
         ("modules/sources.yaml", "id: src-two", "id: src-one",
@@ -92,9 +92,9 @@ def test_optional_languages_may_be_missing(editable_content):
     ("file", "old", "new", "expected"),
     [
         ("modules/01-alpha/module.yaml", "sources: [src-one]", "sources: [src-one, nowhere]",
-         "modules/01-alpha/module.yaml:10: sources[1]: no source has the id 'nowhere' in modules/sources.yaml"),
+         "modules/01-alpha/module.yaml:9: sources[1]: no source has the id 'nowhere' in modules/sources.yaml"),
         ("modules/01-alpha/module.yaml", "quizzes: [alpha-check]", "quizzes: [gone-check]",
-         "modules/01-alpha/module.yaml:11: quizzes[0]: no quiz has the id 'gone-check' in quizzes/"),
+         "modules/01-alpha/module.yaml:10: quizzes[0]: no quiz has the id 'gone-check' in quizzes/"),
         ("modules/course.yaml", "modules: [alpha, beta]", "modules: [alpha, beta, gamma]",
          "modules/course.yaml:7: modules[2]: no module has the id 'gamma' (looked in modules/*/module.yaml)"),
         ("modules/course.yaml", "    modules: [alpha]", "    modules: [alpha, omega]",
@@ -104,7 +104,18 @@ def test_optional_languages_may_be_missing(editable_content):
         ("quizzes/post-test.yaml", "module: beta", "module: gamma",
          "quizzes/post-test.yaml:8: questions[1].module: no module has the id 'gamma'"),
         ("quizzes/alpha-check.yaml", "citations: [src-two]", "citations: [src-three]",
-         "quizzes/alpha-check.yaml:20: questions[1].citations[0]: no source has the id 'src-three' in "
+         "quizzes/alpha-check.yaml:21: questions[1].citations[0]: no source has the id 'src-three' in "
+         "modules/sources.yaml"),
+        ("modules/01-alpha/module.yaml", "  first: [code-art-1@2010]", "  first: [code-art-1@2016]",
+         "modules/01-alpha/module.yaml:13: section_cites.first[0]: no provision edition 'code-art-1@2016' in "
+         "modules/provisions.yaml"),
+        ("modules/01-alpha/module.yaml", "  first: [code-art-1@2010]", "  fifth: [code-art-1@2010]",
+         "modules/01-alpha/module.yaml:13: section_cites.fifth: no section has the key 'fifth' in this module's text"),
+        ("quizzes/alpha-check.yaml", "cites: [code-art-1@2010]", "cites: [other-law@2010]",
+         "quizzes/alpha-check.yaml:15: questions[0].cites[0]: no provision edition 'other-law@2010' in "
+         "modules/provisions.yaml"),
+        ("modules/provisions.yaml", "source: src-one", "source: src-nine",
+         "modules/provisions.yaml:9: provisions[0].editions[0].source: no source has the id 'src-nine' in "
          "modules/sources.yaml"),
     ],
 )
@@ -119,7 +130,8 @@ def test_dangling_references_are_reported(editable_content, file, old, new, expe
         ("minutes: 20", "minutes: twenty", "minutes: should be a valid integer"),
         ("minutes: 20", "minuets: 20", "minuets: is not a known field; check its spelling"),
         ("id: alpha", "id: Alpha Module", "id: must be lower-case Latin letters, digits and hyphens"),
-        ("review_status: reviewed", "review_status: done", "review_status: should be 'draft' or 'reviewed'"),
+        ("  first: [code-art-1@2010]", "  first: [code-art-1]",
+         "section_cites.first[0]: must name a provision edition as provision@edition"),
         ("title: {en: Alpha module, ru: Модуль альфа, tk: Alfa moduly}",
          "title: {en: Alpha module, ru: Модуль альфа, fr: Module alpha}", "title: unknown language code 'fr'"),
     ],

@@ -130,3 +130,60 @@ def test_every_quiz_is_reachable_from_a_track():
     track_modules = {module for track in course.tracks for module in track.modules}
     for quiz in bundle().quizzes.values():
         assert quiz.meta.id in offered or quiz.meta.module in track_modules, quiz.meta.id
+
+
+def _texts(value) -> str:
+    """Every string inside a question or part, in every language, as one text to search."""
+    if isinstance(value, dict):
+        return " ".join(_texts(item) for key, item in value.items() if key != "options")
+    if isinstance(value, list):
+        return " ".join(_texts(item) for item in value)
+    return value if isinstance(value, str) else ""
+
+
+def test_every_section_and_question_that_applies_article_129_1_cites_its_edition():
+    """The learner's notice about the 2010 translation comes from the cited edition: nothing that quotes or
+    applies the article may go without it, so the notice can never be forgotten."""
+    missing = []
+    for module in bundle().modules.values():
+        cited = module.meta.section_cites
+        missing += [f"{module.meta.id}#{section.key}" for section in module.sections["en"]
+                    if MENTIONS_129_1.search(section.title + section.body)
+                    and not any(c.startswith("tm-cc-129-1@") for c in cited.get(section.key, []))]
+    for quiz in bundle().quizzes.values():
+        for question in quiz.questions:
+            all_cites = [*question.cites, *(c for part in getattr(question, "parts", []) for c in part.cites)]
+            if MENTIONS_129_1.search(_texts(question.model_dump())) and not any(
+                    c.startswith("tm-cc-129-1@") for c in all_cites):
+                missing.append(f"{quiz.meta.id}:{question.id}")
+    assert missing == []
+
+
+def test_article_129_1_is_known_only_from_an_unofficial_translation_in_the_provisions():
+    provision = next(p for p in bundle().provisions.provisions if p.id == "tm-cc-129-1")
+    assert [edition.status for edition in provision.editions] == ["unofficial_translation"]
+    assert {"en", "ru", "tk"} <= set(provision.current.caveat)
+    assert "1 January 2023" in provision.current.caveat["en"]
+
+
+def test_every_primary_source_link_goes_to_a_publisher_on_the_allow_list():
+    from urllib.parse import urlsplit
+
+    from course.content.loader import SOURCE_HOSTS_FILE
+    from course.content.schema import SourceHostsFile
+    from course.content.yaml_source import read_yaml
+
+    data, _lines = read_yaml(PROJECT_ROOT / "modules" / SOURCE_HOSTS_FILE)
+    hosts = SourceHostsFile.model_validate(data)
+    outside = [(source.id, source.url) for source in bundle().sources.sources
+               if source.url and not hosts.allows(urlsplit(source.url).hostname or "")]
+    assert outside == []
+    # Mirrors the first review found as primary links are at most archived copies now.
+    mirrors = ("blogg.se", "skal.fun", "whosread", "wikisum", "aassone", "doczz", "studydoc", "wikipedia.org")
+    assert [s.id for s in bundle().sources.sources if s.url and any(m in s.url for m in mirrors)] == []
+
+
+def test_one_sources_file_and_no_source_listed_twice():
+    assert not list((PROJECT_ROOT / "modules").glob("sources-*.yaml"))
+    for module in bundle().modules.values():
+        assert len(module.meta.sources) == len(set(module.meta.sources)), module.meta.id

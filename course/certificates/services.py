@@ -19,6 +19,8 @@ from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
 from course.models.types import utcnow
 from course.models.user import User
+from course.review.queries import track_citations
+from course.review.services import copy_legal_basis, record_legal_basis
 
 SERIAL_PREFIXES = {CertificateKind.COMPLETION: "CMP", CertificateKind.TRAINER: "TOT"}
 #: 24 random bytes: 192 bits, well beyond guessing, still short enough for a QR code.
@@ -100,6 +102,7 @@ def issue_certificate(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: i
         raise CertificateError(_("%(name)s has not completed the track yet.", name=user.display_name))
     certificate = _issue(user, enrolment, CertificateKind(rule["kind"]), track["contact_hours"],
                          _language(user, enrolment, catalogue), actor_id=actor_id)
+    record_legal_basis(certificate, track_citations(catalogue, enrolment.track_id))
     record_event("certificate.issue", certificate.serial, actor_id=actor_id, user=user.username,
                  track=enrolment.track_id, automatic=actor_id is None)
     return certificate
@@ -165,6 +168,7 @@ def reissue_certificate(certificate: Certificate, reason: str, *, actor_id: int)
     language = holder.locale if holder.locale in current_app.config["LANGUAGES"] else certificate.language
     replacement = _issue(holder, certificate, certificate.kind, certificate.contact_hours, language,
                          actor_id=actor_id)
+    copy_legal_basis(certificate, replacement)
     record_event("certificate.reissue", replacement.serial, actor_id=actor_id, replaces=certificate.serial,
                  reason=reason, user=certificate.holder.username)
     return replacement

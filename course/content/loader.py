@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,8 +23,10 @@ from course.content.schema import (
     EvaluationFile,
     GlossaryFile,
     ModuleFile,
+    ProvisionsFile,
     QuizFile,
     RubricFile,
+    SourceHostsFile,
     SourcesFile,
     VocabularyFile,
 )
@@ -40,6 +43,8 @@ VOCABULARY_FILE = "vocabulary.yaml"
 RUBRIC_FILE = "teaching-practice.yaml"
 EVALUATION_FILE = "evaluation.yaml"
 GLOSSARY_FILE = "glossary.yaml"
+PROVISIONS_FILE = "provisions.yaml"
+SOURCE_HOSTS_FILE = "source-hosts.yaml"
 MODULE_FILE = "module.yaml"
 TRAINER_NOTES_PREFIX = "trainer-notes."
 
@@ -74,17 +79,23 @@ class ContentBundle:
     evaluation: EvaluationFile | None = None
     #: The key legal terms, when the course has a glossary.
     glossary: GlossaryFile | None = None
+    #: The law the content cites, as provisions with editions.
+    provisions: ProvisionsFile | None = None
 
 
 @dataclass
 class LoadResult:
     problems: list[Problem]
     bundle: ContentBundle | None = None
+    #: Not errors, but things an author should act on (content citing a superseded edition).
+    warnings: list[Problem] = field(default_factory=list)
 
 
 _PATTERN_HINTS = {
     "^[a-z0-9][a-z0-9-]*$": "must be lower-case Latin letters, digits and hyphens, for example 'module-2'",
     r"^https?://\S+$": "must be a web address starting with http:// or https://",
+    "^[a-z0-9][a-z0-9-]*@[a-z0-9][a-z0-9-]*$": "must name a provision edition as provision@edition, for example "
+                                              "'tm-cc-129-1@2010'",
 }
 
 
@@ -112,6 +123,7 @@ def _clean_loc(loc: Iterable[Any]) -> tuple[str | int, ...]:
 class _Loader:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     #: Ids named in files that failed to load: references to them are not reported again.
     broken_ids: set[str] = field(default_factory=set)
     context: dict[str, Any] = field(
@@ -412,6 +424,8 @@ def load_content(content_dir: Path) -> LoadResult:
     rubric, _lines = loader.load_optional(modules_dir / RUBRIC_FILE, RubricFile)
     evaluation, _lines = loader.load_optional(modules_dir / EVALUATION_FILE, EvaluationFile)
     glossary, glossary_lines = loader.load_optional(modules_dir / GLOSSARY_FILE, GlossaryFile)
+    provisions, provisions_lines = loader.load_optional(modules_dir / PROVISIONS_FILE, ProvisionsFile)
+    hosts, _lines = loader.load_optional(modules_dir / SOURCE_HOSTS_FILE, SourceHostsFile)
     if course is not None and rubric is None and not (modules_dir / RUBRIC_FILE).exists():
         for index, track in enumerate(course.tracks):
             if track.completion.teaching_practice:
@@ -449,9 +463,15 @@ def load_content(content_dir: Path) -> LoadResult:
 
     _check_references(loader, modules_dir, course, course_lines, sources, modules, quizzes,
                       (glossary, glossary_lines) if glossary is not None else None)
+    if sources is not None:
+        _check_source_hosts(loader, modules_dir, sources, hosts)
+        if provisions is not None:
+            _check_provision_sources(loader, modules_dir / PROVISIONS_FILE, provisions, provisions_lines, sources)
+    _check_provision_citations(loader, modules_dir, provisions, modules, quizzes)
 
+    warnings = sorted(set(loader.warnings), key=_problem_order)
     if loader.problems or course is None or sources is None:
-        return LoadResult(sorted(set(loader.problems), key=_problem_order))
+        return LoadResult(sorted(set(loader.problems), key=_problem_order), warnings=warnings)
     ordered = {module_id: modules[module_id][0] for module_id in course.modules}
     bundle = ContentBundle(
         course=course,
@@ -462,8 +482,9 @@ def load_content(content_dir: Path) -> LoadResult:
         rubric=rubric,
         evaluation=evaluation,
         glossary=glossary,
+        provisions=provisions,
     )
-    return LoadResult([], bundle)
+    return LoadResult([], bundle, warnings)
 
 
 def _problem_order(problem: Problem) -> tuple:
@@ -559,3 +580,75 @@ def _check_references(
                 if source_id not in source_ids:
                     loader.problem(path, lines.line_for(loc), field_name(loc),
                                    f"no source has the id '{source_id}' in modules/sources.yaml")
+
+
+def _check_source_hosts(loader: _Loader, modules_dir: Path, sources: SourcesFile,
+                        hosts: SourceHostsFile | None) -> None:
+    """Every primary link goes to a publisher on the allow-list (when the course keeps one).
+
+    A prosecutor clicks the primary link; a mirror, a blog or a document-sharing site may appear only as a
+    labelled archived copy.
+    """
+    if hosts is None:
+        return
+    for source in sources.sources:
+        if source.url and not hosts.allows(urlsplit(source.url).hostname or ""):
+            loader.problem(modules_dir / SOURCES_FILE, None, f"sources[{source.id}].url",
+                           f"'{urlsplit(source.url).hostname}' is not an official or institutional publisher in "
+                           f"modules/{SOURCE_HOSTS_FILE}; link the publisher's page and list this address under "
+                           f"archived_copies")
+
+
+def _check_provision_sources(loader: _Loader, modules_dir_file: Path, provisions: ProvisionsFile,
+                             lines: LineMap | None, sources: SourcesFile) -> None:
+    source_ids = {source.id for source in sources.sources}
+    for p_index, provision in enumerate(provisions.provisions):
+        for e_index, edition in enumerate(provision.editions):
+            if edition.source not in source_ids:
+                loc = ("provisions", p_index, "editions", e_index, "source")
+                loader.problem(modules_dir_file, lines.line_for(loc) if lines else None, field_name(loc),
+                               f"no source has the id '{edition.source}' in modules/sources.yaml")
+
+
+def _check_provision_citations(
+    loader: _Loader,
+    modules_dir: Path,
+    provisions: ProvisionsFile | None,
+    modules: dict[str, tuple[ModuleContent, LineMap]],
+    quizzes: dict[str, tuple[QuizContent, LineMap, Path]],
+) -> None:
+    """Each ``provision@edition`` that a section, question or case part cites must exist; citing an edition
+    that a newer one has superseded is a warning, so the content is re-keyed and reviewed."""
+    editions = {f"{provision.id}@{edition.id}": (provision, edition)
+                for provision in (provisions.provisions if provisions else []) for edition in provision.editions}
+
+    def check(path: Path, lines: LineMap, loc: tuple, citation: str) -> None:
+        found = editions.get(citation)
+        if found is None:
+            known = "" if provisions else f" (there is no modules/{PROVISIONS_FILE})"
+            loader.problem(path, lines.line_for(loc), field_name(loc),
+                           f"no provision edition '{citation}' in modules/{PROVISIONS_FILE}{known}")
+            return
+        provision, edition = found
+        if edition is not provision.current:
+            loader.warnings.append(Problem(
+                display_path(path, loader.root), lines.line_for(loc), field_name(loc),
+                f"cites the {edition.id} edition of '{provision.id}', superseded by the {provision.current.id} "
+                f"edition (in force {provision.current.in_force.isoformat()}); re-key it and have it reviewed"))
+
+    for module, lines in modules.values():
+        path = modules_dir / module.folder / MODULE_FILE
+        keys = {section.key for section in next(iter(module.sections.values()), [])}
+        for key, citations in module.meta.section_cites.items():
+            if keys and key not in keys:
+                loader.problem(path, lines.line_for(("section_cites", key)), f"section_cites.{key}",
+                               f"no section has the key '{key}' in this module's text")
+            for index, citation in enumerate(citations):
+                check(path, lines, ("section_cites", key, index), citation)
+    for quiz, lines, path in quizzes.values():
+        for q_index, question in enumerate(quiz.questions):
+            for index, citation in enumerate(question.cites):
+                check(path, lines, ("questions", q_index, "cites", index), citation)
+            for p_index, part in enumerate(getattr(question, "parts", [])):
+                for index, citation in enumerate(part.cites):
+                    check(path, lines, ("questions", q_index, "parts", p_index, "cites", index), citation)

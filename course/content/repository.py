@@ -17,6 +17,7 @@ class LiveVersion:
     content_id: str
     content_hash: str
     data: dict[str, Any]
+    snapshot_id: int = 0
 
 
 #: Snapshot data by (kind, id, content hash), which names one version for ever: a cached
@@ -48,7 +49,8 @@ def live_versions(*kinds: ContentKind) -> list[LiveVersion]:
             select(ContentSnapshot.id, ContentSnapshot.data).where(ContentSnapshot.id.in_(missing))
         ):
             _DATA_CACHE[missing[snapshot_id]] = data
-    return [LiveVersion(row.kind, row.content_id, row.content_hash, _DATA_CACHE[key(row)]) for row in pointers]
+    return [LiveVersion(row.kind, row.content_id, row.content_hash, _DATA_CACHE[key(row)], row.snapshot_id)
+            for row in pointers]
 
 
 def live_item(kind: ContentKind, content_id: str) -> ContentItem | None:

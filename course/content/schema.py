@@ -28,6 +28,10 @@ from course.config import LANGUAGES
 SCHEMA_VERSION = 1
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
+#: A provision edition as content cites it: ``<provision id>@<edition id>``, e.g. ``tm-cc-129-1@2010``.
+ProvisionCitation = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*@[a-z0-9][a-z0-9-]*$", max_length=201)
+]
 Language = Literal["en", "ru", "tk"]
 
 
@@ -181,6 +185,77 @@ class Source(ContentModel):
     note: LocalizedText | None = None
 
 
+EditionStatus = Literal["official", "unofficial_translation", "course_translation"]
+
+
+class ProvisionEdition(ContentModel):
+    """One edition of a provision: the text as in force from a date, and how far the course can trust it."""
+
+    id: Slug
+    in_force: date
+    #: official: the official text; unofficial_translation: someone else's translation;
+    #: course_translation: the course's own rendering.
+    status: EditionStatus
+    #: The source the text was read from (an id in modules/sources.yaml).
+    source: Slug
+    #: The text itself, per language, where the course holds it (quoted only from the fact sheet).
+    text: LocalizedText | None = None
+    #: What readers are told about this edition besides its status (what is unknown, what to check).
+    caveat: LocalizedText | None = None
+
+
+class Provision(ContentModel):
+    """A provision of law (an article of a code, a treaty article) with its editions, oldest first."""
+
+    id: Slug
+    title: LocalizedText
+    editions: list[ProvisionEdition] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _editions_in_order(self) -> Provision:
+        _unique([edition.id for edition in self.editions], f"the editions of '{self.id}'")
+        dates = [edition.in_force for edition in self.editions]
+        if dates != sorted(dates):
+            raise PydanticCustomError("edition_order", "the editions of '{id}' must be listed oldest first "
+                                      "(by in_force)", {"id": self.id})
+        return self
+
+    @property
+    def current(self) -> ProvisionEdition:
+        return self.editions[-1]
+
+
+class ProvisionsFile(ContentModel):
+    """``modules/provisions.yaml``: the law the course quotes and applies, as versioned objects."""
+
+    schema_version: Literal[1]
+    provisions: list[Provision] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> ProvisionsFile:
+        _unique([provision.id for provision in self.provisions], "provisions")
+        return self
+
+
+class SourceHost(ContentModel):
+    """A host whose pages may be a source's primary link: an official or institutional publisher."""
+
+    host: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$", max_length=200)]
+    publisher: str = Field(min_length=1, max_length=200)
+    kind: Literal["official", "institutional", "press"]
+
+
+class SourceHostsFile(ContentModel):
+    """``modules/source-hosts.yaml``: the allow-list of primary-link hosts (a host matches its subdomains)."""
+
+    schema_version: Literal[1]
+    hosts: list[SourceHost] = Field(min_length=1)
+
+    def allows(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return any(host == entry.host or host.endswith("." + entry.host) for entry in self.hosts)
+
+
 class SourcesFile(ContentModel):
     """``modules/sources.yaml``."""
 
@@ -199,11 +274,13 @@ class ModuleFile(ContentModel):
     key_points: list[LocalizedText] = Field(default_factory=list)
     minutes: int = Field(gt=0, le=1000)
     legal_basis_as_of: date | None = None
-    review_status: Literal["draft", "reviewed"] = "draft"
     sources: list[Slug] = Field(default_factory=list)
     quizzes: list[Slug] = Field(default_factory=list)
     #: Languages whose text in this module is a draft translation; readers are told so.
     draft_languages: list[Language] = Field(default_factory=list)
+    #: The provision editions each section quotes or applies, by section key: what readers are told about a
+    #: text's status (an unofficial translation, a superseded edition) comes from these editions.
+    section_cites: dict[Slug, list[ProvisionCitation]] = Field(default_factory=dict)
 
 
 class VocabularyEntry(ContentModel):

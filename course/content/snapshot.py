@@ -70,12 +70,19 @@ def course_data(bundle: ContentBundle) -> dict[str, Any]:
             "evaluation": dump(bundle.evaluation), "glossary": dump(bundle.glossary)}
 
 
+def provisions_data(bundle: ContentBundle) -> dict[str, Any]:
+    """The provisions and their editions; an empty list for a course that cites none."""
+    provisions = bundle.provisions.provisions if bundle.provisions else []
+    return {"provisions": [provision.model_dump(mode="json") for provision in provisions]}
+
+
 def build_snapshots(bundle: ContentBundle) -> list[Snapshot]:
     """Every item of the bundle as a snapshot, in a stable order."""
     default = bundle.course.default_language
     snapshots = [
         _snapshot(ContentKind.COURSE, bundle.course.id, 0, course_data(bundle)),
         _snapshot(ContentKind.SOURCES, "sources", 0, bundle.sources.model_dump(mode="json")),
+        _snapshot(ContentKind.PROVISIONS, "provisions", 0, provisions_data(bundle)),
     ]
     snapshots += [
         _snapshot(ContentKind.MODULE, module_id, position, module_data(module, default))

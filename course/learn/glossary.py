@@ -36,14 +36,14 @@ def sort_key(text: str, locale: str) -> tuple[int, ...]:
     return tuple(alphabet.index(char) if char in alphabet else len(alphabet) + ord(char) for char in folded)
 
 
-def glossary_page(catalogue: Catalogue, locale: str) -> GlossaryPage | None:
-    """The glossary in ``locale``, or None when the course has none."""
+def glossary_page(catalogue: Catalogue, locale: str, verified: frozenset[str]) -> GlossaryPage | None:
+    """The glossary in ``locale``, or None when the course has none; ``verified``: the verified sources."""
     data = catalogue.course.get("glossary")
     if not data:
         return None
     default = catalogue.default_language
     entries = [GlossaryEntry(term["id"], pick(term["term"], locale, default), pick(term["definition"], locale, default),
-                             source_entries(catalogue, term.get("sources", []), locale))
+                             source_entries(catalogue, term.get("sources", []), locale, verified))
                for term in data["terms"]]
     entries.sort(key=lambda entry: sort_key(entry.term.value, entry.term.lang))
     return GlossaryPage(entries, draft=locale in data.get("draft_languages", []))

@@ -8,7 +8,7 @@ Everything else is computed here and handed to the templates as plain values.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from course.content.repository import live_versions
 from course.extensions import db
 from course.formatting import plural_count
 from course.i18n import language_name
+from course.legal.provisions import EditionNotice, is_superseded, module_citations, notices_for
 from course.models.content import ContentKind
 from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
@@ -61,6 +62,7 @@ class LiveModule:
     id: str
     content_hash: str
     data: dict[str, Any]
+    snapshot_id: int = 0
 
     @property
     def section_keys(self) -> list[str]:
@@ -76,6 +78,8 @@ class Catalogue:
     sources: dict[str, dict[str, Any]]
     #: Quiz settings (title, kind, module...) by id; questions stay in the quiz snapshots.
     quizzes: dict[str, dict[str, Any]]
+    #: The provisions of law the content cites, by id, each with its editions (oldest first).
+    provisions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -103,18 +107,22 @@ def load_catalogue() -> Catalogue | None:
     modules: dict[str, LiveModule] = {}
     sources: dict[str, dict[str, Any]] = {}
     quizzes: dict[str, dict[str, Any]] = {}
-    for item in live_versions(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ):
+    provisions: dict[str, dict[str, Any]] = {}
+    for item in live_versions(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ,
+                              ContentKind.PROVISIONS):
         if item.kind == ContentKind.COURSE:
             course = item.data
         elif item.kind == ContentKind.MODULE:
-            modules[item.content_id] = LiveModule(item.content_id, item.content_hash, item.data)
+            modules[item.content_id] = LiveModule(item.content_id, item.content_hash, item.data, item.snapshot_id)
         elif item.kind == ContentKind.QUIZ:
             quizzes[item.content_id] = item.data["meta"]
+        elif item.kind == ContentKind.PROVISIONS:
+            provisions = {provision["id"]: provision for provision in item.data["provisions"]}
         else:
             sources = {source["id"]: source for source in item.data["sources"]}
     if course is None:
         return None
-    return Catalogue(course=course, modules=modules, sources=sources, quizzes=quizzes)
+    return Catalogue(course=course, modules=modules, sources=sources, quizzes=quizzes, provisions=provisions)
 
 
 def sections_read(user_id: int) -> dict[str, set[str]]:
@@ -209,12 +217,21 @@ class ModuleRow:
 
 
 @dataclass(frozen=True)
+class ArchivedCopyLink:
+    url: str
+    note: Text | None
+
+
+@dataclass(frozen=True)
 class SourceEntry:
     id: str
     citation: Text
+    #: The publisher's own page; copies on other hosts are only ever archived_copies.
     url: str | None
+    #: A legal reviewer checked it, in the app, at the link it has today.
     verified: bool
     note: Text | None
+    archived_copies: tuple[ArchivedCopyLink, ...] = ()
     #: False for a repeat on the same page, so the page has one anchor per source.
     anchor: bool = True
 
@@ -244,8 +261,11 @@ class ModulePage:
     key_points: list[Text]
     minutes: int
     legal_basis_as_of: date | None
+    #: Not signed off by a legal reviewer in this version (or citing law that has since changed).
     draft: bool
     draft_translation: bool
+    #: What readers must be told about the legal texts the module's sections cite.
+    legal_notices: list[EditionNotice]
     status: Status
     sections: list[SectionLink]
     sources: list[SourceEntry]
@@ -277,6 +297,8 @@ class SectionPage:
     previous: SectionLink | None
     next: SectionLink | None
     is_last: bool
+    #: What readers must be told about the legal texts this section cites.
+    legal_notices: list[EditionNotice]
 
 
 def fallback_notice(texts: list[Text | None]) -> str | None:
@@ -296,15 +318,20 @@ def contact_hours_label(hours: float) -> str:
                     hours=format_decimal(hours))
 
 
-def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str) -> list[SourceEntry]:
+def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str,
+                   verified: frozenset[str]) -> list[SourceEntry]:
+    """``verified``: the sources a reviewer has verified (course.review.queries.verified_sources)."""
     default = catalogue.default_language
     return [
         SourceEntry(
             id=source_id,
             citation=pick(source["citation"], locale, default),
             url=source.get("url"),
-            verified=source.get("verified", False),
+            verified=source_id in verified,
             note=pick(source["note"], locale, default) if source.get("note") else None,
+            archived_copies=tuple(
+                ArchivedCopyLink(copy["url"], pick(copy["note"], locale, default) if copy.get("note") else None)
+                for copy in source.get("archived_copies", [])),
         )
         for source_id in source_ids
         if (source := catalogue.sources.get(source_id))
@@ -317,19 +344,19 @@ class SourceGroup:
     sources: list[SourceEntry]
 
 
-def source_groups(catalogue: Catalogue, locale: str) -> list[SourceGroup]:
+def source_groups(catalogue: Catalogue, locale: str, verified: frozenset[str]) -> list[SourceGroup]:
     """The course's bibliography, grouped the way readers meet it: module by module."""
     default = catalogue.default_language
     groups, listed = [], set()
     for module in catalogue.modules.values():
         meta = module.data["meta"]
         entries = [entry if entry.id not in listed else replace(entry, anchor=False)
-                   for entry in source_entries(catalogue, meta["sources"], locale)]
+                   for entry in source_entries(catalogue, meta["sources"], locale, verified)]
         groups.append(SourceGroup(pick(meta["title"], locale, default), entries))
         listed.update(meta["sources"])
     rest = [source_id for source_id in catalogue.sources if source_id not in listed]
     if rest:
-        groups.append(SourceGroup(None, source_entries(catalogue, rest, locale)))
+        groups.append(SourceGroup(None, source_entries(catalogue, rest, locale, verified)))
     return [group for group in groups if group.sources]
 
 
@@ -391,9 +418,12 @@ def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], local
     return rows
 
 
-def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: str) -> ModulePage:
+def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: str, *, signed_off: bool,
+                verified: frozenset[str]) -> ModulePage:
+    """``signed_off``: a legal reviewer signed off this version; ``verified``: the sources a reviewer verified."""
     default = catalogue.default_language
     meta = module.data["meta"]
+    cited = [citation for citations in module_citations(module.data).values() for citation in citations]
     read = sections_read(user.id).get(module.id, set())
     status, _done, _total = module_status(module, read)
     sections = [
@@ -406,7 +436,7 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         )
         for number, section in enumerate(module.data["sections"], start=1)
     ]
-    sources = source_entries(catalogue, meta["sources"], locale)
+    sources = source_entries(catalogue, meta["sources"], locale, verified)
     # A quiz belongs to a module when the module lists it or the quiz names the module.
     attached = [qid for qid, quiz in catalogue.quizzes.items() if quiz.get("module") == module.id]
     quizzes = quiz_links(catalogue, list(dict.fromkeys([*meta["quizzes"], *attached])), locale)
@@ -426,8 +456,9 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         key_points=key_points,
         minutes=meta["minutes"],
         legal_basis_as_of=date.fromisoformat(meta["legal_basis_as_of"]) if meta.get("legal_basis_as_of") else None,
-        draft=meta["review_status"] == "draft",
+        draft=not signed_off or any(is_superseded(catalogue.provisions, citation) for citation in cited),
         draft_translation=locale in meta["draft_languages"] and has_text,
+        legal_notices=notices_for(catalogue.provisions, cited, locale, default),
         status=status,
         sections=sections,
         sources=sources,
@@ -438,8 +469,8 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
     )
 
 
-def section_page(page: ModulePage, module: LiveModule, section_key: str, locale: str,
-                 default: str) -> SectionPage | None:
+def section_page(page: ModulePage, module: LiveModule, section_key: str, locale: str, default: str,
+                 catalogue_provisions: dict[str, dict[str, Any]]) -> SectionPage | None:
     index = next((i for i, s in enumerate(page.sections) if s.key == section_key), None)
     if index is None:
         return None
@@ -452,4 +483,6 @@ def section_page(page: ModulePage, module: LiveModule, section_key: str, locale:
         previous=page.sections[index - 1] if index > 0 else None,
         next=page.sections[index + 1] if index + 1 < len(page.sections) else None,
         is_last=index + 1 == len(page.sections),
+        legal_notices=notices_for(catalogue_provisions, module_citations(module.data).get(section_key, []), locale,
+                                  default),
     )

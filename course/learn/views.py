@@ -13,6 +13,7 @@ from course.learn.services import mark_section_read
 from course.learn.todo import learner_todo
 from course.models.types import utcnow
 from course.permissions import Permission, require
+from course.review.queries import signed_off_snapshots, verified_sources
 from course.summary import refresh_learners
 from course.web import after_progress, current_locale, live_catalogue
 
@@ -26,6 +27,13 @@ def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveMod
     if module is None or not queries.may_read_module(current_user, catalogue, module_id):
         abort(404)
     return catalogue, module
+
+
+def _module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale: str) -> queries.ModulePage:
+    """The module page with what only the review knows: is this version signed off, which sources are verified."""
+    return queries.module_page(current_user, catalogue, live, locale,
+                               signed_off=live.snapshot_id in signed_off_snapshots([live.snapshot_id]),
+                               verified=verified_sources(catalogue))
 
 
 @bp.route("/")
@@ -63,7 +71,7 @@ def track(track_id: str):
 @require(Permission.READ_COURSE)
 def module(module_id: str):
     catalogue, live = _readable_module(module_id)
-    page = queries.module_page(current_user, catalogue, live, current_locale())
+    page = _module_page(catalogue, live, current_locale())
     return render_template("learn/module.html", page=page)
 
 
@@ -72,14 +80,16 @@ def module(module_id: str):
 def sources():
     """Every source of the course, as each module's reference list, then those cited only by quizzes."""
     catalogue = live_catalogue()
-    return render_template("learn/sources.html", groups=queries.source_groups(catalogue, current_locale()))
+    groups = queries.source_groups(catalogue, current_locale(), verified_sources(catalogue))
+    return render_template("learn/sources.html", groups=groups)
 
 
 @bp.route("/glossary")
 @require(Permission.READ_COURSE)
 def glossary():
     """The key legal terms of the course, in the reader's language."""
-    page = glossary_page(live_catalogue(), current_locale())
+    catalogue = live_catalogue()
+    page = glossary_page(catalogue, current_locale(), verified_sources(catalogue))
     if page is None:
         abort(404)
     fallback = queries.fallback_notice([text for entry in page.entries for text in (entry.term, entry.definition)])
@@ -91,7 +101,7 @@ def glossary():
 def trainer_notes(module_id: str):
     catalogue, live = _readable_module(module_id)
     locale = current_locale()
-    page = queries.module_page(current_user, catalogue, live, locale)
+    page = _module_page(catalogue, live, locale)
     if not live.data["trainer_notes_html"]:
         abort(404)
     notes = queries.pick(live.data["trainer_notes_html"], locale, catalogue.default_language)
@@ -103,8 +113,8 @@ def trainer_notes(module_id: str):
 def section(module_id: str, section_key: str):
     catalogue, live = _readable_module(module_id)
     locale = current_locale()
-    page = queries.module_page(current_user, catalogue, live, locale)
-    view = queries.section_page(page, live, section_key, locale, catalogue.default_language)
+    page = _module_page(catalogue, live, locale)
+    view = queries.section_page(page, live, section_key, locale, catalogue.default_language, catalogue.provisions)
     if view is None:
         abort(404)
     return render_template("learn/section.html", view=view)

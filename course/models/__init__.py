@@ -12,6 +12,13 @@ from course.models.login_attempt import LoginAttempt
 from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.rate_event import RateEvent
+from course.models.review import (
+    CertificateLegalBasis,
+    ContentReview,
+    ContentReviewNote,
+    ReviewDecision,
+    SourceVerification,
+)
 from course.models.scope import CoordinatorScope
 from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import Role, User, UserRole
@@ -23,6 +30,7 @@ __all__ = [
     "AttemptState",
     "AuditEvent",
     "Certificate",
+    "CertificateLegalBasis",
     "CertificateKind",
     "Cohort",
     "CohortStatus",
@@ -30,6 +38,8 @@ __all__ = [
     "ContentItem",
     "CoordinatorScope",
     "ContentKind",
+    "ContentReview",
+    "ContentReviewNote",
     "ContentSnapshot",
     "Enrolment",
     "EvaluationAnswer",
@@ -41,9 +51,11 @@ __all__ = [
     "PracticeAssessment",
     "QuizAttempt",
     "RateEvent",
+    "ReviewDecision",
     "Role",
     "SectionRead",
     "SessionDay",
+    "SourceVerification",
     "TrainerStanding",
     "User",
     "UserRole",

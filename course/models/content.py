@@ -23,6 +23,8 @@ class ContentKind(enum.StrEnum):
     MODULE = "module"
     QUIZ = "quiz"
     SOURCES = "sources"
+    #: The provisions of law the content cites, with their editions.
+    PROVISIONS = "provisions"
 
 
 

@@ -22,6 +22,8 @@ class Role(enum.StrEnum):
     TRAINER = "trainer"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    #: The national legal expert: reviews and signs off content versions, verifies sources.
+    LEGAL_REVIEWER = "legal_reviewer"
 
 
 class Agency(enum.StrEnum):

@@ -10,11 +10,14 @@ from flask_babel import lazy_gettext as _l
 
 from course.content.localize import Text, pick
 from course.learn.queries import Catalogue
+from course.legal.provisions import EditionNotice, is_superseded, notices_for, question_citations
 from course.models.attempt import AttemptState, QuizAttempt
+from course.models.content import ContentKind
 from course.quiz.attempts import attempts_left, attempts_of, counted_score, definition_of, expire_overdue
 from course.quiz.definition import QuizDefinition
 from course.quiz.presenters import QuestionView, ReviewItem, question_view, review_item
 from course.quiz.review import ReviewAccess, review_access
+from course.review.queries import version_signed_off
 
 GRADING_LABELS = {
     "highest": _l("your highest score counts"),
@@ -44,6 +47,7 @@ class AttemptRow:
 class OverviewPage:
     quiz_id: str
     title: Text
+    notices: QuizNotices
     kind_label: str
     pass_mark: int
     questions: int
@@ -84,6 +88,7 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
     return OverviewPage(
         quiz_id=definition.quiz_id,
         title=pick(settings.title, locale, _default(catalogue)),
+        notices=quiz_notices(definition, list(definition.questions), catalogue, locale),
         kind_label=str(KIND_LABELS[settings.kind]),
         pass_mark=settings.pass_mark,
         questions=_question_count(definition),
@@ -99,11 +104,35 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
 
 
 @dataclass(frozen=True)
+class QuizNotices:
+    """What the learner is told above a quiz: a version not yet legally reviewed, a draft translation, and the
+    status of the legal texts its questions apply (from the editions they cite)."""
+
+    draft: bool
+    draft_translation: bool
+    legal_notices: list[EditionNotice]
+
+
+def quiz_notices(definition: QuizDefinition, question_ids: list[str], catalogue: Catalogue | None,
+                 locale: str) -> QuizNotices:
+    provisions = catalogue.provisions if catalogue else {}
+    cited = [citation for qid in question_ids
+             for citation in question_citations(definition.questions[qid].model_dump(include={"cites", "parts"}))]
+    signed_off = version_signed_off(ContentKind.QUIZ, definition.quiz_id, definition.content_hash)
+    return QuizNotices(
+        draft=not signed_off or any(is_superseded(provisions, citation) for citation in cited),
+        draft_translation=locale in definition.settings.draft_languages,
+        legal_notices=notices_for(provisions, cited, locale, _default(catalogue)),
+    )
+
+
+@dataclass(frozen=True)
 class TakePage:
     attempt_id: int
     quiz_id: str
     title: Text
     number: int
+    notices: QuizNotices
     questions: list[QuestionView]
     deadline_at: datetime | None
     save_url: str
@@ -123,7 +152,8 @@ def take_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) ->
     ]
     return TakePage(
         attempt_id=attempt.id, quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, default),
-        number=attempt.number, questions=questions, deadline_at=attempt.deadline_at,
+        number=attempt.number, notices=quiz_notices(definition, attempt.layout["questions"], catalogue, locale),
+        questions=questions, deadline_at=attempt.deadline_at,
         save_url=url_for("quiz.save", attempt_id=attempt.id),
         submit_url=url_for("quiz.submit", attempt_id=attempt.id),
         answer_url_prefix=url_for("quiz.take", attempt_id=attempt.id) + "/answers/",

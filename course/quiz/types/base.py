@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 from werkzeug.datastructures import MultiDict
 
-from course.content.schema import ContentModel, LocalizedText, Slug
+from course.content.schema import ContentModel, LocalizedText, ProvisionCitation, Slug
 
 
 class QuestionSpec(ContentModel):
@@ -31,6 +31,8 @@ class QuestionSpec(ContentModel):
     points: float = Field(default=1, gt=0, le=100)
     explanation: LocalizedText
     citations: list[Slug] = Field(min_length=1)
+    #: The provision editions the question quotes or applies (``tm-cc-129-1@2010``).
+    cites: list[ProvisionCitation] = Field(default_factory=list)
     tags: list[Slug] = Field(default_factory=list)
     #: The module a question of a course-wide test (pre-test, post-test) belongs to, for gain by module.
     module: Slug | None = None

@@ -23,6 +23,7 @@ from course.quiz.types.base import (
     InvalidResponse,
     LocalizedText,
     PartResult,
+    ProvisionCitation,
     QuestionSpec,
     QuestionType,
     Slug,
@@ -54,6 +55,8 @@ class CasePart(ContentModel):
     answer: list[Slug] | bool | Slug
     feedback: LocalizedText
     citations: list[Slug] = Field(default_factory=list)
+    #: The provision editions this part applies (``tm-cc-129-1@2010``).
+    cites: list[ProvisionCitation] = Field(default_factory=list)
     #: Share of the part earned by the right article with a wrong part (qualification only).
     article_credit: float = Field(default=0.5, ge=0, le=1)
     #: Filled in by the loader from the vocabulary; authors leave it out.

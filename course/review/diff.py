@@ -1,0 +1,68 @@
+"""What changed between two versions of a content item, part by part, as a reviewer reads it."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from dataclasses import dataclass
+
+from course.review.parts import Part
+
+
+class Change(enum.StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    #: " " kept, "+" added, "-" removed.
+    op: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PartChange:
+    key: str
+    label: str
+    change: Change
+    #: For a changed part: the changed lines with three lines of context; for a new part: all of it.
+    lines: tuple[DiffLine, ...]
+
+    @property
+    def needs_review(self) -> bool:
+        return self.change in (Change.NEW, Change.CHANGED)
+
+
+def _changed_lines(old: str, new: str) -> tuple[DiffLine, ...]:
+    lines = []
+    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=3):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append(DiffLine("@", "…"))
+        else:
+            lines.append(DiffLine(line[:1] or " ", line[1:]))
+    return tuple(lines)
+
+
+def compare(reviewed: list[Part] | None, current: list[Part]) -> list[PartChange]:
+    """Each part of ``current`` against the last reviewed version (None: nothing was reviewed yet), then
+    the parts that the current version no longer has."""
+    before = {part.key: part for part in reviewed or []}
+    changes = []
+    for part in current:
+        old = before.pop(part.key, None)
+        if old is None:
+            changes.append(PartChange(part.key, part.label, Change.NEW,
+                                      tuple(DiffLine("+", line) for line in part.text.splitlines())))
+        elif old.text == part.text:
+            changes.append(PartChange(part.key, part.label, Change.UNCHANGED, ()))
+        else:
+            changes.append(PartChange(part.key, part.label, Change.CHANGED, _changed_lines(old.text, part.text)))
+    changes += [PartChange(part.key, part.label, Change.REMOVED,
+                           tuple(DiffLine("-", line) for line in part.text.splitlines()))
+                for part in before.values()]
+    return changes

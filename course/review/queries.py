@@ -1,0 +1,206 @@
+"""Reads for the review pages, the draft banner and the law-change report.
+
+A version is reviewed when a legal reviewer signed off that very snapshot and none of the provision
+editions it cites has been superseded since; everything else shows the draft banner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from course.content.localize import Text, pick
+from course.content.repository import live_versions
+from course.extensions import db
+from course.learn.queries import Catalogue
+from course.legal.provisions import is_superseded, module_citations, question_citations, superseded_citations
+from course.models.certificate import Certificate
+from course.models.cohort import Cohort
+from course.models.content import ContentKind, ContentSnapshot
+from course.models.review import CertificateLegalBasis, ContentReview, ReviewDecision, SourceVerification
+from course.models.user import Velayat
+from course.review.diff import PartChange, compare
+from course.review.parts import parts_of
+
+
+def signed_off_snapshots(snapshot_ids: Iterable[int]) -> set[int]:
+    """Which of these snapshots a reviewer has signed off (one query)."""
+    ids = list(snapshot_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(ContentReview.snapshot_id).where(
+        ContentReview.snapshot_id.in_(ids), ContentReview.decision == ReviewDecision.SIGNED_OFF)))
+
+
+def verified_sources(catalogue: Catalogue) -> frozenset[str]:
+    """Sources whose newest verification was made on the primary link they have today (one query)."""
+    newest = (select(SourceVerification.source_id, func.max(SourceVerification.id).label("id"))
+              .group_by(SourceVerification.source_id).subquery())
+    rows = db.session.execute(select(SourceVerification.source_id, SourceVerification.url)
+                              .join(newest, newest.c.id == SourceVerification.id))
+    return frozenset(source_id for source_id, url in rows
+                     if source_id in catalogue.sources and catalogue.sources[source_id].get("url") == url)
+
+
+def citations_of(kind: ContentKind, data: dict[str, Any]) -> list[str]:
+    """Every provision edition a module or quiz version cites."""
+    if kind == ContentKind.MODULE:
+        return list(dict.fromkeys(c for cited in module_citations(data).values() for c in cited))
+    return list(dict.fromkeys(c for question in data["questions"] for c in question_citations(question)))
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    kind: ContentKind
+    content_id: str
+    title: Text
+    snapshot_id: int
+    signed_off: bool
+    #: The last decision on this very version, if any.
+    decision: ReviewDecision | None
+    decided_at: datetime | None
+    #: A signed-off version of this item exists, older than the live one.
+    changed_since_sign_off: bool
+    superseded: list[str]
+
+    @property
+    def reviewed(self) -> bool:
+        return self.signed_off and not self.superseded
+
+
+def review_rows(catalogue: Catalogue, locale: str) -> list[ReviewRow]:
+    """Every live module and quiz with its review state: two queries whatever the size of the course."""
+    items = live_versions(ContentKind.MODULE, ContentKind.QUIZ)
+    ids = [item.content_id for item in items]
+    decisions: dict[int, tuple[ReviewDecision, datetime]] = {}
+    ever_signed: set[tuple[str, str]] = set()
+    for kind, content_id, snapshot_id, decision, at in db.session.execute(
+        select(ContentReview.kind, ContentReview.content_id, ContentReview.snapshot_id, ContentReview.decision,
+               ContentReview.decided_at).where(ContentReview.content_id.in_(ids)).order_by(ContentReview.id)
+    ):
+        decisions[snapshot_id] = (decision, at)
+        if decision == ReviewDecision.SIGNED_OFF:
+            ever_signed.add((str(kind), content_id))
+    signed = signed_off_snapshots(item.snapshot_id for item in items)
+    default = catalogue.default_language
+    rows = []
+    for item in items:
+        meta = item.data["meta"]
+        decision, at = decisions.get(item.snapshot_id, (None, None))
+        rows.append(ReviewRow(
+            kind=item.kind, content_id=item.content_id, title=pick(meta["title"], locale, default),
+            snapshot_id=item.snapshot_id, signed_off=item.snapshot_id in signed, decision=decision, decided_at=at,
+            changed_since_sign_off=item.snapshot_id not in signed and (str(item.kind), item.content_id) in ever_signed,
+            superseded=[c for c in citations_of(item.kind, item.data) if is_superseded(catalogue.provisions, c)],
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    row: ReviewRow
+    #: The version the changes are measured against: the last one signed off (None: never).
+    reviewed_snapshot_id: int | None
+    changes: list[PartChange]
+    history: list[ContentReview]
+
+    @property
+    def parts_to_review(self) -> list[PartChange]:
+        return [change for change in self.changes if change.needs_review]
+
+
+def review_detail(catalogue: Catalogue, kind: ContentKind, content_id: str, locale: str) -> ReviewDetail | None:
+    row = next((r for r in review_rows(catalogue, locale) if r.kind == kind and r.content_id == content_id), None)
+    if row is None:
+        return None
+    current = db.session.get(ContentSnapshot, row.snapshot_id)
+    history = list(db.session.scalars(select(ContentReview).where(
+        ContentReview.kind == kind, ContentReview.content_id == content_id).order_by(ContentReview.id.desc())))
+    reviewed_id = next((review.snapshot_id for review in history if review.decision == ReviewDecision.SIGNED_OFF),
+                       None)
+    reviewed = db.session.get(ContentSnapshot, reviewed_id) if reviewed_id else None
+    changes = compare(parts_of(kind, reviewed.data) if reviewed else None, parts_of(kind, current.data))
+    return ReviewDetail(row, reviewed_id, changes, history)
+
+
+@dataclass(frozen=True)
+class CitingPlace:
+    """A section, question or case part that cites an edition."""
+
+    kind: ContentKind
+    content_id: str
+    title: Text
+    #: A section key or a question id (with its case part, when the part cites it).
+    place: str
+
+
+def citing_places(catalogue: Catalogue, citations: set[str], locale: str) -> dict[str, list[CitingPlace]]:
+    """Where the live content cites each of ``citations``."""
+    places: dict[str, list[CitingPlace]] = {citation: [] for citation in citations}
+    default = catalogue.default_language
+    for item in live_versions(ContentKind.MODULE, ContentKind.QUIZ):
+        title = pick(item.data["meta"]["title"], locale, default)
+        if item.kind == ContentKind.MODULE:
+            cited = [(key, c) for key, cs in module_citations(item.data).items() for c in cs]
+        else:
+            cited = [(question["id"], c) for question in item.data["questions"] for c in question.get("cites", [])]
+            cited += [(f"{question['id']} / {part['part']}", c) for question in item.data["questions"]
+                      for part in question.get("parts", []) for c in part.get("cites", [])]
+        for place, citation in cited:
+            if citation in places:
+                places[citation].append(CitingPlace(item.kind, item.content_id, title, place))
+    return places
+
+
+@dataclass(frozen=True)
+class OutdatedCertificate:
+    certificate: Certificate
+    citations: list[str]
+
+
+def certificates_on_superseded_law(catalogue: Catalogue,
+                                   velayats: frozenset[Velayat] | None) -> list[OutdatedCertificate]:
+    """Valid certificates whose track's content cited, when issued, an edition that has since been superseded.
+    A listing for coordinators: nothing is revoked by it."""
+    superseded = superseded_citations(catalogue.provisions)
+    if not superseded:
+        return []
+    query = (select(Certificate, CertificateLegalBasis.citation)
+             .join(CertificateLegalBasis, CertificateLegalBasis.certificate_id == Certificate.id)
+             .where(CertificateLegalBasis.citation.in_(superseded), Certificate.revoked_at.is_(None)))
+    if velayats is not None:
+        query = query.join(Cohort, Cohort.id == Certificate.cohort_id).where(Cohort.velayat.in_(sorted(velayats)))
+    found: dict[int, OutdatedCertificate] = {}
+    for certificate, citation in db.session.execute(query.order_by(Certificate.issued_at, Certificate.id)):
+        found.setdefault(certificate.id, OutdatedCertificate(certificate, [])).citations.append(citation)
+    return list(found.values())
+
+
+def track_citations(catalogue: Catalogue, track_id: str) -> list[str]:
+    """Every edition the live content of a track cites: its modules, their quizzes, the tests it requires."""
+    track = catalogue.track(track_id)
+    if track is None:
+        return []
+    modules = set(track["modules"])
+    quiz_ids = {track.get("final"), catalogue.course.get("pre_test"), catalogue.course.get("post_test"),
+                *track["completion"].get("pass_quizzes", [])}
+    cited: list[str] = []
+    for item in live_versions(ContentKind.MODULE, ContentKind.QUIZ):
+        in_track = (item.content_id in modules if item.kind == ContentKind.MODULE
+                    else item.content_id in quiz_ids or item.data["meta"].get("module") in modules)
+        if in_track:
+            cited += citations_of(item.kind, item.data)
+    return list(dict.fromkeys(cited))
+
+
+def version_signed_off(kind: ContentKind, content_id: str, content_hash: str) -> bool:
+    """Has a reviewer signed off this exact version (one query)?"""
+    return db.session.scalar(
+        select(ContentReview.id).join(ContentSnapshot, ContentSnapshot.id == ContentReview.snapshot_id)
+        .where(ContentSnapshot.kind == kind, ContentSnapshot.content_id == content_id,
+               ContentSnapshot.content_hash == content_hash, ContentReview.decision == ReviewDecision.SIGNED_OFF)
+        .limit(1)) is not None
