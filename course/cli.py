@@ -38,10 +38,11 @@ from course.summary import refresh_everyone, summaries_missing
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
-#: The demo population: a coordinator, a trainer and two learners. The trainer
+#: The demo population: a coordinator, a legal reviewer, a trainer and two learners. The trainer
 #: is enrolled in every track; learners in the cascade track (or the first one).
 DEMO_ACCOUNTS = [
     ("coordinator", "Demo Coordinator", {Role.COORDINATOR}, False),
+    ("reviewer", "Demo Legal Reviewer", {Role.LEGAL_REVIEWER}, False),
     ("trainer", "Demo Trainer", {Role.TRAINER, Role.LEARNER}, True),
     ("learner1", "Aýna Durdyýewa", {Role.LEARNER}, True),
     ("learner2", "Иван Петров", {Role.LEARNER}, True),

@@ -101,17 +101,18 @@ def test_init_demo_creates_the_demo_accounts_and_can_run_again(empty_database_ap
     runner = empty_database_app.test_cli_runner()
     first = runner.invoke(args=["init", "--demo"])
     assert first.exit_code == 0, first.output
-    for username in ("coordinator", "trainer", "learner1", "learner2"):
+    for username in ("coordinator", "reviewer", "trainer", "learner1", "learner2"):
         assert re.search(rf"^  {username}\s+\S{{4}}-\S{{4}}-\S{{4}}\s", first.output, re.M), first.output
     assert "Database is up to date." in first.output
     assert user("coordinator").roles == {Role.COORDINATOR}
+    assert user("reviewer").roles == {Role.LEGAL_REVIEWER}
     assert user("learner1").must_change_password is False
     password = re.search(r"^  learner1\s+(\S+)", first.output, re.M).group(1)
     assert sign_in(empty_database_app.test_client(), "learner1", password).headers["Location"] == "/"
     second = runner.invoke(args=["init", "--demo"])
     assert second.exit_code == 0, second.output
     assert "Content unchanged" in second.output
-    assert db.session.scalar(select(db.func.count(User.id))) == 4
+    assert db.session.scalar(select(db.func.count(User.id))) == 5
     # the demo learners are in the demo trainer's cohort, one generation below the master trainer
     from course.models.cohort import Cohort
     from course.models.enrolment import Enrolment

@@ -54,3 +54,24 @@ def test_upgrading_a_database_with_data_keeps_it(empty_database_app):
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT role FROM user_roles")).scalars().all() == ["trainer"]
         assert connection.execute(text("SELECT gender, position FROM users")).one() == ("not_stated", "")
+
+
+def test_the_upgraded_database_accepts_the_legal_reviewer_and_the_provisions_and_nothing_else(empty_database_app):
+    """Migration 0009 widens two CHECK constraints in place (PostgreSQL) or by copying the table (SQLite)."""
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    upgrade(directory=empty_database_app.extensions["migrate"].directory)
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (id, username, full_name, password_hash, must_change_password, active, "
+            "session_token, created_at, gender, position) VALUES (1, 'rev', 'Rev', 'x', false, true, 't', "
+            "'2026-01-01 00:00:00', 'not_stated', '')"))
+        connection.execute(text("INSERT INTO user_roles (user_id, role, granted_at) "
+                                "VALUES (1, 'legal_reviewer', '2026-01-01 00:00:00')"))
+        connection.execute(text("INSERT INTO content_snapshots (id, kind, content_id, content_hash, data, created_at) "
+                                "VALUES (1, 'provisions', 'provisions', 'h', '{}', '2026-01-01 00:00:00')"))
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO user_roles (user_id, role, granted_at) "
+                                "VALUES (1, 'emperor', '2026-01-01 00:00:00')"))

@@ -34,10 +34,11 @@ def live_hash(kind: ContentKind, content_id: str) -> str:
 def test_first_sync_stores_every_item(runner, content_dir):
     result = runner.invoke(args=["sync"])
     assert result.exit_code == 0, result.output
-    assert "Content synced: 8 new, 0 changed, 0 moved, 0 retired, 0 unchanged." in result.output
+    assert "Content synced: 9 new, 0 changed, 0 moved, 0 retired, 0 unchanged." in result.output
     stored = sorted((str(kind), content_id) for kind, content_id, _ in snapshot_rows())
-    assert stored == [("course", "sample-course"), ("module", "alpha"), ("module", "beta"), ("quiz", "all-types"),
-                      ("quiz", "alpha-check"), ("quiz", "post-test"), ("quiz", "pre-test"), ("sources", "sources")]
+    assert stored == [("course", "sample-course"), ("module", "alpha"), ("module", "beta"),
+                      ("provisions", "provisions"), ("quiz", "all-types"), ("quiz", "alpha-check"),
+                      ("quiz", "post-test"), ("quiz", "pre-test"), ("sources", "sources")]
 
 
 def test_snapshots_are_keyed_by_the_hash_of_their_canonical_json(app, content_dir):
@@ -51,7 +52,7 @@ def test_a_second_sync_with_no_change_writes_nothing(runner, count_queries, cont
     with count_queries() as counter:
         result = runner.invoke(args=["sync"])
     assert result.exit_code == 0
-    assert "Content unchanged (8 item(s))." in result.output
+    assert "Content unchanged (9 item(s))." in result.output
     writes = [s for s in counter.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
 
@@ -62,7 +63,7 @@ def test_a_changed_file_makes_a_new_version_and_keeps_the_old(runner, content_di
     edit(content_dir / "modules/01-alpha/en.md", "Alpha text two.", "Alpha text two, revised.")
     result = runner.invoke(args=["sync"])
     assert "new version: module alpha" in result.output
-    assert "Content synced: 0 new, 1 changed, 0 moved, 0 retired, 7 unchanged." in result.output
+    assert "Content synced: 0 new, 1 changed, 0 moved, 0 retired, 8 unchanged." in result.output
     new_hash = live_hash(ContentKind.MODULE, "alpha")
     assert new_hash != old_hash
     hashes = {h for kind, cid, h in snapshot_rows() if cid == "alpha"}
@@ -79,7 +80,7 @@ def test_reverting_a_file_points_back_to_the_existing_version(runner, content_di
     edit(content_dir / "modules/01-alpha/en.md", "Changed.", "Alpha text two.")
     runner.invoke(args=["sync"])
     assert live_hash(ContentKind.MODULE, "alpha") == original
-    assert db.session.scalar(select(func.count()).select_from(ContentSnapshot)) == 9
+    assert db.session.scalar(select(func.count()).select_from(ContentSnapshot)) == 10
 
 
 def test_an_invalid_file_changes_nothing_at_all(runner, content_dir):
