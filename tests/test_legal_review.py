@@ -3,6 +3,7 @@ and a new edition of the law puts what cites the old one back under review (issu
 
 from __future__ import annotations
 
+import html
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -259,3 +260,14 @@ def test_a_primary_link_outside_the_allow_list_is_refused(runner, content_dir):
     assert result.exit_code == 1
     assert "'mirror.blogg.se' is not an official or institutional publisher in modules/source-hosts.yaml" in (
         result.output)
+
+
+def test_an_overlong_comment_or_a_note_on_a_part_the_version_lacks_records_nothing(app, people):
+    with as_user(app, people["reviewer"]) as reviewer:
+        long = decide(reviewer, "module", "alpha", "sign_off", comment="x" * 5001)
+        assert "Keep each comment under 5000 characters." in long.get_data(as_text=True)
+        stray = decide(reviewer, "module", "alpha", "return", **{"note-nowhere": "A part that is not there."})
+        assert "This version has no part 'nowhere' to comment on." in html.unescape(stray.get_data(as_text=True))
+    assert db.session.query(ContentReview).count() == 0
+    with as_user(app, people["learner"]) as learner:
+        assert DRAFT in page(learner, "/modules/alpha")

@@ -18,7 +18,6 @@ from course.certificates.services import issue_certificate, reissue_certificate,
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.content.localize import pick
 from course.extensions import db
-from course.learn.queries import Catalogue
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
@@ -27,11 +26,6 @@ from course.ratelimit import allow
 from course.web import current_locale, live_catalogue
 
 bp = Blueprint("certificates", __name__)
-
-
-def _titles(catalogue: Catalogue) -> dict[str, str]:
-    locale, default = current_locale(), catalogue.default_language
-    return {t["id"]: pick(t["title"], locale, default).value for t in catalogue.course["tracks"]}
 
 
 def _download(body: bytes, filename: str, mimetype: str = "application/pdf"):
@@ -48,7 +42,7 @@ def _download(body: bytes, filename: str, mimetype: str = "application/pdf"):
 def mine():
     catalogue = live_catalogue()
     return render_template("certificates/mine.html", certificates=queries.certificates_of(current_user.id),
-                           tracks=_titles(catalogue))
+                           tracks=catalogue.track_titles(current_locale()))
 
 
 def _may_download(certificate: Certificate) -> bool:
@@ -128,7 +122,7 @@ def all_certificates():
     text = request.args.get("q", "")[:100]
     found = queries.search_certificates(text, velayat_scope(current_user))
     return render_template("certificates/all.html", certificates=found, q=text,
-                           tracks=_titles(live_catalogue()), limit=queries.LIST_LIMIT)
+                           tracks=live_catalogue().track_titles(current_locale()), limit=queries.LIST_LIMIT)
 
 
 @bp.route("/certificates/<int:certificate_id>/<any(revoke, reissue):action>", methods=["POST"])
@@ -156,7 +150,7 @@ def _verification_page(certificate: Certificate | None, asked: bool):
     course_title = pick(catalogue.course["title"], current_locale(), catalogue.default_language).value
     response = make_response(render_template(
         "certificates/verify.html", certificate=certificate, asked=asked, course_title=course_title,
-        tracks=_titles(catalogue), issuer=issuer_name(),
+        tracks=catalogue.track_titles(current_locale()), issuer=issuer_name(),
         serial=request.args.get("serial", ""), family_name=request.args.get("family_name", "")))
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "no-store"

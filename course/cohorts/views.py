@@ -29,7 +29,6 @@ from course.cohorts.services import (
     set_status,
     update_cohort,
 )
-from course.content.localize import pick
 from course.domain import DomainError
 from course.exports import export_response
 from course.extensions import db
@@ -42,24 +41,19 @@ from course.ratelimit import allow
 from course.web import current_locale, live_catalogue
 
 
-def _track_titles(catalogue: Catalogue) -> dict[str, str]:
-    locale = current_locale()
-    return {track["id"]: pick(track["title"], locale, catalogue.default_language).value
-            for track in catalogue.course["tracks"]}
-
-
 @bp.route("/cohorts")
 @require(Permission.MANAGE_COHORTS)
 def index():
     catalogue = live_catalogue()
     return render_template("cohorts/index.html", cohorts=queries.visible_cohorts(current_user),
-                           tracks=_track_titles(catalogue), velayats=VELAYAT_LABELS)
+                           tracks=catalogue.track_titles(current_locale()), velayats=VELAYAT_LABELS)
 
 
 def _cohort_form(catalogue: Catalogue, cohort: Cohort | None = None) -> CohortForm:
     """The form with its choices; a trainer leads what they create, and only coordinators change a lead."""
     form = CohortForm(obj=cohort) if cohort is not None and request.method == "GET" else CohortForm()
-    form.track_id.choices = [SelectChoice(track_id, title) for track_id, title in _track_titles(catalogue).items()]
+    titles = catalogue.track_titles(current_locale())
+    form.track_id.choices = [SelectChoice(track_id, title) for track_id, title in titles.items()]
     form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in catalogue.course["languages"]]
     people = queries.trainers()
     form.lead.choices = [SelectChoice(u.id, u.display_name) for u in people]
@@ -152,7 +146,8 @@ def render_dashboard(cohort: Cohort, *, read_only: bool = False) -> str:
     catalogue = live_catalogue()
     return render_template(
         "cohorts/show.html", cohort=cohort, dashboard=_dashboard(cohort, catalogue),
-        track_title=_track_titles(catalogue).get(cohort.track_id, cohort.track_id), velayats=VELAYAT_LABELS,
+        track_title=catalogue.track_titles(current_locale()).get(cohort.track_id, cohort.track_id),
+        velayats=VELAYAT_LABELS,
         read_only=read_only,
     )
 

@@ -599,14 +599,14 @@ def _check_source_hosts(loader: _Loader, modules_dir: Path, sources: SourcesFile
                            f"archived_copies")
 
 
-def _check_provision_sources(loader: _Loader, modules_dir_file: Path, provisions: ProvisionsFile,
+def _check_provision_sources(loader: _Loader, path: Path, provisions: ProvisionsFile,
                              lines: LineMap | None, sources: SourcesFile) -> None:
     source_ids = {source.id for source in sources.sources}
     for p_index, provision in enumerate(provisions.provisions):
         for e_index, edition in enumerate(provision.editions):
             if edition.source not in source_ids:
                 loc = ("provisions", p_index, "editions", e_index, "source")
-                loader.problem(modules_dir_file, lines.line_for(loc) if lines else None, field_name(loc),
+                loader.problem(path, lines.line_for(loc) if lines else None, field_name(loc),
                                f"no source has the id '{edition.source}' in modules/sources.yaml")
 
 

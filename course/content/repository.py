@@ -17,7 +17,8 @@ class LiveVersion:
     content_id: str
     content_hash: str
     data: dict[str, Any]
-    snapshot_id: int = 0
+    #: The row of that version, for what is recorded against it (a reviewer's sign-off).
+    snapshot_id: int
 
 
 #: Snapshot data by (kind, id, content hash), which names one version for ever: a cached

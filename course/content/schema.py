@@ -180,8 +180,6 @@ class Source(ContentModel):
     as_of: date | None = None
     #: primary = the text of an instrument; secondary = a report or summary; analysis = our reading.
     kind: Literal["primary", "secondary", "analysis"]
-    #: Has a lawyer checked the quotation against an official text?
-    verified: bool = False
     note: LocalizedText | None = None
 
 

@@ -22,7 +22,7 @@ from course.content.repository import live_versions
 from course.extensions import db
 from course.formatting import plural_count
 from course.i18n import language_name
-from course.legal.provisions import EditionNotice, is_superseded, module_citations, notices_for
+from course.legal.provisions import EditionNotice, module_citations, notices_for, shows_draft_notice
 from course.models.content import ContentKind
 from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
@@ -62,7 +62,6 @@ class LiveModule:
     id: str
     content_hash: str
     data: dict[str, Any]
-    snapshot_id: int = 0
 
     @property
     def section_keys(self) -> list[str]:
@@ -84,6 +83,11 @@ class Catalogue:
     @property
     def default_language(self) -> str:
         return self.course["default_language"]
+
+    def track_titles(self, locale: str) -> dict[str, str]:
+        """Every track's title in ``locale`` (or the default language), by id."""
+        return {track["id"]: pick(track["title"], locale, self.default_language).value
+                for track in self.course["tracks"]}
 
     def track(self, track_id: str) -> dict[str, Any] | None:
         return next((track for track in self.course["tracks"] if track["id"] == track_id), None)
@@ -113,7 +117,7 @@ def load_catalogue() -> Catalogue | None:
         if item.kind == ContentKind.COURSE:
             course = item.data
         elif item.kind == ContentKind.MODULE:
-            modules[item.content_id] = LiveModule(item.content_id, item.content_hash, item.data, item.snapshot_id)
+            modules[item.content_id] = LiveModule(item.content_id, item.content_hash, item.data)
         elif item.kind == ContentKind.QUIZ:
             quizzes[item.content_id] = item.data["meta"]
         elif item.kind == ContentKind.PROVISIONS:
@@ -456,7 +460,7 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         key_points=key_points,
         minutes=meta["minutes"],
         legal_basis_as_of=date.fromisoformat(meta["legal_basis_as_of"]) if meta.get("legal_basis_as_of") else None,
-        draft=not signed_off or any(is_superseded(catalogue.provisions, citation) for citation in cited),
+        draft=shows_draft_notice(signed_off, catalogue.provisions, cited),
         draft_translation=locale in meta["draft_languages"] and has_text,
         legal_notices=notices_for(catalogue.provisions, cited, locale, default),
         status=status,
@@ -469,11 +473,12 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
     )
 
 
-def section_page(page: ModulePage, module: LiveModule, section_key: str, locale: str, default: str,
-                 catalogue_provisions: dict[str, dict[str, Any]]) -> SectionPage | None:
+def section_page(page: ModulePage, catalogue: Catalogue, module: LiveModule, section_key: str,
+                 locale: str) -> SectionPage | None:
     index = next((i for i, s in enumerate(page.sections) if s.key == section_key), None)
     if index is None:
         return None
+    default = catalogue.default_language
     html = pick(module.data["sections"][index]["html"], locale, default)
     return SectionPage(
         module=page,
@@ -483,6 +488,6 @@ def section_page(page: ModulePage, module: LiveModule, section_key: str, locale:
         previous=page.sections[index - 1] if index > 0 else None,
         next=page.sections[index + 1] if index + 1 < len(page.sections) else None,
         is_last=index + 1 == len(page.sections),
-        legal_notices=notices_for(catalogue_provisions, module_citations(module.data).get(section_key, []), locale,
+        legal_notices=notices_for(catalogue.provisions, module_citations(module.data).get(section_key, []), locale,
                                   default),
     )

@@ -11,9 +11,10 @@ from course.learn import queries
 from course.learn.glossary import glossary_page
 from course.learn.services import mark_section_read
 from course.learn.todo import learner_todo
+from course.models.content import ContentKind
 from course.models.types import utcnow
 from course.permissions import Permission, require
-from course.review.queries import signed_off_snapshots, verified_sources
+from course.review.queries import verified_sources, version_signed_off
 from course.summary import refresh_learners
 from course.web import after_progress, current_locale, live_catalogue
 
@@ -32,7 +33,7 @@ def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveMod
 def _module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale: str) -> queries.ModulePage:
     """The module page with what only the review knows: is this version signed off, which sources are verified."""
     return queries.module_page(current_user, catalogue, live, locale,
-                               signed_off=live.snapshot_id in signed_off_snapshots([live.snapshot_id]),
+                               signed_off=version_signed_off(ContentKind.MODULE, live.id, live.content_hash),
                                verified=verified_sources(catalogue))
 
 
@@ -114,7 +115,7 @@ def section(module_id: str, section_key: str):
     catalogue, live = _readable_module(module_id)
     locale = current_locale()
     page = _module_page(catalogue, live, locale)
-    view = queries.section_page(page, live, section_key, locale, catalogue.default_language, catalogue.provisions)
+    view = queries.section_page(page, catalogue, live, section_key, locale)
     if view is None:
         abort(404)
     return render_template("learn/section.html", view=view)

@@ -40,6 +40,17 @@ def is_superseded(provisions: dict[str, dict[str, Any]], citation: str) -> bool:
     return bool(found) and found[1] is not found[0]["editions"][-1]
 
 
+def superseded_among(provisions: dict[str, dict[str, Any]], citations: Iterable[str]) -> list[str]:
+    """Those of ``citations`` that a newer edition has superseded, each once."""
+    return [citation for citation in dict.fromkeys(citations) if is_superseded(provisions, citation)]
+
+
+def shows_draft_notice(signed_off: bool, provisions: dict[str, dict[str, Any]], citations: Iterable[str]) -> bool:
+    """The one rule for the 'not yet reviewed' notice of a module or quiz version: it goes once a legal
+    reviewer has signed off that version, and comes back when law it cites is superseded."""
+    return not signed_off or bool(superseded_among(provisions, citations))
+
+
 def superseded_citations(provisions: dict[str, dict[str, Any]]) -> list[str]:
     """Every ``provision@edition`` that a newer edition has superseded."""
     return [f"{provision['id']}@{edition['id']}"

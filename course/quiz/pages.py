@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from course.content.localize import Text, pick
 from course.learn.queries import Catalogue
-from course.legal.provisions import EditionNotice, is_superseded, notices_for, question_citations
+from course.legal.provisions import EditionNotice, notices_for, question_citations, shows_draft_notice
 from course.models.attempt import AttemptState, QuizAttempt
 from course.models.content import ContentKind
 from course.quiz.attempts import attempts_left, attempts_of, counted_score, definition_of, expire_overdue
@@ -120,7 +120,7 @@ def quiz_notices(definition: QuizDefinition, question_ids: list[str], catalogue:
              for citation in question_citations(definition.questions[qid].model_dump(include={"cites", "parts"}))]
     signed_off = version_signed_off(ContentKind.QUIZ, definition.quiz_id, definition.content_hash)
     return QuizNotices(
-        draft=not signed_off or any(is_superseded(provisions, citation) for citation in cited),
+        draft=shows_draft_notice(signed_off, provisions, cited),
         draft_translation=locale in definition.settings.draft_languages,
         legal_notices=notices_for(provisions, cited, locale, _default(catalogue)),
     )

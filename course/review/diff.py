@@ -6,6 +6,8 @@ import difflib
 import enum
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from course.review.parts import Part
 
 
@@ -15,12 +17,30 @@ class Change(enum.StrEnum):
     UNCHANGED = "unchanged"
     REMOVED = "removed"
 
+    @property
+    def label(self) -> str:
+        return str(_CHANGE_LABELS[self])
+
+
+_CHANGE_LABELS = {Change.NEW: _l("new"), Change.CHANGED: _l("changed"),
+                  Change.UNCHANGED: _l("unchanged since sign-off"), Change.REMOVED: _l("removed")}
+_LINE_CLASSES = {"+": "add", "-": "del", "@": "gap"}
+
 
 @dataclass(frozen=True)
 class DiffLine:
-    #: " " kept, "+" added, "-" removed.
+    #: " " kept, "+" added, "-" removed, "@" lines left out between two changes.
     op: str
     text: str
+
+    @property
+    def css(self) -> str:
+        return _LINE_CLASSES.get(self.op, "same")
+
+    @property
+    def mark(self) -> str:
+        """What the line starts with on screen: its op, or nothing for a gap."""
+        return " " if self.op == "@" else self.op
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,27 @@ editions it cites has been superseded since; everything else shows the draft ban
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from course.content.localize import Text, pick
 from course.content.repository import live_versions
 from course.extensions import db
 from course.learn.queries import Catalogue
-from course.legal.provisions import is_superseded, module_citations, question_citations, superseded_citations
+from course.legal.provisions import (
+    edition_of,
+    module_citations,
+    question_citations,
+    shows_draft_notice,
+    superseded_among,
+    superseded_citations,
+)
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.content import ContentKind, ContentSnapshot
@@ -25,15 +34,6 @@ from course.models.review import CertificateLegalBasis, ContentReview, ReviewDec
 from course.models.user import Velayat
 from course.review.diff import PartChange, compare
 from course.review.parts import parts_of
-
-
-def signed_off_snapshots(snapshot_ids: Iterable[int]) -> set[int]:
-    """Which of these snapshots a reviewer has signed off (one query)."""
-    ids = list(snapshot_ids)
-    if not ids:
-        return set()
-    return set(db.session.scalars(select(ContentReview.snapshot_id).where(
-        ContentReview.snapshot_id.in_(ids), ContentReview.decision == ReviewDecision.SIGNED_OFF)))
 
 
 def verified_sources(catalogue: Catalogue) -> frozenset[str]:
@@ -53,51 +53,112 @@ def citations_of(kind: ContentKind, data: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(c for question in data["questions"] for c in question_citations(question)))
 
 
+KIND_LABELS = {ContentKind.MODULE: _l("Module"), ContentKind.QUIZ: _l("Quiz")}
+
+
+class ReviewState(enum.StrEnum):
+    """Where the review of the live version of a module or quiz stands."""
+
+    #: The same values as ReviewDecision's, for the decisions themselves.
+    SIGNED_OFF = "signed_off"
+    RETURNED = "returned"
+    #: An older version was signed off; this one was not yet.
+    CHANGED_SINCE_SIGN_OFF = "changed_since_sign_off"
+    NOT_REVIEWED = "not_reviewed"
+
+    @property
+    def label(self) -> str:
+        return str(_STATE_LABELS[self])
+
+    @property
+    def settled(self) -> bool:
+        return self is ReviewState.SIGNED_OFF
+
+    @property
+    def badge(self) -> str:
+        """The badge's CSS class: the stylesheet's colours for done and for wanting attention."""
+        return {ReviewState.SIGNED_OFF: "badge-complete", ReviewState.NOT_REVIEWED: ""}.get(self, "badge-warn")
+
+
+_STATE_LABELS = {
+    ReviewState.SIGNED_OFF: _l("signed off"),
+    ReviewState.RETURNED: _l("returned to the authors"),
+    ReviewState.CHANGED_SINCE_SIGN_OFF: _l("changed since it was signed off"),
+    ReviewState.NOT_REVIEWED: _l("not yet reviewed"),
+}
+
+
 @dataclass(frozen=True)
 class ReviewRow:
     kind: ContentKind
     content_id: str
     title: Text
     snapshot_id: int
-    signed_off: bool
-    #: The last decision on this very version, if any.
-    decision: ReviewDecision | None
-    decided_at: datetime | None
-    #: A signed-off version of this item exists, older than the live one.
-    changed_since_sign_off: bool
+    state: ReviewState
+    #: The editions it cites that a newer edition has superseded.
     superseded: list[str]
+    #: Readers see no draft notice on it (course.legal.provisions.shows_draft_notice).
+    reviewed: bool
 
     @property
-    def reviewed(self) -> bool:
-        return self.signed_off and not self.superseded
+    def signed_off(self) -> bool:
+        return self.state is ReviewState.SIGNED_OFF
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+
+def _state(snapshot_id: int, last_decision: dict[int, ReviewDecision], signed_items: set[tuple[str, str]],
+           item_key: tuple[str, str]) -> ReviewState:
+    decision = last_decision.get(snapshot_id)
+    if decision == ReviewDecision.SIGNED_OFF:
+        return ReviewState.SIGNED_OFF
+    if decision == ReviewDecision.RETURNED:
+        return ReviewState.RETURNED
+    return ReviewState.CHANGED_SINCE_SIGN_OFF if item_key in signed_items else ReviewState.NOT_REVIEWED
 
 
 def review_rows(catalogue: Catalogue, locale: str) -> list[ReviewRow]:
-    """Every live module and quiz with its review state: two queries whatever the size of the course."""
+    """Every live module and quiz with its review state: two queries whatever the size of the course.
+
+    A signed-off version takes no further decision (course.review.services.decide), so the last decision on a
+    version says whether it is signed off.
+    """
     items = live_versions(ContentKind.MODULE, ContentKind.QUIZ)
-    ids = [item.content_id for item in items]
-    decisions: dict[int, tuple[ReviewDecision, datetime]] = {}
-    ever_signed: set[tuple[str, str]] = set()
-    for kind, content_id, snapshot_id, decision, at in db.session.execute(
-        select(ContentReview.kind, ContentReview.content_id, ContentReview.snapshot_id, ContentReview.decision,
-               ContentReview.decided_at).where(ContentReview.content_id.in_(ids)).order_by(ContentReview.id)
+    last_decision: dict[int, ReviewDecision] = {}
+    signed_items: set[tuple[str, str]] = set()
+    for kind, content_id, snapshot_id, decision in db.session.execute(
+        select(ContentReview.kind, ContentReview.content_id, ContentReview.snapshot_id, ContentReview.decision)
+        .where(ContentReview.content_id.in_([item.content_id for item in items])).order_by(ContentReview.id)
     ):
-        decisions[snapshot_id] = (decision, at)
+        last_decision[snapshot_id] = decision
         if decision == ReviewDecision.SIGNED_OFF:
-            ever_signed.add((str(kind), content_id))
-    signed = signed_off_snapshots(item.snapshot_id for item in items)
+            signed_items.add((str(kind), content_id))
     default = catalogue.default_language
     rows = []
     for item in items:
-        meta = item.data["meta"]
-        decision, at = decisions.get(item.snapshot_id, (None, None))
+        state = _state(item.snapshot_id, last_decision, signed_items, (str(item.kind), item.content_id))
+        cited = citations_of(item.kind, item.data)
         rows.append(ReviewRow(
-            kind=item.kind, content_id=item.content_id, title=pick(meta["title"], locale, default),
-            snapshot_id=item.snapshot_id, signed_off=item.snapshot_id in signed, decision=decision, decided_at=at,
-            changed_since_sign_off=item.snapshot_id not in signed and (str(item.kind), item.content_id) in ever_signed,
-            superseded=[c for c in citations_of(item.kind, item.data) if is_superseded(catalogue.provisions, c)],
+            kind=item.kind, content_id=item.content_id, title=pick(item.data["meta"]["title"], locale, default),
+            snapshot_id=item.snapshot_id, state=state, superseded=superseded_among(catalogue.provisions, cited),
+            reviewed=not shows_draft_notice(state.settled, catalogue.provisions, cited),
         ))
     return rows
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision in the history of an item, as the review page lists it."""
+
+    review: ContentReview
+    #: Made on the version under review now, rather than an earlier one.
+    this_version: bool
+
+    @property
+    def label(self) -> str:
+        return ReviewState(self.review.decision.value).label
 
 
 @dataclass(frozen=True)
@@ -106,7 +167,7 @@ class ReviewDetail:
     #: The version the changes are measured against: the last one signed off (None: never).
     reviewed_snapshot_id: int | None
     changes: list[PartChange]
-    history: list[ContentReview]
+    history: list[Decision]
 
     @property
     def parts_to_review(self) -> list[PartChange]:
@@ -118,13 +179,14 @@ def review_detail(catalogue: Catalogue, kind: ContentKind, content_id: str, loca
     if row is None:
         return None
     current = db.session.get(ContentSnapshot, row.snapshot_id)
-    history = list(db.session.scalars(select(ContentReview).where(
+    history = list(db.session.scalars(select(ContentReview).options(selectinload(ContentReview.notes)).where(
         ContentReview.kind == kind, ContentReview.content_id == content_id).order_by(ContentReview.id.desc())))
     reviewed_id = next((review.snapshot_id for review in history if review.decision == ReviewDecision.SIGNED_OFF),
                        None)
     reviewed = db.session.get(ContentSnapshot, reviewed_id) if reviewed_id else None
     changes = compare(parts_of(kind, reviewed.data) if reviewed else None, parts_of(kind, current.data))
-    return ReviewDetail(row, reviewed_id, changes, history)
+    return ReviewDetail(row, reviewed_id, changes,
+                        [Decision(review, review.snapshot_id == row.snapshot_id) for review in history])
 
 
 @dataclass(frozen=True)
@@ -136,6 +198,10 @@ class CitingPlace:
     title: Text
     #: A section key or a question id (with its case part, when the part cites it).
     place: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
 
 
 def citing_places(catalogue: Catalogue, citations: set[str], locale: str) -> dict[str, list[CitingPlace]]:
@@ -154,6 +220,32 @@ def citing_places(catalogue: Catalogue, citations: set[str], locale: str) -> dic
             if citation in places:
                 places[citation].append(CitingPlace(item.kind, item.content_id, title, place))
     return places
+
+
+@dataclass(frozen=True)
+class SupersededEdition:
+    """An edition a newer one has superseded, and the places of the live content that still cite it."""
+
+    citation: str
+    provision: Text
+    edition: str
+    current: str
+    current_in_force: date
+    places: list[CitingPlace]
+
+
+def superseded_editions(catalogue: Catalogue, locale: str) -> list[SupersededEdition]:
+    superseded = superseded_citations(catalogue.provisions)
+    places = citing_places(catalogue, set(superseded), locale)
+    editions = []
+    for citation in superseded:
+        provision, edition = edition_of(catalogue.provisions, citation)
+        current = provision["editions"][-1]
+        editions.append(SupersededEdition(
+            citation=citation, provision=pick(provision["title"], locale, catalogue.default_language),
+            edition=edition["id"], current=current["id"], current_in_force=date.fromisoformat(current["in_force"]),
+            places=places[citation]))
+    return editions
 
 
 @dataclass(frozen=True)

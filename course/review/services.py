@@ -24,6 +24,7 @@ from course.models.review import (
 )
 from course.models.types import utcnow
 from course.models.user import User
+from course.review.parts import parts_of
 
 MAX_COMMENT = 5000
 
@@ -55,13 +56,15 @@ def decide(kind: ContentKind, content_id: str, snapshot_id: int, decision: Revie
     if already:
         raise ReviewError(_("This version is already signed off."))
     comment = _clean(comment, "comment")
-    cleaned = {key: _clean(note, f"note-{key}") for key, note in notes.items()}
-    cleaned = {key: note for key, note in cleaned.items() if note}
+    cleaned = {key: note for key, note in ((key, _clean(note, f"note-{key}")) for key, note in notes.items()) if note}
+    parts = {part.key for part in parts_of(kind, item.snapshot.data)}
+    if unknown := sorted(set(cleaned) - parts):
+        raise ReviewError(_("This version has no part '%(part)s' to comment on.", part=unknown[0][:100]))
     if decision == ReviewDecision.RETURNED and not comment and not cleaned:
         raise ReviewError(_("Say what must change: write a comment, on the whole or on a part."), field="comment")
     review = ContentReview(kind=kind, content_id=content_id, snapshot_id=snapshot_id, decision=decision,
                            comment=comment, reviewer_id=reviewer.id, decided_at=utcnow(),
-                           notes=[ContentReviewNote(part_key=key[:100], note=note) for key, note in cleaned.items()])
+                           notes=[ContentReviewNote(part_key=key, note=note) for key, note in cleaned.items()])
     db.session.add(review)
     db.session.flush()
     record_event(f"content.{decision.value}", f"{kind.value}:{content_id}", actor_id=reviewer.id,

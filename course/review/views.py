@@ -3,16 +3,12 @@ and what a new edition of the law affects (with the certificates issued on the o
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
-from course.content.localize import pick
-from course.domain import DomainError
-from course.extensions import db
+from course.cohorts.blueprint import carry_out
 from course.learn.queries import source_entries
-from course.legal.provisions import edition_of, split_citation, superseded_citations
 from course.models.content import ContentKind
 from course.models.review import ReviewDecision
 from course.permissions import Permission, can, require, velayat_scope
@@ -31,19 +27,6 @@ def _kind(kind: str) -> ContentKind:
     return KINDS[kind]
 
 
-def _carry_out(change, message: str) -> bool:
-    """Commit what the service did and say so, or roll back and say why not."""
-    try:
-        change()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
-
-
 @bp.route("/")
 @require(Permission.REVIEW_CONTENT)
 def index():
@@ -58,24 +41,23 @@ def index():
 def item(kind: str, content_id: str):
     content_kind = _kind(kind)
     catalogue = live_catalogue()
-    form = FlaskForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+    if request.method == "POST":  # the CSRF token is checked for every POST by the app's CSRFProtect
         decision = ReviewDecision.SIGNED_OFF if request.form.get("decision") == "sign_off" else ReviewDecision.RETURNED
         notes = {key.removeprefix("note-"): value for key, value in request.form.items() if key.startswith("note-")}
-        snapshot_id = request.form.get("snapshot_id", type=int) or 0
-        done = _carry_out(
-            lambda: decide(content_kind, content_id, snapshot_id, decision, request.form.get("comment", ""), notes,
-                           current_user),
-            _("Signed off: readers no longer see the draft notice on this version.")
-            if decision == ReviewDecision.SIGNED_OFF else _("Returned to the authors with your comments."))
-        if done:
+
+        def record() -> str:
+            decide(content_kind, content_id, request.form.get("snapshot_id", type=int) or 0, decision,
+                   request.form.get("comment", ""), notes, current_user)
+            if decision == ReviewDecision.SIGNED_OFF:
+                return _("Signed off: readers no longer see the draft notice on this version.")
+            return _("Returned to the authors with your comments.")
+
+        if carry_out(record):
             return redirect(url_for("review.item", kind=kind, content_id=content_id))
     detail = queries.review_detail(catalogue, content_kind, content_id, current_locale())
     if detail is None:
         abort(404)
-    return render_template("review/item.html", detail=detail, kind=kind, form=form, max_comment=MAX_COMMENT,
+    return render_template("review/item.html", detail=detail, kind=kind, max_comment=MAX_COMMENT,
                            comment=request.form.get("comment", ""))
 
 
@@ -85,7 +67,7 @@ def sources():
     catalogue = live_catalogue()
     verified = queries.verified_sources(catalogue)
     entries = source_entries(catalogue, list(catalogue.sources), current_locale(), verified)
-    return render_template("review/sources.html", entries=entries, form=FlaskForm(), max_comment=MAX_COMMENT,
+    return render_template("review/sources.html", entries=entries, max_comment=MAX_COMMENT,
                            unverified=sum(1 for entry in entries if not entry.verified))
 
 
@@ -95,10 +77,12 @@ def verify(source_id: str):
     catalogue = live_catalogue()
     if source_id not in catalogue.sources:
         abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    _carry_out(lambda: verify_source(catalogue, source_id, request.form.get("note", ""), current_user),
-               _("Marked as verified against its publisher's text."))
+
+    def verify_it() -> str:
+        verify_source(catalogue, source_id, request.form.get("note", ""), current_user)
+        return _("Marked as verified against its publisher's text.")
+
+    carry_out(verify_it)
     return redirect(url_for("review.sources", _anchor=f"source-{source_id}"))
 
 
@@ -111,19 +95,9 @@ def legal_basis():
     if not (can(current_user, Permission.REVIEW_CONTENT) or show_certificates):
         abort(403)
     catalogue = live_catalogue()
-    locale, default = current_locale(), catalogue.default_language
-    superseded = superseded_citations(catalogue.provisions)
-    places = queries.citing_places(catalogue, set(superseded), locale)
-    editions = []
-    for citation in superseded:
-        provision, edition = edition_of(catalogue.provisions, citation)
-        current = provision["editions"][-1]
-        editions.append({"citation": citation, "provision_id": split_citation(citation)[0],
-                         "provision": pick(provision["title"], locale, default), "edition": edition["id"],
-                         "current": current["id"],
-                         "current_in_force": current["in_force"], "places": places[citation]})
+    locale = current_locale()
     certificates = (queries.certificates_on_superseded_law(catalogue, velayat_scope(current_user))
                     if show_certificates else None)
-    tracks = {track["id"]: pick(track["title"], locale, default).value for track in catalogue.course["tracks"]}
-    return render_template("review/legal_basis.html", editions=editions, certificates=certificates, tracks=tracks,
+    return render_template("review/legal_basis.html", editions=queries.superseded_editions(catalogue, locale),
+                           certificates=certificates, tracks=catalogue.track_titles(locale),
                            can_review=can(current_user, Permission.REVIEW_CONTENT))
