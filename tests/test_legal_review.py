@@ -271,3 +271,14 @@ def test_an_overlong_comment_or_a_note_on_a_part_the_version_lacks_records_nothi
     assert db.session.query(ContentReview).count() == 0
     with as_user(app, people["learner"]) as learner:
         assert DRAFT in page(learner, "/modules/alpha")
+
+
+def test_a_quiz_marked_as_a_draft_translation_says_so_in_that_language_only(app, people, content_dir):
+    quiz = content_dir / "quizzes" / "alpha-check.yaml"
+    quiz.write_text(quiz.read_text().replace("module: alpha\n", "module: alpha\ndraft_languages: [tk]\n", 1))
+    resync(content_dir)
+    with as_user(app, people["learner"]) as learner:
+        assert "notice-draft-translation" not in page(learner, "/quizzes/alpha-check")
+        people["learner"].locale = "tk"
+        db.session.commit()
+        assert "notice-draft-translation" in page(learner, "/quizzes/alpha-check")
