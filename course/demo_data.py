@@ -782,7 +782,7 @@ class _Generator:
                 topic = ""
             elif roll < 0.75 and covered[0] in self.catalogue.modules:  # noqa: PLR2004
                 title = self.catalogue.modules[covered[0]].data["meta"]["title"]
-                topic = pick(title, cohort.language, self.catalogue.default_language).value[:200]
+                topic = pick(title, cohort.language, self.catalogue.fallbacks(cohort.language)).value[:200]
             else:
                 topic = rng.choice(SESSION_TOPICS[language])
             marked_at = min(datetime.combine(day, MARKED_AT, UTC), self.now)

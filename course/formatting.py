@@ -1,9 +1,13 @@
-"""Jinja filters that format numbers in the reader's language ("19,1" in Russian, "19.1" in English)."""
+"""Jinja filters that format for the reader's language: numbers ("19,1" in Russian, "19.1" in English), and the
+name of the language a fallback text is shown in."""
 
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, get_locale
+from markupsafe import Markup
+
+from course.i18n import language_name
 
 
 def number(value: float | int | None) -> str:
@@ -24,6 +28,14 @@ def plural_count(value: float) -> int:
     return int(value) if float(value).is_integer() else 2
 
 
+def fallback_note(code: str) -> Markup:
+    """The small note after a text shown in another language: '(русский)' on a Turkmen page, in the page's
+    language (so it carries the page's ``lang`` inside the text's own)."""
+    return Markup('<small class="fallback-note" lang="{lang}">({name})</small>').format(
+        lang=str(get_locale()), name=language_name(code))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(fallback_note, "fallback_note")

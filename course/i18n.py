@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -18,6 +21,13 @@ def language_name(code: str) -> str:
         return Locale.parse(code).get_display_name(get_locale()) or code
     except (ValueError, UnknownLocaleError):
         return code
+
+
+def language_names(codes: Sequence[str]) -> str | None:
+    """'Russian and English' in the reader's language, or None for no languages."""
+    if not codes:
+        return None
+    return format_list([language_name(code) for code in codes], locale=get_locale())
 
 
 def select_locale() -> str:

@@ -42,9 +42,11 @@ def test_each_term_has_its_definition_and_links_to_its_sources(client, synced, m
 
 def test_a_draft_translation_and_a_missing_one_are_said(client, synced, make_user, login):
     page = glossary_in(client, make_user, login, "tk")
-    assert 'class="notice notice-draft-translation"' in page
-    assert '<span lang="en">The purpose of the act.</span>' in page  # no Turkmen text: shown in English, marked
-    assert "notice-fallback" in page
+    # one banner says both: the Turkmen is a draft, and some texts are shown in another language
+    assert page.count('class="notice notice-status"') == 1
+    assert 'class="notice-draft-translation"' in page and "notice-fallback" in page
+    # no Turkmen text: shown in English, marked with its language
+    assert '<span lang="en" class="fallback-text">The purpose of the act. <small class="fallback-note"' in page
 
 
 def test_the_glossary_needs_a_sign_in(client, synced):

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from course.content.sync import sync_content
 from course.extensions import db
 from course.models.progress import SectionRead
 from course.models.user import Role
@@ -142,10 +143,36 @@ def test_a_missing_translation_falls_back_and_says_so(client, synced, make_user,
     login("ana")
     beta = client.get("/modules/beta")
     html = beta.get_data(as_text=True)
-    assert '<span lang="en">Beta module</span>' in html
-    assert "notice-fallback" in html and "English" in text_of(beta)  # names the language shown instead
+    # the text carries its language, and a small note names it in the reader's language
+    assert re.search(r'<span lang="en" class="fallback-text">Beta module <small class="fallback-note" lang="tk">'
+                     r'\(iňlis[^)]*\)</small></span>', html), html
+    assert html.count('class="notice notice-status"') == 1  # one banner, whatever it has to say
+    assert "notice-fallback" in html
     section = client.get("/modules/beta/only").get_data(as_text=True)
-    assert '<div class="prose" lang="en">' in section
+    assert re.search(r'<div class="prose" lang="en"><small class="fallback-note" lang="tk">', section)
+
+
+def test_a_missing_turkmen_text_falls_back_to_russian_first(client, editable_content, make_user, login, app):
+    """course.yaml's chain ``tk: [ru, en]``: a Turkmen prosecutor reads Russian sooner than English."""
+    course_file = editable_content / "modules/course.yaml"
+    course_file.write_text(course_file.read_text(encoding="utf-8").replace(
+        "required_languages: [en, ru]\n", "required_languages: [en, ru]\nfallback_languages: {tk: [ru, en]}\n"),
+        encoding="utf-8")
+    app.config["CONTENT_DIR"] = editable_content
+    sync_content(editable_content)
+    db.session.commit()
+    user = make_user("ana", tracks=("full",))
+    user.locale = "tk"
+    db.session.commit()
+    login("ana")
+    html = client.get("/tracks/full").get_data(as_text=True)
+    assert '<span lang="ru" class="fallback-text">Полная программа' in html  # the track has no Turkmen title
+    assert "Full track" not in html
+    assert "notice-fallback" in html and "rus" in html.lower()
+    module = client.get("/modules/beta").get_data(as_text=True)
+    assert '<span lang="ru" class="fallback-text">Модуль бета' in module and "Beta module" not in module
+    section = client.get("/modules/beta/only").get_data(as_text=True)
+    assert '<div class="prose" lang="ru">' in section
 
 
 def test_a_draft_translation_is_marked_as_a_draft(client, synced, make_user, login):

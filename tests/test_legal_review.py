@@ -14,7 +14,7 @@ from course.content.sync import sync_content
 from course.extensions import db
 from course.models.audit import AuditEvent
 from course.models.content import ContentItem, ContentKind
-from course.models.review import CertificateLegalBasis, ContentReview, ReviewDecision
+from course.models.review import CertificateLegalBasis, ContentReview, ReviewDecision, TranslationReview
 from course.models.user import Role
 from tests.conftest import csrf_token
 from tests.test_certificates import certify
@@ -282,3 +282,58 @@ def test_a_quiz_marked_as_a_draft_translation_says_so_in_that_language_only(app,
         people["learner"].locale = "tk"
         db.session.commit()
         assert "notice-draft-translation" in page(learner, "/quizzes/alpha-check")
+
+
+def review_translation(client, kind: str, content_id: str, language: str, snapshot_id: int | None = None,
+                       token_from: str | None = None):
+    url = f"/review/{kind}/{content_id}"
+    return client.post(f"{url}/translation", data={
+        "csrf_token": csrf_token(client, token_from or url), "language": language, "translation_comment": "Read in full.",
+        "snapshot_id": snapshot_id or live_snapshot(ContentKind(kind), content_id)}, follow_redirects=True)
+
+
+def test_a_native_speaker_marks_a_draft_translation_reviewed_until_the_text_changes(app, people, content_dir):
+    people["learner"].locale = "tk"
+    db.session.commit()
+    with as_user(app, people["learner"]) as learner:
+        assert "notice-draft-translation" in page(learner, "/modules/alpha/first")
+    with as_user(app, people["reviewer"]) as reviewer:
+        assert "Draft translation, not yet reviewed by a native speaker." in page(reviewer, "/review/module/alpha")
+        done = review_translation(reviewer, "module", "alpha", "tk").get_data(as_text=True)
+        assert "Reviewed by Rena Reviewer" in done
+    with as_user(app, people["learner"]) as learner:
+        assert "notice-draft-translation" not in page(learner, "/modules/alpha/first")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "content.translation_reviewed"))
+    assert event is not None and event.target == "module:alpha"
+    # a new version of the text is a draft again
+    text = content_dir / "modules" / "01-alpha" / "tk.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("Alfa, birinji tekst.", "Alfa, birinji tekst täzelendi."),
+                    encoding="utf-8")
+    resync(content_dir)
+    with as_user(app, people["learner"]) as learner:
+        assert "notice-draft-translation" in page(learner, "/modules/alpha/first")
+
+
+def test_a_translation_review_of_a_language_that_is_no_draft_a_stale_version_or_twice_records_one(app, people):
+    with as_user(app, people["reviewer"]) as reviewer:
+        not_draft = review_translation(reviewer, "module", "alpha", "ru").get_data(as_text=True)
+        assert "no draft translation in that language" in not_draft
+        stale = review_translation(reviewer, "module", "alpha", "tk",
+                                   snapshot_id=live_snapshot(ContentKind.MODULE, "beta")).get_data(as_text=True)
+        assert "A newer version of this content was loaded" in stale
+        assert db.session.query(TranslationReview).count() == 0
+        review_translation(reviewer, "module", "alpha", "tk")
+        twice = review_translation(reviewer, "module", "alpha", "tk").get_data(as_text=True)
+        assert "already marked as reviewed" in twice
+    assert db.session.query(TranslationReview).count() == 1
+
+
+def test_only_a_reviewer_with_a_csrf_token_reviews_a_translation(app, people):
+    for who in ("learner", "trainer", "coordinator"):
+        with as_user(app, people[who]) as client:
+            assert review_translation(client, "module", "alpha", "tk", token_from="/").status_code == 403
+    with as_user(app, people["reviewer"]) as reviewer:
+        assert reviewer.post("/review/module/alpha/translation", data={"language": "tk"}).status_code == 400
+        token = csrf_token(reviewer, "/review/")
+        assert reviewer.post("/review/lesson/alpha/translation", data={"csrf_token": token}).status_code == 404
+    assert db.session.query(TranslationReview).count() == 0

@@ -38,7 +38,7 @@ def _session(cohort: Cohort, day_id: int) -> SessionDay:
 def _module_choices() -> list[tuple[str, str]]:
     catalogue = live_catalogue()
     locale = current_locale()
-    return [(m.id, pick(m.data["meta"]["title"], locale, catalogue.default_language).value)
+    return [(m.id, pick(m.data["meta"]["title"], locale, catalogue.fallbacks(locale)).value)
             for m in catalogue.modules.values()]
 
 

@@ -50,8 +50,8 @@ def _labels(kind: CertificateKind) -> dict[str, str]:
 
 def certificate_document(certificate: Certificate, catalogue: Catalogue) -> CertificateDocument:
     """Everything printed on the certificate, translated into the certificate's language."""
-    language, default = certificate.language, catalogue.default_language
-    track = catalogue.track(certificate.track_id) or {"title": {default: certificate.track_id}}
+    language, fallbacks = certificate.language, catalogue.fallbacks(certificate.language)
+    track = catalogue.track(certificate.track_id) or {"title": {catalogue.default_language: certificate.track_id}}
     cohort = db.session.get(Cohort, certificate.cohort_id) if certificate.cohort_id else None
     with force_locale(language):
         period = ""
@@ -61,8 +61,8 @@ def certificate_document(certificate: Certificate, catalogue: Catalogue) -> Cert
         lead = cohort.lead if cohort else None
         return CertificateDocument(
             language=language, kind=certificate.kind.value, holder_name=certificate.holder_name,
-            course_title=pick(catalogue.course["title"], language, default).value,
-            track_title=pick(track["title"], language, default).value, contact_hours=certificate.contact_hours,
+            course_title=pick(catalogue.course["title"], language, fallbacks).value,
+            track_title=pick(track["title"], language, fallbacks).value, contact_hours=certificate.contact_hours,
             period=period, venue=", ".join(p for p in (cohort.city, cohort.venue) if p) if cohort else "",
             velayat=str(VELAYAT_LABELS[cohort.velayat]) if cohort else "",
             trainer_name=lead.display_name if lead else "", issuer=issuer_name(),

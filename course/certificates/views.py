@@ -147,7 +147,7 @@ def change(certificate_id: int, action: str):
 
 def _verification_page(certificate: Certificate | None, asked: bool):
     catalogue = live_catalogue()
-    course_title = pick(catalogue.course["title"], current_locale(), catalogue.default_language).value
+    course_title = pick(catalogue.course["title"], current_locale(), catalogue.fallbacks(current_locale())).value
     response = make_response(render_template(
         "certificates/verify.html", certificate=certificate, asked=asked, course_title=course_title,
         tracks=catalogue.track_titles(current_locale()), issuer=issuer_name(),

@@ -9,6 +9,7 @@ cohort's submitted attempts for the item statistics.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -219,7 +220,7 @@ def _as_date(moment: datetime | date) -> date:
 
 
 def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale: str,
-                         default: str) -> list[DifficultQuestion]:
+                         fallbacks: Sequence[str]) -> list[DifficultQuestion]:
     """Item statistics over the cohort's submitted attempts, hardest first (two queries)."""
     if not user_ids or not columns:
         return []
@@ -244,9 +245,9 @@ def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale:
             if spec is None or stats.facility >= DIFFICULT_BELOW:
                 continue
             found.append(DifficultQuestion(
-                quiz_title=titles[quiz_id], prompt=pick(spec.prompt, locale, default), responses=stats.responses,
+                quiz_title=titles[quiz_id], prompt=pick(spec.prompt, locale, fallbacks), responses=stats.responses,
                 facility=stats.facility, discrimination=stats.discrimination,
-                common_wrong=[(describe_wrong_option(spec, token, locale, default), count)
+                common_wrong=[(describe_wrong_option(spec, token, locale, fallbacks), count)
                               for token, count in stats.common_wrong],
             ))
     return sorted(found, key=lambda q: (q.facility, -q.responses))[:DIFFICULT_QUESTIONS_SHOWN]
@@ -271,9 +272,9 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
                      today: date | None = None) -> CohortDashboard:
     """The whole dashboard of one cohort, in a fixed number of queries."""
     track = catalogue.track(cohort.track_id) or {"modules": []}
-    default = catalogue.default_language
+    fallbacks = catalogue.fallbacks(locale)
     modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]
-    columns = [QuizColumn(q, pick(catalogue.quizzes[q]["title"], locale, default),
+    columns = [QuizColumn(q, pick(catalogue.quizzes[q]["title"], locale, fallbacks),
                           catalogue.quizzes[q].get("pass_mark")) for q in track_quiz_ids(catalogue, track)]
     people = roster(cohort)
     ids = [person.user_id for person in people]
@@ -295,11 +296,11 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
             practice_passed=mine.practice_passed if mine.practice_required else None,
         ))
     return CohortDashboard(
-        module_titles=[pick(m.data["meta"]["title"], locale, default) for m in modules],
+        module_titles=[pick(m.data["meta"]["title"], locale, fallbacks) for m in modules],
         quizzes=columns, rows=rows, group=group_gain(gains.values()),
         attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
                              today or utcnow().date()),
-        difficult=_difficult_questions(ids, columns, locale, default),
+        difficult=_difficult_questions(ids, columns, locale, fallbacks),
         attention_days=attention_days, certificate_rule=track.get("certificate"),
         session_days=len(session_days(cohort)), min_attendance=min_attendance(track),
         practice_required=requires_practice(track),

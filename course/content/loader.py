@@ -30,6 +30,13 @@ from course.content.schema import (
     SourcesFile,
     VocabularyFile,
 )
+from course.content.terminology import (
+    TERMINOLOGY_FILE,
+    TerminologyFile,
+    misuses_in_text,
+    misuses_in_yaml,
+    text_language,
+)
 from course.content.yaml_source import LineMap, YamlError, read_yaml
 from course.quiz.registry import load_question_types
 from course.quiz.types.base import QuestionSpec
@@ -126,6 +133,9 @@ class _Loader:
     warnings: list[Problem] = field(default_factory=list)
     #: Ids named in files that failed to load: references to them are not reported again.
     broken_ids: set[str] = field(default_factory=set)
+    #: Every YAML document and Markdown text read, for the checks that span all files (terminology).
+    documents: list[tuple[Path, Any, LineMap]] = field(default_factory=list)
+    texts: list[tuple[Path, str]] = field(default_factory=list)
     context: dict[str, Any] = field(
         default_factory=lambda: {"languages": LANGUAGES, "required_languages": ("en",), "default_language": "en"}
     )
@@ -138,7 +148,9 @@ class _Loader:
     def read_text(self, path: Path) -> str | None:
         """A Markdown file's text, or None with the problem reported."""
         try:
-            return path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
+            self.texts.append((path, text))
+            return text
         except UnicodeDecodeError:
             self.problem(path, None, "", "the file is not UTF-8 text; save it as UTF-8")
         except OSError as exc:
@@ -157,6 +169,7 @@ class _Loader:
         if not isinstance(data, dict):
             self.problem(path, 1, "", "expected a block of 'key: value' lines at the top of the file")
             return None
+        self.documents.append((path, data, lines))
         return data, lines
 
     def validate(
@@ -468,6 +481,10 @@ def load_content(content_dir: Path) -> LoadResult:
         if provisions is not None:
             _check_provision_sources(loader, modules_dir / PROVISIONS_FILE, provisions, provisions_lines, sources)
     _check_provision_citations(loader, modules_dir, provisions, modules, quizzes)
+    terminology_path = modules_dir / TERMINOLOGY_FILE
+    terminology, _lines = loader.load_optional(terminology_path, TerminologyFile)
+    if terminology is not None:
+        _check_terminology(loader, terminology, terminology_path)
 
     warnings = sorted(set(loader.warnings), key=_problem_order)
     if loader.problems or course is None or sources is None:
@@ -580,6 +597,21 @@ def _check_references(
                 if source_id not in source_ids:
                     loader.problem(path, lines.line_for(loc), field_name(loc),
                                    f"no source has the id '{source_id}' in modules/sources.yaml")
+
+
+def _check_terminology(loader: _Loader, terminology: TerminologyFile, own_path: Path) -> None:
+    """No translated text uses a rendering the terminology list forbids (its own file excepted)."""
+    languages = loader.context["languages"]
+    for path, data, lines in loader.documents:
+        if path == own_path:
+            continue
+        for language in languages:
+            for misuse in misuses_in_yaml(terminology, data, lines, language):
+                loader.problem(path, misuse.line, field_name(misuse.field), misuse.message)
+    for path, text in loader.texts:
+        if language := text_language(path, languages):
+            for misuse in misuses_in_text(terminology, text, language):
+                loader.problem(path, misuse.line, "", misuse.message)
 
 
 def _check_source_hosts(loader: _Loader, modules_dir: Path, sources: SourcesFile,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -17,13 +18,24 @@ class Text:
         return self.value
 
 
-def pick(texts: dict[str, str] | None, locale: str, default: str) -> Text:
-    """The text in ``locale``, else in the course's ``default`` language (marked as a fallback)."""
+def fallback_chain(chains: Mapping[str, Sequence[str]], locale: str, default: str) -> tuple[str, ...]:
+    """The languages to try after ``locale``: its chain from course.yaml, then the default language.
+
+    A Turkmen reader far more often reads Russian than English, so the course can say ``tk: [ru, en]``;
+    the default language closes every chain so that a text always has something to show.
+    """
+    chain = [lang for lang in chains.get(locale, ()) if lang != locale]
+    return tuple(dict.fromkeys([*chain, default]))
+
+
+def pick(texts: Mapping[str, str] | None, locale: str, fallbacks: Sequence[str]) -> Text:
+    """The text in ``locale``, else in the first of ``fallbacks`` that has it (marked as a fallback)."""
     texts = texts or {}
     if texts.get(locale):
         return Text(texts[locale], locale)
-    if texts.get(default):
-        return Text(texts[default], default, fallback=True)
+    for lang in fallbacks:
+        if texts.get(lang):
+            return Text(texts[lang], lang, fallback=True)
     for lang, value in texts.items():
         if value:
             return Text(value, lang, fallback=True)

@@ -129,6 +129,9 @@ class CourseFile(ContentModel):
     languages: list[Language] = Field(min_length=1)
     #: Languages every text must have; others fall back to the default language.
     required_languages: list[Language] = Field(min_length=1)
+    #: Where a reader's language lacks a text, the languages to show instead, in order (``tk: [ru, en]``:
+    #: a Turkmen reader reads Russian sooner than English). The default language always ends a chain.
+    fallback_languages: dict[Language, list[Language]] = Field(default_factory=dict)
     modules: list[Slug] = Field(min_length=1)
     tracks: list[Track] = Field(min_length=1)
     #: Parallel forms taken before and after the course; knowledge gain is post minus pre.
@@ -152,6 +155,17 @@ class CourseFile(ContentModel):
                 "required_not_listed", "required language '{code}' is not in languages", {"code": extra[0]}
             )
         _unique([track.id for track in self.tracks], "tracks")
+        for code, chain in self.fallback_languages.items():
+            unknown = [lang for lang in [code, *chain] if lang not in self.languages]
+            if unknown:
+                raise PydanticCustomError(
+                    "fallback_not_listed", "fallback language '{code}' is not in languages", {"code": unknown[0]}
+                )
+            if code in chain:
+                raise PydanticCustomError(
+                    "fallback_to_itself", "the fallback chain of '{code}' names '{code}' itself", {"code": code}
+                )
+            _unique(chain, f"the fallback chain of '{code}'")
         return self
 
 

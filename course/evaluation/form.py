@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,12 +83,12 @@ class EvaluationForm:
         return answers
 
 
-def evaluation_form(data: dict[str, Any], locale: str, default: str) -> EvaluationForm:
+def evaluation_form(data: dict[str, Any], locale: str, fallbacks: Sequence[str]) -> EvaluationForm:
     """The form file's data (from the course snapshot) in the reader's language."""
     return EvaluationForm(
-        id=data["id"], title=pick(data["title"], locale, default), intro=pick(data["intro"], locale, default),
-        likert=[Choice(level["value"], pick(level["label"], locale, default)) for level in data["likert"]],
-        items=[Item(item["id"], item["type"], item.get("area"), pick(item["text"], locale, default),
+        id=data["id"], title=pick(data["title"], locale, fallbacks), intro=pick(data["intro"], locale, fallbacks),
+        likert=[Choice(level["value"], pick(level["label"], locale, fallbacks)) for level in data["likert"]],
+        items=[Item(item["id"], item["type"], item.get("area"), pick(item["text"], locale, fallbacks),
                     item.get("required", True)) for item in data["items"]],
     )
 
@@ -96,4 +96,4 @@ def evaluation_form(data: dict[str, Any], locale: str, default: str) -> Evaluati
 def course_evaluation_form(catalogue: Catalogue, locale: str) -> EvaluationForm | None:
     """The live course's evaluation form in ``locale``; None when the course has none."""
     data = catalogue.course.get("evaluation")
-    return evaluation_form(data, locale, catalogue.default_language) if data else None
+    return evaluation_form(data, locale, catalogue.fallbacks(locale)) if data else None

@@ -41,8 +41,9 @@ def glossary_page(catalogue: Catalogue, locale: str, verified: frozenset[str]) -
     data = catalogue.course.get("glossary")
     if not data:
         return None
-    default = catalogue.default_language
-    entries = [GlossaryEntry(term["id"], pick(term["term"], locale, default), pick(term["definition"], locale, default),
+    fallbacks = catalogue.fallbacks(locale)
+    entries = [GlossaryEntry(term["id"], pick(term["term"], locale, fallbacks),
+                             pick(term["definition"], locale, fallbacks),
                              source_entries(catalogue, term.get("sources", []), locale, verified))
                for term in data["terms"]]
     entries.sort(key=lambda entry: sort_key(entry.term.value, entry.term.lang))

@@ -8,6 +8,7 @@ Everything else is computed here and handed to the templates as plain values.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -17,11 +18,11 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from course.content.localize import Text, pick
+from course.content.localize import Text, fallback_chain, pick
 from course.content.repository import live_versions
 from course.extensions import db
 from course.formatting import plural_count
-from course.i18n import language_name
+from course.learn.status import PageStatus, Subject, page_status
 from course.legal.provisions import EditionNotice, module_citations, notices_for, shows_draft_notice
 from course.models.content import ContentKind
 from course.models.enrolment import Enrolment
@@ -84,9 +85,14 @@ class Catalogue:
     def default_language(self) -> str:
         return self.course["default_language"]
 
+    def fallbacks(self, locale: str) -> tuple[str, ...]:
+        """The languages a text missing in ``locale`` is shown in instead, in order (course.yaml's
+        ``fallback_languages``), always ending with the default language."""
+        return fallback_chain(self.course.get("fallback_languages") or {}, locale, self.default_language)
+
     def track_titles(self, locale: str) -> dict[str, str]:
-        """Every track's title in ``locale`` (or the default language), by id."""
-        return {track["id"]: pick(track["title"], locale, self.default_language).value
+        """Every track's title in ``locale`` (or the first fallback that has one), by id."""
+        return {track["id"]: pick(track["title"], locale, self.fallbacks(locale)).value
                 for track in self.course["tracks"]}
 
     def track(self, track_id: str) -> dict[str, Any] | None:
@@ -275,8 +281,8 @@ class ModulePage:
     sources: list[SourceEntry]
     quizzes: list[QuizLink]
     has_trainer_notes: bool
-    #: The language the page had to fall back to, when any text did.
-    fallback_language: str | None
+    #: The one banner about the page's own texts.
+    notice: PageStatus
     resume_url: str
 
     @property
@@ -287,10 +293,6 @@ class ModulePage:
     def resume_label(self) -> str:
         return str(_RESUME_LABELS[self.status])
 
-    @property
-    def fallback_language_name(self) -> str | None:
-        return language_name(self.fallback_language) if self.fallback_language else None
-
 
 @dataclass(frozen=True)
 class SectionPage:
@@ -298,17 +300,19 @@ class SectionPage:
     section: SectionLink
     html: str
     html_lang: str
+    html_fallback: bool
     previous: SectionLink | None
     next: SectionLink | None
     is_last: bool
     #: What readers must be told about the legal texts this section cites.
     legal_notices: list[EditionNotice]
+    #: The one banner about this section's own texts.
+    notice: PageStatus
 
 
-def fallback_notice(texts: list[Text | None]) -> str | None:
-    """The name of the language shown instead of the reader's, if any text on the page fell back."""
-    fallen = next((text for text in texts if text is not None and text.fallback), None)
-    return language_name(fallen.lang) if fallen else None
+def fallen_back_to(texts: Iterable[Text | None]) -> tuple[str, ...]:
+    """The languages shown instead of the reader's on a page, in the order they first appear."""
+    return tuple(dict.fromkeys(text.lang for text in texts if text is not None and text.fallback))
 
 
 def modules_label(count: int) -> str:
@@ -325,16 +329,16 @@ def contact_hours_label(hours: float) -> str:
 def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str,
                    verified: frozenset[str]) -> list[SourceEntry]:
     """``verified``: the sources a reviewer has verified (course.review.queries.verified_sources)."""
-    default = catalogue.default_language
+    fallbacks = catalogue.fallbacks(locale)
     return [
         SourceEntry(
             id=source_id,
-            citation=pick(source["citation"], locale, default),
+            citation=pick(source["citation"], locale, fallbacks),
             url=source.get("url"),
             verified=source_id in verified,
-            note=pick(source["note"], locale, default) if source.get("note") else None,
+            note=pick(source["note"], locale, fallbacks) if source.get("note") else None,
             archived_copies=tuple(
-                ArchivedCopyLink(copy["url"], pick(copy["note"], locale, default) if copy.get("note") else None)
+                ArchivedCopyLink(copy["url"], pick(copy["note"], locale, fallbacks) if copy.get("note") else None)
                 for copy in source.get("archived_copies", [])),
         )
         for source_id in source_ids
@@ -350,13 +354,13 @@ class SourceGroup:
 
 def source_groups(catalogue: Catalogue, locale: str, verified: frozenset[str]) -> list[SourceGroup]:
     """The course's bibliography, grouped the way readers meet it: module by module."""
-    default = catalogue.default_language
+    fallbacks = catalogue.fallbacks(locale)
     groups, listed = [], set()
     for module in catalogue.modules.values():
         meta = module.data["meta"]
         entries = [entry if entry.id not in listed else replace(entry, anchor=False)
                    for entry in source_entries(catalogue, meta["sources"], locale, verified)]
-        groups.append(SourceGroup(pick(meta["title"], locale, default), entries))
+        groups.append(SourceGroup(pick(meta["title"], locale, fallbacks), entries))
         listed.update(meta["sources"])
     rest = [source_id for source_id in catalogue.sources if source_id not in listed]
     if rest:
@@ -366,7 +370,7 @@ def source_groups(catalogue: Catalogue, locale: str, verified: frozenset[str]) -
 
 def quiz_links(catalogue: Catalogue, quiz_ids: list[str], locale: str) -> list[QuizLink]:
     return [
-        QuizLink(quiz_id, pick(catalogue.quizzes[quiz_id]["title"], locale, catalogue.default_language),
+        QuizLink(quiz_id, pick(catalogue.quizzes[quiz_id]["title"], locale, catalogue.fallbacks(locale)),
                  url_for("quiz.overview", quiz_id=quiz_id))
         for quiz_id in quiz_ids
         if quiz_id in catalogue.quizzes
@@ -380,7 +384,7 @@ def _percent(part: int, whole: int) -> int:
 def track_cards(user: User, catalogue: Catalogue, locale: str) -> list[TrackCard]:
     """The home page: one card per readable track with the learner's progress."""
     read = sections_read(user.id)
-    default = catalogue.default_language
+    fallbacks = catalogue.fallbacks(locale)
     cards = []
     for track_id in readable_track_ids(user, catalogue):
         track = catalogue.track(track_id)
@@ -388,8 +392,8 @@ def track_cards(user: User, catalogue: Catalogue, locale: str) -> list[TrackCard
         complete = sum(1 for m in modules if module_status(m, read.get(m.id, set()))[0] is Status.COMPLETE)
         cards.append(TrackCard(
             id=track_id,
-            title=pick(track["title"], locale, default),
-            description=pick(track["description"], locale, default) if track.get("description") else None,
+            title=pick(track["title"], locale, fallbacks),
+            description=pick(track["description"], locale, fallbacks) if track.get("description") else None,
             modules_complete=complete,
             modules_total=len(modules),
             percent=_percent(complete, len(modules)),
@@ -401,7 +405,7 @@ def track_cards(user: User, catalogue: Catalogue, locale: str) -> list[TrackCard
 
 def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], locale: str) -> list[ModuleRow]:
     read = sections_read(user.id)
-    default = catalogue.default_language
+    fallbacks = catalogue.fallbacks(locale)
     rows = []
     for module_id in track["modules"]:
         module = catalogue.modules.get(module_id)
@@ -411,8 +415,8 @@ def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], local
         meta = module.data["meta"]
         rows.append(ModuleRow(
             id=module_id,
-            title=pick(meta["title"], locale, default),
-            summary=pick(meta["summary"], locale, default),
+            title=pick(meta["title"], locale, fallbacks),
+            summary=pick(meta["summary"], locale, fallbacks),
             minutes=meta["minutes"],
             status=status,
             sections_read=done,
@@ -423,9 +427,11 @@ def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], local
 
 
 def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: str, *, signed_off: bool,
+                translations_reviewed: frozenset[str] = frozenset(),
                 verified: frozenset[str]) -> ModulePage:
-    """``signed_off``: a legal reviewer signed off this version; ``verified``: the sources a reviewer verified."""
-    default = catalogue.default_language
+    """``signed_off``: a legal reviewer signed off this version; ``translations_reviewed``: the languages a native
+    speaker has read in it; ``verified``: the sources a reviewer verified."""
+    fallbacks = catalogue.fallbacks(locale)
     meta = module.data["meta"]
     cited = [citation for citations in module_citations(module.data).values() for citation in citations]
     read = sections_read(user.id).get(module.id, set())
@@ -434,7 +440,7 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         SectionLink(
             key=section["key"],
             number=number,
-            title=pick(section["title"], locale, default),
+            title=pick(section["title"], locale, fallbacks),
             read=section["key"] in read,
             url=url_for("learn.section", module_id=module.id, section_key=section["key"]),
         )
@@ -444,13 +450,14 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
     # A quiz belongs to a module when the module lists it or the quiz names the module.
     attached = [qid for qid, quiz in catalogue.quizzes.items() if quiz.get("module") == module.id]
     quizzes = quiz_links(catalogue, list(dict.fromkeys([*meta["quizzes"], *attached])), locale)
-    title = pick(meta["title"], locale, default)
-    summary = pick(meta["summary"], locale, default)
-    objectives = [pick(text, locale, default) for text in meta["objectives"]]
-    key_points = [pick(text, locale, default) for text in meta["key_points"]]
-    texts = [title, summary, *objectives, *key_points, *(s.title for s in sections)]
-    has_text = any(locale in section["html"] for section in module.data["sections"])
-    fell_back = not has_text or any(text.fallback for text in texts)
+    title = pick(meta["title"], locale, fallbacks)
+    summary = pick(meta["summary"], locale, fallbacks)
+    objectives = [pick(text, locale, fallbacks) for text in meta["objectives"]]
+    key_points = [pick(text, locale, fallbacks) for text in meta["key_points"]]
+    bodies = [pick(section["html"], locale, fallbacks) for section in module.data["sections"]]
+    draft = shows_draft_notice(signed_off, catalogue.provisions, cited)
+    draft_translation = (locale in meta["draft_languages"] and locale not in translations_reviewed
+                         and any(not body.fallback for body in bodies))
     resume = next((s for s in sections if not s.read), sections[0])
     return ModulePage(
         id=module.id,
@@ -460,15 +467,18 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         key_points=key_points,
         minutes=meta["minutes"],
         legal_basis_as_of=date.fromisoformat(meta["legal_basis_as_of"]) if meta.get("legal_basis_as_of") else None,
-        draft=shows_draft_notice(signed_off, catalogue.provisions, cited),
-        draft_translation=locale in meta["draft_languages"] and has_text,
-        legal_notices=notices_for(catalogue.provisions, cited, locale, default),
+        draft=draft,
+        draft_translation=draft_translation,
+        legal_notices=notices_for(catalogue.provisions, cited, locale, fallbacks),
         status=status,
         sections=sections,
         sources=sources,
         quizzes=quizzes,
         has_trainer_notes=bool(module.data["trainer_notes_html"]) and can(user, Permission.READ_TRAINER_NOTES),
-        fallback_language=default if fell_back and locale != default else None,
+        notice=page_status(
+            Subject.MODULE, draft_translation_in=locale if draft_translation else None, not_reviewed=draft,
+            fallback_languages=fallen_back_to([title, summary, *objectives, *key_points,
+                                               *(s.title for s in sections), *bodies])),
         resume_url=resume.url,
     )
 
@@ -478,16 +488,20 @@ def section_page(page: ModulePage, catalogue: Catalogue, module: LiveModule, sec
     index = next((i for i, s in enumerate(page.sections) if s.key == section_key), None)
     if index is None:
         return None
-    default = catalogue.default_language
-    html = pick(module.data["sections"][index]["html"], locale, default)
+    fallbacks = catalogue.fallbacks(locale)
+    html = pick(module.data["sections"][index]["html"], locale, fallbacks)
     return SectionPage(
         module=page,
         section=page.sections[index],
         html=html.value,
         html_lang=html.lang,
+        html_fallback=html.fallback,
         previous=page.sections[index - 1] if index > 0 else None,
         next=page.sections[index + 1] if index + 1 < len(page.sections) else None,
         is_last=index + 1 == len(page.sections),
         legal_notices=notices_for(catalogue.provisions, module_citations(module.data).get(section_key, []), locale,
-                                  default),
+                                  fallbacks),
+        notice=page_status(
+            Subject.MODULE, draft_translation_in=locale if page.draft_translation and not html.fallback else None,
+            fallback_languages=fallen_back_to([page.sections[index].title, html]), not_reviewed=page.draft),
     )

@@ -10,11 +10,12 @@ from course.extensions import db
 from course.learn import queries
 from course.learn.glossary import glossary_page
 from course.learn.services import mark_section_read
+from course.learn.status import Subject, page_status
 from course.learn.todo import learner_todo
 from course.models.content import ContentKind
 from course.models.types import utcnow
 from course.permissions import Permission, require
-from course.review.queries import verified_sources, version_signed_off
+from course.review.queries import verified_sources, version_review
 from course.summary import refresh_learners
 from course.web import after_progress, current_locale, live_catalogue
 
@@ -31,9 +32,11 @@ def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveMod
 
 
 def _module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale: str) -> queries.ModulePage:
-    """The module page with what only the review knows: is this version signed off, which sources are verified."""
-    return queries.module_page(current_user, catalogue, live, locale,
-                               signed_off=version_signed_off(ContentKind.MODULE, live.id, live.content_hash),
+    """The module page with what only the review knows: is this version signed off, which of its translations
+    a native speaker has read, which sources are verified."""
+    review = version_review(ContentKind.MODULE, live.id, live.content_hash)
+    return queries.module_page(current_user, catalogue, live, locale, signed_off=review.signed_off,
+                               translations_reviewed=review.translations_reviewed,
                                verified=verified_sources(catalogue))
 
 
@@ -42,10 +45,11 @@ def _module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale:
 def home():
     catalogue = queries.load_catalogue()
     cards = queries.track_cards(current_user, catalogue, current_locale()) if catalogue else []
-    fallback = queries.fallback_notice([text for card in cards for text in (card.title, card.description)])
+    status = page_status(Subject.PAGE, fallback_languages=queries.fallen_back_to(
+        text for card in cards for text in (card.title, card.description)))
     todo = learner_todo(current_user, catalogue, utcnow().date()) if catalogue else []
-    return render_template("learn/home.html", cards=cards, content_missing=catalogue is None,
-                           fallback_language_name=fallback, todo=todo)
+    return render_template("learn/home.html", cards=cards, content_missing=catalogue is None, status=status,
+                           todo=todo)
 
 
 @bp.route("/tracks/<track_id>")
@@ -57,12 +61,13 @@ def track(track_id: str):
     track = catalogue.track(track_id)
     locale = current_locale()
     rows = queries.track_modules(current_user, catalogue, track, locale)
-    title = pick(track["title"], locale, catalogue.default_language)
-    fallback = queries.fallback_notice([title, *(text for row in rows for text in (row.title, row.summary))])
+    title = pick(track["title"], locale, catalogue.fallbacks(locale))
+    status = page_status(Subject.PAGE, fallback_languages=queries.fallen_back_to(
+        [title, *(text for row in rows for text in (row.title, row.summary))]))
     course = catalogue.course
     return render_template(
         "learn/track.html", track_title=title, modules=rows,
-        contact_hours_label=queries.contact_hours_label(track["contact_hours"]), fallback_language_name=fallback,
+        contact_hours_label=queries.contact_hours_label(track["contact_hours"]), status=status,
         before=queries.quiz_links(catalogue, [q for q in [course.get("pre_test")] if q], locale),
         after=queries.quiz_links(catalogue, [q for q in [track.get("final"), course.get("post_test")] if q], locale),
     )
@@ -90,11 +95,14 @@ def sources():
 def glossary():
     """The key legal terms of the course, in the reader's language."""
     catalogue = live_catalogue()
-    page = glossary_page(catalogue, current_locale(), verified_sources(catalogue))
+    locale = current_locale()
+    page = glossary_page(catalogue, locale, verified_sources(catalogue))
     if page is None:
         abort(404)
-    fallback = queries.fallback_notice([text for entry in page.entries for text in (entry.term, entry.definition)])
-    return render_template("learn/glossary.html", page=page, fallback_language_name=fallback)
+    status = page_status(Subject.GLOSSARY, draft_translation_in=locale if page.draft else None,
+                         fallback_languages=queries.fallen_back_to(
+                             text for entry in page.entries for text in (entry.term, entry.definition)))
+    return render_template("learn/glossary.html", page=page, status=status)
 
 
 @bp.route("/modules/<module_id>/trainer-notes")
@@ -105,8 +113,10 @@ def trainer_notes(module_id: str):
     page = _module_page(catalogue, live, locale)
     if not live.data["trainer_notes_html"]:
         abort(404)
-    notes = queries.pick(live.data["trainer_notes_html"], locale, catalogue.default_language)
-    return render_template("learn/trainer_notes.html", page=page, notes=notes)
+    notes = queries.pick(live.data["trainer_notes_html"], locale, catalogue.fallbacks(locale))
+    status = page_status(Subject.MODULE, fallback_languages=queries.fallen_back_to([notes]),
+                         draft_translation_in=locale if page.draft_translation and not notes.fallback else None)
+    return render_template("learn/trainer_notes.html", page=page, notes=notes, status=status)
 
 
 @bp.route("/modules/<module_id>/<section_key>")

@@ -8,7 +8,7 @@ content cites an official edition.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -78,7 +78,7 @@ def _status_message(status: str, title: str, edition: str) -> str | None:
 
 
 def notices_for(provisions: dict[str, dict[str, Any]], citations: Iterable[str], locale: str,
-                default: str) -> list[EditionNotice]:
+                fallbacks: Sequence[str]) -> list[EditionNotice]:
     """One notice per cited edition that readers must be told about, in the order first cited."""
     notices = []
     for citation in dict.fromkeys(citations):
@@ -86,7 +86,7 @@ def notices_for(provisions: dict[str, dict[str, Any]], citations: Iterable[str],
         if found is None:
             continue
         provision, edition = found
-        title = pick(provision["title"], locale, default).value
+        title = pick(provision["title"], locale, fallbacks).value
         current = provision["editions"][-1]
         parts = []
         if edition is not current:
@@ -98,7 +98,7 @@ def notices_for(provisions: dict[str, dict[str, Any]], citations: Iterable[str],
             parts.append(status)
         if not parts:
             continue
-        caveat = pick(edition["caveat"], locale, default) if edition.get("caveat") else None
+        caveat = pick(edition["caveat"], locale, fallbacks) if edition.get("caveat") else None
         notices.append(EditionNotice(citation, " ".join(parts), caveat, edition is not current))
     return notices
 

@@ -18,6 +18,7 @@ from course.models.review import (
     ContentReviewNote,
     ReviewDecision,
     SourceVerification,
+    TranslationReview,
 )
 from course.models.scope import CoordinatorScope
 from course.models.summary import LearnerSummary, ModuleGain
@@ -56,6 +57,7 @@ __all__ = [
     "SectionRead",
     "SessionDay",
     "SourceVerification",
+    "TranslationReview",
     "TrainerStanding",
     "User",
     "UserRole",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -85,3 +85,22 @@ class CertificateLegalBasis(db.Model):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
     #: ``provision@edition``, as the content cites it.
     citation: Mapped[str] = mapped_column(String(201), primary_key=True)
+
+
+class TranslationReview(db.Model):
+    """A native speaker read one language of one content version and found it fit: that language's draft
+    notice goes from the version. A new version is a draft again until it is read in turn."""
+
+    __tablename__ = "translation_reviews"
+    __table_args__ = (UniqueConstraint("snapshot_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ContentKind] = mapped_column(str_enum(ContentKind, "content_kind", 16))
+    content_id: Mapped[str] = mapped_column(String(100), index=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("content_snapshots.id", ondelete="RESTRICT"))
+    language: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reviewer: Mapped[User | None] = relationship(lazy="joined")

@@ -8,7 +8,7 @@ nothing about the scale or the pass rule is written in code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,22 +82,23 @@ class Rubric:
         return scores
 
 
-def rubric_of(data: dict[str, Any], locale: str, default: str) -> Rubric:
+def rubric_of(data: dict[str, Any], locale: str, fallbacks: Sequence[str]) -> Rubric:
     """The rubric file's data (from the snapshot or a stored copy) in the reader's language."""
     labels = {level["score"]: level["label"] for level in data["scale"]}
     scores = sorted(labels)
     criteria = [
         Criterion(
-            id=criterion["id"], title=pick(criterion["title"], locale, default),
-            levels=[Level(score, pick(labels[score], locale, default),
+            id=criterion["id"], title=pick(criterion["title"], locale, fallbacks),
+            levels=[Level(score, pick(labels[score], locale, fallbacks),
                           # The snapshot is JSON, which turns the descriptors' integer keys into strings.
-                          pick(criterion["descriptors"][str(score)], locale, default))
+                          pick(criterion["descriptors"][str(score)], locale, fallbacks))
                     for score in scores],
         )
         for criterion in data["criteria"]
     ]
     rule = data["pass"]
-    return Rubric(title=pick(data["title"], locale, default), instructions=pick(data["instructions"], locale, default),
+    return Rubric(title=pick(data["title"], locale, fallbacks),
+                  instructions=pick(data["instructions"], locale, fallbacks),
                   criteria=criteria, scores=scores, min_total=rule["min_total"], min_each=rule.get("min_each"),
                   source=data)
 

@@ -34,13 +34,13 @@ def _practice_cohort(cohort_id: int) -> tuple[Cohort, dict, Rubric, Catalogue]:
     track = catalogue.track(cohort.track_id)
     if not has_practice(catalogue, track):
         abort(404)
-    rubric = rubric_of(catalogue.course["rubric"], current_locale(), catalogue.default_language)
+    rubric = rubric_of(catalogue.course["rubric"], current_locale(), catalogue.fallbacks(current_locale()))
     return cohort, track, rubric, catalogue
 
 
 def _module_titles(catalogue: Catalogue, module_ids: list[str]) -> dict[str, str]:
     locale = current_locale()
-    return {m: pick(catalogue.modules[m].data["meta"]["title"], locale, catalogue.default_language).value
+    return {m: pick(catalogue.modules[m].data["meta"]["title"], locale, catalogue.fallbacks(locale)).value
             for m in module_ids if m in catalogue.modules}
 
 
@@ -94,9 +94,10 @@ def mine():
 
 def _scored(catalogue: Catalogue, assessments: list[PracticeAssessment]) -> list[ScoredAssessment]:
     """Assessments with their stored rubric in the reader's language, assessor names in one query."""
-    locale, default = current_locale(), catalogue.default_language
+    locale = current_locale()
+    fallbacks = catalogue.fallbacks(locale)
     assessors = {u.id: u.display_name for u in db.session.scalars(
         select(User).where(User.id.in_({a.assessor_id for a in assessments if a.assessor_id})))}
     modules = _module_titles(catalogue, sorted({a.module_id for a in assessments}))
-    return [ScoredAssessment.of(a, rubric_of(a.rubric, locale, default), assessors.get(a.assessor_id, ""),
+    return [ScoredAssessment.of(a, rubric_of(a.rubric, locale, fallbacks), assessors.get(a.assessor_id, ""),
                                 modules.get(a.module_id, a.module_id)) for a in assessments]

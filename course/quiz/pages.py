@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from course.content.localize import Text, pick
 from course.learn.queries import Catalogue
+from course.learn.status import PageStatus, Subject, page_status
 from course.legal.provisions import EditionNotice, notices_for, question_citations, shows_draft_notice
 from course.models.attempt import AttemptState, QuizAttempt
 from course.models.content import ContentKind
@@ -17,7 +18,7 @@ from course.quiz.attempts import attempts_left, attempts_of, counted_score, defi
 from course.quiz.definition import QuizDefinition
 from course.quiz.presenters import QuestionView, ReviewItem, question_view, review_item
 from course.quiz.review import ReviewAccess, review_access
-from course.review.queries import version_signed_off
+from course.review.queries import version_review
 
 GRADING_LABELS = {
     "highest": _l("your highest score counts"),
@@ -61,8 +62,8 @@ class OverviewPage:
     can_start: bool
 
 
-def _default(catalogue: Catalogue | None) -> str:
-    return catalogue.default_language if catalogue else "en"
+def _fallbacks(catalogue: Catalogue | None, locale: str) -> tuple[str, ...]:
+    return catalogue.fallbacks(locale) if catalogue else ("en",)
 
 
 def _question_count(definition: QuizDefinition) -> int:
@@ -87,7 +88,7 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
     ]
     return OverviewPage(
         quiz_id=definition.quiz_id,
-        title=pick(settings.title, locale, _default(catalogue)),
+        title=pick(settings.title, locale, _fallbacks(catalogue, locale)),
         notices=quiz_notices(definition, list(definition.questions), catalogue, locale),
         kind_label=str(KIND_LABELS[settings.kind]),
         pass_mark=settings.pass_mark,
@@ -108,8 +109,8 @@ class QuizNotices:
     """What the learner is told above a quiz: a version not yet legally reviewed, a draft translation, and the
     status of the legal texts its questions apply (from the editions they cite)."""
 
-    draft: bool
-    draft_translation: bool
+    #: The one banner about the quiz's own texts: draft translation, not yet legally reviewed.
+    status: PageStatus
     legal_notices: list[EditionNotice]
 
 
@@ -118,11 +119,12 @@ def quiz_notices(definition: QuizDefinition, question_ids: list[str], catalogue:
     provisions = catalogue.provisions if catalogue else {}
     cited = [citation for qid in question_ids
              for citation in question_citations(definition.questions[qid].model_dump(include={"cites", "parts"}))]
-    signed_off = version_signed_off(ContentKind.QUIZ, definition.quiz_id, definition.content_hash)
+    review = version_review(ContentKind.QUIZ, definition.quiz_id, definition.content_hash)
     return QuizNotices(
-        draft=shows_draft_notice(signed_off, provisions, cited),
-        draft_translation=locale in definition.settings.draft_languages,
-        legal_notices=notices_for(provisions, cited, locale, _default(catalogue)),
+        status=page_status(Subject.QUIZ, not_reviewed=shows_draft_notice(review.signed_off, provisions, cited),
+                           draft_translation_in=locale if review.draft_translation(
+                               locale, definition.settings.draft_languages) else None),
+        legal_notices=notices_for(provisions, cited, locale, _fallbacks(catalogue, locale)),
     )
 
 
@@ -142,16 +144,16 @@ class TakePage:
 
 def take_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) -> TakePage:
     definition = definition_of(attempt)
-    default = _default(catalogue)
+    fallbacks = _fallbacks(catalogue, locale)
     responses = {answer.question_id: answer.response for answer in attempt.answers}
     orders = attempt.layout.get("orders", {})
     questions = [
         question_view(definition.questions[qid], number, responses.get(qid), orders.get(qid),
-                      definition.question_type(qid).template, locale, default)
+                      definition.question_type(qid).template, locale, fallbacks)
         for number, qid in enumerate(attempt.layout["questions"], start=1)
     ]
     return TakePage(
-        attempt_id=attempt.id, quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, default),
+        attempt_id=attempt.id, quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, fallbacks),
         number=attempt.number, notices=quiz_notices(definition, attempt.layout["questions"], catalogue, locale),
         questions=questions, deadline_at=attempt.deadline_at,
         save_url=url_for("quiz.save", attempt_id=attempt.id),
@@ -177,7 +179,7 @@ def summary_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str)
     answered = {a.question_id for a in attempt.answers if a.response is not None}
     order = attempt.layout["questions"]
     return SummaryPage(
-        attempt_id=attempt.id, title=pick(definition.settings.title, locale, _default(catalogue)),
+        attempt_id=attempt.id, title=pick(definition.settings.title, locale, _fallbacks(catalogue, locale)),
         answered=len([q for q in order if q in answered]), total=len(order),
         unanswered=[n for n, q in enumerate(order, start=1) if q not in answered],
         deadline_at=attempt.deadline_at,
@@ -204,7 +206,7 @@ class ResultPage:
 
 def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) -> ResultPage:
     definition = definition_of(attempt)
-    default = _default(catalogue)
+    fallbacks = _fallbacks(catalogue, locale)
     attempts = attempts_of(attempt.user_id, attempt.quiz_id)
     access = review_access(definition, attempt, attempts)
     items: list[ReviewItem] = []
@@ -216,9 +218,9 @@ def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) 
             spec = definition.questions[qid]
             items.append(review_item(spec, number, answer.response, answer.parts or [],
                                      definition.question_type(qid).key_view(spec), access.answers, sources,
-                                     locale, default))
+                                     locale, fallbacks))
     return ResultPage(
-        quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, default), number=attempt.number,
+        quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, fallbacks), number=attempt.number,
         score=attempt.score or 0.0, earned=round(attempt.earned or 0, 2), possible=round(attempt.possible or 0, 2),
         pass_mark=definition.settings.pass_mark, passed=bool(attempt.passed), timed_out=attempt.submitted_by == "time",
         access=access, items=items, attempts_left=attempts_left(definition, attempts),

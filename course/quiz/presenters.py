@@ -7,6 +7,7 @@ ever put into it, so none can reach the browser before submission.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -65,7 +66,8 @@ class QuestionView:
     points: float
     fields: tuple[Field, ...]
     scenario_html: str | None = None
-    scenario_lang: str | None = None
+    #: The scenario's language, and whether it fell back from the reader's.
+    scenario: Text | None = None
     hint: str | None = None
 
     @property
@@ -75,11 +77,11 @@ class QuestionView:
 
 
 class _Lang:
-    def __init__(self, locale: str, default: str):
-        self.locale, self.default = locale, default
+    def __init__(self, locale: str, fallbacks: Sequence[str]):
+        self.locale, self.fallbacks = locale, fallbacks
 
     def __call__(self, texts: dict[str, str] | None) -> Text:
-        return pick(texts, self.locale, self.default)
+        return pick(texts, self.locale, self.fallbacks)
 
 
 def _static(label: Any) -> Text:
@@ -95,9 +97,9 @@ def _choice_fields(spec, response, order, lang, kind) -> tuple[Field, ...]:
 
 
 def question_view(spec: QuestionSpec, number: int, response: Any, order: list[str] | None,
-                  template: str, locale: str, default: str) -> QuestionView:
+                  template: str, locale: str, fallbacks: Sequence[str]) -> QuestionView:
     """The question as a learner answers it, with their saved response filled in."""
-    lang = _Lang(locale, default)
+    lang = _Lang(locale, fallbacks)
     fields: tuple[Field, ...]
     hint = None
     scenario = None
@@ -134,14 +136,13 @@ def question_view(spec: QuestionSpec, number: int, response: Any, order: list[st
         fields = (Field(field_name(spec), None, "text" if spec.type == "short_text" else "number", value=value),)
     elif spec.type == "case_qualification":
         fields = _case_fields(spec, response or {}, lang)
-        text = lang(spec.scenario)
-        scenario = (_markdown(text.value), text.lang)
+        scenario = lang(spec.scenario)
     else:  # a type without a presenter is a programming error, caught by the test of every type
         raise LookupError(f"no presenter for {spec.type}")
     return QuestionView(
         id=spec.id, number=number, type=spec.type, template=f"quiz/questions/{template}", prompt=lang(spec.prompt),
-        points=spec.points, fields=fields, scenario_html=scenario[0] if scenario else None,
-        scenario_lang=scenario[1] if scenario else None, hint=hint,
+        points=spec.points, fields=fields, scenario_html=_markdown(scenario.value) if scenario else None,
+        scenario=scenario, hint=hint,
     )
 
 
@@ -183,6 +184,7 @@ class ReviewItem:
     number: int
     prompt: Text
     scenario_html: str | None
+    scenario: Text | None
     earned: float
     possible: float
     correct: bool
@@ -219,9 +221,9 @@ def _describe(spec: QuestionSpec, part_key: str, value: Any, lang: _Lang) -> str
 
 
 def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict[str, Any]], key: Any,
-                show_answers: bool, sources: dict[str, dict], locale: str, default: str) -> ReviewItem:
+                show_answers: bool, sources: dict[str, dict], locale: str, fallbacks: Sequence[str]) -> ReviewItem:
     """One question of a submitted attempt; the key and feedback only when ``show_answers``."""
-    lang = _Lang(locale, default)
+    lang = _Lang(locale, fallbacks)
 
     def cite(source_ids) -> tuple[Text, ...]:
         return tuple(lang(sources[s]["citation"]) for s in source_ids if s in sources)
@@ -246,7 +248,7 @@ def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict
     scenario = lang(spec.scenario) if spec.type == "case_qualification" else None
     return ReviewItem(
         number=number, prompt=lang(spec.prompt), scenario_html=_markdown(scenario.value) if scenario else None,
-        earned=round(earned, 2), possible=round(possible, 2), correct=full_marks(earned, possible),
+        scenario=scenario, earned=round(earned, 2), possible=round(possible, 2), correct=full_marks(earned, possible),
         parts=tuple(review_parts),
         explanation=lang(spec.explanation) if show_answers else None,
         citations=tuple((s, lang(sources[s]["citation"])) for s in spec.citations if s in sources)
@@ -254,9 +256,9 @@ def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict
     )
 
 
-def describe_wrong_option(spec: QuestionSpec, option: str, locale: str, default: str) -> str:
+def describe_wrong_option(spec: QuestionSpec, option: str, locale: str, fallbacks: Sequence[str]) -> str:
     """A wrong option from the item statistics (``course.quiz.types`` ``wrong_options``) in words."""
-    lang = _Lang(locale, default)
+    lang = _Lang(locale, fallbacks)
     if spec.type == "true_false":
         return _describe(spec, "", option == "true", lang)
     if spec.type == "matching" and ":" in option:

@@ -103,7 +103,7 @@ def charts(report: Report, catalogue: Catalogue, locale: str) -> list[Chart]:
         value, shown = _percent(completed[velayat], enrolled[velayat])
         by_velayat.append(Bar(str(VELAYAT_LABELS[velayat]), value, shown))
     modules = [Bar(pick(catalogue.modules[row.module_id].data["meta"]["title"], locale,
-                        catalogue.default_language).value,
+                        catalogue.fallbacks(locale)).value,
                    row.mean_gain, ngettext("%(gain)s points (%(num)d learner)", "%(gain)s points (%(num)d learners)",
                                            row.learners, gain=number(row.mean_gain)))
                for row in report.module_gains if row.module_id in catalogue.modules]

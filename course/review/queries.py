@@ -12,12 +12,13 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from course.content.localize import Text, pick
 from course.content.repository import live_versions
 from course.extensions import db
+from course.i18n import language_name
 from course.learn.queries import Catalogue
 from course.legal.provisions import (
     edition_of,
@@ -30,7 +31,13 @@ from course.legal.provisions import (
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.content import ContentKind, ContentSnapshot
-from course.models.review import CertificateLegalBasis, ContentReview, ReviewDecision, SourceVerification
+from course.models.review import (
+    CertificateLegalBasis,
+    ContentReview,
+    ReviewDecision,
+    SourceVerification,
+    TranslationReview,
+)
 from course.models.user import Velayat
 from course.review.diff import PartChange, compare
 from course.review.parts import parts_of
@@ -135,13 +142,13 @@ def review_rows(catalogue: Catalogue, locale: str) -> list[ReviewRow]:
         last_decision[snapshot_id] = decision
         if decision == ReviewDecision.SIGNED_OFF:
             signed_items.add((str(kind), content_id))
-    default = catalogue.default_language
+    fallbacks = catalogue.fallbacks(locale)
     rows = []
     for item in items:
         state = _state(item.snapshot_id, last_decision, signed_items, (str(item.kind), item.content_id))
         cited = citations_of(item.kind, item.data)
         rows.append(ReviewRow(
-            kind=item.kind, content_id=item.content_id, title=pick(item.data["meta"]["title"], locale, default),
+            kind=item.kind, content_id=item.content_id, title=pick(item.data["meta"]["title"], locale, fallbacks),
             snapshot_id=item.snapshot_id, state=state, superseded=superseded_among(catalogue.provisions, cited),
             reviewed=not shows_draft_notice(state.settled, catalogue.provisions, cited),
         ))
@@ -162,12 +169,26 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class TranslationState:
+    """One draft translation of the version under review, and the native speaker's review of it, if any."""
+
+    language: str
+    review: TranslationReview | None
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+
+@dataclass(frozen=True)
 class ReviewDetail:
     row: ReviewRow
     #: The version the changes are measured against: the last one signed off (None: never).
     reviewed_snapshot_id: int | None
     changes: list[PartChange]
     history: list[Decision]
+    #: The version's draft translations (its ``draft_languages``), each reviewed or not.
+    translations: list[TranslationState]
 
     @property
     def parts_to_review(self) -> list[PartChange]:
@@ -185,8 +206,12 @@ def review_detail(catalogue: Catalogue, kind: ContentKind, content_id: str, loca
                        None)
     reviewed = db.session.get(ContentSnapshot, reviewed_id) if reviewed_id else None
     changes = compare(parts_of(kind, reviewed.data) if reviewed else None, parts_of(kind, current.data))
+    translated = {review.language: review for review in db.session.scalars(
+        select(TranslationReview).where(TranslationReview.snapshot_id == row.snapshot_id))}
     return ReviewDetail(row, reviewed_id, changes,
-                        [Decision(review, review.snapshot_id == row.snapshot_id) for review in history])
+                        [Decision(review, review.snapshot_id == row.snapshot_id) for review in history],
+                        [TranslationState(language, translated.get(language))
+                         for language in current.data["meta"].get("draft_languages", [])])
 
 
 @dataclass(frozen=True)
@@ -207,9 +232,9 @@ class CitingPlace:
 def citing_places(catalogue: Catalogue, citations: set[str], locale: str) -> dict[str, list[CitingPlace]]:
     """Where the live content cites each of ``citations``."""
     places: dict[str, list[CitingPlace]] = {citation: [] for citation in citations}
-    default = catalogue.default_language
+    fallbacks = catalogue.fallbacks(locale)
     for item in live_versions(ContentKind.MODULE, ContentKind.QUIZ):
-        title = pick(item.data["meta"]["title"], locale, default)
+        title = pick(item.data["meta"]["title"], locale, fallbacks)
         if item.kind == ContentKind.MODULE:
             cited = [(key, c) for key, cs in module_citations(item.data).items() for c in cs]
         else:
@@ -242,7 +267,7 @@ def superseded_editions(catalogue: Catalogue, locale: str) -> list[SupersededEdi
         provision, edition = edition_of(catalogue.provisions, citation)
         current = provision["editions"][-1]
         editions.append(SupersededEdition(
-            citation=citation, provision=pick(provision["title"], locale, catalogue.default_language),
+            citation=citation, provision=pick(provision["title"], locale, catalogue.fallbacks(locale)),
             edition=edition["id"], current=current["id"], current_in_force=date.fromisoformat(current["in_force"]),
             places=places[citation]))
     return editions
@@ -289,10 +314,29 @@ def track_citations(catalogue: Catalogue, track_id: str) -> list[str]:
     return list(dict.fromkeys(cited))
 
 
-def version_signed_off(kind: ContentKind, content_id: str, content_hash: str) -> bool:
-    """Has a reviewer signed off this exact version (one query)?"""
-    return db.session.scalar(
-        select(ContentReview.id).join(ContentSnapshot, ContentSnapshot.id == ContentReview.snapshot_id)
-        .where(ContentSnapshot.kind == kind, ContentSnapshot.content_id == content_id,
-               ContentSnapshot.content_hash == content_hash, ContentReview.decision == ReviewDecision.SIGNED_OFF)
-        .limit(1)) is not None
+@dataclass(frozen=True)
+class VersionReview:
+    """What the reviewers said of one version: signed off (legal), and the languages whose draft translation
+    a native speaker has read."""
+
+    signed_off: bool
+    translations_reviewed: frozenset[str]
+
+    def draft_translation(self, locale: str, draft_languages: list[str]) -> bool:
+        """The reader's language is a draft translation in this version, and no native speaker has read it."""
+        return locale in draft_languages and locale not in self.translations_reviewed
+
+
+#: Stands for the legal sign-off among the languages in version_review's one query.
+_SIGNED_OFF = "*"
+
+
+def version_review(kind: ContentKind, content_id: str, content_hash: str) -> VersionReview:
+    """The reviews of this exact version, legal and translation (one query)."""
+    snapshot = (select(ContentSnapshot.id).where(ContentSnapshot.kind == kind, ContentSnapshot.content_id == content_id,
+                                                 ContentSnapshot.content_hash == content_hash).scalar_subquery())
+    signed = select(literal(_SIGNED_OFF)).where(ContentReview.snapshot_id == snapshot,
+                                                ContentReview.decision == ReviewDecision.SIGNED_OFF)
+    translated = select(TranslationReview.language).where(TranslationReview.snapshot_id == snapshot)
+    found = set(db.session.scalars(union_all(signed, translated)))
+    return VersionReview(_SIGNED_OFF in found, frozenset(found - {_SIGNED_OFF}))

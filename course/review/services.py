@@ -1,4 +1,5 @@
-"""Sign off or return a content version, verify a source, record a certificate's legal basis.
+"""Sign off or return a content version, mark its translation reviewed, verify a source, record a
+certificate's legal basis.
 
 Services check, change and flush; the view commits once. Every decision lands in the audit log.
 """
@@ -21,6 +22,7 @@ from course.models.review import (
     ContentReviewNote,
     ReviewDecision,
     SourceVerification,
+    TranslationReview,
 )
 from course.models.types import utcnow
 from course.models.user import User
@@ -69,6 +71,33 @@ def decide(kind: ContentKind, content_id: str, snapshot_id: int, decision: Revie
     db.session.flush()
     record_event(f"content.{decision.value}", f"{kind.value}:{content_id}", actor_id=reviewer.id,
                  version=item.snapshot.content_hash[:12], notes=len(cleaned))
+    return review
+
+
+def review_translation(kind: ContentKind, content_id: str, snapshot_id: int, language: str, comment: str,
+                       reviewer: User) -> TranslationReview:
+    """Record that a native speaker has read the ``language`` text of the live version ``snapshot_id``.
+
+    :raises ReviewError: the version is no longer live, its text in that language is not marked as a draft
+        translation, or it was already reviewed.
+    """
+    item = live_item(kind, content_id)
+    if item is None or item.snapshot_id != snapshot_id:
+        raise ReviewError(_("A newer version of this content was loaded while you were reading it: nothing was "
+                            "recorded. Read what changed and decide again."))
+    if language not in item.snapshot.data["meta"].get("draft_languages", []):
+        raise ReviewError(_("This version has no draft translation in that language to review."))
+    already = db.session.scalar(select(TranslationReview.id).where(
+        TranslationReview.snapshot_id == snapshot_id, TranslationReview.language == language))
+    if already:
+        raise ReviewError(_("This translation of this version is already marked as reviewed."))
+    review = TranslationReview(kind=kind, content_id=content_id, snapshot_id=snapshot_id, language=language,
+                               comment=_clean(comment, "translation_comment"), reviewer_id=reviewer.id,
+                               reviewed_at=utcnow())
+    db.session.add(review)
+    db.session.flush()
+    record_event("content.translation_reviewed", f"{kind.value}:{content_id}", actor_id=reviewer.id,
+                 version=item.snapshot.content_hash[:12], language=language)
     return review
 
 

@@ -13,7 +13,7 @@ from course.models.content import ContentKind
 from course.models.review import ReviewDecision
 from course.permissions import Permission, can, require, velayat_scope
 from course.review import queries
-from course.review.services import MAX_COMMENT, decide, verify_source
+from course.review.services import MAX_COMMENT, decide, review_translation, verify_source
 from course.web import current_locale, live_catalogue
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -59,6 +59,22 @@ def item(kind: str, content_id: str):
         abort(404)
     return render_template("review/item.html", detail=detail, kind=kind, max_comment=MAX_COMMENT,
                            comment=request.form.get("comment", ""))
+
+
+@bp.route("/<kind>/<content_id>/translation", methods=["POST"])
+@require(Permission.REVIEW_CONTENT)
+def translation(kind: str, content_id: str):
+    """A native speaker marks one draft translation of the version as reviewed: its draft notice goes."""
+    content_kind = _kind(kind)
+
+    def record() -> str:
+        review_translation(content_kind, content_id, request.form.get("snapshot_id", type=int) or 0,
+                           request.form.get("language", ""), request.form.get("translation_comment", ""),
+                           current_user)
+        return _("Marked as reviewed: readers no longer see the draft translation notice on this version.")
+
+    carry_out(record)
+    return redirect(url_for("review.item", kind=kind, content_id=content_id, _anchor="translations"))
 
 
 @bp.route("/sources")
