@@ -11,7 +11,8 @@ from course.content.loader import ContentBundle, load_content
 from course.quiz.types.case_qualification import PART_ORDER
 from tests.conftest import PROJECT_ROOT
 
-CAVEAT = {"en": re.compile(r"unofficial|not an official", re.I), "ru": re.compile(r"неофициальн|не официальн", re.I)}
+CAVEAT = {"en": re.compile(r"unofficial|not an official", re.I), "ru": re.compile(r"неофициальн|не официальн", re.I),
+          "tk": re.compile(r"resmi däl", re.I)}
 MENTIONS_129_1 = re.compile(r"129[-‑¹]?1|129¹")
 
 
@@ -110,7 +111,7 @@ def _question_text(question, lang: str) -> str:
     return " ".join((text or {}).get(lang, "") for text in parts)
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "tk"])
 def test_article_129_1_is_never_applied_without_the_unofficial_translation_caveat(lang):
     for module in bundle().modules.values():
         for section in module.sections.get(lang, []):

@@ -23,7 +23,7 @@ class LanguageCoverage:
     total: int = 0
     #: Where a text is missing: "file: field", in file order.
     missing: list[str] = field(default_factory=list)
-    #: Modules whose text in this language is marked as a draft.
+    #: Modules, quizzes and the glossary whose text in this language is marked as a draft.
     drafts: list[str] = field(default_factory=list)
 
     @property
@@ -85,6 +85,14 @@ def language_coverage(bundle: ContentBundle) -> list[LanguageCoverage]:
         for code in module.meta.draft_languages:
             if code in reports and code in module.sections:
                 reports[code].drafts.append(module.meta.id)
+    for quiz_id, quiz in bundle.quizzes.items():
+        for code in quiz.meta.draft_languages:
+            if code in reports:
+                reports[code].drafts.append(quiz_id)
+    if bundle.glossary:
+        for code in bundle.glossary.draft_languages:
+            if code in reports:
+                reports[code].drafts.append("glossary")
     for report in reports.values():
         report.missing = [entry.replace("<language>", report.language) for entry in report.missing]
     return list(reports.values())
