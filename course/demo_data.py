@@ -561,7 +561,7 @@ class _Generator:
             if module_id and plan not in (self.pre, self.post) and quiz_id not in finals:
                 self.module_quizzes.setdefault(module_id, []).append(plan)
         rubric = course.get("rubric")
-        self.rubric: Rubric | None = rubric_of(rubric, "en", "en") if rubric else None
+        self.rubric: Rubric | None = rubric_of(rubric, "en", ("en",)) if rubric else None
         self.evaluation: dict[str, Any] | None = course.get("evaluation")
         self.masters: list[_Person] = []
         self.people: list[_Person] = []

@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from course.cohorts.services import enrol_in_cohort
+from course.content.localize import Text
+from course.evaluation.form import evaluation_form
 from course.extensions import db
 from course.models.cohort import CohortStatus
 from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission
 from course.models.types import utcnow
-from course.models.user import Role
+from course.models.user import Role, User
 from tests.conftest import csrf_token
 from tests.test_cascade import cohort_of
 from tests.test_cohort_pages import as_user
@@ -234,3 +236,22 @@ def test_a_trainer_who_does_not_run_the_cohort_cannot_export_its_evaluation(app,
     assert as_user(app, "other").get(f"{url}.csv").status_code == 404
     assert as_user(app, "aman").get(f"{url}.xlsx").status_code == 403
     assert as_user(app, "trainer").get(f"{url}.csv").status_code == 200
+
+
+def test_a_turkmen_learner_sees_the_form_in_russian_marked_and_a_draft_translation_said(app, group, make_user):
+    """The fixture's form has no Turkmen: with the chain tk -> ru it is shown in Russian, each text marked with its
+    language; a draft Turkmen form would say so in the page's one banner."""
+    cohort = group["cohort"]
+    learner = db.session.scalar(select(User).where(User.username == "aman"))
+    learner.locale = "tk"
+    db.session.commit()
+    page = as_user(app, "aman").get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    assert '<span lang="en" class="fallback-text">Your answers are anonymous.' in page  # the fixture has no chain
+    assert page.count('class="notice notice-status"') == 1 and "notice-fallback" in page
+    with app.test_request_context():
+        data = {"id": "f", "title": {"en": "Form", "ru": "Форма", "tk": "Forma"}, "intro": {"en": "Hi", "ru": "Привет"},
+                "likert": [{"value": 1, "label": {"en": "No", "ru": "Нет"}}], "items": [], "draft_languages": ["tk"]}
+        form = evaluation_form(data, "tk", ("ru", "en"))
+        assert form.intro == Text("Привет", "ru", fallback=True)
+        assert form.notice.draft_translation and form.notice.fallback
+        assert not evaluation_form(data, "ru", ("en",)).notice.shown

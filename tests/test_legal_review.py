@@ -288,7 +288,8 @@ def review_translation(client, kind: str, content_id: str, language: str, snapsh
                        token_from: str | None = None):
     url = f"/review/{kind}/{content_id}"
     return client.post(f"{url}/translation", data={
-        "csrf_token": csrf_token(client, token_from or url), "language": language, "translation_comment": "Read in full.",
+        "csrf_token": csrf_token(client, token_from or url), "language": language,
+        "translation_comment": "Read in full.",
         "snapshot_id": snapshot_id or live_snapshot(ContentKind(kind), content_id)}, follow_redirects=True)
 
 

@@ -23,8 +23,9 @@ from tests.test_content_validation import edit, problems_of
 from tests.test_shipped_content import bundle
 
 LANGUAGES = ("en", "ru", "tk")
-CAVEAT = {"en": re.compile(r"unofficial|not an official", re.I), "ru": re.compile(r"неофициальн|не официальн", re.I),
-          "tk": re.compile(r"resmi däl", re.I)}
+#: "Unofficial translation" and its kin; "not an official statistic" is another matter.
+CAVEAT = {"en": re.compile(r"unofficial|not an official (?:text|translation|wording)", re.I),
+          "ru": re.compile(r"неофициальн|не официальн", re.I), "tk": re.compile(r"resmi (?:\w+ )?däl", re.I)}
 
 
 def numbers(text: str) -> set[str]:
@@ -60,8 +61,8 @@ def _yaml_texts(node, path: str = "") -> Iterator[tuple[str, dict[str, str]]]:
 def every_text() -> list[tuple[str, dict[str, str]]]:
     """Every text of the shipped course with its versions by language: YAML texts, module sections, notes."""
     texts = []
-    files = [*sorted((PROJECT_ROOT / "modules").glob("*.yaml")), *sorted((PROJECT_ROOT / "modules").glob("*/module.yaml")),
-             *sorted((PROJECT_ROOT / "quizzes").glob("*.yaml"))]
+    modules, quizzes = PROJECT_ROOT / "modules", PROJECT_ROOT / "quizzes"
+    files = [*sorted(modules.glob("*.yaml")), *sorted(modules.glob("*/module.yaml")), *sorted(quizzes.glob("*.yaml"))]
     for path in files:
         if path.name == "terminology.yaml":  # the terminology list is per term, not a text to translate
             continue

@@ -89,10 +89,11 @@ def language_coverage(bundle: ContentBundle) -> list[LanguageCoverage]:
         for code in quiz.meta.draft_languages:
             if code in reports:
                 reports[code].drafts.append(quiz_id)
-    if bundle.glossary:
-        for code in bundle.glossary.draft_languages:
+    for name, document in (("glossary", bundle.glossary), ("evaluation form", bundle.evaluation),
+                           ("teaching-practice rubric", bundle.rubric)):
+        for code in document.draft_languages if document else ():
             if code in reports:
-                reports[code].drafts.append("glossary")
+                reports[code].drafts.append(name)
     for report in reports.values():
         report.missing = [entry.replace("<language>", report.language) for entry in report.missing]
     return list(reports.values())

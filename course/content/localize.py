@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -40,3 +40,13 @@ def pick(texts: Mapping[str, str] | None, locale: str, fallbacks: Sequence[str])
         if value:
             return Text(value, lang, fallback=True)
     return Text("", locale)
+
+
+def fallen_back_to(texts: Iterable[Text | None]) -> tuple[str, ...]:
+    """The languages shown instead of the reader's among ``texts``, in the order they first appear."""
+    return tuple(dict.fromkeys(text.lang for text in texts if text is not None and text.fallback))
+
+
+def draft_in(locale: str, draft_languages: Sequence[str], shown: Iterable[Text]) -> str | None:
+    """The reader's language, when a file marks it as a draft translation and some of its text is shown."""
+    return locale if locale in draft_languages and any(not text.fallback for text in shown) else None

@@ -357,6 +357,8 @@ class RubricFile(ContentModel):
     scale: list[RubricLevel] = Field(min_length=2)
     criteria: list[RubricCriterion] = Field(min_length=1)
     pass_rule: RubricPass = Field(alias="pass")
+    #: Languages whose texts here are draft translations: the page says so.
+    draft_languages: list[Language] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> RubricFile:
@@ -413,6 +415,8 @@ class EvaluationFile(ContentModel):
     intro: LocalizedText
     likert: list[LikertLevel] = Field(min_length=2)
     items: list[EvaluationItem] = Field(min_length=1)
+    #: Languages whose texts here are draft translations: the form says so.
+    draft_languages: list[Language] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> EvaluationFile:

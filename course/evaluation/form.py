@@ -9,9 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from course.content.localize import Text, pick
+from course.content.localize import Text, draft_in, fallen_back_to, pick
 from course.domain import DomainError
 from course.learn.queries import Catalogue
+from course.learn.status import PageStatus, Subject, page_status
 
 #: The longest written answer kept.
 MAX_TEXT = 2000
@@ -46,6 +47,14 @@ class EvaluationForm:
     intro: Text
     likert: list[Choice]
     items: list[Item]
+    #: The reader's language when the form's text in it is a draft translation (evaluation.yaml's draft_languages).
+    draft_translation_in: str | None = None
+    fallback_languages: tuple[str, ...] = ()
+
+    @property
+    def notice(self) -> PageStatus:
+        return page_status(Subject.FORM, draft_translation_in=self.draft_translation_in,
+                           fallback_languages=self.fallback_languages)
 
     @property
     def ratings(self) -> list[Item]:
@@ -85,12 +94,14 @@ class EvaluationForm:
 
 def evaluation_form(data: dict[str, Any], locale: str, fallbacks: Sequence[str]) -> EvaluationForm:
     """The form file's data (from the course snapshot) in the reader's language."""
-    return EvaluationForm(
-        id=data["id"], title=pick(data["title"], locale, fallbacks), intro=pick(data["intro"], locale, fallbacks),
-        likert=[Choice(level["value"], pick(level["label"], locale, fallbacks)) for level in data["likert"]],
-        items=[Item(item["id"], item["type"], item.get("area"), pick(item["text"], locale, fallbacks),
-                    item.get("required", True)) for item in data["items"]],
-    )
+    title, intro = pick(data["title"], locale, fallbacks), pick(data["intro"], locale, fallbacks)
+    likert = [Choice(level["value"], pick(level["label"], locale, fallbacks)) for level in data["likert"]]
+    items = [Item(item["id"], item["type"], item.get("area"), pick(item["text"], locale, fallbacks),
+                  item.get("required", True)) for item in data["items"]]
+    shown = [title, intro, *(choice.label for choice in likert), *(item.text for item in items)]
+    return EvaluationForm(id=data["id"], title=title, intro=intro, likert=likert, items=items,
+                          draft_translation_in=draft_in(locale, data.get("draft_languages", []), shown),
+                          fallback_languages=fallen_back_to(shown))
 
 
 def course_evaluation_form(catalogue: Catalogue, locale: str) -> EvaluationForm | None:

@@ -8,7 +8,6 @@ Everything else is computed here and handed to the templates as plain values.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from course.content.localize import Text, fallback_chain, pick
+from course.content.localize import Text, fallback_chain, fallen_back_to, pick
 from course.content.repository import live_versions
 from course.extensions import db
 from course.formatting import plural_count
@@ -308,11 +307,6 @@ class SectionPage:
     legal_notices: list[EditionNotice]
     #: The one banner about this section's own texts.
     notice: PageStatus
-
-
-def fallen_back_to(texts: Iterable[Text | None]) -> tuple[str, ...]:
-    """The languages shown instead of the reader's on a page, in the order they first appear."""
-    return tuple(dict.fromkeys(text.lang for text in texts if text is not None and text.fallback))
 
 
 def modules_label(count: int) -> str:

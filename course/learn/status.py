@@ -21,6 +21,8 @@ class Subject(StrEnum):
     MODULE = "module"
     QUIZ = "quiz"
     GLOSSARY = "glossary"
+    #: The evaluation form, the teaching-practice rubric.
+    FORM = "form"
     PAGE = "page"
 
 
@@ -31,6 +33,9 @@ def _draft_translation(subject: Subject, language: str) -> str:
                  "reviewed it.", language=name)
     if subject is Subject.QUIZ:
         return _("The %(language)s text of this quiz is a draft translation: a native speaker has not yet "
+                 "reviewed it.", language=name)
+    if subject is Subject.FORM:
+        return _("The %(language)s text of this form is a draft translation: a native speaker has not yet "
                  "reviewed it.", language=name)
     return _("The %(language)s text of the glossary is a draft translation: a native speaker has not yet "
              "reviewed it.", language=name)

@@ -15,8 +15,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from course.content.localize import Text, pick
+from course.content.localize import Text, draft_in, pick
 from course.domain import DomainError
+from course.learn.status import PageStatus, Subject, page_status
 from course.models.practice import PracticeAssessment
 
 
@@ -46,6 +47,12 @@ class Rubric:
     min_each: int | None
     #: The rubric file's data, kept with each assessment.
     source: dict[str, Any]
+    #: The reader's language when the rubric's text in it is a draft translation (its draft_languages).
+    draft_translation_in: str | None = None
+
+    @property
+    def notice(self) -> PageStatus:
+        return page_status(Subject.FORM, draft_translation_in=self.draft_translation_in)
 
     @property
     def best_total(self) -> int:
@@ -97,10 +104,10 @@ def rubric_of(data: dict[str, Any], locale: str, fallbacks: Sequence[str]) -> Ru
         for criterion in data["criteria"]
     ]
     rule = data["pass"]
-    return Rubric(title=pick(data["title"], locale, fallbacks),
-                  instructions=pick(data["instructions"], locale, fallbacks),
+    title = pick(data["title"], locale, fallbacks)
+    return Rubric(title=title, instructions=pick(data["instructions"], locale, fallbacks),
                   criteria=criteria, scores=scores, min_total=rule["min_total"], min_each=rule.get("min_each"),
-                  source=data)
+                  source=data, draft_translation_in=draft_in(locale, data.get("draft_languages", []), [title]))
 
 
 @dataclass(frozen=True)
