@@ -15,7 +15,7 @@ from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.certificate import Certificate
-from course.models.content import ContentKind
+from course.models.content import ContentItem, ContentKind
 from course.models.review import (
     CertificateLegalBasis,
     ContentReview,
@@ -42,6 +42,15 @@ def _clean(text: str | None, field: str) -> str:
     return text
 
 
+def _live_version(kind: ContentKind, content_id: str, snapshot_id: int) -> ContentItem:
+    """The live version of an item, if it is the one the reviewer read (``snapshot_id``)."""
+    item = live_item(kind, content_id)
+    if item is None or item.snapshot_id != snapshot_id:
+        raise ReviewError(_("A newer version of this content was loaded while you were reading it: nothing was "
+                            "recorded. Read what changed and decide again."))
+    return item
+
+
 def decide(kind: ContentKind, content_id: str, snapshot_id: int, decision: ReviewDecision, comment: str,
            notes: dict[str, str], reviewer: User) -> ContentReview:
     """Record a reviewer's decision on the live version ``snapshot_id`` of a module or quiz.
@@ -49,10 +58,7 @@ def decide(kind: ContentKind, content_id: str, snapshot_id: int, decision: Revie
     :raises ReviewError: the version is no longer live (the content changed while the reviewer read it), it is
         already signed off, or a return gives no comment at all.
     """
-    item = live_item(kind, content_id)
-    if item is None or item.snapshot_id != snapshot_id:
-        raise ReviewError(_("A newer version of this content was loaded while you were reading it: nothing was "
-                            "recorded. Read what changed and decide again."))
+    item = _live_version(kind, content_id, snapshot_id)
     already = db.session.scalar(select(ContentReview.id).where(
         ContentReview.snapshot_id == snapshot_id, ContentReview.decision == ReviewDecision.SIGNED_OFF))
     if already:
@@ -81,10 +87,7 @@ def review_translation(kind: ContentKind, content_id: str, snapshot_id: int, lan
     :raises ReviewError: the version is no longer live, its text in that language is not marked as a draft
         translation, or it was already reviewed.
     """
-    item = live_item(kind, content_id)
-    if item is None or item.snapshot_id != snapshot_id:
-        raise ReviewError(_("A newer version of this content was loaded while you were reading it: nothing was "
-                            "recorded. Read what changed and decide again."))
+    item = _live_version(kind, content_id, snapshot_id)
     if language not in item.snapshot.data["meta"].get("draft_languages", []):
         raise ReviewError(_("This version has no draft translation in that language to review."))
     already = db.session.scalar(select(TranslationReview.id).where(
