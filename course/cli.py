@@ -34,6 +34,7 @@ from course.models.cohort import Cohort
 from course.models.scope import CoordinatorScope
 from course.models.user import Role, User, Velayat
 from course.quiz.attempts import expire_overdue
+from course.room import ALL_INTERFACES, room_addresses
 from course.summary import refresh_everyone, summaries_missing
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
@@ -239,11 +240,25 @@ def _create_demo_accounts() -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @with_appcontext
 def serve_command(host: str, port: int, threads: int) -> None:
-    """Serve the app with a production WSGI server (waitress), e.g. on a trainer's laptop."""
+    """Serve the app with a production WSGI server (waitress), e.g. on a trainer's laptop.
+
+    With ``--host 0.0.0.0`` it serves the room: it prints the laptop's addresses on the room network, and the
+    links and QR codes it gives learners carry them even when the trainer opens it as 127.0.0.1.
+    """
     import waitress  # noqa: PLC0415  (only this command needs it)
 
+    app = current_app._get_current_object()
+    app.config["ROOM_ADDRESSES"] = room_addresses(host)
     click.echo(f"Cascade is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
-    waitress.serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    if app.config["ROOM_ADDRESSES"]:
+        click.echo("Learners in the room open it at:")
+        for address in app.config["ROOM_ADDRESSES"]:
+            click.echo(f"  http://{address}:{port}/")
+    elif host not in ALL_INTERFACES:
+        click.echo("Only this computer can open it; use --host 0.0.0.0 to serve the room's network.")
+    else:
+        click.echo("No network address was found: connect the laptop to the room's network and start again.")
+    waitress.serve(app, host=host, port=port, threads=threads)
 
 
 @click.command("expire-attempts")

@@ -13,17 +13,19 @@ from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort
+from course.room import room_url
 
 
 def verification_url(certificate: Certificate) -> str:
     """The public page of the certificate: on the central server when COURSE_BASE_URL is set.
 
-    A certificate printed on a laptop in the field must point somewhere anyone can reach later.
+    A certificate printed on a laptop in the field must point somewhere anyone can reach later; without a
+    central address, at least somewhere the room can reach (never the laptop's own 127.0.0.1).
     """
-    path = url_for("certificates.verify_code", code=certificate.code)
     base = current_app.config.get("BASE_URL")
-    return base.rstrip("/") + path if base else url_for("certificates.verify_code", code=certificate.code,
-                                                         _external=True)
+    if base:
+        return base.rstrip("/") + url_for("certificates.verify_code", code=certificate.code)
+    return room_url("certificates.verify_code", code=certificate.code).url
 
 
 def issuer_name() -> str:

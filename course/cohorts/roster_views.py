@@ -26,14 +26,16 @@ from course.extensions import db
 from course.models.cohort import Cohort, CohortStatus
 from course.models.user import User
 from course.permissions import Permission, require
+from course.room import room_url
 
 
 def _roster_page(cohort: Cohort, upload_form: RosterUploadForm | None = None, status: int = 200):
-    join_url = url_for("cohorts.join", code=cohort.join_code, _external=True)
+    join = room_url("cohorts.join", code=cohort.join_code)
     return render_template(
         "cohorts/roster.html", cohort=cohort, roster=queries.roster(cohort), add_form=AddLearnerForm(),
         upload_form=upload_form or RosterUploadForm(), agencies=AGENCY_LABELS, velayats=VELAYAT_LABELS,
-        genders=GENDER_LABELS, join_url=join_url, join_qr=qr_svg(join_url) if cohort.join_open else None,
+        genders=GENDER_LABELS, join_url=join.url, room_notice=join.notice,
+        join_qr=qr_svg(join.url) if cohort.join_open else None,
         is_open=cohort.status == CohortStatus.OPEN, max_kb=MAX_ROSTER_BYTES // 1024,
     ), status
 
@@ -94,8 +96,9 @@ def remove_learner(cohort_id: int, user_id: int):
 
 def _slips(cohort: Cohort, accounts: list[NewAccount]):
     """Credential slips: the only time a one-time password is shown; never cached, never stored."""
+    sign_in = room_url("auth.login")
     response = make_response(render_template(
-        "cohorts/slips.html", cohort=cohort, accounts=accounts, sign_in_url=url_for("auth.login", _external=True)))
+        "cohorts/slips.html", cohort=cohort, accounts=accounts, sign_in_url=sign_in.url, room_notice=sign_in.notice))
     response.headers["Cache-Control"] = "no-store"
     return response
 
