@@ -8,6 +8,7 @@ secret). Only configuration differs, and production refuses unsafe defaults.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -72,6 +73,10 @@ def instance_secret_key(instance_path: Path) -> str:
     return key
 
 
+#: A device's short name in certificate serials: read aloud and typed, so plain capitals and digits.
+DEVICE_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+
+
 def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Assemble the Flask config from the environment, then apply ``overrides`` (tests)."""
     overrides = dict(overrides or {})
@@ -120,10 +125,16 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "REGISTER_MAX_PER_HOUR": _env_int("REGISTER_MAX_PER_HOUR", 40),
         # The trainer dashboard flags learners who have not started this many days after enrolling.
         "ATTENTION_AFTER_DAYS": _env_int("ATTENTION_AFTER_DAYS", 7),
+        # A field laptop's short name (e.g. MARY1), put in the serials of the certificates it issues so two devices
+        # can never issue the same serial; empty on the central server.
+        "DEVICE_PREFIX": _env("DEVICE_PREFIX", ""),
     }
     config.update(overrides)
     if config["DEFAULT_LOCALE"] not in LANGUAGES:
         raise ConfigError(f"COURSE_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}")
+    if config["DEVICE_PREFIX"] and not DEVICE_PREFIX.fullmatch(config["DEVICE_PREFIX"]):
+        raise ConfigError("COURSE_DEVICE_PREFIX must be 2 to 8 capital letters or digits, starting with a letter "
+                          "(e.g. MARY1)")
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SECRET_KEY"] = _resolve_secret(config, instance_path, production)
     return config

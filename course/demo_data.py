@@ -31,7 +31,7 @@ import random
 import re
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -60,6 +60,7 @@ from course.models.evaluation import (
     answer_columns,
     response_key,
 )
+from course.models.identity import new_uid
 from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.types import utcnow
@@ -1005,11 +1006,18 @@ class _Generator:
         take most of the run. Values of the ``shared`` columns are objects many rows share (graded
         responses), converted once each. Elsewhere a Core bulk insert.
         """
+        keyed = "uid" in table.c and "uid" not in columns  # every record gets its own sync key (models.identity)
+        columns = (*columns, "uid") if keyed else columns
+
+        def batches() -> Iterator[list[tuple]]:
+            for chunk in chunks(rows, BATCH):
+                yield [(*row, new_uid()) for row in chunk] if keyed else list(chunk)
+
         dialect = db.session.get_bind().dialect
         if dialect.name != "sqlite":
             statement = insert(table)
-            for chunk in chunks(rows, BATCH):
-                db.session.execute(statement, [dict(zip(columns, row, strict=True)) for row in chunk])
+            for batch in batches():
+                db.session.execute(statement, [dict(zip(columns, row, strict=True)) for row in batch])
             return
         converters = []
         for name in columns:
@@ -1020,11 +1028,11 @@ class _Generator:
         # Table and column names come from the models, never from input.
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
         connection = db.session.connection()
-        for chunk in chunks(rows, BATCH):
+        for batch in batches():
             connection.exec_driver_sql(sql, [
                 tuple(value if convert is None or value is None else convert(value)
                       for convert, value in zip(converters, row, strict=True))
-                for row in chunk
+                for row in batch
             ])
 
     def write(self) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from course.certificates.document import verification_url
-from course.certificates.services import issue_if_automatic
+from course.certificates.services import issue_if_automatic, serial_for
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
 from course.learn.queries import load_catalogue
@@ -638,3 +638,11 @@ def test_the_dashboard_query_count_does_not_grow_with_certified_learners(app, wo
     assert "Issued: 1 of 5 learners." in text_of(section(small_page, "certificates"))
     assert "Issued: 13 of 40 learners." in text_of(section(page, "certificates"))
     assert large.count == small.count, large.statements
+
+
+def test_a_field_device_puts_its_prefix_in_the_serials_it_issues():
+    """Two laptops number their rows alike; their prefixes keep their serials apart (issue 19)."""
+    assert serial_for(CertificateKind.TRAINER, 2027, 12) == "TOT-2027-000012"
+    assert serial_for(CertificateKind.TRAINER, 2027, 12, "MARY1") == "TOT-2027-MARY1-000012"
+    assert serial_for(CertificateKind.COMPLETION, 2027, 12, "LEBAP") != serial_for(CertificateKind.COMPLETION, 2027,
+                                                                                   12, "MARY1")

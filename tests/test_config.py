@@ -62,3 +62,10 @@ def test_a_malformed_number_setting_is_reported(tmp_path, monkeypatch):
 def test_creating_the_app_touches_no_database(tmp_path):
     create_app({"INSTANCE_DIR": str(tmp_path)})
     assert not (tmp_path / "cascade.sqlite3").exists()
+
+
+@pytest.mark.parametrize("prefix", ["mary1", "M", "MARY-1", "1MARY", "TOOLONG12"])
+def test_a_device_prefix_that_cannot_go_into_a_serial_is_refused(tmp_path, monkeypatch, prefix):
+    monkeypatch.setenv("COURSE_DEVICE_PREFIX", prefix)
+    with pytest.raises(ConfigError, match="COURSE_DEVICE_PREFIX must be 2 to 8 capital letters or digits"):
+        create_app({"INSTANCE_DIR": str(tmp_path)})

@@ -65,8 +65,8 @@ def test_the_upgraded_database_accepts_the_legal_reviewer_and_the_provisions_and
     upgrade(directory=empty_database_app.extensions["migrate"].directory)
     with db.engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO users (id, username, full_name, password_hash, must_change_password, active, "
-            "session_token, created_at, gender, position) VALUES (1, 'rev', 'Rev', 'x', false, true, 't', "
+            "INSERT INTO users (id, uid, username, full_name, password_hash, must_change_password, active, "
+            "session_token, created_at, gender, position) VALUES (1, 'u-1', 'rev', 'Rev', 'x', false, true, 't', "
             "'2026-01-01 00:00:00', 'not_stated', '')"))
         connection.execute(text("INSERT INTO user_roles (user_id, role, granted_at) "
                                 "VALUES (1, 'legal_reviewer', '2026-01-01 00:00:00')"))
@@ -75,3 +75,31 @@ def test_the_upgraded_database_accepts_the_legal_reviewer_and_the_provisions_and
     with pytest.raises(IntegrityError), db.engine.begin() as connection:
         connection.execute(text("INSERT INTO user_roles (user_id, role, granted_at) "
                                 "VALUES (1, 'emperor', '2026-01-01 00:00:00')"))
+
+
+def test_every_existing_record_gets_its_own_sync_key(empty_database_app):
+    """Migration 0011 gives each row a uid of its own (UUIDv7), so records keep their identity across devices."""
+    import uuid
+
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    directory = empty_database_app.extensions["migrate"].directory
+    upgrade(directory=directory, revision="0010")
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (id, username, full_name, password_hash, must_change_password, active, "
+            "session_token, created_at, gender, position) VALUES (:id, :username, 'U', 'x', false, "
+            "true, 't', '2026-01-01 00:00:00', 'not_stated', '')"),
+            [{"id": number, "username": f"u{number}"} for number in (1, 2, 3)])
+        connection.execute(text("INSERT INTO audit_events (id, at, actor_id, action, target, details) "
+                                "VALUES (1, '2026-01-01 00:00:00', 1, 'user.create', 'u2', '{}')"))
+    upgrade(directory=directory)
+    with db.engine.connect() as connection:
+        uids = connection.execute(text("SELECT uid FROM users ORDER BY id")).scalars().all()
+        assert connection.execute(text("SELECT username FROM users ORDER BY id")).scalars().all() == ["u1", "u2", "u3"]
+        event_uid = connection.execute(text("SELECT uid FROM audit_events")).scalar_one()
+    assert len(set(uids)) == 3 and all(uuid.UUID(uid).version == 7 for uid in [*uids, event_uid])
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:  # unique, as a sync key must be
+        connection.execute(text("UPDATE users SET uid = :uid WHERE id = 2"), {"uid": uids[0]})

@@ -36,9 +36,10 @@ def new_code() -> str:
     return secrets.token_urlsafe(CODE_BYTES)
 
 
-def serial_for(kind: CertificateKind, year: int, row_id: int) -> str:
-    """A serial people can read aloud: the kind, the year, and the row's id (unique without a counter)."""
-    return f"{SERIAL_PREFIXES[kind]}-{year}-{row_id:06d}"
+def serial_for(kind: CertificateKind, year: int, row_id: int, device: str = "") -> str:
+    """A serial people can read aloud: the kind, the year, the issuing field device (none on the central server)
+    and the row's id. Unique without a counter: the id within one database, the device's prefix across them."""
+    return "-".join([SERIAL_PREFIXES[kind], str(year), *([device] if device else []), f"{row_id:06d}"])
 
 
 def certificate_rule(catalogue: Catalogue, track_id: str) -> dict | None:
@@ -57,7 +58,8 @@ def _issue(user: User, like: Enrolment | Certificate, kind: CertificateKind, con
     )
     db.session.add(certificate)
     db.session.flush()
-    certificate.serial = serial_for(kind, certificate.issued_at.year, certificate.id)
+    certificate.serial = serial_for(kind, certificate.issued_at.year, certificate.id,
+                                    current_app.config.get("DEVICE_PREFIX", ""))
     db.session.flush()
     return certificate
 

@@ -9,6 +9,7 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
+from course.models.identity import SyncKey
 from course.models.types import UTCDateTime, str_enum, utcnow
 from course.models.user import User
 
@@ -20,7 +21,7 @@ class CertificateKind(enum.StrEnum):
     TRAINER = "trainer"
 
 
-class Certificate(db.Model):
+class Certificate(SyncKey, db.Model):
     """One certificate. At most one valid per person, track and kind (a partial unique index):
     a re-issue revokes the old one and adds a new row, so an old paper copy verifies as revoked.
     """

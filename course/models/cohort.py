@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
+from course.models.identity import SyncKey
 from course.models.types import UTCDateTime, str_enum, utcnow
 from course.models.user import User, Velayat
 
@@ -19,7 +20,7 @@ class CohortStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Cohort(db.Model):
+class Cohort(SyncKey, db.Model):
     """One training session: a track of the course, taught by trainers to a group, somewhere, some days."""
 
     __tablename__ = "cohorts"
@@ -58,7 +59,7 @@ class Cohort(db.Model):
         return {row.user_id for row in self.trainers}
 
 
-class CohortTrainer(db.Model):
+class CohortTrainer(SyncKey, db.Model):
     """A trainer of a cohort: its one lead, or a co-trainer."""
 
     __tablename__ = "cohort_trainers"
@@ -77,7 +78,7 @@ class CohortTrainer(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class TrainerStanding(db.Model):
+class TrainerStanding(SyncKey, db.Model):
     """Why someone may teach: certified in a cohort of the trainer track, or made a master trainer.
 
     The generation gives the cascade its depth: master trainers are 0, the

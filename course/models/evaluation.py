@@ -21,6 +21,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
+from course.models.identity import SyncKey
 
 
 def response_key() -> str:
@@ -28,7 +29,7 @@ def response_key() -> str:
     return secrets.token_hex(16)
 
 
-class EvaluationSubmission(db.Model):
+class EvaluationSubmission(SyncKey, db.Model):
     """That a learner has evaluated a cohort: no answers here."""
 
     __tablename__ = "evaluation_submissions"

@@ -8,10 +8,11 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
+from course.models.identity import SyncKey
 from course.models.types import UTCDateTime, utcnow
 
 
-class SectionRead(db.Model):
+class SectionRead(SyncKey, db.Model):
     """A learner has read one section of one module (first time recorded)."""
 
     __tablename__ = "section_reads"

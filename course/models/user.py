@@ -12,6 +12,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
+from course.models.identity import SyncKey
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -58,7 +59,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(UserMixin, db.Model):
+class User(SyncKey, UserMixin, db.Model):
     """An account. Usernames are stored lower-case so sign-in ignores case."""
 
     __tablename__ = "users"

@@ -1,0 +1,37 @@
+"""Identities that travel: the key a record keeps wherever it is copied.
+
+A cohort run on a laptop in Mary and the central server in Ashgabat both number their rows 1, 2, 3...; an
+integer id means nothing outside its database. Every record a laptop can create and the centre must receive
+therefore carries a ``uid``, a UUID made where the record was made, and sync matches records by it; the
+integer keys stay internal. UUIDv7 (RFC 9562) puts the creation time first, so new keys land at the end of
+an index instead of scattering writes across it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+_RANDOM_B_BITS = 62
+
+
+def uuid7() -> uuid.UUID:
+    """A version 7 UUID: 48 bits of Unix time in milliseconds, then 74 random bits (RFC 9562, section 5.7)."""
+    millis = time.time_ns() // 1_000_000
+    rand_a, rand_b = secrets.randbits(12), secrets.randbits(_RANDOM_B_BITS)
+    value = (millis & (2**48 - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << _RANDOM_B_BITS | rand_b
+    return uuid.UUID(int=value)
+
+
+def new_uid() -> str:
+    return str(uuid7())
+
+
+class SyncKey:
+    """Mixin: the record's ``uid``, unique everywhere it travels."""
+
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)
