@@ -36,6 +36,7 @@ from course.models.user import Role, User, Velayat
 from course.quiz.attempts import expire_overdue
 from course.room import ALL_INTERFACES, room_addresses
 from course.summary import refresh_everyone, summaries_missing
+from course.sync.cli import device_group, sync_export_command, sync_import_command
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -168,12 +169,19 @@ def _sync(content_dir: Path) -> None:
                 fg="green")
 
 
-@click.command("sync")
+@click.group("sync", invoke_without_command=True)
 @click.option("--content-dir", type=click.Path(file_okay=False), help="Folder holding modules/ and quizzes/.")
+@click.pass_context
 @with_appcontext
-def sync_command(content_dir: str | None) -> None:
-    """Load the content into the database (all or nothing)."""
-    _sync(_content_dir(content_dir))
+def sync_command(context: click.Context, content_dir: str | None) -> None:
+    """Load the content into the database (all or nothing); 'sync export' and 'sync import' move a field laptop's
+    records to the central server."""
+    if context.invoked_subcommand is None:
+        _sync(_content_dir(content_dir))
+
+
+sync_command.add_command(sync_export_command)
+sync_command.add_command(sync_import_command)
 
 
 @click.command("init")
@@ -424,5 +432,5 @@ def user_list() -> None:
 
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
-                    refresh_summaries_command, demo_data_command, user_group):
+                    refresh_summaries_command, demo_data_command, user_group, device_group):
         app.cli.add_command(command)

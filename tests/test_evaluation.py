@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -94,7 +95,9 @@ def test_nothing_ties_an_answer_to_the_learner(app, group):
         evaluate(as_user(app, name), group["cohort"])
     assert set(EvaluationResponse.__table__.columns.keys()) == {"key", "cohort_id", "form_id"}  # no user, no time
     assert set(EvaluationAnswer.__table__.columns.keys()) == {"response_key", "cohort_id", "item_id", "value", "text"}
-    assert set(EvaluationSubmission.__table__.columns.keys()) == {"id", "cohort_id", "user_id", "submitted_on"}
+    assert set(EvaluationSubmission.__table__.columns.keys()) == {"id", "uid", "cohort_id", "user_id", "submitted_on"}
+    # its sync key is random, not time-ordered: no time by that way either
+    assert {uuid.UUID(uid).version for uid in db.session.scalars(select(EvaluationSubmission.uid))} == {4}
     keys = db.session.scalars(select(EvaluationResponse.key)).all()
     assert len(set(keys)) == 3 and all(len(key) == 32 for key in keys)  # random keys, not a sequence
 

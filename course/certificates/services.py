@@ -21,6 +21,7 @@ from course.models.types import utcnow
 from course.models.user import User
 from course.review.queries import track_citations
 from course.review.services import copy_legal_basis, record_legal_basis
+from course.sync.services import device_prefix
 
 SERIAL_PREFIXES = {CertificateKind.COMPLETION: "CMP", CertificateKind.TRAINER: "TOT"}
 #: 24 random bytes: 192 bits, well beyond guessing, still short enough for a QR code.
@@ -59,7 +60,7 @@ def _issue(user: User, like: Enrolment | Certificate, kind: CertificateKind, con
     db.session.add(certificate)
     db.session.flush()
     certificate.serial = serial_for(kind, certificate.issued_at.year, certificate.id,
-                                    current_app.config.get("DEVICE_PREFIX", ""))
+                                    device_prefix())
     db.session.flush()
     return certificate
 

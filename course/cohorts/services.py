@@ -55,7 +55,7 @@ def normalise_join_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def _unused_join_code() -> str:
+def unused_join_code() -> str:
     while True:
         code = new_join_code()
         if db.session.scalar(select(Cohort.id).where(Cohort.join_code == code)) is None:
@@ -111,7 +111,7 @@ def create_cohort(details: CohortDetails, catalogue: Catalogue, *, lead: User, c
     """
     _check_details(details, catalogue)
     _check_trainers(lead, list(co_trainers))
-    cohort = Cohort(course_id=catalogue.course["id"], status=CohortStatus.OPEN, join_code=_unused_join_code(),
+    cohort = Cohort(course_id=catalogue.course["id"], status=CohortStatus.OPEN, join_code=unused_join_code(),
                     join_open=True, created_by_id=actor.id, trainers=[])
     _apply_details(cohort, details)
     _set_trainers(cohort, lead, list(co_trainers))
@@ -242,7 +242,7 @@ def set_joining(cohort: Cohort, *, open_: bool, new_code: bool = False) -> None:
     """Open or close joining by code; a new code makes the old one useless (a leaked code, say)."""
     cohort.join_open = open_
     if new_code:
-        cohort.join_code = _unused_join_code()
+        cohort.join_code = unused_join_code()
     db.session.flush()
 
 

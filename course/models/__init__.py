@@ -6,6 +6,7 @@ from course.models.audit import AuditEvent
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
+from course.models.device import ConflictKind, Device, SyncBundle, SyncConflict, ThisDevice
 from course.models.enrolment import Enrolment
 from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission
 from course.models.login_attempt import LoginAttempt
@@ -25,6 +26,11 @@ from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import Role, User, UserRole
 
 __all__ = [
+    "ThisDevice",
+    "SyncConflict",
+    "SyncBundle",
+    "Device",
+    "ConflictKind",
     "Attendance",
     "AttendanceStatus",
     "AttemptAnswer",

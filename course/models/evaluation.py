@@ -21,7 +21,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import SyncKey, random_uid
 
 
 def response_key() -> str:
@@ -40,6 +40,8 @@ class EvaluationSubmission(SyncKey, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     #: The day only: a time would let someone match it against a response.
     submitted_on: Mapped[date] = mapped_column(Date)
+    #: Its sync key is random (UUIDv4), not time-ordered like the others: it must not carry a time either.
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=random_uid)
 
 
 class EvaluationResponse(db.Model):

@@ -31,6 +31,11 @@ def new_uid() -> str:
     return str(uuid7())
 
 
+def random_uid() -> str:
+    """A version 4 UUID: for records that must not say when they were made (an evaluation submission)."""
+    return str(uuid.uuid4())
+
+
 class SyncKey:
     """Mixin: the record's ``uid``, unique everywhere it travels."""
 

@@ -11,7 +11,7 @@ Create Date: 2026-12-06 21:20:00
 from alembic import op
 import sqlalchemy as sa
 
-from course.models.identity import new_uid
+from course.models.identity import new_uid, random_uid
 
 
 revision = '0011'
@@ -31,8 +31,9 @@ def _backfill(table):
     rows = sa.table(table, sa.column('id', sa.Integer), sa.column('uid', sa.String))
     ids = [row.id for row in bind.execute(sa.select(rows.c.id))]
     update = rows.update().where(rows.c.id == sa.bindparam('row_id')).values(uid=sa.bindparam('new_uid'))
+    make = random_uid if table == 'evaluation_submissions' else new_uid  # a submission must not carry a time
     for start in range(0, len(ids), BATCH):
-        bind.execute(update, [{'row_id': row_id, 'new_uid': new_uid()} for row_id in ids[start:start + BATCH]])
+        bind.execute(update, [{'row_id': row_id, 'new_uid': make()} for row_id in ids[start:start + BATCH]])
 
 
 def upgrade():

@@ -1,0 +1,106 @@
+"""The bundle file: what a field laptop carries to the centre, on a USB stick or over a link.
+
+A bundle is a small JSON envelope around a sealed payload. The payload (the records, compressed) is
+encrypted to the central server's public key (a NaCl sealed box: X25519 and XSalsa20-Poly1305), so a stick
+lost on the way gives nobody the learners' data; the envelope (device, sequence number and sealed payload)
+is signed with the device's Ed25519 key, so a changed byte, a foreign file or a revoked laptop is refused
+before anything is read. Keys are hex in files and the database; the sealed payload is base64 in the JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from nacl.exceptions import BadSignatureError, CryptoError
+from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.signing import SigningKey, VerifyKey
+
+FORMAT = "cascade-bundle/1"
+#: A payload larger than this when decompressed is refused: a few cohorts are megabytes, not gigabytes.
+MAX_PAYLOAD_BYTES = 512 * 1024 * 1024
+
+
+class BundleError(Exception):
+    """A file that is not a bundle this server can accept; the message says why for the person importing it."""
+
+
+def _signed_part(envelope: dict[str, Any]) -> bytes:
+    part = {key: envelope[key] for key in ("format", "device", "sequence", "sealed")}
+    return json.dumps(part, sort_keys=True, separators=(",", ":")).encode()
+
+
+def seal(payload: dict[str, Any], *, device_uid: str, sequence: int, signing_key: str, centre_public_key: str) -> bytes:
+    """The bundle file for ``payload``: compressed, sealed to the centre, signed by the device."""
+    compressed = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
+    sealed = SealedBox(PublicKey(bytes.fromhex(centre_public_key))).encrypt(compressed)
+    envelope = {"format": FORMAT, "device": device_uid, "sequence": sequence,
+                "sealed": base64.b64encode(sealed).decode()}
+    envelope["signature"] = SigningKey(bytes.fromhex(signing_key)).sign(_signed_part(envelope)).signature.hex()
+    return json.dumps(envelope, indent=1).encode()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A bundle read but not yet opened: who says they sent it, and its number."""
+
+    device_uid: str
+    sequence: int
+    digest: str
+    raw: dict[str, Any]
+
+
+def read_envelope(data: bytes) -> Envelope:
+    """The envelope of a bundle file, or BundleError when the file is not one."""
+    try:
+        envelope = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BundleError("This file is not a Cascade bundle.") from None
+    if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
+        raise BundleError("This file is not a Cascade bundle of a format this server reads.")
+    device, sequence = envelope.get("device"), envelope.get("sequence")
+    if not isinstance(device, str) or not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1 \
+            or not isinstance(envelope.get("sealed"), str) or not isinstance(envelope.get("signature"), str):
+        raise BundleError("This bundle is incomplete: it lacks its device, number, contents or signature.")
+    return Envelope(device, sequence, hashlib.sha256(data).hexdigest(), envelope)
+
+
+def open_envelope(envelope: Envelope, *, verify_key: str, centre_private_key: str) -> dict[str, Any]:
+    """The payload, once the device's signature holds and the centre's key opens it."""
+    raw = envelope.raw
+    try:
+        VerifyKey(bytes.fromhex(verify_key)).verify(_signed_part(raw), bytes.fromhex(raw["signature"]))
+    except (BadSignatureError, ValueError):
+        raise BundleError("This bundle was changed after the device signed it, or was not signed by that device: "
+                          "it is refused and nothing was imported.") from None
+    try:
+        compressed = SealedBox(PrivateKey(bytes.fromhex(centre_private_key))).decrypt(base64.b64decode(raw["sealed"]))
+    except (CryptoError, ValueError):
+        raise BundleError("This bundle was not sealed for this server: it is refused.") from None
+    inflater = zlib.decompressobj()
+    try:
+        text = inflater.decompress(compressed, MAX_PAYLOAD_BYTES)
+    except zlib.error:
+        raise BundleError("This bundle's contents are damaged.") from None
+    if inflater.unconsumed_tail:
+        raise BundleError("This bundle is larger than this server accepts.")
+    payload = json.loads(text)
+    if not isinstance(payload, dict) or payload.get("sequence") != envelope.sequence:
+        raise BundleError("This bundle's contents do not match its envelope.")
+    return payload
+
+
+def new_keys() -> tuple[str, str]:
+    """A signing key and its verify key (hex)."""
+    key = SigningKey.generate()
+    return key.encode().hex(), key.verify_key.encode().hex()
+
+
+def new_box_keys() -> tuple[str, str]:
+    """An encryption private key and its public key (hex)."""
+    key = PrivateKey.generate()
+    return key.encode().hex(), key.public_key.encode().hex()

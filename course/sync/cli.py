@@ -1,0 +1,128 @@
+"""``course device ...`` and ``course sync export|import``: field laptops and their bundles, from a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from course.extensions import db
+from course.models.device import Device
+from course.sync.bundle import BundleError
+from course.sync.services import (
+    DeviceError,
+    export_bundle,
+    import_bundle,
+    join_device,
+    register_device,
+    revoke_device,
+)
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@click.group("device")
+def device_group() -> None:
+    """Field laptops: register one on the central server, make a laptop one, revoke one."""
+
+
+@device_group.command("add")
+@click.argument("name")
+@click.option("--prefix", required=True, help="2 to 8 capital letters or digits, put in its certificates' serials.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the device's enrolment file (it holds the device's private key).")
+@with_appcontext
+def device_add(name: str, prefix: str, out: str) -> None:
+    """Register a laptop on the central server and write its enrolment file."""
+    try:
+        device, enrolment = register_device(name, prefix, None)
+    except DeviceError as exc:
+        _fail(str(exc))
+    path = Path(out)
+    if path.exists():
+        _fail(f"{path} exists already; choose another file name.")
+    path.write_text(json.dumps(enrolment, indent=1), encoding="utf-8")
+    path.chmod(0o600)
+    db.session.commit()
+    click.echo(f"Registered {device.name} as {device.prefix}. Carry {path} to the laptop and run there: "
+               f"course device join {path.name}")
+
+
+@device_group.command("join")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def device_join(file: str) -> None:
+    """Make this installation the device an enrolment file describes."""
+    try:
+        enrolment = json.loads(Path(file).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        _fail("This file is not a Cascade device enrolment file.")
+    try:
+        device = join_device(enrolment)
+    except DeviceError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"This installation is now the device {device.prefix} ({device.name}). Its certificates' serials "
+               f"carry {device.prefix}; 'course sync export --out FILE' writes its bundles for the centre.")
+
+
+@device_group.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def device_revoke(prefix: str) -> None:
+    """Refuse every later bundle of a device (a lost or stolen laptop)."""
+    try:
+        device = revoke_device(prefix, None)
+    except DeviceError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Revoked {device.prefix} ({device.name}): its bundles are refused from now on.")
+
+
+@device_group.command("list")
+@with_appcontext
+def device_list() -> None:
+    """The registered devices, their last bundle and state."""
+    for device in db.session.scalars(select(Device).order_by(Device.prefix)):
+        state = f"revoked {device.revoked_at:%Y-%m-%d}" if device.revoked else "active"
+        click.echo(f"{device.prefix:<9} {device.name[:40]:<40} last bundle {device.last_sequence:<5} {state}")
+
+
+@click.command("export")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--again", is_flag=True, help="Write the last bundle anew (its stick was lost before the centre).")
+@with_appcontext
+def sync_export_command(out: str, again: bool) -> None:
+    """Write this laptop's bundle for the central server: signed, sealed to the centre, numbered."""
+    try:
+        sequence, data = export_bundle(again=again)
+    except DeviceError as exc:
+        _fail(str(exc))
+    Path(out).write_bytes(data)
+    db.session.commit()
+    click.echo(f"Bundle {sequence} written to {out} ({len(data) // 1024 + 1} KB). Carry it to the central server: "
+               f"course sync import {Path(out).name}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def sync_import_command(file: str) -> None:
+    """Apply a laptop's bundle on the central server, in one transaction."""
+    try:
+        result = import_bundle(Path(file).read_bytes())
+    except BundleError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    if not result.applied:
+        click.echo(f"Bundle {result.sequence} of {result.device.prefix} was imported before: nothing changed.")
+        return
+    added = ", ".join(f"{count} {table}" for table, count in sorted(result.report.added.items())) or "nothing new"
+    click.echo(f"Bundle {result.sequence} of {result.device.prefix} imported: {added}; "
+               f"{len(result.report.conflicts)} conflict(s) for coordinators.")

@@ -1,0 +1,304 @@
+"""The records a field laptop sends to the centre, written out by their sync keys and merged back in.
+
+Out: every row of the synced tables, with its integer keys replaced by the ``uid`` of the row they point to,
+so it means the same in any database. In, on the centre, parents before children, in one transaction:
+
+- a record whose uid the centre holds is already there: append-only records (answers, attempts, attendance,
+  progress, evaluation submissions, audit events) are a union and stay as they are; where an editable field
+  (a name, a cohort's details, a revocation) differs, the centre keeps its value and the difference is kept
+  as a conflict for coordinators;
+- a new record whose natural key the centre already holds (the same person's enrolment in the same track,
+  the same section read) is the same fact: it is not added again, and its uid points to the centre's row;
+- a new person whose username the centre already uses is never merged: they arrive under a username with the
+  device's prefix, and coordinators see both as a suspected duplicate (so too a new person with the same full
+  name and agency as one already known);
+- a quiz attempt whose number the person already used on the centre is numbered after theirs; a cohort whose
+  join code is taken gets a new one;
+- a record that would break a rule of one-at-a-time (a second valid certificate for the same track, a second
+  open attempt at the same quiz) is not added, and a conflict says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Table, and_, func, insert, select
+
+from course.cohorts.services import unused_join_code
+from course.extensions import db
+from course.models.device import ConflictKind, SyncConflict
+from course.models.types import UTCDateTime
+from course.sql import chunks
+
+#: Parents before children: a row's references are resolved when it is read.
+SYNCED_TABLES = (
+    "users", "user_roles", "cohorts", "cohort_trainers", "trainer_standings", "enrolments", "session_days",
+    "attendance", "section_reads", "quiz_attempts", "attempt_answers", "practice_assessments",
+    "evaluation_submissions", "evaluation_responses", "evaluation_answers", "certificates",
+    "certificate_legal_bases", "audit_events",
+)
+#: Fields a person or a coordinator can change after a record was made; a difference is a conflict.
+EDITABLE = {
+    "users": ("full_name", "email", "agency", "position", "gender", "velayat", "active"),
+    "cohorts": ("name", "language", "velayat", "city", "venue", "starts_on", "ends_on", "audience", "status",
+                "join_open"),
+    "certificates": ("revoked_at", "revoked_by_id", "revocation_reason"),
+    "trainer_standings": ("generation", "trained_in_cohort_id"),
+}
+#: Natural keys that mean "another record", not "the same fact": handled by their own rule above.
+OWN_RULES = {("users", ("username",)), ("cohorts", ("join_code",)), ("quiz_attempts", ("user_id", "quiz_id", "number"))}
+BATCH = 2000
+
+
+class SyncRefused(Exception):
+    """A bundle that cannot be applied; the message says why, and nothing was changed."""
+
+
+def _table(name: str) -> Table:
+    return db.metadata.tables[name]
+
+
+def _references(table: Table) -> dict[str, Table]:
+    """Columns that point to another synced table, with that table."""
+    return {column.name: next(iter(column.foreign_keys)).column.table for column in table.columns
+            if column.foreign_keys and next(iter(column.foreign_keys)).column.table.name in SYNCED_TABLES}
+
+
+def _keyed(table: Table) -> bool:
+    return "uid" in table.c
+
+
+def _encode(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _decode(table: Table, name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = table.c[name].type
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def export_records() -> dict[str, list[dict[str, Any]]]:
+    """Every row of the synced tables, each reference given as the uid of the row it points to."""
+    uid_of: dict[str, dict[Any, str]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name in SYNCED_TABLES:
+        table = _table(name)
+        references = _references(table)
+        rows = []
+        for row in db.session.execute(select(table)).mappings():
+            record = {}
+            for column, value in row.items():
+                if column == "id" and _keyed(table) or column == "id" and name == "user_roles":
+                    continue
+                if column in references and value is not None:
+                    target = references[column]
+                    value = uid_of[target.name][value] if _keyed(target) else value
+                record[column] = _encode(value)
+            rows.append(record)
+        out[name] = rows
+        if _keyed(table):
+            uid_of[name] = dict(db.session.execute(select(table.c.id, table.c.uid)).all())
+    return out
+
+
+@dataclass
+class MergeReport:
+    """What an import did: records added by table, and the conflicts it left for coordinators."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    conflicts: list[SyncConflict] = field(default_factory=list)
+    #: Local ids of the people the bundle speaks of: their progress summaries are recounted.
+    people: set[int] = field(default_factory=set)
+
+
+class _Merge:
+    def __init__(self, bundle_id: int, prefix: str):
+        self.bundle_id, self.prefix = bundle_id, prefix
+        self.report = MergeReport()
+        #: uid -> local id, per keyed table, for the rows this bundle touches.
+        self.local: dict[str, dict[str, int]] = {}
+        #: Rows not added (a one-at-a-time rule): their children are not added either.
+        self.skipped: dict[str, set[str]] = {}
+        #: Local ids of the rows this bundle added, per table: a child of one cannot exist here yet.
+        self.fresh: dict[str, set[int]] = {}
+
+    def conflict(self, kind: ConflictKind, table: str, uid: str, other: str | None = None, **details) -> None:
+        self.report.conflicts.append(SyncConflict(kind=kind, bundle_id=self.bundle_id, table_name=table,
+                                                  record_uid=uid, other_uid=other, details=details))
+
+    def resolve(self, table: Table, record: dict[str, Any]) -> dict[str, Any] | None:
+        """The record with local ids for its references; None when it hangs from a record not added."""
+        values = {}
+        for column, value in record.items():
+            if column not in table.c:
+                raise SyncRefused(f"the bundle has a field '{column}' in {table.name} that this server does not know")
+            target = _references(table).get(column)
+            if target is not None and value is not None and _keyed(target):
+                if value in self.skipped.get(target.name, set()):
+                    return None
+                local = self.local.get(target.name, {}).get(value)
+                if local is None:
+                    raise SyncRefused(f"a record in {table.name} refers to a {target.name} record ({value}) that "
+                                      "neither the bundle nor this server holds")
+                value = local
+            values[column] = _decode(table, column, value)
+        return values
+
+    def known(self, table: Table, uids: list[str]) -> dict[str, int]:
+        found = {}
+        for chunk in chunks(uids, BATCH):
+            found.update(db.session.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk))).all())
+        return found
+
+
+def apply_records(records: dict[str, list[dict[str, Any]]], *, bundle_id: int, prefix: str) -> MergeReport:
+    """Merge a bundle's records into this database (the caller's transaction); see the module docstring."""
+    merge = _Merge(bundle_id, prefix)
+    unknown = sorted(set(records) - set(SYNCED_TABLES))
+    if unknown:
+        raise SyncRefused(f"the bundle carries records of '{unknown[0]}', which this server does not take")
+    for name in SYNCED_TABLES:
+        rows = records.get(name, [])
+        table = _table(name)
+        if _keyed(table):
+            _merge_keyed(merge, table, rows)
+        else:
+            _merge_plain(merge, table, rows)
+    merge.report.people = set(merge.local.get("users", {}).values())
+    return merge.report
+
+
+def _natural_keys(table: Table) -> list[tuple[str, ...]]:
+    return [tuple(column.name for column in constraint.columns) for constraint in table.constraints
+            if constraint.__class__.__name__ == "UniqueConstraint"
+            and tuple(column.name for column in constraint.columns) != ("uid",)
+            and (table.name, tuple(column.name for column in constraint.columns)) not in OWN_RULES]
+
+
+def _under_fresh(merge: _Merge, table: Table, key: tuple[str, ...], values: dict[str, Any]) -> bool:
+    """The key names a parent this bundle has just added: nothing here can share it (saves a query a row)."""
+    references = _references(table)
+    return any(column in references and values[column] in merge.fresh.get(references[column].name, ())
+               for column in key)
+
+
+def _existing_by(table: Table, key: tuple[str, ...], values: dict[str, Any]) -> int | None:
+    return db.session.scalar(select(table.c.id).where(*(table.c[column] == values[column] for column in key)))
+
+
+def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> None:
+    name = table.name
+    known = merge.known(table, [row["uid"] for row in rows])
+    merge.local[name] = dict(known)
+    new_rows = []
+    for record in rows:
+        values = merge.resolve(table, record)
+        if values is None:
+            merge.skipped.setdefault(name, set()).add(record["uid"])
+            continue
+        if record["uid"] in known:
+            _compare(merge, table, known[record["uid"]], values)
+            continue
+        same = next((local for key in _natural_keys(table) if not _under_fresh(merge, table, key, values)
+                     and (local := _existing_by(table, key, values))), None)
+        if same is not None:  # the same fact, recorded on both sides
+            merge.local[name][record["uid"]] = same
+            continue
+        if not _own_rules(merge, table, values):
+            merge.skipped.setdefault(name, set()).add(record["uid"])
+            continue
+        new_rows.append(values)
+    for batch in chunks(new_rows, BATCH):
+        db.session.execute(insert(table), list(batch))
+    if new_rows:
+        added = merge.known(table, [values["uid"] for values in new_rows])
+        merge.local[name].update(added)
+        merge.fresh[name] = set(added.values())
+        merge.report.added[name] = len(new_rows)
+
+
+def _compare(merge: _Merge, table: Table, local_id: int, values: dict[str, Any]) -> None:
+    fields = EDITABLE.get(table.name)
+    if not fields:
+        return
+    current = db.session.execute(select(*(table.c[f] for f in fields)).where(table.c.id == local_id)).one()
+    differ = {f: [_encode(mine), _encode(values.get(f))] for f, mine in zip(fields, current, strict=True)
+              if f in values and _encode(mine) != _encode(values[f])}
+    if differ:
+        merge.conflict(ConflictKind.FIELD, table.name, values["uid"], kept="centre", fields=differ)
+
+
+def _own_rules(merge: _Merge, table: Table, values: dict[str, Any]) -> bool:
+    """Apply the rules of the records that are never merged by a key; False: do not add this one."""
+    name = table.name
+    if name == "users":
+        taken = db.session.execute(select(table.c.uid).where(table.c.username == values["username"])).scalar()
+        if taken:
+            merge.conflict(ConflictKind.SUSPECTED_DUPLICATE, name, values["uid"], taken, username=values["username"],
+                           reason="same username")
+            values["username"] = _free_username(values["username"], merge.prefix)
+        else:
+            twin = db.session.execute(select(table.c.uid).where(
+                func.lower(table.c.full_name) == values["full_name"].lower(),
+                table.c.agency == values.get("agency"))).scalar()
+            if twin:
+                merge.conflict(ConflictKind.SUSPECTED_DUPLICATE, name, values["uid"], twin,
+                               full_name=values["full_name"], reason="same name and agency")
+    elif name == "cohorts" and db.session.scalar(select(table.c.id).where(table.c.join_code == values["join_code"])):
+        values["join_code"] = unused_join_code()
+    elif name == "quiz_attempts":
+        numbers = select(func.max(table.c.number)).where(table.c.user_id == values["user_id"],
+                                                         table.c.quiz_id == values["quiz_id"])
+        taken = db.session.scalar(numbers.where(table.c.number == values["number"]))
+        if taken is not None:
+            values["number"] = db.session.scalar(numbers) + 1
+        if values["state"] == "open" and db.session.scalar(select(table.c.id).where(
+                table.c.user_id == values["user_id"], table.c.quiz_id == values["quiz_id"], table.c.state == "open")):
+            merge.conflict(ConflictKind.FIELD, name, values["uid"], reason="a second open attempt at the same quiz")
+            return False
+    elif name == "certificates" and values.get("revoked_at") is None and db.session.scalar(
+            select(table.c.uid).where(table.c.user_id == values["user_id"], table.c.course_id == values["course_id"],
+                                      table.c.track_id == values["track_id"], table.c.kind == values["kind"],
+                                      table.c.revoked_at.is_(None))):
+        merge.conflict(ConflictKind.FIELD, name, values["uid"], serial=values["serial"],
+                       reason="the person already holds a valid certificate of this track")
+        return False
+    return True
+
+
+def _free_username(username: str, prefix: str) -> str:
+    base = f"{username}.{prefix.lower()}"[:60]
+    users = _table("users")
+    candidate, number = base, 1
+    while db.session.scalar(select(users.c.id).where(users.c.username == candidate)):
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def _merge_plain(merge: _Merge, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+    """Tables without a uid (roles, evaluation responses, legal bases): their natural key is their identity."""
+    key = [column.name for column in table.primary_key.columns if column.name != "id"] or \
+        list(_natural_keys(table)[0])
+    added = []
+    for record in rows:
+        values = merge.resolve(table, record)
+        if values is None:
+            continue
+        if db.session.scalar(select(func.count()).select_from(table).where(
+                and_(*(table.c[column] == values[column] for column in key)))):
+            continue
+        added.append(values)
+    for batch in chunks(added, BATCH):
+        db.session.execute(insert(table), list(batch))
+    if added:
+        merge.report.added[table.name] = len(added)

@@ -1,0 +1,200 @@
+"""Register field devices, make a laptop one, write its bundles and apply them on the central server.
+
+Services check, change and flush; the command or page that calls them commits once, so a refused bundle
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from course.audit import record_event
+from course.config import DEVICE_PREFIX
+from course.extensions import db
+from course.models.device import Device, SyncBundle, ThisDevice
+from course.models.types import utcnow
+from course.models.user import User
+from course.summary import refresh_learners
+from course.sync.bundle import BundleError, new_box_keys, new_keys, open_envelope, read_envelope, seal
+from course.sync.records import MergeReport, SyncRefused, apply_records, export_records
+
+ENROLMENT_FORMAT = "cascade-device/1"
+KEYS_FILE = "sync-keys.json"
+
+
+class DeviceError(Exception):
+    """A device action that cannot be carried out; the message says why."""
+
+
+# -- the centre's keys ---------------------------------------------------------------------------------------------
+
+def centre_keys(instance_path: Path) -> tuple[str, str]:
+    """The central server's bundle key pair (private, public; hex), made on first use and kept readable by the
+    server's user only, next to the instance secret."""
+    path = instance_path / KEYS_FILE
+    if not path.exists():
+        private, public = new_box_keys()
+        instance_path.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first; use theirs
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"private": private, "public": public}, handle)
+    keys = json.loads(path.read_text(encoding="utf-8"))
+    return keys["private"], keys["public"]
+
+
+def _instance_path() -> Path:
+    return Path(current_app.instance_path)
+
+
+# -- devices on the centre -----------------------------------------------------------------------------------------
+
+def register_device(name: str, prefix: str, actor: User | None) -> tuple[Device, dict[str, Any]]:
+    """Register a laptop; returns it and its enrolment file's content (which holds its private signing key: hand
+    it over like a password)."""
+    name, prefix = name.strip(), prefix.strip().upper()
+    if not name or len(name) > 100:  # noqa: PLR2004
+        raise DeviceError("Give the device a name of 1 to 100 characters.")
+    if not DEVICE_PREFIX.fullmatch(prefix):
+        raise DeviceError("The prefix must be 2 to 8 capital letters or digits, starting with a letter (e.g. MARY1).")
+    if db.session.scalar(select(Device.id).where(Device.prefix == prefix)):
+        raise DeviceError(f"The prefix {prefix} is already used by another device.")
+    signing, verify = new_keys()
+    device = Device(name=name, prefix=prefix, verify_key=verify, registered_by_id=actor.id if actor else None)
+    db.session.add(device)
+    db.session.flush()
+    record_event("device.add", prefix, actor_id=actor.id if actor else None, name=name, device=device.uid)
+    enrolment = {"format": ENROLMENT_FORMAT, "device_uid": device.uid, "name": name, "prefix": prefix,
+                 "signing_key": signing, "centre_public_key": centre_keys(_instance_path())[1],
+                 "centre_url": current_app.config.get("BASE_URL") or ""}
+    return device, enrolment
+
+
+def revoke_device(prefix: str, actor: User | None) -> Device:
+    device = db.session.scalar(select(Device).where(Device.prefix == prefix.strip().upper()))
+    if device is None:
+        raise DeviceError(f"No device has the prefix {prefix}.")
+    if device.revoked:
+        raise DeviceError(f"The device {device.prefix} is already revoked.")
+    device.revoked_at = utcnow()
+    record_event("device.revoke", device.prefix, actor_id=actor.id if actor else None, device=device.uid)
+    return device
+
+
+# -- the laptop ----------------------------------------------------------------------------------------------------
+
+def this_device() -> ThisDevice | None:
+    return db.session.scalar(select(ThisDevice))
+
+
+def join_device(enrolment: dict[str, Any]) -> ThisDevice:
+    """Make this installation the device an enrolment file describes."""
+    if not isinstance(enrolment, dict) or enrolment.get("format") != ENROLMENT_FORMAT:
+        raise DeviceError("This file is not a Cascade device enrolment file.")
+    fields = ("device_uid", "name", "prefix", "signing_key", "centre_public_key")
+    if any(not isinstance(enrolment.get(key), str) or not enrolment[key] for key in fields):
+        raise DeviceError("This enrolment file is incomplete; ask the coordinator for a new one.")
+    current = this_device()
+    if current is not None:
+        if current.device_uid == enrolment["device_uid"]:
+            raise DeviceError(f"This installation is already the device {current.prefix}.")
+        raise DeviceError(f"This installation is already the device {current.prefix}; a laptop is one device.")
+    device = ThisDevice(device_uid=enrolment["device_uid"], name=enrolment["name"], prefix=enrolment["prefix"],
+                        signing_key=enrolment["signing_key"], centre_public_key=enrolment["centre_public_key"],
+                        centre_url=enrolment.get("centre_url") or "")
+    db.session.add(device)
+    db.session.flush()
+    record_event("device.join", device.prefix, device=device.device_uid)
+    return device
+
+
+def device_prefix() -> str:
+    """The prefix of the certificates this installation issues: COURSE_DEVICE_PREFIX, else the joined device's."""
+    configured = current_app.config.get("DEVICE_PREFIX", "")
+    if configured:
+        return configured
+    device = this_device()
+    return device.prefix if device else ""
+
+
+def export_bundle(*, again: bool = False) -> tuple[int, bytes]:
+    """The next bundle of this laptop (or, ``again``, the last one anew, for a stick that was lost)."""
+    device = this_device()
+    if device is None:
+        raise DeviceError("This installation is not a device yet: run 'course device join FILE' first.")
+    if again and device.last_sequence == 0:
+        raise DeviceError("No bundle was written yet; export without --again.")
+    sequence = device.last_sequence if again else device.last_sequence + 1
+    payload = {"sequence": sequence, "device": device.device_uid, "written_at": utcnow().isoformat(),
+               "records": export_records()}
+    data = seal(payload, device_uid=device.device_uid, sequence=sequence, signing_key=device.signing_key,
+                centre_public_key=device.centre_public_key)
+    device.last_sequence = sequence
+    return sequence, data
+
+
+# -- import on the centre ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportResult:
+    device: Device
+    sequence: int
+    #: False when the bundle had been imported already: nothing changed.
+    applied: bool
+    report: MergeReport
+
+
+def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
+    """Apply a bundle on the central server (the caller commits; on any error nothing is changed).
+
+    :raises BundleError: the file is not a bundle this server accepts (foreign, tampered, revoked device, a gap
+        in the numbering, a different bundle under a number already imported, records that do not fit).
+    """
+    envelope = read_envelope(data)
+    device = db.session.scalar(select(Device).where(Device.uid == envelope.device_uid).with_for_update())
+    if device is None:
+        raise BundleError("This bundle comes from a device this server does not know: register the laptop here "
+                          "first ('course device add').")
+    if device.revoked:
+        raise BundleError(f"This bundle comes from the device {device.prefix} ({device.name}), which was revoked on "
+                          f"{device.revoked_at:%Y-%m-%d}: it is refused.")
+    if envelope.sequence <= device.last_sequence:
+        earlier = db.session.scalar(select(SyncBundle.digest).where(SyncBundle.device_id == device.id,
+                                                                    SyncBundle.sequence == envelope.sequence))
+        if earlier != envelope.digest:  # an old number written anew: it must still be the device's own
+            open_envelope(envelope, verify_key=device.verify_key, centre_private_key=centre_keys(_instance_path())[0])
+        # Each bundle holds everything the laptop holds, so a newer one already brought all of this one.
+        return ImportResult(device, envelope.sequence, applied=False, report=MergeReport())
+    if envelope.sequence > device.last_sequence + 1:
+        first, last = device.last_sequence + 1, envelope.sequence - 1
+        missing = str(first) if first == last else f"{first} to {last}"
+        raise BundleError(f"Bundle {envelope.sequence} of {device.prefix} cannot be imported yet: bundle(s) "
+                          f"{missing} are missing. Import them first, or export a new bundle on the laptop.")
+    payload = open_envelope(envelope, verify_key=device.verify_key,
+                            centre_private_key=centre_keys(_instance_path())[0])
+    bundle = SyncBundle(device_id=device.id, sequence=envelope.sequence, digest=envelope.digest)
+    db.session.add(bundle)
+    db.session.flush()
+    try:
+        report = apply_records(payload.get("records") or {}, bundle_id=bundle.id, prefix=device.prefix)
+    except SyncRefused as exc:
+        raise BundleError(f"This bundle cannot be applied: {exc}. Nothing was imported.") from None
+    bundle.added = report.added
+    db.session.add_all(report.conflicts)
+    device.last_sequence = envelope.sequence
+    record_event("sync.import", device.prefix, actor_id=actor.id if actor else None, sequence=envelope.sequence,
+                 added=report.added, conflicts=len(report.conflicts))
+    db.session.flush()
+    if report.people:
+        refresh_learners(sorted(report.people))
+    return ImportResult(device, envelope.sequence, applied=True, report=report)

@@ -1,0 +1,255 @@
+"""Field laptops and the central server (issue 19): devices, bundles, and what the centre makes of them.
+
+The centre is the suite's database (SQLite, or PostgreSQL in CI); each laptop is a SQLite file of its own,
+set up as ``course device join`` would, in the same process.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from course import create_app
+from course.certificates.services import issue_certificate
+from course.content.sync import sync_content
+from course.extensions import db
+from course.learn.enrolment import enrol
+from course.learn.queries import load_catalogue
+from course.models.audit import AuditEvent
+from course.models.certificate import Certificate
+from course.models.device import ConflictKind, Device, SyncBundle, SyncConflict
+from course.models.enrolment import Enrolment
+from course.models.user import Role, User
+from course.sync.bundle import BundleError
+from course.sync.services import export_bundle, import_bundle, join_device, register_device, revoke_device
+from tests.conftest import base_config
+from tests.test_cascade import pass_quiz, read_everything
+
+
+class Laptop:
+    """A field laptop: its own app and SQLite database, joined as a device of the centre."""
+
+    def __init__(self, path: Path, content_dir: Path, enrolment: dict):
+        path.mkdir(parents=True, exist_ok=True)
+        self.app = create_app(base_config(f"sqlite:///{path / 'laptop.sqlite3'}", path / "instance", content_dir))
+        with self.use():
+            db.create_all()
+            sync_content(content_dir)
+            join_device(enrolment)
+            db.session.commit()
+
+    @contextmanager
+    def use(self):
+        with self.app.app_context():
+            yield
+            db.session.remove()
+
+    def export(self, **options) -> bytes:
+        with self.use():
+            _sequence, data = export_bundle(**options)
+            db.session.commit()
+            return data
+
+    def certified_learner(self, username: str, **profile) -> str:
+        """A learner who completed the cascade track on this laptop and holds its certificate; their serial."""
+        from course.auth.services import create_user  # noqa: PLC0415
+
+        with self.use():
+            user, _password = create_user(username, {Role.LEARNER}, full_name=profile.get("full_name", username))
+            enrol(user, load_catalogue(), "short")
+            db.session.commit()
+            read_everything(user, "short")
+            enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id))
+            certificate = issue_certificate(enrolment, load_catalogue(), actor_id=None)
+            db.session.commit()
+            return certificate.serial
+
+
+@pytest.fixture
+def centre(app, synced):
+    return app
+
+
+def new_laptop(tmp_path: Path, content_dir: Path, prefix: str) -> Laptop:
+    _device, enrolment = register_device(f"Laptop {prefix}", prefix, None)
+    db.session.commit()
+    return Laptop(tmp_path / prefix, content_dir, enrolment)
+
+
+@pytest.fixture
+def mary(centre, tmp_path, content_dir) -> Laptop:
+    return new_laptop(tmp_path, content_dir, "MARY1")
+
+
+def imported(data: bytes):
+    result = import_bundle(data)
+    db.session.commit()
+    return result
+
+
+def test_a_certificate_issued_on_a_laptop_verifies_at_the_centre_after_its_bundle(centre, mary):
+    serial = mary.certified_learner("jeren", full_name="Jeren Laptop")
+    assert "-MARY1-" in serial  # the device's prefix: no other device can issue this serial
+    client = centre.test_client()
+    with mary.use():
+        code = db.session.scalar(select(Certificate.code))
+    assert "Unknown certificate" in client.get(f"/verify/{code}").get_data(as_text=True)  # not at the centre yet
+
+    result = imported(mary.export())
+
+    assert result.applied and result.report.added["certificates"] == 1
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Unknown certificate" not in page and "Jeren Laptop" in page
+    assert db.session.scalar(select(Certificate.serial).where(Certificate.code == code)) == serial
+    jeren = db.session.scalar(select(User).where(User.username == "jeren"))
+    assert db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.user_id == jeren.id)) == 1
+    assert db.session.scalar(select(SyncBundle.sequence)) == 1
+
+
+def test_re_importing_a_bundle_changes_nothing_and_a_gap_is_refused_with_the_missing_range(centre, mary):
+    mary.certified_learner("jeren")
+    first = mary.export()
+    imported(first)
+    users = db.session.scalar(select(func.count(User.id)))
+    again = imported(first)
+    assert not again.applied and db.session.scalar(select(func.count(User.id))) == users
+    mary.export()  # bundle 2, lost on the way
+    third = mary.export()
+    with pytest.raises(BundleError, match="bundle\\(s\\) 2 are missing"):
+        import_bundle(third)
+    db.session.rollback()
+    assert db.session.scalar(select(Device.last_sequence)) == 1
+
+
+def test_a_tampered_foreign_or_revoked_bundle_is_refused_and_changes_nothing(centre, mary, tmp_path, content_dir):
+    mary.certified_learner("jeren")
+    data = mary.export()
+    envelope = json.loads(data)
+    sealed = bytearray(envelope["sealed"].encode())
+    sealed[40] = ord("A") if sealed[40] != ord("A") else ord("B")
+    envelope["sealed"] = sealed.decode()
+    with pytest.raises(BundleError, match="changed after the device signed it"):
+        import_bundle(json.dumps(envelope).encode())
+    with pytest.raises(BundleError, match="not a Cascade bundle"):
+        import_bundle(b"%PDF-1.7 not a bundle")
+    # a laptop registered on another central server
+    other = Laptop(tmp_path / "elsewhere", content_dir, {
+        "format": "cascade-device/1", "device_uid": "0192aaaa-0000-7000-8000-000000000000", "name": "Stranger",
+        "prefix": "XX", "signing_key": "11" * 32, "centre_public_key": "22" * 32})
+    with pytest.raises(BundleError, match="device this server does not know"):
+        import_bundle(other.export())
+    revoke_device("MARY1", None)
+    db.session.commit()
+    with pytest.raises(BundleError, match="was revoked"):
+        import_bundle(data)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id)).where(User.username == "jeren")) == 0
+    assert db.session.scalar(select(func.count(SyncBundle.id))) == 0
+
+
+def test_the_same_username_on_two_laptops_is_never_merged_silently(centre, mary, tmp_path, content_dir):
+    lebap = new_laptop(tmp_path, content_dir, "LEBAP")
+    mary.certified_learner("aylar", full_name="Aylar Mary")
+    lebap.certified_learner("aylar", full_name="Aylar Lebap")
+    imported(mary.export())
+    result = imported(lebap.export())
+    names = dict(db.session.execute(select(User.username, User.full_name).where(User.username.like("aylar%"))).all())
+    assert names == {"aylar": "Aylar Mary", "aylar.lebap": "Aylar Lebap"}  # both kept, each with their records
+    [conflict] = [c for c in result.report.conflicts if c.kind == ConflictKind.SUSPECTED_DUPLICATE]
+    assert conflict.details["reason"] == "same username"
+    assert db.session.scalar(select(func.count(Certificate.id))) == 2  # every certificate kept
+    assert db.session.scalar(select(func.count(SyncConflict.id))) >= 1
+
+
+def test_an_edit_on_the_laptop_to_a_record_the_centre_changed_too_is_kept_as_a_conflict(centre, mary):
+    mary.certified_learner("jeren", full_name="Jeren Laptop")
+    imported(mary.export())
+    centre_copy = db.session.scalar(select(User).where(User.username == "jeren"))
+    centre_copy.full_name = "Jeren Corrected"
+    db.session.commit()
+    with mary.use():
+        db.session.scalar(select(User).where(User.username == "jeren")).full_name = "Jeren Laptop Again"
+        db.session.commit()
+    result = imported(mary.export())
+    [conflict] = result.report.conflicts
+    assert conflict.kind == ConflictKind.FIELD
+    assert conflict.details["fields"]["full_name"] == ["Jeren Corrected", "Jeren Laptop Again"]
+    assert db.session.get(User, centre_copy.id).full_name == "Jeren Corrected"
+
+
+def test_attempts_and_progress_arrive_with_their_learner_and_the_import_is_audited(centre, mary):
+    with mary.use():
+        from course.auth.services import create_user  # noqa: PLC0415
+
+        user, _password = create_user("batyr", {Role.LEARNER}, full_name="Batyr")
+        enrol(user, load_catalogue(), "full")
+        db.session.commit()
+        read_everything(user, "full")
+        pass_quiz(user, "post-test")
+    result = imported(mary.export())
+    assert result.report.added["quiz_attempts"] == 1 and result.report.added["section_reads"] >= 3
+    batyr = db.session.scalar(select(User).where(User.username == "batyr"))
+    from course.models.attempt import QuizAttempt  # noqa: PLC0415
+    from course.models.summary import LearnerSummary  # noqa: PLC0415
+
+    assert db.session.scalar(select(QuizAttempt.passed).where(QuizAttempt.user_id == batyr.id)) is True
+    assert db.session.scalar(select(func.count()).select_from(LearnerSummary)
+                             .where(LearnerSummary.user_id == batyr.id)) >= 1  # the reports count them
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sync.import"))
+    assert event.target == "MARY1" and event.details["sequence"] == 1
+
+
+def test_a_device_prefix_is_unique_and_checked(centre):
+    from course.sync.services import DeviceError  # noqa: PLC0415
+
+    register_device("Laptop Mary", "MARY1", None)
+    with pytest.raises(DeviceError, match="already used"):
+        register_device("Another", "mary1", None)
+    with pytest.raises(DeviceError, match="2 to 8 capital letters"):
+        register_device("Bad", "M-1", None)
+
+
+def test_the_commands_register_join_export_and_import_as_the_guide_says(centre, tmp_path, content_dir):
+    """course device add (centre) -> course device join (laptop) -> course sync export (laptop) -> course sync
+    import (centre), through the command line."""
+    enrolment_file = tmp_path / "mary1.json"
+    result = centre.test_cli_runner().invoke(args=["device", "add", "Mary laptop", "--prefix", "MARY1",
+                                                   "--out", str(enrolment_file)])
+    assert result.exit_code == 0, result.output
+    assert "course device join mary1.json" in result.output
+    assert oct(enrolment_file.stat().st_mode & 0o777) == "0o600"  # it holds the device's private key
+    again = centre.test_cli_runner().invoke(args=["device", "add", "Other", "--prefix", "MARY1",
+                                                  "--out", str(tmp_path / "other.json")])
+    assert again.exit_code == 1 and "already used" in again.output
+
+    laptop_dir = tmp_path / "laptop"
+    laptop_dir.mkdir()
+    laptop = create_app(base_config(f"sqlite:///{laptop_dir / 'db.sqlite3'}", laptop_dir / "instance", content_dir))
+    with laptop.app_context():
+        db.create_all()
+        sync_content(content_dir)
+        db.session.commit()
+        runner = laptop.test_cli_runner()
+        assert "not a device yet" in runner.invoke(args=["sync", "export", "--out", str(tmp_path / "b")]).output
+        joined = runner.invoke(args=["device", "join", str(enrolment_file)])
+        assert joined.exit_code == 0 and "now the device MARY1" in joined.output
+        assert "already the device MARY1" in runner.invoke(args=["device", "join", str(enrolment_file)]).output
+        bundle = tmp_path / "bundle-1.cascade"
+        exported = runner.invoke(args=["sync", "export", "--out", str(bundle)])
+        assert exported.exit_code == 0 and "Bundle 1 written" in exported.output
+        db.session.remove()
+
+    first = centre.test_cli_runner().invoke(args=["sync", "import", str(bundle)])
+    assert first.exit_code == 0 and "Bundle 1 of MARY1 imported" in first.output, first.output
+    second = centre.test_cli_runner().invoke(args=["sync", "import", str(bundle)])
+    assert "imported before: nothing changed" in second.output
+    listed = centre.test_cli_runner().invoke(args=["device", "list"])
+    assert "MARY1" in listed.output and "active" in listed.output
+    revoked = centre.test_cli_runner().invoke(args=["device", "revoke", "MARY1"])
+    assert revoked.exit_code == 0 and "revoked" in centre.test_cli_runner().invoke(args=["device", "list"]).output
+    audit = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"device.add", "sync.import", "device.revoke"} <= audit
