@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.reports import programme_views  # noqa: F401, PLC0415  (its routes join the blueprint)
     from course.reports.views import bp as reports_bp  # noqa: PLC0415
     from course.review.views import bp as review_bp  # noqa: PLC0415
+    from course.sync.views import bp as devices_bp  # noqa: PLC0415
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -109,3 +110,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(practice_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(devices_bp)

@@ -51,6 +51,7 @@ _NAV = [
     ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
     ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
     ("review.index", _l("Legal review"), Permission.REVIEW_CONTENT),
+    ("devices.index", _l("Devices"), Permission.MANAGE_DEVICES),
     ("certificates.mine", _l("My certificates"), Permission.READ_COURSE),
     ("learn.glossary", _l("Glossary"), Permission.READ_COURSE),
     ("cohorts.join", _l("Join a cohort"), Permission.READ_COURSE),

@@ -37,6 +37,8 @@ class Permission(enum.StrEnum):
     SYNC_CONTENT = "sync_content"
     #: Read what changed in a content version, sign it off or return it, verify sources.
     REVIEW_CONTENT = "review_content"
+    #: Register and revoke field laptops, import their bundles, settle sync conflicts.
+    MANAGE_DEVICES = "manage_devices"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -47,7 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset({
         Permission.READ_COURSE, Permission.READ_TRAINER_NOTES, Permission.PREVIEW_CONTENT,
         Permission.MANAGE_COHORTS, Permission.VIEW_ALL_COHORTS, Permission.VIEW_REPORTS, Permission.PROMOTE_TRAINERS,
-        Permission.REVOKE_CERTIFICATES,
+        Permission.REVOKE_CERTIFICATES, Permission.MANAGE_DEVICES,
     }),
     Role.ADMIN: frozenset({
         Permission.READ_COURSE, Permission.READ_TRAINER_NOTES, Permission.PREVIEW_CONTENT,

@@ -6,6 +6,7 @@ set up as ``course device join`` would, in the same process.
 
 from __future__ import annotations
 
+import io
 import json
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +27,9 @@ from course.models.enrolment import Enrolment
 from course.models.user import Role, User
 from course.sync.bundle import BundleError
 from course.sync.services import export_bundle, import_bundle, join_device, register_device, revoke_device
-from tests.conftest import base_config
+from tests.conftest import base_config, csrf_token
 from tests.test_cascade import pass_quiz, read_everything
+from tests.test_cohort_pages import as_user
 
 
 class Laptop:
@@ -253,3 +255,75 @@ def test_the_commands_register_join_export_and_import_as_the_guide_says(centre, 
     assert revoked.exit_code == 0 and "revoked" in centre.test_cli_runner().invoke(args=["device", "list"]).output
     audit = set(db.session.scalars(select(AuditEvent.action)))
     assert {"device.add", "sync.import", "device.revoke"} <= audit
+
+
+def upload_bundle(client, data: bytes):
+    from werkzeug.datastructures import FileStorage  # noqa: PLC0415
+    from werkzeug.test import encode_multipart  # noqa: PLC0415
+
+    boundary, body = encode_multipart({"csrf_token": csrf_token(client, "/devices/"),
+                                       "bundle": FileStorage(io.BytesIO(data), "bundle-1.cascade")})
+    return client.post("/devices/import", data=body, content_type=f"multipart/form-data; boundary={boundary}",
+                       follow_redirects=True)
+
+
+def test_a_coordinator_registers_imports_revokes_and_settles_on_the_devices_page(centre, make_user, tmp_path,
+                                                                                content_dir):
+    make_user("coord", roles={Role.COORDINATOR})
+    coordinator = as_user(centre, "coord")
+    registered = coordinator.post("/devices/", data={"name": "Mary laptop", "prefix": "mary1",
+                                                      "csrf_token": csrf_token(coordinator, "/devices/")})
+    assert registered.status_code == 200 and registered.headers["Cache-Control"] == "no-store"
+    assert 'filename="cascade-device-MARY1.json"' in registered.headers["Content-Disposition"]
+    enrolment = json.loads(registered.get_data(as_text=True))
+    bad = coordinator.post("/devices/", data={"name": "Other", "prefix": "MARY1",
+                                              "csrf_token": csrf_token(coordinator, "/devices/")})
+    assert bad.status_code == 400 and "already used by another device" in bad.get_data(as_text=True)
+
+    laptop = Laptop(tmp_path / "mary", content_dir, enrolment)
+    laptop.certified_learner("aylar", full_name="Aylar Laptop")
+    make_user("aylar", full_name="Aylar Centre")  # the same username at the centre: a suspected duplicate
+    page = upload_bundle(coordinator, laptop.export()).get_data(as_text=True)
+    assert "Bundle 1 of MARY1 imported" in page and "conflict" in page
+    assert "Aylar Laptop" in db.session.scalar(select(User.full_name).where(User.username == "aylar.mary1"))
+    listing = coordinator.get("/devices/").get_data(as_text=True)
+    assert "MARY1" in listing and "Mary laptop" in listing
+    conflicts = coordinator.get("/devices/conflicts").get_data(as_text=True)
+    assert "same username" in conflicts
+    conflict = db.session.scalar(select(SyncConflict))
+    settled = coordinator.post(f"/devices/conflicts/{conflict.id}/settle", follow_redirects=True,
+                               data={"note": "Two people; left apart.", "csrf_token": csrf_token(coordinator, "/")})
+    assert "Marked as settled." in settled.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(SyncConflict, conflict.id).settled_at is not None
+
+    device = db.session.scalar(select(Device))
+    token = csrf_token(coordinator, "/")
+    unconfirmed = coordinator.post(f"/devices/{device.id}/revoke", data={"csrf_token": token})
+    db.session.expire_all()
+    assert unconfirmed.status_code == 400 and db.session.get(Device, device.id).revoked_at is None
+    coordinator.post(f"/devices/{device.id}/revoke", data={"confirm": "yes", "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Device, device.id).revoked_at is not None
+    refused = upload_bundle(coordinator, laptop.export()).get_data(as_text=True)
+    assert "was revoked" in refused
+
+
+def test_only_a_programme_wide_coordinator_manages_devices(centre, make_user):
+    from course.models.scope import CoordinatorScope  # noqa: PLC0415
+    from course.models.user import Velayat  # noqa: PLC0415
+
+    for name, roles in (("lea", {Role.LEARNER}), ("tra", {Role.TRAINER}), ("adm", {Role.ADMIN}),
+                        ("scoped", {Role.COORDINATOR})):
+        make_user(name, roles=roles)
+    db.session.add(CoordinatorScope(user_id=db.session.scalar(select(User.id).where(User.username == "scoped")),
+                                    velayat=Velayat.MARY))
+    db.session.commit()
+    for name in ("lea", "tra", "adm", "scoped"):
+        client = as_user(centre, name)
+        assert client.get("/devices/").status_code == 403, name
+        token = csrf_token(client, "/")
+        assert client.post("/devices/", data={"name": "X", "prefix": "XX", "csrf_token": token}).status_code == 403
+    assert db.session.scalar(select(func.count(Device.id))) == 0
+    make_user("coord", roles={Role.COORDINATOR})
+    assert as_user(centre, "coord").post("/devices/", data={"name": "X", "prefix": "XX"}).status_code == 400  # CSRF

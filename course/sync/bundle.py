@@ -16,16 +16,19 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
+
+from course.domain import DomainError
 
 FORMAT = "cascade-bundle/1"
 #: A payload larger than this when decompressed is refused: a few cohorts are megabytes, not gigabytes.
 MAX_PAYLOAD_BYTES = 512 * 1024 * 1024
 
 
-class BundleError(Exception):
+class BundleError(DomainError):
     """A file that is not a bundle this server can accept; the message says why for the person importing it."""
 
 
@@ -59,13 +62,13 @@ def read_envelope(data: bytes) -> Envelope:
     try:
         envelope = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BundleError("This file is not a Cascade bundle.") from None
+        raise BundleError(_("This file is not a Cascade bundle.")) from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
-        raise BundleError("This file is not a Cascade bundle of a format this server reads.")
+        raise BundleError(_("This file is not a Cascade bundle of a format this server reads."))
     device, sequence = envelope.get("device"), envelope.get("sequence")
     if not isinstance(device, str) or not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1 \
             or not isinstance(envelope.get("sealed"), str) or not isinstance(envelope.get("signature"), str):
-        raise BundleError("This bundle is incomplete: it lacks its device, number, contents or signature.")
+        raise BundleError(_("This bundle is incomplete: it lacks its device, number, contents or signature."))
     return Envelope(device, sequence, hashlib.sha256(data).hexdigest(), envelope)
 
 
@@ -75,22 +78,22 @@ def open_envelope(envelope: Envelope, *, verify_key: str, centre_private_key: st
     try:
         VerifyKey(bytes.fromhex(verify_key)).verify(_signed_part(raw), bytes.fromhex(raw["signature"]))
     except (BadSignatureError, ValueError):
-        raise BundleError("This bundle was changed after the device signed it, or was not signed by that device: "
-                          "it is refused and nothing was imported.") from None
+        raise BundleError(_("This bundle was changed after the device signed it, or was not signed by that device: "
+                          "it is refused and nothing was imported.")) from None
     try:
         compressed = SealedBox(PrivateKey(bytes.fromhex(centre_private_key))).decrypt(base64.b64decode(raw["sealed"]))
     except (CryptoError, ValueError):
-        raise BundleError("This bundle was not sealed for this server: it is refused.") from None
+        raise BundleError(_("This bundle was not sealed for this server: it is refused.")) from None
     inflater = zlib.decompressobj()
     try:
         text = inflater.decompress(compressed, MAX_PAYLOAD_BYTES)
     except zlib.error:
-        raise BundleError("This bundle's contents are damaged.") from None
+        raise BundleError(_("This bundle's contents are damaged.")) from None
     if inflater.unconsumed_tail:
-        raise BundleError("This bundle is larger than this server accepts.")
+        raise BundleError(_("This bundle is larger than this server accepts."))
     payload = json.loads(text)
     if not isinstance(payload, dict) or payload.get("sequence") != envelope.sequence:
-        raise BundleError("This bundle's contents do not match its envelope.")
+        raise BundleError(_("This bundle's contents do not match its envelope."))
     return payload
 
 
