@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,23 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def private_file(path: Path, make: Callable[[], str]) -> str:
+    """The text of a file only the server's user may read, written with ``make()`` the first time.
+
+    Several workers may start at once: the first to create the file wins, the others read theirs.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first; use theirs
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(make())
+    return path.read_text(encoding="utf-8")
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """Return the secret kept in the instance folder, creating it once.
 
@@ -58,16 +75,7 @@ def instance_secret_key(instance_path: Path) -> str:
     must not ship a secret in the repository.
     """
     path = instance_path / SECRET_KEY_FILE
-    if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another worker made it first; use theirs
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(secrets.token_hex(32))
-    key = path.read_text(encoding="utf-8").strip()
+    key = private_file(path, lambda: secrets.token_hex(32)).strip()
     if len(key) < MIN_PRODUCTION_SECRET_BYTES:
         raise ConfigError(f"{path} is empty or too short; delete it and a new secret will be generated.")
     return key

@@ -327,3 +327,13 @@ def test_only_a_programme_wide_coordinator_manages_devices(centre, make_user):
     assert db.session.scalar(select(func.count(Device.id))) == 0
     make_user("coord", roles={Role.COORDINATOR})
     assert as_user(centre, "coord").post("/devices/", data={"name": "X", "prefix": "XX"}).status_code == 400  # CSRF
+
+
+def test_a_laptops_verification_page_says_the_certificate_was_issued_offline(centre, mary):
+    mary.certified_learner("jeren", full_name="Jeren Laptop")
+    with mary.use():
+        code = db.session.scalar(select(Certificate.code))
+    page = mary.app.test_client().get(f"/verify/{code}").get_data(as_text=True)
+    assert "Issued offline on the field laptop MARY1" in page and "Jeren Laptop" in page
+    imported(mary.export())
+    assert "Issued offline" not in centre.test_client().get(f"/verify/{code}").get_data(as_text=True)

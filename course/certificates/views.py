@@ -23,6 +23,7 @@ from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
 from course.permissions import Permission, can, can_manage_cohort, require, velayat_scope
 from course.ratelimit import allow
+from course.sync.services import this_device
 from course.web import current_locale, live_catalogue
 
 bp = Blueprint("certificates", __name__)
@@ -151,7 +152,9 @@ def _verification_page(certificate: Certificate | None, asked: bool):
     response = make_response(render_template(
         "certificates/verify.html", certificate=certificate, asked=asked, course_title=course_title,
         tracks=catalogue.track_titles(current_locale()), issuer=issuer_name(),
-        serial=request.args.get("serial", ""), family_name=request.args.get("family_name", "")))
+        serial=request.args.get("serial", ""), family_name=request.args.get("family_name", ""),
+        # On a field laptop: the centre does not know this certificate until the laptop's bundle arrives.
+        field_device=this_device() if certificate else None))
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "no-store"
     return response

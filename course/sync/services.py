@@ -7,7 +7,6 @@ changes nothing.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.audit import record_event
-from course.config import DEVICE_PREFIX
+from course.config import DEVICE_PREFIX, private_file
 from course.domain import DomainError
 from course.extensions import db
 from course.models.device import Device, SyncBundle, SyncConflict, ThisDevice
@@ -41,18 +40,11 @@ class DeviceError(DomainError):
 def centre_keys(instance_path: Path) -> tuple[str, str]:
     """The central server's bundle key pair (private, public; hex), made on first use and kept readable by the
     server's user only, next to the instance secret."""
-    path = instance_path / KEYS_FILE
-    if not path.exists():
+    def make() -> str:
         private, public = new_box_keys()
-        instance_path.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another worker made it first; use theirs
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"private": private, "public": public}, handle)
-    keys = json.loads(path.read_text(encoding="utf-8"))
+        return json.dumps({"private": private, "public": public})
+
+    keys = json.loads(private_file(instance_path / KEYS_FILE, make))
     return keys["private"], keys["public"]
 
 
