@@ -76,7 +76,7 @@ def scene(app, synced, make_user):
                    f"/cohorts/{cohort.id}/evaluation/results", f"/cohorts/{cohort.id}/edit", "/cascade",
                    "/modules/alpha/trainer-notes"],
         "coord": ["/reports", "/reports/programme", "/reports/evaluations", f"/reports/cohorts/{cohort.id}",
-                  "/trainers", "/certificates/all"],
+                  "/trainers", "/certificates/all", "/devices/", "/devices/conflicts"],
     }
 
 
