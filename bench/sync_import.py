@@ -26,8 +26,8 @@ from sqlalchemy import insert
 from course import create_app
 from course.extensions import db
 from course.models import (
-    Attendance,
     AttemptAnswer,
+    Attendance,
     Certificate,
     Cohort,
     CohortTrainer,
@@ -45,6 +45,8 @@ from course.models.types import utcnow
 from course.sync.services import export_bundle, import_bundle, join_device, register_device
 
 CENTRE_DB = "cascade_bench_sync"
+#: Nobody signs in as the bench's people: an impossible hash, and a placeholder session token.
+NO_SIGN_IN, NO_SESSION = "!", "-"
 
 
 def _config(url: str, instance: Path) -> dict:
@@ -55,7 +57,7 @@ def _config(url: str, instance: Path) -> dict:
 def _fill_laptop(learners: int, answers: int) -> None:
     """One cohort's worth of records, written directly (as months of a trainer's work would leave them)."""
     now = utcnow()
-    lead = User(username="lead", full_name="Lead Trainer", password_hash="x", session_token="t")
+    lead = User(username="lead", full_name="Lead Trainer", password_hash=NO_SIGN_IN, session_token=NO_SESSION)
     db.session.add(lead)
     db.session.flush()
     cohort = Cohort(course_id="tot-trafficking", track_id="cascade", name="Mary prosecutors", language="tk",
@@ -69,8 +71,8 @@ def _fill_laptop(learners: int, answers: int) -> None:
     db.session.add_all(days)
     db.session.flush()
     people = db.session.execute(insert(User).returning(User.id), [
-        {"username": f"learner{n:04d}", "full_name": f"Learner {n:04d}", "password_hash": "x", "session_token": "t",
-         "uid": new_uid()} for n in range(learners)]).scalars().all()
+        {"username": f"learner{n:04d}", "full_name": f"Learner {n:04d}", "password_hash": NO_SIGN_IN,
+         "session_token": NO_SESSION, "uid": new_uid()} for n in range(learners)]).scalars().all()
     db.session.execute(insert(Enrolment), [{"user_id": p, "course_id": "tot-trafficking", "track_id": "cascade",
                                             "cohort_id": cohort.id, "generation": 2, "uid": new_uid()} for p in people])
     db.session.execute(insert(SectionRead), [
