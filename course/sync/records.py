@@ -97,7 +97,7 @@ def export_records() -> dict[str, list[dict[str, Any]]]:
         for row in db.session.execute(select(table)).mappings():
             record = {}
             for column, value in row.items():
-                if column == "id" and _keyed(table) or column == "id" and name == "user_roles":
+                if column == "id" and (_keyed(table) or name == "user_roles"):  # a surrogate, local to this database
                     continue
                 if column in references and value is not None:
                     target = references[column]
