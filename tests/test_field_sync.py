@@ -22,12 +22,21 @@ from course.learn.enrolment import enrol
 from course.learn.queries import load_catalogue
 from course.models.audit import AuditEvent
 from course.models.certificate import Certificate
-from course.models.device import ConflictKind, Device, SyncBundle, SyncConflict
+from course.models.device import ConflictKind, Device, SyncBundle, SyncConflict, ThisDevice
 from course.models.enrolment import Enrolment
+from course.models.types import utcnow
 from course.models.user import Role, User
 from course.sync.bundle import BundleError
-from course.sync.services import export_bundle, import_bundle, join_device, register_device, revoke_device
-from tests.conftest import base_config, csrf_token
+from course.sync.services import (
+    export_bundle,
+    export_for_device,
+    import_bundle,
+    import_on_device,
+    join_device,
+    register_device,
+    revoke_device,
+)
+from tests.conftest import base_config, csrf_token, sign_in
 from tests.test_cascade import pass_quiz, read_everything
 from tests.test_cohort_pages import as_user
 
@@ -134,7 +143,7 @@ def test_a_tampered_foreign_or_revoked_bundle_is_refused_and_changes_nothing(cen
     sealed = bytearray(envelope["sealed"].encode())
     sealed[40] = ord("A") if sealed[40] != ord("A") else ord("B")
     envelope["sealed"] = sealed.decode()
-    with pytest.raises(BundleError, match="changed after the device signed it"):
+    with pytest.raises(BundleError, match="changed after it was signed"):
         import_bundle(json.dumps(envelope).encode())
     with pytest.raises(BundleError, match="not a Cascade bundle"):
         import_bundle(b"%PDF-1.7 not a bundle")
@@ -298,6 +307,9 @@ def test_a_coordinator_registers_imports_revokes_and_settles_on_the_devices_page
     assert db.session.get(SyncConflict, conflict.id).settled_at is not None
 
     device = db.session.scalar(select(Device))
+    down = coordinator.post(f"/devices/{device.id}/bundle", data={"csrf_token": csrf_token(coordinator, "/")})
+    assert down.status_code == 200 and 'filename="cascade-for-MARY1-1.cascade"' in down.headers["Content-Disposition"]
+    assert pulled(laptop, down.get_data()).acknowledged == 1
     token = csrf_token(coordinator, "/")
     unconfirmed = coordinator.post(f"/devices/{device.id}/revoke", data={"csrf_token": token})
     db.session.expire_all()
@@ -337,3 +349,62 @@ def test_a_laptops_verification_page_says_the_certificate_was_issued_offline(cen
     assert "Issued offline on the field laptop MARY1" in page and "Jeren Laptop" in page
     imported(mary.export())
     assert "Issued offline" not in centre.test_client().get(f"/verify/{code}").get_data(as_text=True)
+
+
+def pulled(laptop: Laptop, data: bytes):
+    with laptop.use():
+        result = import_on_device(data)
+        db.session.commit()
+        return result
+
+
+def test_a_revocation_at_the_centre_reaches_the_laptop_with_the_centres_acknowledgement(centre, mary):
+    mary.certified_learner("jeren", full_name="Jeren Laptop")
+    imported(mary.export())
+    certificate = db.session.scalar(select(Certificate))
+    certificate.revoked_at, certificate.revocation_reason = utcnow(), "Issued in error"
+    db.session.commit()
+    _sequence, down = export_for_device("MARY1")
+    db.session.commit()
+
+    result = pulled(mary, down)
+
+    assert result.applied and result.revoked == 1 and result.acknowledged == 1
+    page = mary.app.test_client().get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Revoked certificate" in page and "Issued in error" in page
+    with mary.use():
+        assert db.session.scalar(select(ThisDevice.acknowledged_sequence)) == 1
+    assert not pulled(mary, down).applied  # the same bundle again changes nothing
+
+
+def test_trainer_accounts_reach_the_laptop_and_sign_in_there(centre, mary, make_user):
+    make_user("ogul", roles={Role.TRAINER}, full_name="Ogul Trainer")
+    _sequence, down = export_for_device("MARY1")
+    db.session.commit()
+    assert pulled(mary, down).accounts >= 1
+    with mary.use():
+        ogul = db.session.scalar(select(User).where(User.username == "ogul"))
+        assert ogul is not None and Role.TRAINER in ogul.roles
+    with centre.app_context():
+        centre_uid = db.session.scalar(select(User.uid).where(User.username == "ogul"))
+    assert ogul.uid == centre_uid  # the same person on both sides: her laptop records will match at the centre
+    client = mary.app.test_client()
+    with mary.app.app_context():
+        signed_in = sign_in(client, "ogul")
+    assert signed_in.status_code == 302 and "/login" not in signed_in.headers["Location"]
+
+
+def test_a_bundle_meant_for_another_place_or_changed_is_refused(centre, mary, tmp_path, content_dir):
+    lebap = new_laptop(tmp_path, content_dir, "LEBAP")
+    _sequence, for_lebap = export_for_device("LEBAP")
+    db.session.commit()
+    with mary.use(), pytest.raises(BundleError, match="written for another device"):
+        import_on_device(for_lebap)
+    envelope = json.loads(for_lebap)
+    envelope["sequence"] = 7
+    with lebap.use(), pytest.raises(BundleError, match="changed after it was signed"):
+        import_on_device(json.dumps(envelope).encode())
+    with pytest.raises(BundleError, match="import it on that laptop"):
+        import_bundle(for_lebap)
+    with mary.use(), pytest.raises(BundleError, match="import it there"):
+        import_on_device(mary.export())

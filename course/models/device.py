@@ -36,6 +36,10 @@ class Device(SyncKey, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The sequence number of the last bundle applied: the next must be one more.
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: X25519 public key that bundles to the laptop are sealed to (hex).
+    box_public_key: Mapped[str | None] = mapped_column(String(64))
+    #: The number of the last bundle written for the laptop.
+    down_sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     bundles: Mapped[list[SyncBundle]] = relationship(back_populates="device", order_by="SyncBundle.sequence")
 
@@ -80,6 +84,14 @@ class ThisDevice(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: The number of the last bundle written (0: none yet).
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: X25519 private key that opens the centre's bundles to this laptop (hex).
+    box_private_key: Mapped[str | None] = mapped_column(String(64))
+    #: The central server's Ed25519 verify key: its bundles must carry its signature (hex).
+    centre_verify_key: Mapped[str | None] = mapped_column(String(64))
+    #: The last of this laptop's bundles the centre says it has applied.
+    acknowledged_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: The number of the last bundle from the centre applied here.
+    pulled_sequence: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ConflictKind(enum.StrEnum):

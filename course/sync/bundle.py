@@ -1,10 +1,11 @@
 """The bundle file: what a field laptop carries to the centre, on a USB stick or over a link.
 
-A bundle is a small JSON envelope around a sealed payload. The payload (the records, compressed) is
-encrypted to the central server's public key (a NaCl sealed box: X25519 and XSalsa20-Poly1305), so a stick
-lost on the way gives nobody the learners' data; the envelope (device, sequence number and sealed payload)
-is signed with the device's Ed25519 key, so a changed byte, a foreign file or a revoked laptop is refused
-before anything is read. Keys are hex in files and the database; the sealed payload is base64 in the JSON.
+A bundle is a small JSON envelope around a sealed payload; it goes up (laptop to centre: the laptop's
+records) or down (centre to laptop: acknowledgement, revocations, accounts). The payload, compressed, is
+encrypted to the receiver's public key (a NaCl sealed box: X25519 and XSalsa20-Poly1305), so a stick lost
+on the way gives nobody the learners' data; the envelope (direction, device, sequence number and sealed
+payload) is signed with the sender's Ed25519 key, so a changed byte, a foreign file or a revoked laptop is
+refused before anything is read. Keys are hex in files and the database; the sealed payload is base64.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from nacl.signing import SigningKey, VerifyKey
 from course.domain import DomainError
 
 FORMAT = "cascade-bundle/1"
+UP, DOWN = "up", "down"
 #: A payload larger than this when decompressed is refused: a few cohorts are megabytes, not gigabytes.
 MAX_PAYLOAD_BYTES = 512 * 1024 * 1024
 
@@ -33,15 +35,16 @@ class BundleError(DomainError):
 
 
 def _signed_part(envelope: dict[str, Any]) -> bytes:
-    part = {key: envelope[key] for key in ("format", "device", "sequence", "sealed")}
+    part = {key: envelope[key] for key in ("format", "direction", "device", "sequence", "sealed")}
     return json.dumps(part, sort_keys=True, separators=(",", ":")).encode()
 
 
-def seal(payload: dict[str, Any], *, device_uid: str, sequence: int, signing_key: str, centre_public_key: str) -> bytes:
-    """The bundle file for ``payload``: compressed, sealed to the centre, signed by the device."""
+def seal(payload: dict[str, Any], *, direction: str, device_uid: str, sequence: int, signing_key: str,
+         recipient_key: str) -> bytes:
+    """The bundle file for ``payload``: compressed, sealed to the receiver's public key, signed by the sender."""
     compressed = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
-    sealed = SealedBox(PublicKey(bytes.fromhex(centre_public_key))).encrypt(compressed)
-    envelope = {"format": FORMAT, "device": device_uid, "sequence": sequence,
+    sealed = SealedBox(PublicKey(bytes.fromhex(recipient_key))).encrypt(compressed)
+    envelope = {"format": FORMAT, "direction": direction, "device": device_uid, "sequence": sequence,
                 "sealed": base64.b64encode(sealed).decode()}
     envelope["signature"] = SigningKey(bytes.fromhex(signing_key)).sign(_signed_part(envelope)).signature.hex()
     return json.dumps(envelope, indent=1).encode()
@@ -49,8 +52,9 @@ def seal(payload: dict[str, Any], *, device_uid: str, sequence: int, signing_key
 
 @dataclass(frozen=True)
 class Envelope:
-    """A bundle read but not yet opened: who says they sent it, and its number."""
+    """A bundle read but not yet opened: which way it goes, for which device, and its number."""
 
+    direction: str
     device_uid: str
     sequence: int
     digest: str
@@ -66,24 +70,25 @@ def read_envelope(data: bytes) -> Envelope:
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
         raise BundleError(_("This file is not a Cascade bundle of a format this server reads."))
     device, sequence = envelope.get("device"), envelope.get("sequence")
-    if not isinstance(device, str) or not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1 \
-            or not isinstance(envelope.get("sealed"), str) or not isinstance(envelope.get("signature"), str):
+    if envelope.get("direction") not in (UP, DOWN) or not isinstance(device, str) or not isinstance(sequence, int) \
+            or isinstance(sequence, bool) or sequence < 1 or not isinstance(envelope.get("sealed"), str) \
+            or not isinstance(envelope.get("signature"), str):
         raise BundleError(_("This bundle is incomplete: it lacks its device, number, contents or signature."))
-    return Envelope(device, sequence, hashlib.sha256(data).hexdigest(), envelope)
+    return Envelope(envelope["direction"], device, sequence, hashlib.sha256(data).hexdigest(), envelope)
 
 
-def open_envelope(envelope: Envelope, *, verify_key: str, centre_private_key: str) -> dict[str, Any]:
-    """The payload, once the device's signature holds and the centre's key opens it."""
+def open_envelope(envelope: Envelope, *, verify_key: str, private_key: str) -> dict[str, Any]:
+    """The payload, once the sender's signature holds and the receiver's private key opens it."""
     raw = envelope.raw
     try:
         VerifyKey(bytes.fromhex(verify_key)).verify(_signed_part(raw), bytes.fromhex(raw["signature"]))
     except (BadSignatureError, ValueError):
-        raise BundleError(_("This bundle was changed after the device signed it, or was not signed by that device: "
+        raise BundleError(_("This bundle was changed after it was signed, or was not signed by its sender: "
                           "it is refused and nothing was imported.")) from None
     try:
-        compressed = SealedBox(PrivateKey(bytes.fromhex(centre_private_key))).decrypt(base64.b64decode(raw["sealed"]))
+        compressed = SealedBox(PrivateKey(bytes.fromhex(private_key))).decrypt(base64.b64decode(raw["sealed"]))
     except (CryptoError, ValueError):
-        raise BundleError(_("This bundle was not sealed for this server: it is refused.")) from None
+        raise BundleError(_("This bundle was not sealed for this installation: it is refused.")) from None
     inflater = zlib.decompressobj()
     try:
         text = inflater.decompress(compressed, MAX_PAYLOAD_BYTES)

@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models.device import Device
-from course.sync.bundle import BundleError
+from course.sync.bundle import DOWN, BundleError, read_envelope
 from course.sync.services import (
     DeviceError,
     export_bundle,
+    export_for_device,
     import_bundle,
+    import_on_device,
     join_device,
     register_device,
     revoke_device,
@@ -97,16 +99,19 @@ def device_list() -> None:
 @click.command("export")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--again", is_flag=True, help="Write the last bundle anew (its stick was lost before the centre).")
+@click.option("--device", "prefix", help="On the central server: write the bundle for this laptop instead.")
 @with_appcontext
-def sync_export_command(out: str, again: bool) -> None:
-    """Write this laptop's bundle for the central server: signed, sealed to the centre, numbered."""
+def sync_export_command(out: str, again: bool, prefix: str | None) -> None:
+    """Write this laptop's bundle for the central server (signed, sealed to the centre, numbered); on the central
+    server, with --device, the bundle for a laptop (acknowledgement, revocations, trainers' accounts)."""
     try:
-        sequence, data = export_bundle(again=again)
+        sequence, data = export_for_device(prefix) if prefix else export_bundle(again=again)
     except DeviceError as exc:
         _fail(str(exc))
     Path(out).write_bytes(data)
     db.session.commit()
-    click.echo(f"Bundle {sequence} written to {out} ({len(data) // 1024 + 1} KB). Carry it to the central server: "
+    where = "the laptop" if prefix else "the central server"
+    click.echo(f"Bundle {sequence} written to {out} ({len(data) // 1024 + 1} KB). Carry it to {where}: "
                f"course sync import {Path(out).name}")
 
 
@@ -114,9 +119,17 @@ def sync_export_command(out: str, again: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def sync_import_command(file: str) -> None:
-    """Apply a laptop's bundle on the central server, in one transaction."""
+    """Apply a bundle in one transaction: a laptop's on the central server, the centre's on its laptop."""
+    data = Path(file).read_bytes()
     try:
-        result = import_bundle(Path(file).read_bytes())
+        if read_envelope(data).direction == DOWN:
+            pulled = import_on_device(data)
+            db.session.commit()
+            click.echo(f"Bundle {pulled.sequence} from the central server " + (
+                f"applied: it has your bundles up to {pulled.acknowledged}; {pulled.revoked} certificate(s) "
+                f"revoked, {pulled.accounts} account(s) added." if pulled.applied else "was applied before."))
+            return
+        result = import_bundle(data)
     except BundleError as exc:
         _fail(str(exc))
     db.session.commit()

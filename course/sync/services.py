@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,20 @@ from course.config import DEVICE_PREFIX, private_file
 from course.domain import DomainError
 from course.extensions import db
 from course.models.device import Device, SyncBundle, SyncConflict, ThisDevice
+from course.models.identity import new_uid
 from course.models.types import utcnow
 from course.models.user import User
 from course.summary import refresh_learners
-from course.sync.bundle import BundleError, new_box_keys, new_keys, open_envelope, read_envelope, seal
+from course.sync.bundle import (
+    DOWN,
+    UP,
+    BundleError,
+    new_box_keys,
+    new_keys,
+    open_envelope,
+    read_envelope,
+    seal,
+)
 from course.sync.records import MergeReport, SyncRefused, apply_records, export_records
 
 ENROLMENT_FORMAT = "cascade-device/1"
@@ -37,15 +48,25 @@ class DeviceError(DomainError):
 
 # -- the centre's keys ---------------------------------------------------------------------------------------------
 
-def centre_keys(instance_path: Path) -> tuple[str, str]:
-    """The central server's bundle key pair (private, public; hex), made on first use and kept readable by the
-    server's user only, next to the instance secret."""
-    def make() -> str:
-        private, public = new_box_keys()
-        return json.dumps({"private": private, "public": public})
+@dataclass(frozen=True)
+class CentreKeys:
+    """The central server's keys (hex): one pair opens the laptops' bundles, one signs its bundles to them."""
 
-    keys = json.loads(private_file(instance_path / KEYS_FILE, make))
-    return keys["private"], keys["public"]
+    box_private: str
+    box_public: str
+    signing: str
+    verify: str
+
+
+def centre_keys(instance_path: Path) -> CentreKeys:
+    """Made on first use and kept readable by the server's user only, next to the instance secret."""
+    def make() -> str:
+        box_private, box_public = new_box_keys()
+        signing, verify = new_keys()
+        return json.dumps({"box_private": box_private, "box_public": box_public, "signing": signing,
+                           "verify": verify})
+
+    return CentreKeys(**json.loads(private_file(instance_path / KEYS_FILE, make)))
 
 
 def _instance_path() -> Path:
@@ -66,13 +87,16 @@ def register_device(name: str, prefix: str, actor: User | None) -> tuple[Device,
     if db.session.scalar(select(Device.id).where(Device.prefix == prefix)):
         raise DeviceError(_("The prefix %(prefix)s is already used by another device.", prefix=prefix), field="prefix")
     signing, verify = new_keys()
-    device = Device(name=name, prefix=prefix, verify_key=verify, registered_by_id=actor.id if actor else None)
+    box_private, box_public = new_box_keys()
+    device = Device(name=name, prefix=prefix, verify_key=verify, box_public_key=box_public,
+                    registered_by_id=actor.id if actor else None)
     db.session.add(device)
     db.session.flush()
     record_event("device.add", prefix, actor_id=actor.id if actor else None, name=name, device=device.uid)
+    keys = centre_keys(_instance_path())
     enrolment = {"format": ENROLMENT_FORMAT, "device_uid": device.uid, "name": name, "prefix": prefix,
-                 "signing_key": signing, "centre_public_key": centre_keys(_instance_path())[1],
-                 "centre_url": current_app.config.get("BASE_URL") or ""}
+                 "signing_key": signing, "box_key": box_private, "centre_public_key": keys.box_public,
+                 "centre_verify_key": keys.verify, "centre_url": current_app.config.get("BASE_URL") or ""}
     return device, enrolment
 
 
@@ -108,6 +132,7 @@ def join_device(enrolment: dict[str, Any]) -> ThisDevice:
                             prefix=current.prefix))
     device = ThisDevice(device_uid=enrolment["device_uid"], name=enrolment["name"], prefix=enrolment["prefix"],
                         signing_key=enrolment["signing_key"], centre_public_key=enrolment["centre_public_key"],
+                        box_private_key=enrolment.get("box_key"), centre_verify_key=enrolment.get("centre_verify_key"),
                         centre_url=enrolment.get("centre_url") or "")
     db.session.add(device)
     db.session.flush()
@@ -134,8 +159,8 @@ def export_bundle(*, again: bool = False) -> tuple[int, bytes]:
     sequence = device.last_sequence if again else device.last_sequence + 1
     payload = {"sequence": sequence, "device": device.device_uid, "written_at": utcnow().isoformat(),
                "records": export_records()}
-    data = seal(payload, device_uid=device.device_uid, sequence=sequence, signing_key=device.signing_key,
-                centre_public_key=device.centre_public_key)
+    data = seal(payload, direction=UP, device_uid=device.device_uid, sequence=sequence,
+                signing_key=device.signing_key, recipient_key=device.centre_public_key)
     device.last_sequence = sequence
     return sequence, data
 
@@ -158,6 +183,8 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
         in the numbering, a different bundle under a number already imported, records that do not fit).
     """
     envelope = read_envelope(data)
+    if envelope.direction != UP:
+        raise BundleError(_("This bundle was written by a central server for a laptop: import it on that laptop."))
     device = db.session.scalar(select(Device).where(Device.uid == envelope.device_uid).with_for_update())
     if device is None:
         raise BundleError(_("This bundle comes from a device this server does not know: register the laptop here "
@@ -169,7 +196,7 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
         earlier = db.session.scalar(select(SyncBundle.digest).where(SyncBundle.device_id == device.id,
                                                                     SyncBundle.sequence == envelope.sequence))
         if earlier != envelope.digest:  # an old number written anew: it must still be the device's own
-            open_envelope(envelope, verify_key=device.verify_key, centre_private_key=centre_keys(_instance_path())[0])
+            open_envelope(envelope, verify_key=device.verify_key, private_key=centre_keys(_instance_path()).box_private)
         # Each bundle holds everything the laptop holds, so a newer one already brought all of this one.
         return ImportResult(device, envelope.sequence, applied=False, report=MergeReport())
     if envelope.sequence > device.last_sequence + 1:
@@ -179,7 +206,7 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
                             "missing. Import them first, or export a new bundle on the laptop.",
                             number=envelope.sequence, prefix=device.prefix, missing=missing))
     payload = open_envelope(envelope, verify_key=device.verify_key,
-                            centre_private_key=centre_keys(_instance_path())[0])
+                            private_key=centre_keys(_instance_path()).box_private)
     bundle = SyncBundle(device_id=device.id, sequence=envelope.sequence, digest=envelope.digest)
     db.session.add(bundle)
     db.session.flush()
@@ -209,3 +236,96 @@ def settle_conflict(conflict_id: int, note: str, actor: User) -> SyncConflict:
     conflict.note, conflict.settled_at = note, utcnow()
     record_event("sync.conflict_settle", conflict.record_uid, actor_id=actor.id, conflict=conflict.id)
     return conflict
+
+
+# -- bundles down: from the centre to a laptop ---------------------------------------------------------------------
+
+#: Roles whose accounts a laptop needs: the people who run and oversee cohorts there.
+STAFF_ROLES = ("trainer", "coordinator")
+
+
+def export_for_device(prefix: str, actor: User | None = None) -> tuple[int, bytes]:
+    """The centre's next bundle for a laptop: what it has acknowledged of the laptop's bundles, the
+    certificates revoked since (so the laptop's verification page says so), and the accounts of the trainers
+    and coordinators the laptop needs. Signed by the centre, sealed to the laptop."""
+    from course.models.certificate import Certificate  # noqa: PLC0415  (keeps the model graph out of the CLI)
+    from course.models.user import UserRole  # noqa: PLC0415
+
+    device = db.session.scalar(select(Device).where(Device.prefix == prefix.strip().upper()).with_for_update())
+    if device is None:
+        raise DeviceError(_("No device has the prefix %(prefix)s.", prefix=prefix))
+    if device.revoked or not device.box_public_key:
+        raise DeviceError(_("The device %(prefix)s is revoked or was registered without a key for bundles to it; "
+                            "register the laptop again.", prefix=device.prefix))
+    revoked = [{"uid": uid, "revoked_at": at.isoformat(), "reason": reason or ""} for uid, at, reason in
+               db.session.execute(select(Certificate.uid, Certificate.revoked_at, Certificate.revocation_reason)
+                                  .where(Certificate.revoked_at.is_not(None)))]
+    staff = db.session.execute(select(User, UserRole.role).join(UserRole, UserRole.user_id == User.id)
+                               .where(UserRole.role.in_(STAFF_ROLES), User.active.is_(True))).all()
+    accounts: dict[str, dict[str, Any]] = {}
+    for user, role in staff:
+        account = accounts.setdefault(user.uid, {
+            "uid": user.uid, "username": user.username, "full_name": user.full_name, "email": user.email,
+            "password_hash": user.password_hash, "agency": user.agency, "velayat": user.velayat, "roles": []})
+        account["roles"].append(str(role))
+    device.down_sequence += 1
+    payload = {"sequence": device.down_sequence, "acknowledged": device.last_sequence, "revocations": revoked,
+               "accounts": list(accounts.values())}
+    data = seal(payload, direction=DOWN, device_uid=device.uid, sequence=device.down_sequence,
+                signing_key=centre_keys(_instance_path()).signing, recipient_key=device.box_public_key)
+    record_event("sync.export_down", device.prefix, actor_id=actor.id if actor else None,
+                 sequence=device.down_sequence, revocations=len(revoked), accounts=len(accounts))
+    return device.down_sequence, data
+
+
+@dataclass(frozen=True)
+class PullResult:
+    sequence: int
+    applied: bool
+    acknowledged: int = 0
+    revoked: int = 0
+    accounts: int = 0
+
+
+def import_on_device(data: bytes) -> PullResult:
+    """Apply the centre's bundle on this laptop (the caller commits; on any error nothing changes)."""
+    from course.auth.services import set_roles  # noqa: PLC0415
+    from course.models.certificate import Certificate  # noqa: PLC0415
+    from course.models.user import Role  # noqa: PLC0415
+
+    envelope = read_envelope(data)
+    device = this_device()
+    if envelope.direction != DOWN:
+        raise BundleError(_("This bundle was written by a laptop for the central server: import it there."))
+    if device is None or envelope.device_uid != device.device_uid or not device.box_private_key:
+        raise BundleError(_("This bundle was written for another device, or this installation is not a device."))
+    if envelope.sequence <= device.pulled_sequence:
+        return PullResult(envelope.sequence, applied=False)
+    payload = open_envelope(envelope, verify_key=device.centre_verify_key or "", private_key=device.box_private_key)
+    device.acknowledged_sequence = max(device.acknowledged_sequence, int(payload.get("acknowledged") or 0))
+    revoked = 0
+    for revocation in payload.get("revocations", []):
+        certificate = db.session.scalar(select(Certificate).where(Certificate.uid == revocation["uid"]))
+        if certificate is not None and certificate.revoked_at is None:
+            certificate.revoked_at = datetime.fromisoformat(revocation["revoked_at"])
+            certificate.revocation_reason = revocation["reason"]
+            revoked += 1
+    accounts = 0
+    for account in payload.get("accounts", []):
+        user = db.session.scalar(select(User).where(User.uid == account["uid"]))
+        if user is None:
+            if db.session.scalar(select(User.id).where(User.username == account["username"])):
+                continue  # a local person holds the name: the centre sees both when this laptop's bundle arrives
+            user = User(uid=account["uid"], username=account["username"], full_name=account["full_name"],
+                        email=account["email"], password_hash=account["password_hash"], session_token=new_uid(),
+                        agency=account["agency"], velayat=account["velayat"])
+            db.session.add(user)
+            db.session.flush()
+            accounts += 1
+        else:
+            user.full_name, user.password_hash = account["full_name"], account["password_hash"]
+        set_roles(user, {Role(role) for role in account["roles"]} | set(user.roles), actor_id=None)
+    device.pulled_sequence = envelope.sequence
+    record_event("sync.import_down", device.prefix, sequence=envelope.sequence, revoked=revoked, accounts=accounts)
+    return PullResult(envelope.sequence, applied=True, acknowledged=device.acknowledged_sequence, revoked=revoked,
+                      accounts=accounts)

@@ -15,7 +15,13 @@ from course.extensions import db
 from course.models.device import Device
 from course.permissions import Permission, require, velayat_scope
 from course.sync import queries
-from course.sync.services import import_bundle, register_device, revoke_device, settle_conflict
+from course.sync.services import (
+    export_for_device,
+    import_bundle,
+    register_device,
+    revoke_device,
+    settle_conflict,
+)
 
 bp = Blueprint("devices", __name__, url_prefix="/devices")
 
@@ -69,6 +75,25 @@ def revoke(device_id: int):
     carry_out(lambda: (revoke_device(device.prefix, current_user),
                        _("%(prefix)s is revoked: its later bundles are refused.", prefix=device.prefix))[1])
     return redirect(url_for("devices.index"))
+
+
+@bp.route("/<int:device_id>/bundle", methods=["POST"])
+@require(Permission.MANAGE_DEVICES)
+def bundle_for(device_id: int):
+    """The centre's bundle for a laptop (acknowledgement, revocations, trainers' accounts), to carry to it."""
+    device = db.session.get(Device, device_id) or abort(404)
+    try:
+        sequence, data = export_for_device(device.prefix, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _page(400, error=exc)
+    db.session.commit()
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/json"
+    response.headers["Content-Disposition"] = (f'attachment; filename="cascade-for-{device.prefix}-{sequence}'
+                                               '.cascade"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/import", methods=["POST"])
