@@ -408,3 +408,26 @@ def test_a_bundle_meant_for_another_place_or_changed_is_refused(centre, mary, tm
         import_bundle(for_lebap)
     with mary.use(), pytest.raises(BundleError, match="import it there"):
         import_on_device(mary.export())
+
+
+def test_attempts_of_a_person_known_on_both_sides_are_numbered_after_each_other(centre, mary, make_user):
+    """The centre holds attempt 1 of a trainer at a quiz; on the laptop the same trainer made attempts 1 and 2:
+    they arrive as 2 and 3, none lost, none numbered twice."""
+    from course.models.attempt import QuizAttempt  # noqa: PLC0415
+
+    ogul = make_user("ogul", roles={Role.TRAINER}, full_name="Ogul Trainer")
+    pass_quiz(ogul, "post-test")
+    _sequence, down = export_for_device("MARY1")
+    db.session.commit()
+    pulled(mary, down)
+    with mary.use():
+        on_laptop = db.session.scalar(select(User).where(User.username == "ogul"))
+        pass_quiz(on_laptop, "post-test", passed=False)
+        pass_quiz(on_laptop, "post-test")
+
+    result = imported(mary.export())
+
+    assert result.report.added["quiz_attempts"] == 2
+    numbers = db.session.scalars(select(QuizAttempt.number).where(QuizAttempt.user_id == ogul.id)
+                                 .order_by(QuizAttempt.number)).all()
+    assert numbers == [1, 2, 3]

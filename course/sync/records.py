@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Table, and_, func, insert, select
+from sqlalchemy import Date, Table, UniqueConstraint, func, insert, select, tuple_
 
 from course.cohorts.services import unused_join_code
 from course.extensions import db
@@ -61,8 +62,9 @@ def _table(name: str) -> Table:
     return db.metadata.tables[name]
 
 
+@cache
 def _references(table: Table) -> dict[str, Table]:
-    """Columns that point to another synced table, with that table."""
+    """Columns that point to another synced table, with that table (read from the models once)."""
     return {column.name: next(iter(column.foreign_keys)).column.table for column in table.columns
             if column.foreign_keys and next(iter(column.foreign_keys)).column.table.name in SYNCED_TABLES}
 
@@ -130,6 +132,16 @@ class _Merge:
         self.skipped: dict[str, set[str]] = {}
         #: Local ids of the rows this bundle added, per table: a child of one cannot exist here yet.
         self.fresh: dict[str, set[int]] = {}
+        #: Usernames taken here or by this bundle's people, so a renamed person never takes another's name.
+        self.usernames: set[str] = set()
+        #: Attempt numbers taken, per person and quiz, here and by this bundle.
+        self.attempt_numbers: dict[tuple[int, str], set[int]] = {}
+        #: Username -> uid of the people here who hold a username the bundle brings; (name, agency) -> uid.
+        self.taken_by: dict[str, str] = {}
+        self.twins: dict[tuple[str, Any], str] = {}
+
+    def is_fresh(self, table: str, local_id: int | None) -> bool:
+        return local_id in self.fresh.get(table, ())
 
     def conflict(self, kind: ConflictKind, table: str, uid: str, other: str | None = None, **details) -> None:
         self.report.conflicts.append(SyncConflict(kind=kind, bundle_id=self.bundle_id, table_name=table,
@@ -177,11 +189,12 @@ def apply_records(records: dict[str, list[dict[str, Any]]], *, bundle_id: int, p
     return merge.report
 
 
-def _natural_keys(table: Table) -> list[tuple[str, ...]]:
-    return [tuple(column.name for column in constraint.columns) for constraint in table.constraints
-            if constraint.__class__.__name__ == "UniqueConstraint"
-            and tuple(column.name for column in constraint.columns) != ("uid",)
-            and (table.name, tuple(column.name for column in constraint.columns)) not in OWN_RULES]
+@cache
+def _natural_keys(table: Table) -> tuple[tuple[str, ...], ...]:
+    """The table's unique keys other than its uid and those with a rule of their own (read from the models once)."""
+    keys = (tuple(column.name for column in constraint.columns) for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint))
+    return tuple(key for key in keys if key != ("uid",) and (table.name, key) not in OWN_RULES)
 
 
 def _under_fresh(merge: _Merge, table: Table, key: tuple[str, ...], values: dict[str, Any]) -> bool:
@@ -199,6 +212,9 @@ def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> Non
     name = table.name
     known = merge.known(table, [row["uid"] for row in rows])
     merge.local[name] = dict(known)
+    current = _editable_values(table, list(known.values()))
+    if name == "users":
+        _prefetch_people(merge, table, rows)
     new_rows = []
     for record in rows:
         values = merge.resolve(table, record)
@@ -206,7 +222,7 @@ def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> Non
             merge.skipped.setdefault(name, set()).add(record["uid"])
             continue
         if record["uid"] in known:
-            _compare(merge, table, known[record["uid"]], values)
+            _compare(merge, table, current.get(known[record["uid"]]), values)
             continue
         same = next((local for key in _natural_keys(table) if not _under_fresh(merge, table, key, values)
                      and (local := _existing_by(table, key, values))), None)
@@ -226,46 +242,73 @@ def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> Non
         merge.report.added[name] = len(new_rows)
 
 
-def _compare(merge: _Merge, table: Table, local_id: int, values: dict[str, Any]) -> None:
+def _editable_values(table: Table, local_ids: list[int]) -> dict[int, tuple]:
+    """The editable fields of the records the centre already holds, by local id (a query a batch)."""
     fields = EDITABLE.get(table.name)
-    if not fields:
+    found: dict[int, tuple] = {}
+    if fields:
+        for chunk in chunks(local_ids, BATCH):
+            found.update((row[0], tuple(row[1:])) for row in db.session.execute(
+                select(table.c.id, *(table.c[f] for f in fields)).where(table.c.id.in_(chunk))))
+    return found
+
+
+def _compare(merge: _Merge, table: Table, current: tuple | None, values: dict[str, Any]) -> None:
+    fields = EDITABLE.get(table.name)
+    if not fields or current is None:
         return
-    current = db.session.execute(select(*(table.c[f] for f in fields)).where(table.c.id == local_id)).one()
     differ = {f: [_encode(mine), _encode(values.get(f))] for f, mine in zip(fields, current, strict=True)
               if f in values and _encode(mine) != _encode(values[f])}
     if differ:
         merge.conflict(ConflictKind.FIELD, table.name, values["uid"], kept="centre", fields=differ)
 
 
+def _prefetch_people(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> None:
+    """What the people rules need, in two queries: usernames already taken, and people of the same name."""
+    names = [row["username"] for row in rows]
+    merge.usernames = set(names)
+    for chunk in chunks(names, BATCH):
+        merge.usernames.update(db.session.scalars(select(table.c.username).where(table.c.username.in_(chunk))))
+    merge.taken_by = {}
+    for chunk in chunks(names, BATCH):
+        merge.taken_by.update(db.session.execute(select(table.c.username, table.c.uid)
+                                                 .where(table.c.username.in_(chunk))).all())
+    merge.twins = {}
+    full_names = sorted({row["full_name"].lower() for row in rows if row.get("full_name")})
+    for chunk in chunks(full_names, BATCH):
+        merge.twins.update(((full_name, agency), uid) for full_name, agency, uid in db.session.execute(
+            select(func.lower(table.c.full_name), table.c.agency, table.c.uid)
+            .where(func.lower(table.c.full_name).in_(chunk))))
+
+
 def _own_rules(merge: _Merge, table: Table, values: dict[str, Any]) -> bool:
-    """Apply the rules of the records that are never merged by a key; False: do not add this one."""
+    """Apply the rules of the records that are never merged by a key; False: do not add this one.
+
+    A record of a person this bundle has just added (a fresh user) meets nothing here: no query is made.
+    """
     name = table.name
     if name == "users":
-        taken = db.session.execute(select(table.c.uid).where(table.c.username == values["username"])).scalar()
+        taken = merge.taken_by.get(values["username"])
         if taken:
             merge.conflict(ConflictKind.SUSPECTED_DUPLICATE, name, values["uid"], taken, username=values["username"],
                            reason="same username")
-            values["username"] = _free_username(values["username"], merge.prefix)
-        else:
-            twin = db.session.execute(select(table.c.uid).where(
-                func.lower(table.c.full_name) == values["full_name"].lower(),
-                table.c.agency == values.get("agency"))).scalar()
-            if twin:
-                merge.conflict(ConflictKind.SUSPECTED_DUPLICATE, name, values["uid"], twin,
-                               full_name=values["full_name"], reason="same name and agency")
+            values["username"] = _free_username(values["username"], merge.prefix, merge.usernames)
+        elif twin := merge.twins.get((values["full_name"].lower(), values.get("agency"))):
+            merge.conflict(ConflictKind.SUSPECTED_DUPLICATE, name, values["uid"], twin,
+                           full_name=values["full_name"], reason="same name and agency")
     elif name == "cohorts" and db.session.scalar(select(table.c.id).where(table.c.join_code == values["join_code"])):
         values["join_code"] = unused_join_code()
-    elif name == "quiz_attempts":
-        numbers = select(func.max(table.c.number)).where(table.c.user_id == values["user_id"],
-                                                         table.c.quiz_id == values["quiz_id"])
-        taken = db.session.scalar(numbers.where(table.c.number == values["number"]))
-        if taken is not None:
-            values["number"] = db.session.scalar(numbers) + 1
+    elif name == "quiz_attempts" and not merge.is_fresh("users", values["user_id"]):
+        numbers = _attempt_numbers(merge, table, values["user_id"], values["quiz_id"])
+        if values["number"] in numbers:
+            values["number"] = max(numbers) + 1
+        numbers.add(values["number"])
         if values["state"] == "open" and db.session.scalar(select(table.c.id).where(
                 table.c.user_id == values["user_id"], table.c.quiz_id == values["quiz_id"], table.c.state == "open")):
             merge.conflict(ConflictKind.FIELD, name, values["uid"], reason="a second open attempt at the same quiz")
             return False
-    elif name == "certificates" and values.get("revoked_at") is None and db.session.scalar(
+    elif name == "certificates" and not merge.is_fresh("users", values["user_id"]) \
+            and values.get("revoked_at") is None and db.session.scalar(
             select(table.c.uid).where(table.c.user_id == values["user_id"], table.c.course_id == values["course_id"],
                                       table.c.track_id == values["track_id"], table.c.kind == values["kind"],
                                       table.c.revoked_at.is_(None))):
@@ -275,29 +318,38 @@ def _own_rules(merge: _Merge, table: Table, values: dict[str, Any]) -> bool:
     return True
 
 
-def _free_username(username: str, prefix: str) -> str:
+def _attempt_numbers(merge: _Merge, table: Table, user_id: int, quiz_id: str) -> set[int]:
+    """The attempt numbers a person has used at a quiz, here and in this bundle so far."""
+    key = (user_id, quiz_id)
+    if key not in merge.attempt_numbers:
+        merge.attempt_numbers[key] = set(db.session.scalars(
+            select(table.c.number).where(table.c.user_id == user_id, table.c.quiz_id == quiz_id)))
+    return merge.attempt_numbers[key]
+
+
+def _free_username(username: str, prefix: str, taken: set[str]) -> str:
+    """``username.prefix`` (then with a number), free both here and among the bundle's people."""
     base = f"{username}.{prefix.lower()}"[:60]
     users = _table("users")
     candidate, number = base, 1
-    while db.session.scalar(select(users.c.id).where(users.c.username == candidate)):
+    while candidate in taken or db.session.scalar(select(users.c.id).where(users.c.username == candidate)):
         number += 1
         candidate = f"{base}{number}"
+    taken.add(candidate)
     return candidate
 
 
 def _merge_plain(merge: _Merge, table: Table, rows: Iterable[dict[str, Any]]) -> None:
     """Tables without a uid (roles, evaluation responses, legal bases): their natural key is their identity."""
-    key = [column.name for column in table.primary_key.columns if column.name != "id"] or \
-        list(_natural_keys(table)[0])
-    added = []
-    for record in rows:
-        values = merge.resolve(table, record)
-        if values is None:
-            continue
-        if db.session.scalar(select(func.count()).select_from(table).where(
-                and_(*(table.c[column] == values[column] for column in key)))):
-            continue
-        added.append(values)
+    key = [column.name for column in table.primary_key.columns if column.name != "id"] or list(_natural_keys(table)[0])
+    resolved = [values for record in rows if (values := merge.resolve(table, record)) is not None]
+    wanted = [tuple(values[column] for column in key) for values in resolved]
+    existing: set[tuple] = set()
+    columns = tuple_(*(table.c[column] for column in key))
+    for chunk in chunks(wanted, BATCH):
+        existing.update(tuple(row) for row in db.session.execute(
+            select(*(table.c[column] for column in key)).where(columns.in_(chunk))))
+    added = [values for values, identity in zip(resolved, wanted, strict=True) if identity not in existing]
     for batch in chunks(added, BATCH):
         db.session.execute(insert(table), list(batch))
     if added:
