@@ -28,6 +28,7 @@ from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
 from course.models.user import User
 from course.permissions import Permission, can, visible_tracks
+from course.review.version import VersionReview
 
 
 class Status(enum.StrEnum):
@@ -420,11 +421,10 @@ def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], local
     return rows
 
 
-def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: str, *, signed_off: bool,
-                translations_reviewed: frozenset[str] = frozenset(),
+def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: str, *, review: VersionReview,
                 verified: frozenset[str]) -> ModulePage:
-    """``signed_off``: a legal reviewer signed off this version; ``translations_reviewed``: the languages a native
-    speaker has read in it; ``verified``: the sources a reviewer verified."""
+    """``review``: what the legal and translation reviewers said of this version; ``verified``: the sources a
+    reviewer verified."""
     fallbacks = catalogue.fallbacks(locale)
     meta = module.data["meta"]
     cited = [citation for citations in module_citations(module.data).values() for citation in citations]
@@ -449,8 +449,8 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
     objectives = [pick(text, locale, fallbacks) for text in meta["objectives"]]
     key_points = [pick(text, locale, fallbacks) for text in meta["key_points"]]
     bodies = [pick(section["html"], locale, fallbacks) for section in module.data["sections"]]
-    draft = shows_draft_notice(signed_off, catalogue.provisions, cited)
-    draft_translation = (locale in meta["draft_languages"] and locale not in translations_reviewed
+    draft = shows_draft_notice(review.signed_off, catalogue.provisions, cited)
+    draft_translation = (review.draft_translation(locale, meta["draft_languages"])
                          and any(not body.fallback for body in bodies))
     resume = next((s for s in sections if not s.read), sections[0])
     return ModulePage(

@@ -35,8 +35,7 @@ def _module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale:
     """The module page with what only the review knows: is this version signed off, which of its translations
     a native speaker has read, which sources are verified."""
     review = version_review(ContentKind.MODULE, live.id, live.content_hash)
-    return queries.module_page(current_user, catalogue, live, locale, signed_off=review.signed_off,
-                               translations_reviewed=review.translations_reviewed,
+    return queries.module_page(current_user, catalogue, live, locale, review=review,
                                verified=verified_sources(catalogue))
 
 

@@ -41,6 +41,7 @@ from course.models.review import (
 from course.models.user import Velayat
 from course.review.diff import PartChange, compare
 from course.review.parts import parts_of
+from course.review.version import VersionReview
 
 
 def verified_sources(catalogue: Catalogue) -> frozenset[str]:
@@ -312,19 +313,6 @@ def track_citations(catalogue: Catalogue, track_id: str) -> list[str]:
         if in_track:
             cited += citations_of(item.kind, item.data)
     return list(dict.fromkeys(cited))
-
-
-@dataclass(frozen=True)
-class VersionReview:
-    """What the reviewers said of one version: signed off (legal), and the languages whose draft translation
-    a native speaker has read."""
-
-    signed_off: bool
-    translations_reviewed: frozenset[str]
-
-    def draft_translation(self, locale: str, draft_languages: list[str]) -> bool:
-        """The reader's language is a draft translation in this version, and no native speaker has read it."""
-        return locale in draft_languages and locale not in self.translations_reviewed
 
 
 #: Stands for the legal sign-off among the languages in version_review's one query.
