@@ -7,7 +7,6 @@ what happened. Exit status 1 means nothing was changed.
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from sqlalchemy import delete, select, text
 from course.audit import record_event
 from course.auth.services import create_user, find_user, reset_password, set_roles
 from course.cascade.promotion import grant_master_trainer
+from course.cli_refusals import fail, refusals_fail
 from course.cohorts.services import CohortDetails, create_cohort, enrol_in_cohort
 from course.content.coverage import language_coverage
 from course.content.loader import load_content
@@ -65,21 +65,6 @@ main = FlaskGroup(
 )
 
 
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
-
-
-@contextmanager
-def _refusals_fail():
-    """A refused request (DomainError) rolls back, prints its message and exits 1."""
-    try:
-        yield
-    except DomainError as exc:
-        db.session.rollback()
-        _fail(str(exc))
-
-
 def _live_catalogue() -> Catalogue:
     catalogue = load_catalogue()
     if catalogue is None:
@@ -109,7 +94,7 @@ def _print_warnings(warnings) -> None:
 def _read_password_from_stdin() -> str:
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        _fail("No password on standard input.")
+        fail("No password on standard input.")
     return password
 
 
@@ -190,7 +175,7 @@ sync_command.add_command(sync_import_command)
 def init_command(demo: bool) -> None:
     """Create or upgrade the database, sync the content, optionally add demo accounts."""
     if demo and current_app.config["ENV_NAME"] == "production":
-        _fail("Demo accounts are not created when COURSE_ENV=production.")
+        fail("Demo accounts are not created when COURSE_ENV=production.")
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Database is up to date.")
     _sync(Path(current_app.config["CONTENT_DIR"]))
@@ -295,8 +280,8 @@ def refresh_summaries_command() -> None:
 def demo_data_command(learners: int, seed: int | None) -> None:
     """Add a generated population (cohorts, trainers, progress, attempts, certificates) for demos and benchmarks."""
     if current_app.config["ENV_NAME"] == "production":
-        _fail("Demo data is not generated when COURSE_ENV=production.")
-    with _refusals_fail():
+        fail("Demo data is not generated when COURSE_ENV=production.")
+    with refusals_fail():
         summary = generate_demo_data(learners, seed=seed)
     db.session.commit()
     # The planner needs statistics for tables that just grew by thousands of rows (PostgreSQL chose a
@@ -315,7 +300,7 @@ def user_group() -> None:
 def _existing_user(username: str) -> User:
     user = find_user(username)
     if user is None:
-        _fail(f"No user named {username!r}.")
+        fail(f"No user named {username!r}.")
     return user
 
 
@@ -330,7 +315,7 @@ def _existing_user(username: str) -> User:
 def user_add(username, roles, full_name, email, password_stdin, tracks) -> None:
     """Create an account; it must change its password at first sign-in."""
     password = _read_password_from_stdin() if password_stdin else None
-    with _refusals_fail():
+    with refusals_fail():
         user, generated = create_user(username, {Role(r) for r in roles}, full_name=full_name, email=email,
                                       password=password)
         if tracks:
@@ -351,7 +336,7 @@ def user_add(username, roles, full_name, email, password_stdin, tracks) -> None:
 def user_set_role(username, roles) -> None:
     """Replace a user's roles."""
     user = _existing_user(username)
-    with _refusals_fail():
+    with refusals_fail():
         set_roles(user, {Role(r) for r in roles})
     db.session.commit()
     click.echo(f"{user.username} now has: {', '.join(sorted(user.roles))}.")
@@ -365,7 +350,7 @@ def user_reset_password(username, password_stdin) -> None:
     """Set a new password that the user must change at next sign-in."""
     user = _existing_user(username)
     password = _read_password_from_stdin() if password_stdin else None
-    with _refusals_fail():
+    with refusals_fail():
         generated = reset_password(user, password=password)
     db.session.commit()
     click.echo(f"Password of {user.username} reset; it must be changed at next sign-in.")
@@ -380,7 +365,7 @@ def user_reset_password(username, password_stdin) -> None:
 def user_enrol(username, tracks) -> None:
     """Enrol a user in tracks of the course."""
     user = _existing_user(username)
-    with _refusals_fail():
+    with refusals_fail():
         catalogue = _live_catalogue()
         for track_id in tracks:
             enrol(user, catalogue, track_id)
@@ -409,9 +394,9 @@ def user_set_scope(username, velayats, national) -> None:
     """Limit a coordinator's reports, cohorts and certificates to some velayats, or make them national."""
     user = _existing_user(username)
     if Role.COORDINATOR not in user.roles:
-        _fail(f"{user.username} is not a coordinator.")
+        fail(f"{user.username} is not a coordinator.")
     if bool(velayats) == national:
-        _fail("Give one or more --velayat, or --national.")
+        fail("Give one or more --velayat, or --national.")
     db.session.execute(delete(CoordinatorScope).where(CoordinatorScope.user_id == user.id))
     db.session.add_all(CoordinatorScope(user_id=user.id, velayat=Velayat(v)) for v in sorted(set(velayats)))
     record_event("user.scope", user.username, velayats=sorted(set(velayats)) or "national")

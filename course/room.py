@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import ifaddr
 from flask import current_app, request, url_for
@@ -71,8 +71,8 @@ def room_url(endpoint: str, **values) -> RoomLink:
                                "this link. To let learners join, start Cascade with “course serve --host 0.0.0.0” "
                                "and open it at the address it prints."))
     parts = urlsplit(url)
-    port = f":{parts.port}" if parts.port else ""
-    room = urlunsplit((parts.scheme, f"{addresses[0]}{port}", parts.path, parts.query, parts.fragment))
-    return RoomLink(room, _("You opened Cascade at this laptop's own address, which the phones in the room cannot "
-                            "reach. The links and codes on this page use %(address)s, the laptop's address on the "
-                            "room network.", address=urlunsplit((parts.scheme, f"{addresses[0]}{port}", "/", "", ""))))
+    host = f"{addresses[0]}:{parts.port}" if parts.port else addresses[0]
+    return RoomLink(parts._replace(netloc=host).geturl(), _(
+        "You opened Cascade at this laptop's own address, which the phones in the room cannot reach. The links and "
+        "codes on this page use %(address)s, the laptop's address on the room network.",
+        address=f"{parts.scheme}://{host}/"))

@@ -9,11 +9,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from course.cli_refusals import fail, refusals_fail
 from course.extensions import db
 from course.models.device import Device
-from course.sync.bundle import DOWN, BundleError, read_envelope
+from course.sync.bundle import DOWN, read_envelope
 from course.sync.services import (
-    DeviceError,
     export_bundle,
     export_for_device,
     import_bundle,
@@ -22,11 +22,6 @@ from course.sync.services import (
     register_device,
     revoke_device,
 )
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    raise click.ClickException(message)
 
 
 @click.group("device")
@@ -42,13 +37,11 @@ def device_group() -> None:
 @with_appcontext
 def device_add(name: str, prefix: str, out: str) -> None:
     """Register a laptop on the central server and write its enrolment file."""
-    try:
-        device, enrolment = register_device(name, prefix, None)
-    except DeviceError as exc:
-        _fail(str(exc))
     path = Path(out)
     if path.exists():
-        _fail(f"{path} exists already; choose another file name.")
+        fail(f"{path} exists already; choose another file name.")
+    with refusals_fail():
+        device, enrolment = register_device(name, prefix, None)
     path.write_text(json.dumps(enrolment, indent=1), encoding="utf-8")
     path.chmod(0o600)
     db.session.commit()
@@ -64,11 +57,9 @@ def device_join(file: str) -> None:
     try:
         enrolment = json.loads(Path(file).read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        _fail("This file is not a Cascade device enrolment file.")
-    try:
+        fail("This file is not a Cascade device enrolment file.")
+    with refusals_fail():
         device = join_device(enrolment)
-    except DeviceError as exc:
-        _fail(str(exc))
     db.session.commit()
     click.echo(f"This installation is now the device {device.prefix} ({device.name}). Its certificates' serials "
                f"carry {device.prefix}; 'course sync export --out FILE' writes its bundles for the centre.")
@@ -79,10 +70,8 @@ def device_join(file: str) -> None:
 @with_appcontext
 def device_revoke(prefix: str) -> None:
     """Refuse every later bundle of a device (a lost or stolen laptop)."""
-    try:
+    with refusals_fail():
         device = revoke_device(prefix, None)
-    except DeviceError as exc:
-        _fail(str(exc))
     db.session.commit()
     click.echo(f"Revoked {device.prefix} ({device.name}): its bundles are refused from now on.")
 
@@ -104,10 +93,8 @@ def device_list() -> None:
 def sync_export_command(out: str, again: bool, prefix: str | None) -> None:
     """Write this laptop's bundle for the central server (signed, sealed to the centre, numbered); on the central
     server, with --device, the bundle for a laptop (acknowledgement, revocations, trainers' accounts)."""
-    try:
+    with refusals_fail():
         sequence, data = export_for_device(prefix) if prefix else export_bundle(again=again)
-    except DeviceError as exc:
-        _fail(str(exc))
     Path(out).write_bytes(data)
     db.session.commit()
     where = "the laptop" if prefix else "the central server"
@@ -121,7 +108,7 @@ def sync_export_command(out: str, again: bool, prefix: str | None) -> None:
 def sync_import_command(file: str) -> None:
     """Apply a bundle in one transaction: a laptop's on the central server, the centre's on its laptop."""
     data = Path(file).read_bytes()
-    try:
+    with refusals_fail():
         if read_envelope(data).direction == DOWN:
             pulled = import_on_device(data)
             db.session.commit()
@@ -130,8 +117,6 @@ def sync_import_command(file: str) -> None:
                 f"revoked, {pulled.accounts} account(s) added." if pulled.applied else "was applied before."))
             return
         result = import_bundle(data)
-    except BundleError as exc:
-        _fail(str(exc))
     db.session.commit()
     if not result.applied:
         click.echo(f"Bundle {result.sequence} of {result.device.prefix} was imported before: nothing changed.")

@@ -18,13 +18,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.audit import record_event
+from course.auth.services import set_roles
 from course.config import DEVICE_PREFIX, private_file
 from course.domain import DomainError
 from course.extensions import db
+from course.models.certificate import Certificate
 from course.models.device import Device, SyncBundle, SyncConflict, ThisDevice
-from course.models.identity import new_uid
 from course.models.types import utcnow
-from course.models.user import User
+from course.models.user import Role, User, UserRole, new_session_token
 from course.summary import refresh_learners
 from course.sync.bundle import (
     DOWN,
@@ -248,9 +249,6 @@ def export_for_device(prefix: str, actor: User | None = None) -> tuple[int, byte
     """The centre's next bundle for a laptop: what it has acknowledged of the laptop's bundles, the
     certificates revoked since (so the laptop's verification page says so), and the accounts of the trainers
     and coordinators the laptop needs. Signed by the centre, sealed to the laptop."""
-    from course.models.certificate import Certificate  # noqa: PLC0415  (keeps the model graph out of the CLI)
-    from course.models.user import UserRole  # noqa: PLC0415
-
     device = db.session.scalar(select(Device).where(Device.prefix == prefix.strip().upper()).with_for_update())
     if device is None:
         raise DeviceError(_("No device has the prefix %(prefix)s.", prefix=prefix))
@@ -289,10 +287,6 @@ class PullResult:
 
 def import_on_device(data: bytes) -> PullResult:
     """Apply the centre's bundle on this laptop (the caller commits; on any error nothing changes)."""
-    from course.auth.services import set_roles  # noqa: PLC0415
-    from course.models.certificate import Certificate  # noqa: PLC0415
-    from course.models.user import Role  # noqa: PLC0415
-
     envelope = read_envelope(data)
     device = this_device()
     if envelope.direction != DOWN:
@@ -317,8 +311,8 @@ def import_on_device(data: bytes) -> PullResult:
             if db.session.scalar(select(User.id).where(User.username == account["username"])):
                 continue  # a local person holds the name: the centre sees both when this laptop's bundle arrives
             user = User(uid=account["uid"], username=account["username"], full_name=account["full_name"],
-                        email=account["email"], password_hash=account["password_hash"], session_token=new_uid(),
-                        agency=account["agency"], velayat=account["velayat"])
+                        email=account["email"], password_hash=account["password_hash"],
+                        session_token=new_session_token(), agency=account["agency"], velayat=account["velayat"])
             db.session.add(user)
             db.session.flush()
             accounts += 1

@@ -37,8 +37,9 @@ def _programme_wide_only():
 
 
 def _page(status: int = 200, form: dict | None = None, error: DomainError | None = None):
-    return render_template("devices/index.html", rows=queries.device_rows(), form=form or {}, error=error,
-                           conflicts=len(queries.open_conflicts())), status
+    rows = queries.device_rows()
+    return render_template("devices/index.html", rows=rows, form=form or {}, error=error,
+                           conflicts=sum(row.open_conflicts for row in rows)), status
 
 
 @bp.route("/")
@@ -72,8 +73,12 @@ def revoke(device_id: int):
     if request.form.get("confirm") != "yes":
         return _page(400, error=DomainError(_("Tick the box to confirm: every later bundle of %(prefix)s will be "
                                               "refused.", prefix=device.prefix)))
-    carry_out(lambda: (revoke_device(device.prefix, current_user),
-                       _("%(prefix)s is revoked: its later bundles are refused.", prefix=device.prefix))[1])
+
+    def revoke_it() -> str:
+        revoke_device(device.prefix, current_user)
+        return _("%(prefix)s is revoked: its later bundles are refused.", prefix=device.prefix)
+
+    carry_out(revoke_it)
     return redirect(url_for("devices.index"))
 
 
@@ -127,6 +132,9 @@ def conflicts():
 @bp.route("/conflicts/<int:conflict_id>/settle", methods=["POST"])
 @require(Permission.MANAGE_DEVICES)
 def settle(conflict_id: int):
-    carry_out(lambda: (settle_conflict(conflict_id, request.form.get("note", ""), current_user),
-                       _("Marked as settled."))[1])
+    def settle_it() -> str:
+        settle_conflict(conflict_id, request.form.get("note", ""), current_user)
+        return _("Marked as settled.")
+
+    carry_out(settle_it)
     return redirect(url_for("devices.conflicts"))
