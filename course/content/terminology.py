@@ -84,29 +84,25 @@ def _texts_in(node: Any, language: str, loc: Loc = ()) -> Iterator[tuple[Loc, st
             yield from _texts_in(value, language, (*loc, index))
 
 
-def _message(term: Term, rendering: ForbiddenRendering, found: str) -> str:
-    return (f"uses '{found}', a rendering the terminology list forbids for '{term.en}' ({rendering.why}); "
-            f"the course's term is '{term.tk}' (modules/{TERMINOLOGY_FILE}, term '{term.id}')")
+def _misuses(rules: list[tuple[re.Pattern[str], Term, ForbiddenRendering]], text: str) -> Iterator[str]:
+    """A message for each forbidden rendering ``text`` uses."""
+    for pattern, term, rendering in rules:
+        if match := pattern.search(text):
+            yield (f"uses '{match.group(0)}', a rendering the terminology list forbids for '{term.en}' "
+                   f"({rendering.why}); the course's term is '{term.tk}' "
+                   f"(modules/{TERMINOLOGY_FILE}, term '{term.id}')")
 
 
 def misuses_in_yaml(terminology: TerminologyFile, data: Any, lines: LineMap, language: str) -> list[Misuse]:
     rules = terminology.forbidden(language)
-    found = []
-    for loc, text in _texts_in(data, language):
-        for pattern, term, rendering in rules:
-            if match := pattern.search(text):
-                found.append(Misuse(lines.line_for(loc), loc, _message(term, rendering, match.group(0))))
-    return found
+    return [Misuse(lines.line_for(loc), loc, message)
+            for loc, text in _texts_in(data, language) for message in _misuses(rules, text)]
 
 
 def misuses_in_text(terminology: TerminologyFile, text: str, language: str) -> list[Misuse]:
     rules = terminology.forbidden(language)
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for pattern, term, rendering in rules:
-            if match := pattern.search(line):
-                found.append(Misuse(number, (), _message(term, rendering, match.group(0))))
-    return found
+    return [Misuse(number, (), message)
+            for number, line in enumerate(text.splitlines(), start=1) for message in _misuses(rules, line)]
 
 
 def text_language(path: Path, languages: tuple[str, ...] | list[str]) -> str | None:
