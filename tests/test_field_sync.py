@@ -28,6 +28,7 @@ from course.models.types import utcnow
 from course.models.user import Role, User
 from course.sync.bundle import BundleError
 from course.sync.services import (
+    DeviceError,
     export_bundle,
     export_for_device,
     import_bundle,
@@ -215,8 +216,6 @@ def test_attempts_and_progress_arrive_with_their_learner_and_the_import_is_audit
 
 
 def test_a_device_prefix_is_unique_and_checked(centre):
-    from course.sync.services import DeviceError  # noqa: PLC0415
-
     register_device("Laptop Mary", "MARY1", None)
     with pytest.raises(DeviceError, match="already used"):
         register_device("Another", "mary1", None)
@@ -431,3 +430,67 @@ def test_attempts_of_a_person_known_on_both_sides_are_numbered_after_each_other(
     numbers = db.session.scalars(select(QuizAttempt.number).where(QuizAttempt.user_id == ogul.id)
                                  .order_by(QuizAttempt.number)).all()
     assert numbers == [1, 2, 3]
+
+
+def test_bad_enrolment_files_and_early_exports_are_refused_with_a_clear_message(centre, tmp_path, content_dir):
+    laptop_dir = tmp_path / "laptop"
+    laptop_dir.mkdir()
+    laptop = create_app(base_config(f"sqlite:///{laptop_dir / 'db.sqlite3'}", laptop_dir / "instance", content_dir))
+    garbage, incomplete = tmp_path / "garbage.json", tmp_path / "incomplete.json"
+    garbage.write_bytes(b"\xff\xfe not json")
+    incomplete.write_text(json.dumps({"format": "cascade-device/1", "device_uid": "x", "name": "Mary"}))
+    with laptop.app_context():
+        db.create_all()
+        runner = laptop.test_cli_runner()
+        assert "not a Cascade device enrolment file" in runner.invoke(args=["device", "join", str(garbage)]).output
+        refused = runner.invoke(args=["device", "join", str(incomplete)])
+        assert refused.exit_code == 1 and "incomplete" in refused.output
+        assert db.session.scalar(select(func.count(ThisDevice.id))) == 0
+        db.session.remove()
+    _device, enrolment = register_device("Mary laptop", "MARY1", None)
+    db.session.commit()
+    fresh = Laptop(tmp_path / "fresh", content_dir, enrolment)
+    with fresh.use(), pytest.raises(DeviceError, match="No bundle was written yet"):
+        export_bundle(again=True)
+    existing = tmp_path / "taken.json"
+    existing.write_text("{}")
+    taken = centre.test_cli_runner().invoke(args=["device", "add", "Lebap", "--prefix", "LEBAP",
+                                                  "--out", str(existing)])
+    assert taken.exit_code == 1 and "exists already" in taken.output
+    assert db.session.scalar(select(func.count(Device.id)).where(Device.prefix == "LEBAP")) == 0  # nothing registered
+
+
+def test_a_bundle_for_an_unknown_or_revoked_laptop_is_not_written(centre, mary):
+    with pytest.raises(DeviceError, match="No device has the prefix"):
+        export_for_device("NOWHERE")
+    revoke_device("MARY1", None)
+    db.session.commit()
+    with pytest.raises(DeviceError, match="revoked"):
+        export_for_device("MARY1")
+    with pytest.raises(DeviceError, match="already revoked"):
+        revoke_device("MARY1", None)
+
+
+def test_the_devices_page_refuses_a_missing_file_a_bad_name_and_an_empty_or_second_settlement(centre, make_user, mary):
+    make_user("coord", roles={Role.COORDINATOR})
+    make_user("aylar", full_name="Aylar Centre")
+    mary.certified_learner("aylar", full_name="Aylar Laptop")
+    imported(mary.export())
+    coordinator = as_user(centre, "coord")
+    no_file = coordinator.post("/devices/import", data={"csrf_token": csrf_token(coordinator, "/devices/")})
+    assert no_file.status_code == 400 and "Choose the bundle file" in no_file.get_data(as_text=True)
+    nameless = coordinator.post("/devices/", data={"name": " ", "prefix": "LEBAP",
+                                                   "csrf_token": csrf_token(coordinator, "/devices/")})
+    assert nameless.status_code == 400 and "1 to 100 characters" in nameless.get_data(as_text=True)
+    conflict = db.session.scalar(select(SyncConflict))
+    url = f"/devices/conflicts/{conflict.id}/settle"
+    empty = coordinator.post(url, data={"note": "  ", "csrf_token": csrf_token(coordinator, "/")},
+                             follow_redirects=True)
+    assert "Say in a few words" in empty.get_data(as_text=True)
+    coordinator.post(url, data={"note": "Two people.", "csrf_token": csrf_token(coordinator, "/")})
+    again = coordinator.post(url, data={"note": "Again.", "csrf_token": csrf_token(coordinator, "/")},
+                             follow_redirects=True)
+    assert "settled already" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(SyncConflict, conflict.id).note == "Two people."
+    assert db.session.scalar(select(func.count(Device.id))) == 1
