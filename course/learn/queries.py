@@ -298,9 +298,8 @@ class ModulePage:
 class SectionPage:
     module: ModulePage
     section: SectionLink
-    html: str
-    html_lang: str
-    html_fallback: bool
+    #: The section's sanitised HTML, in the language it is shown in.
+    body: Text
     previous: SectionLink | None
     next: SectionLink | None
     is_last: bool
@@ -487,9 +486,7 @@ def section_page(page: ModulePage, catalogue: Catalogue, module: LiveModule, sec
     return SectionPage(
         module=page,
         section=page.sections[index],
-        html=html.value,
-        html_lang=html.lang,
-        html_fallback=html.fallback,
+        body=html,
         previous=page.sections[index - 1] if index > 0 else None,
         next=page.sections[index + 1] if index + 1 < len(page.sections) else None,
         is_last=index + 1 == len(page.sections),
