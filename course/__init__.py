@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     from course import models  # noqa: F401, PLC0415  (every table known to Alembic)
     from course.chrome import page_chrome  # noqa: PLC0415
     from course.i18n import select_locale  # noqa: PLC0415
+    from course.sync import stamping  # noqa: F401, PLC0415  (every change to a synced record is stamped)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import Synced
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -19,7 +19,7 @@ class AttemptState(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class QuizAttempt(SyncKey, db.Model):
+class QuizAttempt(Synced, db.Model):
     """One attempt at one quiz, pinned to the quiz version it was started on.
 
     Two database rules make attempts safe under double clicks and two tabs:
@@ -68,7 +68,7 @@ class QuizAttempt(SyncKey, db.Model):
         return self.state == AttemptState.IN_PROGRESS
 
 
-class AttemptAnswer(SyncKey, db.Model):
+class AttemptAnswer(Synced, db.Model):
     """The latest saved response to one question of an attempt, and its grade once submitted."""
 
     __tablename__ = "attempt_answers"

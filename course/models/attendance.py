@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import Synced
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -24,7 +24,7 @@ class AttendanceStatus(enum.StrEnum):
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 
 
-class SessionDay(SyncKey, db.Model):
+class SessionDay(Synced, db.Model):
     """One face-to-face day of a cohort, within its dates, with what it covers."""
 
     __tablename__ = "session_days"
@@ -38,7 +38,7 @@ class SessionDay(SyncKey, db.Model):
     modules: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
-class Attendance(SyncKey, db.Model):
+class Attendance(Synced, db.Model):
     """A learner's attendance on one session day, as the trainer marked it (last mark wins)."""
 
     __tablename__ = "attendance"

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import Synced
 from course.models.types import UTCDateTime, utcnow
 
 
-class AuditEvent(SyncKey, db.Model):
+class AuditEvent(Synced, db.Model):
     """Who did what to whom, and when. Rows are only ever added."""
 
     __tablename__ = "audit_events"

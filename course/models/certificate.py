@@ -9,7 +9,7 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import FieldClocks, Synced
 from course.models.types import UTCDateTime, str_enum, utcnow
 from course.models.user import User
 
@@ -21,12 +21,13 @@ class CertificateKind(enum.StrEnum):
     TRAINER = "trainer"
 
 
-class Certificate(SyncKey, db.Model):
+class Certificate(Synced, FieldClocks, db.Model):
     """One certificate. At most one valid per person, track and kind (a partial unique index):
     a re-issue revokes the old one and adds a new row, so an old paper copy verifies as revoked.
     """
 
     __tablename__ = "certificates"
+    editable_fields = ("revoked_at", "revoked_by_id", "revocation_reason")
     __table_args__ = (
         Index("uq_certificates_one_valid", "user_id", "course_id", "track_id", "kind", unique=True,
               sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import FieldClocks, Synced
 from course.models.types import UTCDateTime, str_enum, utcnow
 from course.models.user import User, Velayat
 
@@ -20,10 +20,12 @@ class CohortStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Cohort(SyncKey, db.Model):
+class Cohort(Synced, FieldClocks, db.Model):
     """One training session: a track of the course, taught by trainers to a group, somewhere, some days."""
 
     __tablename__ = "cohorts"
+    editable_fields = ("name", "language", "velayat", "city", "venue", "starts_on", "ends_on", "audience",
+                       "status", "join_open")
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +61,7 @@ class Cohort(SyncKey, db.Model):
         return {row.user_id for row in self.trainers}
 
 
-class CohortTrainer(SyncKey, db.Model):
+class CohortTrainer(Synced, db.Model):
     """A trainer of a cohort: its one lead, or a co-trainer."""
 
     __tablename__ = "cohort_trainers"
@@ -78,7 +80,7 @@ class CohortTrainer(SyncKey, db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class TrainerStanding(SyncKey, db.Model):
+class TrainerStanding(Synced, FieldClocks, db.Model):
     """Why someone may teach: certified in a cohort of the trainer track, or made a master trainer.
 
     The generation gives the cascade its depth: master trainers are 0, the
@@ -86,6 +88,7 @@ class TrainerStanding(SyncKey, db.Model):
     """
 
     __tablename__ = "trainer_standings"
+    editable_fields = ("generation", "trained_in_cohort_id")
     __table_args__ = (CheckConstraint("generation >= 0", name="generation_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -92,6 +92,19 @@ class ThisDevice(db.Model):
     acknowledged_sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: The number of the last bundle from the centre applied here.
     pulled_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: For each bundle written, by its number: the clock stamp from which it is complete. Once the centre
+    #: acknowledges a bundle, the next holds only the records changed after that bundle's stamp.
+    written_clocks: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+
+
+class HybridClockFloor(db.Model):
+    """The highest hybrid-clock stamp this installation has seen in a bundle (one row): its clock never falls
+    below it, even after a restart on a laptop whose wall clock is wrong."""
+
+    __tablename__ = "hybrid_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(String(40))
 
 
 class ConflictKind(enum.StrEnum):

@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import Synced
 from course.models.types import UTCDateTime, utcnow
 
 
-class Enrolment(SyncKey, db.Model):
+class Enrolment(Synced, db.Model):
     """A user enrolled in one track of a course."""
 
     __tablename__ = "enrolments"

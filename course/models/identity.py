@@ -12,8 +12,9 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from typing import Any, ClassVar
 
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 _RANDOM_B_BITS = 62
@@ -40,3 +41,23 @@ class SyncKey:
     """Mixin: the record's ``uid``, unique everywhere it travels."""
 
     uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)
+
+
+class Synced(SyncKey):
+    """Mixin for the records a laptop sends to the centre: their uid, and the hybrid-clock stamp of their last
+    change (``course.sync.clock``), set on every insert and update by ``course.sync.stamping``. A laptop's bundle
+    holds the records changed since the centre's last acknowledgement; the centre keeps the later of two
+    versions of a record."""
+
+    clock: Mapped[str] = mapped_column(String(40), default="", server_default="")
+
+
+class FieldClocks:
+    """Mixin for the records whose fields people edit on either side (a name, a cohort's venue, a revocation):
+    the stamp of each field's last change, so two edits to different fields both survive and two edits to the
+    same field are settled by the later stamp."""
+
+    #: The fields with a stamp of their own; the model names them.
+    editable_fields: ClassVar[tuple[str, ...]] = ()
+
+    field_clocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")

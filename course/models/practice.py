@@ -8,11 +8,11 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import Synced
 from course.models.types import UTCDateTime, utcnow
 
 
-class PracticeAssessment(SyncKey, db.Model):
+class PracticeAssessment(Synced, db.Model):
     """One practice presentation, scored on the course's rubric, with written recommendations.
 
     A trainee may be assessed again after failing; the track's rule counts the

@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import Synced
 from course.models.types import UTCDateTime, utcnow
 
 
-class SectionRead(SyncKey, db.Model):
+class SectionRead(Synced, db.Model):
     """A learner has read one section of one module (first time recorded)."""
 
     __tablename__ = "section_reads"

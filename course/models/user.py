@@ -12,7 +12,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import SyncKey
+from course.models.identity import FieldClocks, Synced
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -59,10 +59,12 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(SyncKey, UserMixin, db.Model):
+class User(Synced, FieldClocks, UserMixin, db.Model):
     """An account. Usernames are stored lower-case so sign-in ignores case."""
 
     __tablename__ = "users"
+    editable_fields = ("full_name", "email", "agency", "position", "gender", "velayat", "active", "locale",
+                       "password_hash", "must_change_password")
     __table_args__ = (CheckConstraint("username = lower(username)", name="username_lowercase"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,10 +3,13 @@
 Out: every row of the synced tables, with its integer keys replaced by the ``uid`` of the row they point to,
 so it means the same in any database. In, on the centre, parents before children, in one transaction:
 
-- a record whose uid the centre holds is already there: append-only records (answers, attempts, attendance,
-  progress, evaluation submissions, audit events) are a union and stay as they are; where an editable field
-  (a name, a cohort's details, a revocation) differs, the centre keeps its value and the difference is kept
-  as a conflict for coordinators;
+- a record whose uid the centre holds is the same record: the later version wins, by the hybrid-clock stamp of
+  its last change (``course.sync.clock``). Records people edit on either side (a profile, a cohort's details,
+  a revocation) are settled field by field, each by the stamp of its own last change, so an edit to the venue
+  on the laptop and one to the dates on the centre both survive; where one side's edit overwrites the other
+  side's, both values are kept in a conflict for coordinators. Append-only records (answers, attempts,
+  attendance, evaluation submissions, audit events) gain what the laptop added since (a submitted attempt,
+  a changed answer) and are never removed;
 - a new record whose natural key the centre already holds (the same person's enrolment in the same track,
   the same section read) is the same fact: it is not added again, and its uid points to the centre's row;
 - a new person whose username the centre already uses is never merged: they arrive under a username with the
@@ -31,8 +34,10 @@ from sqlalchemy import Date, Table, UniqueConstraint, func, insert, select, tupl
 from course.cohorts.services import unused_join_code
 from course.extensions import db
 from course.models.device import ConflictKind, SyncConflict
+from course.models.identity import FieldClocks
 from course.models.types import UTCDateTime
 from course.sql import chunks
+from course.sync.clock import ORIGIN, latest
 
 #: Parents before children: a row's references are resolved when it is read.
 SYNCED_TABLES = (
@@ -41,16 +46,15 @@ SYNCED_TABLES = (
     "evaluation_submissions", "evaluation_responses", "evaluation_answers", "certificates",
     "certificate_legal_bases", "audit_events",
 )
-#: Fields a person or a coordinator can change after a record was made; a difference is a conflict.
-EDITABLE = {
-    "users": ("full_name", "email", "agency", "position", "gender", "velayat", "active"),
-    "cohorts": ("name", "language", "velayat", "city", "venue", "starts_on", "ends_on", "audience", "status",
-                "join_open"),
-    "certificates": ("revoked_at", "revoked_by_id", "revocation_reason"),
-    "trainer_standings": ("generation", "trained_in_cohort_id"),
-}
 #: Natural keys that mean "another record", not "the same fact": handled by their own rule above.
 OWN_RULES = {("users", ("username",)), ("cohorts", ("join_code",)), ("quiz_attempts", ("user_id", "quiz_id", "number"))}
+#: Fields a rule of this side has set (a renamed username, a new join code, a renumbered attempt): a later
+#: version of the record never sets them back.
+KEPT_HERE = {"users": {"username"}, "cohorts": {"join_code"}, "quiz_attempts": {"number"}}
+#: Fields that never leave the database they were made in (a session token signs people in there only).
+LOCAL_ONLY = {"users": {"session_token"}}
+#: Fields whose values a conflict does not show.
+SECRET = {"password_hash"}
 BATCH = 2000
 
 
@@ -73,6 +77,17 @@ def _keyed(table: Table) -> bool:
     return "uid" in table.c
 
 
+def _clocked(table: Table) -> bool:
+    return "clock" in table.c
+
+
+@cache
+def _editable(table: Table) -> tuple[str, ...]:
+    """The fields of the table that carry a stamp of their own (named by its model)."""
+    return next((mapper.class_.editable_fields for mapper in db.Model.registry.mappers
+                 if issubclass(mapper.class_, FieldClocks) and mapper.local_table is table), ())
+
+
 def _encode(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
@@ -88,19 +103,28 @@ def _decode(table: Table, name: str, value: Any) -> Any:
     return value
 
 
-def export_records() -> dict[str, list[dict[str, Any]]]:
-    """Every row of the synced tables, each reference given as the uid of the row it points to."""
+def export_records(since: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the synced tables, each reference given as the uid of the row it points to.
+
+    ``since``: a clock stamp; the stamped tables then give only the rows changed after it (a reference to an
+    older row is still its uid: the centre has it). Tables without stamps (roles, legal bases, evaluations,
+    whose rows must not say when they were made) are small and always given whole.
+    """
     uid_of: dict[str, dict[Any, str]] = {}
     out: dict[str, list[dict[str, Any]]] = {}
     for name in SYNCED_TABLES:
         table = _table(name)
         references = _references(table)
+        hidden = LOCAL_ONLY.get(name, set())
+        query = select(table)
+        if since is not None and _clocked(table):
+            query = query.where(table.c.clock > since)
         rows = []
-        for row in db.session.execute(select(table)).mappings():
+        for row in db.session.execute(query).mappings():
             record = {}
             for column, value in row.items():
-                if column == "id" and (_keyed(table) or name == "user_roles"):  # a surrogate, local to this database
-                    continue
+                if column in hidden or (column == "id" and (_keyed(table) or name == "user_roles")):
+                    continue  # a surrogate or a secret, local to this database
                 if column in references and value is not None:
                     target = references[column]
                     value = uid_of[target.name][value] if _keyed(target) else value
@@ -120,6 +144,8 @@ class MergeReport:
     conflicts: list[SyncConflict] = field(default_factory=list)
     #: Local ids of the people the bundle speaks of: their progress summaries are recounted.
     people: set[int] = field(default_factory=set)
+    #: The latest clock stamp the bundle carries: this server's clock moves past it.
+    latest_clock: str = ORIGIN
 
 
 class _Merge:
@@ -165,6 +191,23 @@ class _Merge:
             values[column] = _decode(table, column, value)
         return values
 
+    def find_references(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Look up, a batch at a time, the records the rows point to that this bundle does not carry (a bundle
+        holds what changed, so a new answer points to an attempt the centre received before). A record an
+        earlier import did not add (its conflict says why) counts as not added."""
+        for column, target in _references(table).items():
+            if not _keyed(target):
+                continue
+            have = self.local.setdefault(target.name, {})
+            skipped = self.skipped.setdefault(target.name, set())
+            wanted = sorted({row[column] for row in rows if row.get(column) is not None} - have.keys() - skipped)
+            if wanted:
+                have.update(self.known(target, wanted))
+                missing = [uid for uid in wanted if uid not in have]
+                for chunk in chunks(missing, BATCH):
+                    skipped.update(db.session.scalars(select(SyncConflict.record_uid)
+                                                      .where(SyncConflict.record_uid.in_(chunk))))
+
     def known(self, table: Table, uids: list[str]) -> dict[str, int]:
         found = {}
         for chunk in chunks(uids, BATCH):
@@ -186,6 +229,7 @@ def apply_records(records: dict[str, list[dict[str, Any]]], *, bundle_id: int, p
         else:
             _merge_plain(merge, table, rows)
     merge.report.people = set(merge.local.get("users", {}).values())
+    merge.report.latest_clock = latest(row.get("clock") or ORIGIN for rows in records.values() for row in rows)
     return merge.report
 
 
@@ -210,9 +254,10 @@ def _existing_by(table: Table, key: tuple[str, ...], values: dict[str, Any]) -> 
 
 def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> None:
     name = table.name
+    merge.find_references(table, rows)
     known = merge.known(table, [row["uid"] for row in rows])
-    merge.local[name] = dict(known)
-    current = _editable_values(table, list(known.values()))
+    merge.local.setdefault(name, {}).update(known)
+    current = _current_rows(table, list(known.values()))
     if name == "users":
         _prefetch_people(merge, table, rows)
     new_rows = []
@@ -222,7 +267,7 @@ def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> Non
             merge.skipped.setdefault(name, set()).add(record["uid"])
             continue
         if record["uid"] in known:
-            _compare(merge, table, current.get(known[record["uid"]]), values)
+            _reconcile(merge, table, current[known[record["uid"]]], values)
             continue
         same = next((local for key in _natural_keys(table) if not _under_fresh(merge, table, key, values)
                      and (local := _existing_by(table, key, values))), None)
@@ -242,25 +287,70 @@ def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> Non
         merge.report.added[name] = len(new_rows)
 
 
-def _editable_values(table: Table, local_ids: list[int]) -> dict[int, tuple]:
-    """The editable fields of the records the centre already holds, by local id (a query a batch)."""
-    fields = EDITABLE.get(table.name)
-    found: dict[int, tuple] = {}
-    if fields:
-        for chunk in chunks(local_ids, BATCH):
-            found.update((row[0], tuple(row[1:])) for row in db.session.execute(
-                select(table.c.id, *(table.c[f] for f in fields)).where(table.c.id.in_(chunk))))
+def _current_rows(table: Table, local_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The rows the centre already holds of those the bundle brings again, by local id (a query a batch)."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(local_ids, BATCH):
+        found.update((row["id"], dict(row)) for row in db.session.execute(
+            select(table).where(table.c.id.in_(chunk))).mappings())
     return found
 
 
-def _compare(merge: _Merge, table: Table, current: tuple | None, values: dict[str, Any]) -> None:
-    fields = EDITABLE.get(table.name)
-    if not fields or current is None:
-        return
-    differ = {f: [_encode(mine), _encode(values.get(f))] for f, mine in zip(fields, current, strict=True)
-              if f in values and _encode(mine) != _encode(values[f])}
-    if differ:
-        merge.conflict(ConflictKind.FIELD, table.name, values["uid"], kept="centre", fields=differ)
+def _reconcile(merge: _Merge, table: Table, current: dict[str, Any], values: dict[str, Any]) -> None:
+    """Bring a record the centre holds up to the later of its two versions (see the module docstring)."""
+    if not _clocked(table):
+        return  # append-only and unstamped: what the centre holds is what the laptop made
+    name, editable = table.name, _editable(table)
+    ours, theirs = current["clock"], values.get("clock") or ""
+    fixed = {"id", "uid", "clock", "field_clocks", *KEPT_HERE.get(name, ()), *LOCAL_ONLY.get(name, ())}
+    changes = {column: value for column, value in values.items() if column not in fixed
+               and column not in editable and theirs > ours and value != current[column]}
+    if editable:
+        changes.update(_settle_fields(merge, table, current, values))
+    if theirs > ours:
+        changes["clock"] = theirs
+    if changes:
+        db.session.execute(table.update().where(table.c.id == current["id"]).values(**changes))
+
+
+def _settle_fields(merge: _Merge, table: Table, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """Field by field, the later edit wins; an edit that overwrites (or loses to) another side's is a conflict."""
+    ours, theirs = current["field_clocks"] or {}, values.get("field_clocks") or {}
+    changes: dict[str, Any] = {}
+    differ: dict[str, list[Any]] = {}
+    kept = {}
+    for column in _editable(table):
+        mine, yours = ours.get(column, ORIGIN), theirs.get(column, ORIGIN)
+        if column not in values or _encode(current[column]) == _encode(values[column]):
+            continue
+        winner = "device" if yours > mine else "centre"
+        if winner == "device":
+            changes[column] = values[column]
+        if (ORIGIN not in (mine, yours) and _node(mine) != _node(yours)) or mine == yours == ORIGIN:
+            # two sides edited it (or both did before edits were stamped)
+            differ[column] = (["(hidden)", "(hidden)"] if column in SECRET
+                              else [_encode(current[column]), _encode(values[column])])
+            kept[column] = winner
+    merged = {column: max(ours.get(column, ORIGIN), theirs.get(column, ORIGIN))
+              for column in {*ours, *theirs}}
+    if merged != ours:
+        changes["field_clocks"] = merged
+    if differ and not _logged_before(table.name, values["uid"], differ):
+        merge.conflict(ConflictKind.FIELD, table.name, values["uid"], fields=differ, kept=kept)
+    return changes
+
+
+def _logged_before(table: str, uid: str, differ: dict[str, list[Any]]) -> bool:
+    """The same difference came in an earlier bundle (a laptop sends a record until the centre acknowledges it):
+    coordinators see it once."""
+    return any(conflict.get("fields") == differ for conflict in db.session.scalars(
+        select(SyncConflict.details).where(SyncConflict.table_name == table, SyncConflict.record_uid == uid,
+                                           SyncConflict.kind == ConflictKind.FIELD)))
+
+
+def _node(stamp: str) -> str:
+    """Who made the stamp; the empty stamp (a field nobody changed) is nobody's."""
+    return stamp.rsplit(".", 1)[-1] if stamp else ""
 
 
 def _prefetch_people(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -342,6 +432,8 @@ def _free_username(username: str, prefix: str, taken: set[str]) -> str:
 def _merge_plain(merge: _Merge, table: Table, rows: Iterable[dict[str, Any]]) -> None:
     """Tables without a uid (roles, evaluation responses, legal bases): their natural key is their identity."""
     key = [column.name for column in table.primary_key.columns if column.name != "id"] or list(_natural_keys(table)[0])
+    rows = list(rows)
+    merge.find_references(table, rows)
     resolved = [values for record in rows if (values := merge.resolve(table, record)) is not None]
     wanted = [tuple(values[column] for column in key) for values in resolved]
     existing: set[tuple] = set()

@@ -37,7 +37,9 @@ from course.sync.bundle import (
     read_envelope,
     seal,
 )
+from course.sync.clock import CLOCK, earlier
 from course.sync.records import MergeReport, SyncRefused, apply_records, export_records
+from course.sync.stamping import CENTRE_NODE, clock_node, forget_clock_node
 
 ENROLMENT_FORMAT = "cascade-device/1"
 KEYS_FILE = "sync-keys.json"
@@ -137,6 +139,7 @@ def join_device(enrolment: dict[str, Any]) -> ThisDevice:
                         centre_url=enrolment.get("centre_url") or "")
     db.session.add(device)
     db.session.flush()
+    forget_clock_node()
     record_event("device.join", device.prefix, device=device.device_uid)
     return device
 
@@ -150,19 +153,32 @@ def device_prefix() -> str:
     return device.prefix if device else ""
 
 
+#: A bundle's records start this long before the stamp of the acknowledged bundle: a change whose transaction
+#: was still open while that bundle was written is sent again rather than lost (sending twice changes nothing).
+OVERLAP_MS = 10 * 60 * 1000
+
+
 def export_bundle(*, again: bool = False) -> tuple[int, bytes]:
-    """The next bundle of this laptop (or, ``again``, the last one anew, for a stick that was lost)."""
+    """The next bundle of this laptop (or, ``again``, the last one anew, for a stick that was lost): every
+    record changed since the last bundle the centre has acknowledged, so a lost or unimported bundle is never
+    a hole."""
     device = this_device()
     if device is None:
         raise DeviceError(_("This installation is not a device yet: run 'course device join FILE' first."))
     if again and device.last_sequence == 0:
         raise DeviceError(_("No bundle was written yet; export without --again."))
     sequence = device.last_sequence if again else device.last_sequence + 1
+    written = dict(device.written_clocks or {})
+    acknowledged = written.get(str(device.acknowledged_sequence))
+    since = earlier(acknowledged, OVERLAP_MS) if acknowledged else None
+    written[str(sequence)] = CLOCK.now(clock_node(db.session()), db.session.connection())
     payload = {"sequence": sequence, "device": device.device_uid, "written_at": utcnow().isoformat(),
-               "records": export_records()}
+               "since": since, "records": export_records(since)}
     data = seal(payload, direction=UP, device_uid=device.device_uid, sequence=sequence,
                 signing_key=device.signing_key, recipient_key=device.centre_public_key)
     device.last_sequence = sequence
+    device.written_clocks = {number: at for number, at in written.items()
+                             if int(number) >= device.acknowledged_sequence}
     return sequence, data
 
 
@@ -198,7 +214,8 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
                                                                     SyncBundle.sequence == envelope.sequence))
         if earlier != envelope.digest:  # an old number written anew: it must still be the device's own
             open_envelope(envelope, verify_key=device.verify_key, private_key=centre_keys(_instance_path()).box_private)
-        # Each bundle holds everything the laptop holds, so a newer one already brought all of this one.
+        # Applied already: a bundle holds every change since the last acknowledged one, so a bundle applied
+        # after it brought all of its records too.
         return ImportResult(device, envelope.sequence, applied=False, report=MergeReport())
     if envelope.sequence > device.last_sequence + 1:
         first, last = device.last_sequence + 1, envelope.sequence - 1
@@ -215,6 +232,7 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
         report = apply_records(payload.get("records") or {}, bundle_id=bundle.id, prefix=device.prefix)
     except SyncRefused as exc:
         raise BundleError(_("This bundle cannot be applied: %(reason)s. Nothing was imported.", reason=exc)) from None
+    CLOCK.observe(report.latest_clock, db.session.connection())
     bundle.added = report.added
     db.session.add_all(report.conflicts)
     device.last_sequence = envelope.sequence
@@ -268,7 +286,7 @@ def export_for_device(prefix: str, actor: User | None = None) -> tuple[int, byte
         account["roles"].append(str(role))
     device.down_sequence += 1
     payload = {"sequence": device.down_sequence, "acknowledged": device.last_sequence, "revocations": revoked,
-               "accounts": list(accounts.values())}
+               "accounts": list(accounts.values()), "clock": CLOCK.now(CENTRE_NODE, db.session.connection())}
     data = seal(payload, direction=DOWN, device_uid=device.uid, sequence=device.down_sequence,
                 signing_key=centre_keys(_instance_path()).signing, recipient_key=device.box_public_key)
     record_event("sync.export_down", device.prefix, actor_id=actor.id if actor else None,
@@ -297,6 +315,7 @@ def import_on_device(data: bytes) -> PullResult:
         return PullResult(envelope.sequence, applied=False)
     payload = open_envelope(envelope, verify_key=device.centre_verify_key or "", private_key=device.box_private_key)
     device.acknowledged_sequence = max(device.acknowledged_sequence, int(payload.get("acknowledged") or 0))
+    CLOCK.observe(payload.get("clock") or "", db.session.connection())
     revoked = 0
     for revocation in payload.get("revocations", []):
         certificate = db.session.scalar(select(Certificate).where(Certificate.uid == revocation["uid"]))

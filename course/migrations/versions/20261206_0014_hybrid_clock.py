@@ -1,0 +1,51 @@
+"""hybrid clock: every synced record's last-change stamp, per-field stamps of editable records, bundles since
+the last acknowledgement
+
+Existing rows get the empty stamp (older than any change): a laptop's first bundle after the upgrade holds
+everything, as bundles did before.
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-06 23:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0014'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+CLOCKED = ('users', 'cohorts', 'cohort_trainers', 'trainer_standings', 'enrolments', 'session_days', 'attendance',
+           'section_reads', 'quiz_attempts', 'attempt_answers', 'practice_assessments', 'certificates',
+           'audit_events')
+EDITABLE = ('users', 'cohorts', 'certificates', 'trainer_standings')
+
+
+def upgrade():
+    for name in CLOCKED:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('clock', sa.String(length=40), nullable=False, server_default=''))
+            if name in EDITABLE:
+                batch_op.add_column(sa.Column('field_clocks', sa.JSON(), nullable=False, server_default='{}'))
+    with op.batch_alter_table('this_device', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('written_clocks', sa.JSON(), nullable=False, server_default='{}'))
+    op.create_table(
+        'hybrid_clock',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('value', sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_hybrid_clock')),
+    )
+
+
+def downgrade():
+    op.drop_table('hybrid_clock')
+    with op.batch_alter_table('this_device', schema=None) as batch_op:
+        batch_op.drop_column('written_clocks')
+    for name in reversed(CLOCKED):
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            if name in EDITABLE:
+                batch_op.drop_column('field_clocks')
+            batch_op.drop_column('clock')
