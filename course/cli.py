@@ -36,7 +36,8 @@ from course.models.user import Role, User, Velayat
 from course.quiz.attempts import expire_overdue
 from course.room import ALL_INTERFACES, room_addresses
 from course.summary import refresh_everyone, summaries_missing
-from course.sync.cli import device_group, sync_export_command, sync_import_command
+from course.sync.cli import device_group, join_from_file, sync_export_command, sync_import_command
+from course.sync.services import this_device
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -162,7 +163,17 @@ def sync_command(context: click.Context, content_dir: str | None) -> None:
     """Load the content into the database (all or nothing); 'sync export' and 'sync import' move a field laptop's
     records to the central server."""
     if context.invoked_subcommand is None:
+        if content_dir is None and _content_from_centre():
+            fail("This laptop takes its course content from the central server ('course sync pull', or the "
+                 "centre's bundle with 'course sync import'); loading the files here would replace it. Give "
+                 "--content-dir to load files anyway.")
         _sync(_content_dir(content_dir))
+
+
+def _content_from_centre() -> bool:
+    """A field device has content from the central server once it has applied one of its bundles."""
+    device = this_device()
+    return device is not None and device.pulled_sequence > 0
 
 
 sync_command.add_command(sync_export_command)
@@ -171,14 +182,24 @@ sync_command.add_command(sync_import_command)
 
 @click.command("init")
 @click.option("--demo", is_flag=True, help="Also create demo accounts and print their passwords.")
+@click.option("--device", "enrolment", type=click.Path(exists=True, dir_okay=False),
+              help="Make this installation a field laptop of the central server (its enrolment file); the content "
+                   "and the staff accounts come from the centre.")
 @with_appcontext
-def init_command(demo: bool) -> None:
-    """Create or upgrade the database, sync the content, optionally add demo accounts."""
+def init_command(demo: bool, enrolment: str | None) -> None:
+    """Create or upgrade the database, sync the content, optionally add demo accounts or join as a field laptop."""
     if demo and current_app.config["ENV_NAME"] == "production":
         fail("Demo accounts are not created when COURSE_ENV=production.")
+    if demo and enrolment:
+        fail("A field laptop takes its accounts from the central server: --demo and --device do not go together.")
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Database is up to date.")
-    _sync(Path(current_app.config["CONTENT_DIR"]))
+    if enrolment:
+        join_from_file(Path(enrolment))
+    elif _content_from_centre():
+        click.echo("Course content: as the central server last sent it ('course sync pull' brings new versions).")
+    else:
+        _sync(Path(current_app.config["CONTENT_DIR"]))
     if summaries_missing():
         click.echo(f"Progress summaries counted for the reports: {refresh_everyone()} row(s).")
         db.session.commit()

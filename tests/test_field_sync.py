@@ -381,6 +381,30 @@ def test_the_commands_register_join_export_and_import_as_the_guide_says(centre, 
     assert {"device.add", "sync.import", "device.revoke"} <= audit
 
 
+def test_init_with_a_device_file_makes_a_fresh_laptop_with_the_centres_content_and_keeps_it(centre, make_user,
+                                                                                          tmp_path, content_dir):
+    make_user("ogul", roles={Role.TRAINER}, full_name="Ogul Trainer")
+    enrolment_file = tmp_path / "dash1.json"
+    centre.test_cli_runner().invoke(args=["device", "add", "Dashoguz", "--prefix", "DASH1",
+                                          "--out", str(enrolment_file)])
+    laptop_dir = tmp_path / "fresh"
+    laptop_dir.mkdir()
+    laptop = create_app(base_config(f"sqlite:///{laptop_dir / 'db.sqlite3'}", laptop_dir / "instance",
+                                    tmp_path / "no-content-here"))
+    runner = laptop.test_cli_runner()
+    with laptop.app_context():
+        assert "do not go together" in runner.invoke(args=["init", "--demo", "--device", str(enrolment_file)]).output
+        made = runner.invoke(args=["init", "--device", str(enrolment_file)])
+        assert made.exit_code == 0 and "now the device DASH1" in made.output, made.output
+        assert db.session.scalar(select(User.username).where(User.username == "ogul")) == "ogul"
+        assert "Alpha module" in _live_module()  # the content came from the centre: this laptop has no files
+        refused = runner.invoke(args=["sync"])
+        assert refused.exit_code == 1 and "takes its course content from the central server" in refused.output
+        again = runner.invoke(args=["init"])
+        assert again.exit_code == 0 and "as the central server last sent it" in again.output, again.output
+        db.session.remove()
+
+
 def upload_bundle(client, data: bytes):
     from werkzeug.datastructures import FileStorage  # noqa: PLC0415
     from werkzeug.test import encode_multipart  # noqa: PLC0415
@@ -423,7 +447,7 @@ def test_a_coordinator_registers_imports_revokes_and_settles_on_the_devices_page
 
     device = db.session.scalar(select(Device))
     down = coordinator.post(f"/devices/{device.id}/bundle", data={"csrf_token": csrf_token(coordinator, "/")})
-    assert down.status_code == 200 and 'filename="cascade-for-MARY1-1.cascade"' in down.headers["Content-Disposition"]
+    assert down.status_code == 200 and 'filename="cascade-for-MARY1-2.cascade"' in down.headers["Content-Disposition"]
     assert pulled(laptop, down.get_data()).acknowledged == 1
     token = csrf_token(coordinator, "/")
     unconfirmed = coordinator.post(f"/devices/{device.id}/revoke", data={"csrf_token": token})
@@ -490,6 +514,61 @@ def test_a_revocation_at_the_centre_reaches_the_laptop_with_the_centres_acknowle
     with mary.use():
         assert db.session.scalar(select(ThisDevice.acknowledged_sequence)) == 1
     assert not pulled(mary, down).applied  # the same bundle again changes nothing
+
+
+def _live_module() -> str:
+    from course.models.content import ContentItem, ContentKind  # noqa: PLC0415
+
+    item = db.session.scalar(select(ContentItem).where(ContentItem.kind == ContentKind.MODULE,
+                                                       ContentItem.content_id == "alpha"))
+    return str(item.snapshot.data)
+
+
+def test_a_new_content_version_at_the_centre_reaches_the_laptop_and_only_once(centre, mary, editable_content):
+    module = editable_content / "modules" / "01-alpha" / "module.yaml"
+    module.write_text(module.read_text(encoding="utf-8").replace("Alpha module", "Alpha module (corrected)"),
+                      encoding="utf-8")
+    sync_content(editable_content)
+    db.session.commit()
+    _sequence, down = export_for_device("MARY1")
+    db.session.commit()
+
+    result = pulled(mary, down)
+
+    assert result.content == 1
+    with mary.use():
+        assert "Alpha module (corrected)" in _live_module()
+    imported(mary.export())  # the laptop says what it now holds
+    _sequence, again = export_for_device("MARY1")
+    db.session.commit()
+    from course.sync.bundle import open_envelope, read_envelope  # noqa: PLC0415
+
+    with mary.use():
+        device = db.session.scalar(select(ThisDevice))
+        payload = open_envelope(read_envelope(again), verify_key=device.centre_verify_key,
+                                private_key=device.box_private_key)
+    assert payload["content"]["snapshots"] == [] and payload["content"]["live"]  # names the versions, no data
+    assert pulled(mary, again).content == 0
+
+
+def test_a_content_version_that_does_not_match_its_hash_is_refused(centre, mary):
+    from course.sync.content import apply_content_update  # noqa: PLC0415
+
+    with mary.use():
+        from course.sync.content import content_update  # noqa: PLC0415
+
+        update = content_update({})
+        update["snapshots"][0]["data"]["title"] = {"en": "Changed on the way"}
+        with pytest.raises(BundleError, match="does not match its version"):
+            apply_content_update(update)
+
+
+def test_a_laptop_joins_with_the_centres_content_and_staff_accounts(centre, make_user, tmp_path, content_dir):
+    make_user("ogul", roles={Role.TRAINER}, full_name="Ogul Trainer")
+    laptop = new_laptop(tmp_path, content_dir, "DASH1")
+    with laptop.use():
+        assert db.session.scalar(select(User.full_name).where(User.username == "ogul")) == "Ogul Trainer"
+        assert db.session.scalar(select(ThisDevice.pulled_sequence)) == 1
 
 
 def test_trainer_accounts_reach_the_laptop_and_sign_in_there(centre, mary, make_user):

@@ -53,16 +53,21 @@ def device_add(name: str, prefix: str, out: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def device_join(file: str) -> None:
-    """Make this installation the device an enrolment file describes."""
+    """Make this installation the device an enrolment file describes (as 'course init --device FILE' does)."""
+    join_from_file(Path(file))
+
+
+def join_from_file(path: Path) -> None:
     try:
-        enrolment = json.loads(Path(file).read_text(encoding="utf-8"))
+        enrolment = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         fail("This file is not a Cascade device enrolment file.")
     with refusals_fail():
         device = join_device(enrolment)
     db.session.commit()
-    click.echo(f"This installation is now the device {device.prefix} ({device.name}). Its certificates' serials "
-               f"carry {device.prefix}; 'course sync export --out FILE' writes its bundles for the centre.")
+    click.echo(f"This installation is now the device {device.prefix} ({device.name}), with the central server's "
+               f"course content and staff accounts. Its certificates' serials carry {device.prefix}; "
+               "'course sync export --out FILE' (or 'course sync push') sends its records to the centre.")
 
 
 @device_group.command("revoke")

@@ -6,6 +6,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +27,7 @@ from course.models.certificate import Certificate
 from course.models.device import Device, SyncBundle, SyncConflict, ThisDevice
 from course.models.types import utcnow
 from course.models.user import Role, User, UserRole, new_session_token
-from course.summary import refresh_learners
+from course.summary import refresh_everyone, refresh_learners
 from course.sync.bundle import (
     DOWN,
     UP,
@@ -38,6 +39,7 @@ from course.sync.bundle import (
     seal,
 )
 from course.sync.clock import CLOCK, earlier
+from course.sync.content import apply_content_update, content_update, live_versions
 from course.sync.records import MergeReport, SyncRefused, apply_records, export_records
 from course.sync.stamping import CENTRE_NODE, clock_node, forget_clock_node
 
@@ -97,9 +99,11 @@ def register_device(name: str, prefix: str, actor: User | None) -> tuple[Device,
     db.session.flush()
     record_event("device.add", prefix, actor_id=actor.id if actor else None, name=name, device=device.uid)
     keys = centre_keys(_instance_path())
+    _sequence, first = export_for_device(prefix, actor)  # the content and the accounts the laptop starts with
     enrolment = {"format": ENROLMENT_FORMAT, "device_uid": device.uid, "name": name, "prefix": prefix,
                  "signing_key": signing, "box_key": box_private, "centre_public_key": keys.box_public,
-                 "centre_verify_key": keys.verify, "centre_url": current_app.config.get("BASE_URL") or ""}
+                 "centre_verify_key": keys.verify, "centre_url": current_app.config.get("BASE_URL") or "",
+                 "first_bundle": base64.b64encode(first).decode()}
     return device, enrolment
 
 
@@ -141,6 +145,12 @@ def join_device(enrolment: dict[str, Any]) -> ThisDevice:
     db.session.flush()
     forget_clock_node()
     record_event("device.join", device.prefix, device=device.device_uid)
+    if enrolment.get("first_bundle"):
+        try:
+            first = base64.b64decode(enrolment["first_bundle"], validate=True)
+        except (TypeError, ValueError):
+            raise DeviceError(_("This enrolment file is damaged; ask the coordinator for a new one.")) from None
+        import_on_device(first)
     return device
 
 
@@ -173,7 +183,7 @@ def export_bundle(*, again: bool = False) -> tuple[int, bytes]:
     since = earlier(acknowledged, OVERLAP_MS) if acknowledged else None
     written[str(sequence)] = CLOCK.now(clock_node(db.session()), db.session.connection())
     payload = {"sequence": sequence, "device": device.device_uid, "written_at": utcnow().isoformat(),
-               "since": since, "records": export_records(since)}
+               "since": since, "content": live_versions(), "records": export_records(since)}
     data = seal(payload, direction=UP, device_uid=device.device_uid, sequence=sequence,
                 signing_key=device.signing_key, recipient_key=device.centre_public_key)
     device.last_sequence = sequence
@@ -233,6 +243,8 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
     except SyncRefused as exc:
         raise BundleError(_("This bundle cannot be applied: %(reason)s. Nothing was imported.", reason=exc)) from None
     CLOCK.observe(report.latest_clock, db.session.connection())
+    if isinstance(payload.get("content"), dict):
+        device.content_versions = payload["content"]
     bundle.added = report.added
     db.session.add_all(report.conflicts)
     device.last_sequence = envelope.sequence
@@ -286,7 +298,8 @@ def export_for_device(prefix: str, actor: User | None = None) -> tuple[int, byte
         account["roles"].append(str(role))
     device.down_sequence += 1
     payload = {"sequence": device.down_sequence, "acknowledged": device.last_sequence, "revocations": revoked,
-               "accounts": list(accounts.values()), "clock": CLOCK.now(CENTRE_NODE, db.session.connection())}
+               "accounts": list(accounts.values()), "clock": CLOCK.now(CENTRE_NODE, db.session.connection()),
+               "content": content_update(device.content_versions)}
     data = seal(payload, direction=DOWN, device_uid=device.uid, sequence=device.down_sequence,
                 signing_key=centre_keys(_instance_path()).signing, recipient_key=device.box_public_key)
     record_event("sync.export_down", device.prefix, actor_id=actor.id if actor else None,
@@ -301,6 +314,8 @@ class PullResult:
     acknowledged: int = 0
     revoked: int = 0
     accounts: int = 0
+    #: Content items that changed here (new versions, new items, retired ones).
+    content: int = 0
 
 
 def import_on_device(data: bytes) -> PullResult:
@@ -338,7 +353,19 @@ def import_on_device(data: bytes) -> PullResult:
         else:
             user.full_name, user.password_hash = account["full_name"], account["password_hash"]
         set_roles(user, {Role(role) for role in account["roles"]} | set(user.roles), actor_id=None)
+    content = _apply_content(payload.get("content"))
     device.pulled_sequence = envelope.sequence
-    record_event("sync.import_down", device.prefix, sequence=envelope.sequence, revoked=revoked, accounts=accounts)
+    record_event("sync.import_down", device.prefix, sequence=envelope.sequence, revoked=revoked, accounts=accounts,
+                 content=content)
     return PullResult(envelope.sequence, applied=True, acknowledged=device.acknowledged_sequence, revoked=revoked,
-                      accounts=accounts)
+                      accounts=accounts, content=content)
+
+
+def _apply_content(update: dict[str, Any] | None) -> int:
+    """The centre's content made live here; every learner's standing recounted when it changed."""
+    if not update:
+        return 0
+    report = apply_content_update(update)
+    if report.changed:
+        refresh_everyone()
+    return len(report.created) + len(report.updated) + len(report.retired)

@@ -1,5 +1,5 @@
 """hybrid clock: every synced record's last-change stamp, per-field stamps of editable records, bundles since
-the last acknowledgement
+the last acknowledgement, the content versions each laptop holds
 
 Existing rows get the empty stamp (older than any change): a laptop's first bundle after the upgrade holds
 everything, as bundles did before.
@@ -32,6 +32,8 @@ def upgrade():
                 batch_op.add_column(sa.Column('field_clocks', sa.JSON(), nullable=False, server_default='{}'))
     with op.batch_alter_table('this_device', schema=None) as batch_op:
         batch_op.add_column(sa.Column('written_clocks', sa.JSON(), nullable=False, server_default='{}'))
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('content_versions', sa.JSON(), nullable=False, server_default='{}'))
     op.create_table(
         'hybrid_clock',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -42,6 +44,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('hybrid_clock')
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.drop_column('content_versions')
     with op.batch_alter_table('this_device', schema=None) as batch_op:
         batch_op.drop_column('written_clocks')
     for name in reversed(CLOCKED):
