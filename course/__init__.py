@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.reports import programme_views  # noqa: F401, PLC0415  (its routes join the blueprint)
     from course.reports.views import bp as reports_bp  # noqa: PLC0415
     from course.review.views import bp as review_bp  # noqa: PLC0415
+    from course.sync.api import bp as sync_link_bp  # noqa: PLC0415
     from course.sync.views import bp as devices_bp  # noqa: PLC0415
 
     app.register_blueprint(auth_bp)
@@ -112,3 +113,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(devices_bp)
+    app.register_blueprint(sync_link_bp)

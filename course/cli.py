@@ -36,7 +36,14 @@ from course.models.user import Role, User, Velayat
 from course.quiz.attempts import expire_overdue
 from course.room import ALL_INTERFACES, room_addresses
 from course.summary import refresh_everyone, summaries_missing
-from course.sync.cli import device_group, join_from_file, sync_export_command, sync_import_command
+from course.sync.cli import (
+    device_group,
+    join_from_file,
+    sync_export_command,
+    sync_import_command,
+    sync_pull_command,
+    sync_push_command,
+)
 from course.sync.services import this_device
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
@@ -160,8 +167,8 @@ def _sync(content_dir: Path) -> None:
 @click.pass_context
 @with_appcontext
 def sync_command(context: click.Context, content_dir: str | None) -> None:
-    """Load the content into the database (all or nothing); 'sync export' and 'sync import' move a field laptop's
-    records to the central server."""
+    """Load the content into the database (all or nothing); 'sync export|import' (a file) and 'sync push|pull' (over
+    HTTPS) move a field laptop's records to the central server and the centre's bundle to the laptop."""
     if context.invoked_subcommand is None:
         if content_dir is None and _content_from_centre():
             fail("This laptop takes its course content from the central server ('course sync pull', or the "
@@ -178,6 +185,8 @@ def _content_from_centre() -> bool:
 
 sync_command.add_command(sync_export_command)
 sync_command.add_command(sync_import_command)
+sync_command.add_command(sync_push_command)
+sync_command.add_command(sync_pull_command)
 
 
 @click.command("init")

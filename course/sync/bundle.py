@@ -102,6 +102,35 @@ def open_envelope(envelope: Envelope, *, verify_key: str, private_key: str) -> d
     return payload
 
 
+def sign_note(note: dict[str, Any], signing_key: str) -> bytes:
+    """A short signed message over the link (a laptop's pull request, the centre's receipt): not secret, but
+    nobody else can write one."""
+    text = json.dumps(note, sort_keys=True, separators=(",", ":"))
+    signature = SigningKey(bytes.fromhex(signing_key)).sign(text.encode()).signature.hex()
+    return json.dumps({"note": text, "signature": signature}).encode()
+
+
+def read_note(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
+    """The note, the signed text and its signature, before the signature is checked (the note names its
+    signer); BundleError when it is not a note at all."""
+    try:
+        wrapper = json.loads(data)
+        note = json.loads(wrapper["note"])
+        signature = bytes.fromhex(wrapper["signature"])
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+        raise BundleError(_("This is not a signed Cascade message.")) from None
+    if not isinstance(note, dict):
+        raise BundleError(_("This is not a signed Cascade message."))
+    return note, wrapper["note"].encode(), signature
+
+
+def check_note(text: bytes, signature: bytes, verify_key: str) -> None:
+    try:
+        VerifyKey(bytes.fromhex(verify_key)).verify(text, signature)
+    except (BadSignatureError, ValueError):
+        raise BundleError(_("This message was not signed by whom it names, or was changed on the way.")) from None
+
+
 def new_keys() -> tuple[str, str]:
     """A signing key and its verify key (hex)."""
     key = SigningKey.generate()

@@ -13,7 +13,9 @@ from course.cli_refusals import fail, refusals_fail
 from course.extensions import db
 from course.models.device import Device
 from course.sync.bundle import DOWN, read_envelope
+from course.sync.link import pull, push
 from course.sync.services import (
+    PullResult,
     export_bundle,
     export_for_device,
     import_bundle,
@@ -93,13 +95,14 @@ def device_list() -> None:
 @click.command("export")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--again", is_flag=True, help="Write the last bundle anew (its stick was lost before the centre).")
+@click.option("--number", type=int, help="With --again: the bundle to write anew, when it is not the last.")
 @click.option("--device", "prefix", help="On the central server: write the bundle for this laptop instead.")
 @with_appcontext
-def sync_export_command(out: str, again: bool, prefix: str | None) -> None:
+def sync_export_command(out: str, again: bool, number: int | None, prefix: str | None) -> None:
     """Write this laptop's bundle for the central server (signed, sealed to the centre, numbered); on the central
     server, with --device, the bundle for a laptop (acknowledgement, revocations, trainers' accounts)."""
     with refusals_fail():
-        sequence, data = export_for_device(prefix) if prefix else export_bundle(again=again)
+        sequence, data = export_for_device(prefix) if prefix else export_bundle(again=again, number=number)
     Path(out).write_bytes(data)
     db.session.commit()
     where = "the laptop" if prefix else "the central server"
@@ -117,9 +120,7 @@ def sync_import_command(file: str) -> None:
         if read_envelope(data).direction == DOWN:
             pulled = import_on_device(data)
             db.session.commit()
-            click.echo(f"Bundle {pulled.sequence} from the central server " + (
-                f"applied: it has your bundles up to {pulled.acknowledged}; {pulled.revoked} certificate(s) "
-                f"revoked, {pulled.accounts} account(s) added." if pulled.applied else "was applied before."))
+            _say_pulled(pulled)
             return
         result = import_bundle(data)
     db.session.commit()
@@ -129,3 +130,37 @@ def sync_import_command(file: str) -> None:
     added = ", ".join(f"{count} {table}" for table, count in sorted(result.report.added.items())) or "nothing new"
     click.echo(f"Bundle {result.sequence} of {result.device.prefix} imported: {added}; "
                f"{len(result.report.conflicts)} conflict(s) for coordinators.")
+
+
+@click.command("push")
+@click.option("--url", help="The central server's address (else the one in the enrolment file).")
+@with_appcontext
+def sync_push_command(url: str | None) -> None:
+    """Send this laptop's next bundle to the central server over HTTPS (as a stick would carry it)."""
+    with refusals_fail():
+        sent = push(url=url)
+    db.session.commit()
+    answer = sent.receipt
+    added = ", ".join(f"{count} {table}" for table, count in sorted((answer.get("added") or {}).items()))
+    state = f"applied it ({added or 'nothing new'}; {answer.get('conflicts', 0)} conflict(s) for coordinators)" \
+        if answer.get("applied") else "had it already"
+    click.echo(f"Bundle {sent.sequence} sent: the central server {state}. It holds your bundles up to "
+               f"{answer.get('acknowledged')}; the next bundle holds only what changes from now.")
+
+
+@click.command("pull")
+@click.option("--url", help="The central server's address (else the one in the enrolment file).")
+@with_appcontext
+def sync_pull_command(url: str | None) -> None:
+    """Fetch and apply the central server's bundle for this laptop over HTTPS."""
+    with refusals_fail():
+        pulled = pull(url=url)
+    db.session.commit()
+    _say_pulled(pulled)
+
+
+def _say_pulled(pulled: PullResult) -> None:
+    click.echo(f"Bundle {pulled.sequence} from the central server " + (
+        f"applied: it has your bundles up to {pulled.acknowledged}; {pulled.revoked} certificate(s) revoked, "
+        f"{pulled.accounts} account(s) added, {pulled.content} content item(s) changed." if pulled.applied
+        else "was applied before."))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,11 +34,14 @@ from course.sync.bundle import (
     DOWN,
     UP,
     BundleError,
+    check_note,
     new_box_keys,
     new_keys,
     open_envelope,
     read_envelope,
+    read_note,
     seal,
+    sign_note,
 )
 from course.sync.clock import CLOCK, earlier
 from course.sync.content import apply_content_update, content_update, live_versions
@@ -168,27 +173,29 @@ def device_prefix() -> str:
 OVERLAP_MS = 10 * 60 * 1000
 
 
-def export_bundle(*, again: bool = False) -> tuple[int, bytes]:
-    """The next bundle of this laptop (or, ``again``, the last one anew, for a stick that was lost): every
-    record changed since the last bundle the centre has acknowledged, so a lost or unimported bundle is never
-    a hole."""
-    device = this_device()
-    if device is None:
-        raise DeviceError(_("This installation is not a device yet: run 'course device join FILE' first."))
+def export_bundle(*, again: bool = False, number: int | None = None) -> tuple[int, bytes]:
+    """The next bundle of this laptop (or, ``again``, the last one, or bundle ``number``, anew, for a stick that
+    was lost): every record changed since the last bundle the centre has acknowledged, so a lost or unimported
+    bundle is never a hole."""
+    device = _joined()
     if again and device.last_sequence == 0:
         raise DeviceError(_("No bundle was written yet; export without --again."))
-    sequence = device.last_sequence if again else device.last_sequence + 1
+    if number is not None and not (again and 1 <= number <= device.last_sequence):
+        raise DeviceError(_("--number names a bundle already written (1 to %(last)d), with --again.",
+                            last=device.last_sequence))
+    sequence = (number or device.last_sequence) if again else device.last_sequence + 1
     written = dict(device.written_clocks or {})
     acknowledged = written.get(str(device.acknowledged_sequence))
     since = earlier(acknowledged, OVERLAP_MS) if acknowledged else None
-    written[str(sequence)] = CLOCK.now(clock_node(db.session()), db.session.connection())
+    # A number written anew keeps the stamp of its first writing: whichever writing the centre acknowledges,
+    # it holds everything changed before that stamp.
+    written.setdefault(str(sequence), CLOCK.now(clock_node(db.session()), db.session.connection()))
     payload = {"sequence": sequence, "device": device.device_uid, "written_at": utcnow().isoformat(),
                "since": since, "content": live_versions(), "records": export_records(since)}
     data = seal(payload, direction=UP, device_uid=device.device_uid, sequence=sequence,
                 signing_key=device.signing_key, recipient_key=device.centre_public_key)
-    device.last_sequence = sequence
-    device.written_clocks = {number: at for number, at in written.items()
-                             if int(number) >= device.acknowledged_sequence}
+    device.last_sequence = max(device.last_sequence, sequence)
+    device.written_clocks = {key: at for key, at in written.items() if int(key) >= device.acknowledged_sequence}
     return sequence, data
 
 
@@ -206,8 +213,11 @@ class ImportResult:
 def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
     """Apply a bundle on the central server (the caller commits; on any error nothing is changed).
 
+    The same file twice changes nothing. A bundle written anew under a number already imported (``--again``)
+    is applied: it can only bring what is newer.
+
     :raises BundleError: the file is not a bundle this server accepts (foreign, tampered, revoked device, a gap
-        in the numbering, a different bundle under a number already imported, records that do not fit).
+        in the numbering, records that do not fit).
     """
     envelope = read_envelope(data)
     if envelope.direction != UP:
@@ -219,25 +229,27 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
     if device.revoked:
         raise BundleError(_("This bundle comes from the device %(prefix)s (%(name)s), which was revoked on %(day)s: it "
                             "is refused.", prefix=device.prefix, name=device.name, day=format_date(device.revoked_at)))
-    if envelope.sequence <= device.last_sequence:
-        earlier = db.session.scalar(select(SyncBundle.digest).where(SyncBundle.device_id == device.id,
-                                                                    SyncBundle.sequence == envelope.sequence))
-        if earlier != envelope.digest:  # an old number written anew: it must still be the device's own
-            open_envelope(envelope, verify_key=device.verify_key, private_key=centre_keys(_instance_path()).box_private)
-        # Applied already: a bundle holds every change since the last acknowledged one, so a bundle applied
-        # after it brought all of its records too.
-        return ImportResult(device, envelope.sequence, applied=False, report=MergeReport())
     if envelope.sequence > device.last_sequence + 1:
         first, last = device.last_sequence + 1, envelope.sequence - 1
         missing = str(first) if first == last else f"{first} to {last}"
         raise BundleError(_("Bundle %(number)d of %(prefix)s cannot be imported yet: bundle(s) %(missing)s are "
-                            "missing. Import them first, or export a new bundle on the laptop.",
-                            number=envelope.sequence, prefix=device.prefix, missing=missing))
+                            "missing. Import them first; if they are lost, write bundle %(first)d anew on the "
+                            "laptop (course sync export --again --number %(first)d) and import that.",
+                            number=envelope.sequence, prefix=device.prefix, missing=missing, first=first))
+    bundle = db.session.scalar(select(SyncBundle).where(SyncBundle.device_id == device.id,
+                                                        SyncBundle.sequence == envelope.sequence))
+    if bundle is not None and bundle.digest == envelope.digest:
+        return ImportResult(device, envelope.sequence, applied=False, report=MergeReport())  # imported before
     payload = open_envelope(envelope, verify_key=device.verify_key,
                             private_key=centre_keys(_instance_path()).box_private)
-    bundle = SyncBundle(device_id=device.id, sequence=envelope.sequence, digest=envelope.digest)
-    db.session.add(bundle)
-    db.session.flush()
+    if bundle is None:
+        bundle = SyncBundle(device_id=device.id, sequence=envelope.sequence, digest=envelope.digest)
+        db.session.add(bundle)
+        db.session.flush()
+    else:
+        # A number written anew (its stick or the link's answer was lost): applied again, which changes only
+        # what is newer in it, since the centre keeps the later version of every record.
+        bundle.digest = envelope.digest
     try:
         report = apply_records(payload.get("records") or {}, bundle_id=bundle.id, prefix=device.prefix)
     except SyncRefused as exc:
@@ -245,9 +257,9 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
     CLOCK.observe(report.latest_clock, db.session.connection())
     if isinstance(payload.get("content"), dict):
         device.content_versions = payload["content"]
-    bundle.added = report.added
+    bundle.added = dict(Counter(bundle.added or {}) + Counter(report.added))
     db.session.add_all(report.conflicts)
-    device.last_sequence = envelope.sequence
+    device.last_sequence = max(device.last_sequence, envelope.sequence)
     record_event("sync.import", device.prefix, actor_id=actor.id if actor else None, sequence=envelope.sequence,
                  added=report.added, conflicts=len(report.conflicts))
     db.session.flush()
@@ -369,3 +381,60 @@ def _apply_content(update: dict[str, Any] | None) -> int:
     if report.changed:
         refresh_everyone()
     return len(report.created) + len(report.updated) + len(report.retired)
+
+
+# -- over a link: the same bundles, sent and fetched over HTTPS ----------------------------------------------------
+
+PULL_FORMAT = "cascade-pull/1"
+RECEIPT_FORMAT = "cascade-receipt/1"
+
+
+def pull_request() -> bytes:
+    """The laptop's signed request for the centre's next bundle, saying which content versions it holds."""
+    device = _joined()
+    return sign_note({"format": PULL_FORMAT, "device": device.device_uid, "content": live_versions(),
+                      "nonce": secrets.token_hex(8)}, device.signing_key)
+
+
+def answer_pull(data: bytes) -> bytes:
+    """On the centre: the bundle for the laptop that signed the request (export_for_device, as for a stick)."""
+    note, text, signature = read_note(data)
+    device = db.session.scalar(select(Device).where(Device.uid == str(note.get("device"))))
+    if note.get("format") != PULL_FORMAT or device is None:
+        raise BundleError(_("This request comes from a device this server does not know."))
+    check_note(text, signature, device.verify_key)
+    if device.revoked:
+        raise BundleError(_("The device %(prefix)s was revoked: nothing is sent to it.", prefix=device.prefix))
+    if isinstance(note.get("content"), dict):
+        device.content_versions = note["content"]
+    _sequence, bundle = export_for_device(device.prefix)
+    return bundle
+
+
+def receipt(result: ImportResult) -> bytes:
+    """On the centre: the signed answer to a pushed bundle; its acknowledgement lets the laptop's next bundle
+    hold only what changed after it."""
+    return sign_note({"format": RECEIPT_FORMAT, "device": result.device.uid, "sequence": result.sequence,
+                      "applied": result.applied, "acknowledged": result.device.last_sequence,
+                      "added": result.report.added, "conflicts": len(result.report.conflicts)},
+                     centre_keys(_instance_path()).signing)
+
+
+def take_receipt(data: bytes) -> dict[str, Any]:
+    """On the laptop: the centre's receipt, once its signature holds; its acknowledgement is recorded."""
+    device = _joined()
+    note, text, signature = read_note(data)
+    check_note(text, signature, device.centre_verify_key or "")
+    if note.get("format") != RECEIPT_FORMAT or note.get("device") != device.device_uid:
+        raise BundleError(_("This receipt is not for this device."))
+    acknowledged = note.get("acknowledged")
+    if isinstance(acknowledged, int) and not isinstance(acknowledged, bool):
+        device.acknowledged_sequence = max(device.acknowledged_sequence, min(acknowledged, device.last_sequence))
+    return note
+
+
+def _joined() -> ThisDevice:
+    device = this_device()
+    if device is None:
+        raise DeviceError(_("This installation is not a device yet: run 'course device join FILE' first."))
+    return device

@@ -1,0 +1,50 @@
+"""The link between a field laptop and the centre: ``course sync push`` and ``course sync pull`` over HTTPS.
+
+The same bundles as on a USB stick, through the same services, so there is one way in for a laptop's records
+whatever carried them. No session and no CSRF token: a laptop is no browser, and what it sends is signed by
+its own key (and sealed to the centre's), which a forged request cannot be. The answers are signed by the
+centre: a receipt the laptop can trust with its acknowledgement, a bundle only that laptop can open.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from course.extensions import csrf, db
+from course.sync.bundle import BundleError
+from course.sync.services import answer_pull, import_bundle, receipt
+from course.sync.views import MAX_BUNDLE_BYTES
+
+bp = Blueprint("sync_link", __name__, url_prefix="/sync")
+csrf.exempt(bp)
+
+PULL_REQUEST_BYTES = 64 * 1024
+
+
+def _refused(error: BundleError) -> tuple[Response, int]:
+    db.session.rollback()
+    return jsonify(error=str(error)), 409
+
+
+@bp.post("/push")
+def push():
+    """A laptop's bundle, applied as an uploaded one is; the answer is the centre's signed receipt."""
+    request.max_content_length = MAX_BUNDLE_BYTES
+    try:
+        result = import_bundle(request.get_data())
+    except BundleError as exc:
+        return _refused(exc)
+    db.session.commit()
+    return Response(receipt(result), mimetype="application/json")
+
+
+@bp.post("/pull")
+def pull():
+    """The centre's next bundle for the laptop that signed the request."""
+    request.max_content_length = PULL_REQUEST_BYTES
+    try:
+        bundle = answer_pull(request.get_data())
+    except BundleError as exc:
+        return _refused(exc)
+    db.session.commit()
+    return Response(bundle, mimetype="application/octet-stream")
