@@ -437,7 +437,7 @@ def test_a_coordinator_registers_imports_revokes_and_settles_on_the_devices_page
     listing = coordinator.get("/devices/").get_data(as_text=True)
     assert "MARY1" in listing and "Mary laptop" in listing
     conflicts = coordinator.get("/devices/conflicts").get_data(as_text=True)
-    assert "same username" in conflicts
+    assert "The same username on both sides." in conflicts
     conflict = db.session.scalar(select(SyncConflict))
     settled = coordinator.post(f"/devices/conflicts/{conflict.id}/settle", follow_redirects=True,
                                data={"note": "Two people; left apart.", "csrf_token": csrf_token(coordinator, "/")})

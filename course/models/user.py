@@ -86,6 +86,9 @@ class User(Synced, FieldClocks, UserMixin, db.Model):
     position: Mapped[str] = mapped_column(String(200), default="")
     gender: Mapped[Gender] = mapped_column(str_enum(Gender, "gender"), default=Gender.NOT_STATED)
     velayat: Mapped[Velayat | None] = mapped_column(str_enum(Velayat, "velayat"))
+    #: Set when a coordinator found this account to be another person's (a suspected duplicate from a field
+    #: laptop): its records moved there, and what its laptop sends later goes there too.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     # Roles are always needed together with the user (every permission check),
     # so they load in the same query.

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from course.extensions import db
-from course.models.device import Device, SyncBundle, SyncConflict
+from course.models.attempt import QuizAttempt
+from course.models.certificate import Certificate
+from course.models.device import ConflictKind, Device, SyncBundle, SyncConflict
+from course.models.enrolment import Enrolment
+from course.models.user import User
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,70 @@ def device_rows() -> list[DeviceRow]:
 
 
 @dataclass(frozen=True)
+class FieldDifference:
+    field: str
+    centre: Any
+    device: Any
+    #: "device" when the laptop's later edit replaced the centre's value, "centre" when the centre's stood.
+    kept: str
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """One of two people who may be one: what a coordinator compares before merging them."""
+
+    user: User
+    attempts: int
+    certificates: int
+    enrolments: int
+
+
+#: Why an import left a conflict (the merge rules write these reasons), as coordinators read them.
+REASONS = {
+    "same username": _l("The same username on both sides."),
+    "same name and agency": _l("The same full name and agency on both sides."),
+    "a second open attempt at the same quiz": _l("A second open attempt at the same quiz: it was not added."),
+    "the person already holds a valid certificate of this track": _l(
+        "The person already holds a valid certificate of this track: the second was not added."),
+}
+
+
+@dataclass(frozen=True)
 class ConflictRow:
     conflict: SyncConflict
     device_prefix: str
+    differences: list[FieldDifference] = field(default_factory=list)
+    #: For a suspected duplicate: the person who arrived, then the one already known.
+    people: list[PersonCard] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        reason = (self.conflict.details or {}).get("reason", "")
+        return str(REASONS.get(reason, reason))
+
+
+def _differences(conflict: SyncConflict) -> list[FieldDifference]:
+    details = conflict.details or {}
+    kept = details.get("kept")
+    return [FieldDifference(name, values[0], values[1], kept.get(name, "centre") if isinstance(kept, dict)
+                            else "centre")
+            for name, values in (details.get("fields") or {}).items()]
+
+
+def _people(uids: set[str]) -> dict[str, PersonCard]:
+    """The people named by suspected duplicates, with their record counts (four queries in all)."""
+    if not uids:
+        return {}
+    users = db.session.scalars(select(User).where(User.uid.in_(uids))).all()
+    ids = [user.id for user in users]
+
+    def counts(column) -> dict[int, int]:
+        return dict(db.session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).all())
+
+    attempts, certificates = counts(QuizAttempt.user_id), counts(Certificate.user_id)
+    enrolments = counts(Enrolment.user_id)
+    return {user.uid: PersonCard(user, attempts.get(user.id, 0), certificates.get(user.id, 0),
+                                 enrolments.get(user.id, 0)) for user in users}
 
 
 def open_conflicts() -> list[ConflictRow]:
@@ -65,4 +132,9 @@ def open_conflicts() -> list[ConflictRow]:
         select(SyncConflict, Device.prefix).join(SyncBundle, SyncBundle.id == SyncConflict.bundle_id)
         .join(Device, Device.id == SyncBundle.device_id).where(SyncConflict.settled_at.is_(None))
         .order_by(SyncConflict.id)).all()
-    return [ConflictRow(conflict, prefix) for conflict, prefix in rows]
+    duplicates = [conflict for conflict, _prefix in rows if conflict.kind == ConflictKind.SUSPECTED_DUPLICATE]
+    people = _people({uid for conflict in duplicates for uid in (conflict.record_uid, conflict.other_uid) if uid})
+    return [ConflictRow(conflict, prefix, _differences(conflict),
+                        [people[uid] for uid in (conflict.record_uid, conflict.other_uid) if uid in people]
+                        if conflict.kind == ConflictKind.SUSPECTED_DUPLICATE else [])
+            for conflict, prefix in rows]

@@ -29,6 +29,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, Table, UniqueConstraint, func, insert, select, tuple_
 
 from course.cohorts.services import unused_join_code
@@ -50,7 +51,7 @@ SYNCED_TABLES = (
 OWN_RULES = {("users", ("username",)), ("cohorts", ("join_code",)), ("quiz_attempts", ("user_id", "quiz_id", "number"))}
 #: Fields a rule of this side has set (a renamed username, a new join code, a renumbered attempt): a later
 #: version of the record never sets them back.
-KEPT_HERE = {"users": {"username"}, "cohorts": {"join_code"}, "quiz_attempts": {"number"}}
+KEPT_HERE = {"users": {"username", "merged_into_id"}, "cohorts": {"join_code"}, "quiz_attempts": {"number"}}
 #: Fields that never leave the database they were made in (a session token signs people in there only).
 LOCAL_ONLY = {"users": {"session_token"}}
 #: Fields whose values a conflict does not show.
@@ -178,15 +179,17 @@ class _Merge:
         values = {}
         for column, value in record.items():
             if column not in table.c:
-                raise SyncRefused(f"the bundle has a field '{column}' in {table.name} that this server does not know")
+                raise SyncRefused(_("the bundle has a field '%(field)s' in %(table)s that this server does not know",
+                                    field=column, table=table.name))
             target = _references(table).get(column)
             if target is not None and value is not None and _keyed(target):
                 if value in self.skipped.get(target.name, set()):
                     return None
                 local = self.local.get(target.name, {}).get(value)
                 if local is None:
-                    raise SyncRefused(f"a record in {table.name} refers to a {target.name} record ({value}) that "
-                                      "neither the bundle nor this server holds")
+                    raise SyncRefused(_("a record in %(table)s refers to a %(target)s record (%(uid)s) that neither "
+                                        "the bundle nor this server holds", table=table.name, target=target.name,
+                                        uid=value))
                 value = local
             values[column] = _decode(table, column, value)
         return values
@@ -209,9 +212,11 @@ class _Merge:
                                                       .where(SyncConflict.record_uid.in_(chunk))))
 
     def known(self, table: Table, uids: list[str]) -> dict[str, int]:
+        """The local ids of the records with these uids; a person merged into another is that other person."""
+        local = func.coalesce(table.c.merged_into_id, table.c.id) if table.name == "users" else table.c.id
         found = {}
         for chunk in chunks(uids, BATCH):
-            found.update(db.session.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk))).all())
+            found.update(db.session.execute(select(table.c.uid, local).where(table.c.uid.in_(chunk))).all())
         return found
 
 
@@ -220,7 +225,8 @@ def apply_records(records: dict[str, list[dict[str, Any]]], *, bundle_id: int, p
     merge = _Merge(bundle_id, prefix)
     unknown = sorted(set(records) - set(SYNCED_TABLES))
     if unknown:
-        raise SyncRefused(f"the bundle carries records of '{unknown[0]}', which this server does not take")
+        raise SyncRefused(_("the bundle carries records of '%(table)s', which this server does not take",
+                            table=unknown[0]))
     for name in SYNCED_TABLES:
         rows = records.get(name, [])
         table = _table(name)
@@ -267,7 +273,9 @@ def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> Non
             merge.skipped.setdefault(name, set()).add(record["uid"])
             continue
         if record["uid"] in known:
-            _reconcile(merge, table, current[known[record["uid"]]], values)
+            here = current[known[record["uid"]]]
+            if here["uid"] == record["uid"]:  # not a person merged into another: their own fields stay as merged
+                _reconcile(merge, table, here, values)
             continue
         same = next((local for key in _natural_keys(table) if not _under_fresh(merge, table, key, values)
                      and (local := _existing_by(table, key, values))), None)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cohorts.blueprint import carry_out
+from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS
 from course.domain import DomainError
 from course.extensions import db
 from course.models.device import Device
 from course.permissions import Permission, require, velayat_scope
 from course.sync import queries
+from course.sync.people import merge_suspected_duplicate
 from course.sync.services import (
     export_for_device,
     import_bundle,
@@ -126,7 +128,8 @@ def upload():
 @bp.route("/conflicts")
 @require(Permission.MANAGE_DEVICES)
 def conflicts():
-    return render_template("devices/conflicts.html", rows=queries.open_conflicts())
+    return render_template("devices/conflicts.html", rows=queries.open_conflicts(), agencies=AGENCY_LABELS,
+                           velayats=VELAYAT_LABELS)
 
 
 @bp.route("/conflicts/<int:conflict_id>/settle", methods=["POST"])
@@ -137,4 +140,23 @@ def settle(conflict_id: int):
         return _("Marked as settled.")
 
     carry_out(settle_it)
+    return redirect(url_for("devices.conflicts"))
+
+
+@bp.route("/conflicts/<int:conflict_id>/merge", methods=["POST"])
+@require(Permission.MANAGE_DEVICES)
+def merge(conflict_id: int):
+    """Merge a suspected duplicate into one person, once the coordinator has ticked that they checked it."""
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that both accounts are the same person: the merge moves every record of "
+                "one to the other and cannot be undone here."), "error")
+        return redirect(url_for("devices.conflicts"), 303)
+
+    def merge_them() -> str:
+        merged = merge_suspected_duplicate(conflict_id, request.form.get("keep", ""), current_user)
+        return _("%(merged)s is merged into %(kept)s: %(moved)d record(s) moved, %(dropped)d already held.",
+                 merged=merged.merged.username, kept=merged.kept.username, moved=sum(merged.moved.values()),
+                 dropped=sum(merged.dropped.values()))
+
+    carry_out(merge_them)
     return redirect(url_for("devices.conflicts"))

@@ -1,5 +1,6 @@
 """hybrid clock: every synced record's last-change stamp, per-field stamps of editable records, bundles since
-the last acknowledgement, the content versions each laptop holds
+the last acknowledgement, the content versions each laptop holds,
+people merged by a coordinator
 
 Existing rows get the empty stamp (older than any change): a laptop's first bundle after the upgrade holds
 everything, as bundles did before.
@@ -30,6 +31,10 @@ def upgrade():
             batch_op.add_column(sa.Column('clock', sa.String(length=40), nullable=False, server_default=''))
             if name in EDITABLE:
                 batch_op.add_column(sa.Column('field_clocks', sa.JSON(), nullable=False, server_default='{}'))
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_users_merged_into_id_users'), 'users', ['merged_into_id'], ['id'],
+                                    ondelete='SET NULL')
     with op.batch_alter_table('this_device', schema=None) as batch_op:
         batch_op.add_column(sa.Column('written_clocks', sa.JSON(), nullable=False, server_default='{}'))
     with op.batch_alter_table('devices', schema=None) as batch_op:
@@ -46,6 +51,9 @@ def downgrade():
     op.drop_table('hybrid_clock')
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.drop_column('content_versions')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_users_merged_into_id_users'), type_='foreignkey')
+        batch_op.drop_column('merged_into_id')
     with op.batch_alter_table('this_device', schema=None) as batch_op:
         batch_op.drop_column('written_clocks')
     for name in reversed(CLOCKED):
