@@ -44,7 +44,7 @@ from course.sync.cli import (
     sync_pull_command,
     sync_push_command,
 )
-from course.sync.services import this_device
+from course.sync.device import this_device
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 

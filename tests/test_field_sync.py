@@ -490,6 +490,52 @@ def test_a_laptops_verification_page_says_the_certificate_was_issued_offline(cen
     assert "Issued offline" not in centre.test_client().get(f"/verify/{code}").get_data(as_text=True)
 
 
+def _certificate_pdf_text(app) -> str:
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    from course.certificates.document import certificate_document  # noqa: PLC0415
+    from course.certificates.pdf import render_certificate  # noqa: PLC0415
+
+    certificate = db.session.scalar(select(Certificate))
+    with app.test_request_context("/"):
+        pdf = render_certificate(certificate_document(certificate, load_catalogue()))
+    return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def test_a_laptops_certificate_pdf_says_it_was_issued_offline_and_the_centres_does_not(centre, mary):
+    mary.certified_learner("jeren", full_name="Jeren Laptop")
+    with mary.use():
+        assert "Issued offline on the field laptop MARY1" in _certificate_pdf_text(mary.app)
+    imported(mary.export())
+    text = _certificate_pdf_text(centre)
+    assert "Jeren Laptop" in text and "Issued offline" not in text
+
+
+def test_the_reports_name_the_laptop_a_cohort_was_run_on(centre, mary, make_user):
+    import csv  # noqa: PLC0415
+
+    from course.auth.services import create_user  # noqa: PLC0415
+    from course.cohorts.services import create_cohort  # noqa: PLC0415
+    from tests.test_cohorts import DETAILS  # noqa: PLC0415
+
+    make_user("coord", roles={Role.COORDINATOR})
+    make_user("master", roles={Role.TRAINER})
+    create_cohort(DETAILS, load_catalogue(), lead=db.session.scalar(select(User).where(User.username == "master")),
+                  actor=db.session.scalar(select(User).where(User.username == "master")))
+    db.session.commit()
+    with mary.use():
+        trainer, _password = create_user("ogul", {Role.TRAINER}, full_name="Ogul Trainer")
+        cohort = create_cohort(DETAILS, load_catalogue(), lead=trainer, actor=trainer)
+        db.session.commit()
+        assert cohort.device_prefix == "MARY1"
+    imported(mary.export())
+
+    coordinator = as_user(centre, "coord")
+    assert "field laptop MARY1" in coordinator.get("/reports").get_data(as_text=True)
+    lines = list(csv.DictReader(io.StringIO(coordinator.get("/reports/export/cohorts.csv").get_data(as_text=True))))
+    assert sorted(line["Run on"] for line in lines) == ["central server", "field laptop MARY1"]
+
+
 def pulled(laptop: Laptop, data: bytes):
     with laptop.use():
         result = import_on_device(data)

@@ -14,6 +14,7 @@ from course.learn.queries import Catalogue
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort
 from course.room import room_url
+from course.sync.device import this_device
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -70,4 +71,15 @@ def certificate_document(certificate: Certificate, catalogue: Catalogue) -> Cert
             trainer_name=lead.display_name if lead else "", issuer=issuer_name(),
             serial=certificate.serial, issued_on=format_date(certificate.issued_at, "long"),
             verify_url=verification_url(certificate), labels=_labels(certificate.kind),
+            offline_note=_offline_note(certificate),
         )
+
+
+def _offline_note(certificate: Certificate) -> str:
+    """Printed on a field laptop, where the certificate is not yet known at the central ``/verify``."""
+    device = this_device()
+    if device is None:
+        return ""
+    return _("Issued offline on the field laptop %(device)s on %(day)s. It verifies at the central server once "
+             "this laptop's records have reached it.", device=device.prefix,
+             day=format_date(certificate.issued_at, "long"))

@@ -64,6 +64,8 @@ class CertificateDocument:
     issued_on: str  # formatted date
     verify_url: str  # e.g. "https://cascade.example.tm/verify/AbC..."
     labels: Mapping[str, str]  # translated fixed texts, keyed by LABEL_KEYS
+    #: On a field laptop: that it was issued offline, and where it verifies once the laptop's records arrive.
+    offline_note: str = ""
 
 
 def qr_png(url: str) -> bytes:
@@ -179,4 +181,6 @@ def render_certificate(document: CertificateDocument) -> bytes:
     pdf.image(io.BytesIO(qr_png(document.verify_url)), right - QR_SIZE, qr_top, QR_SIZE, QR_SIZE)
     _text(pdf, right - 110, qr_top + QR_SIZE + 4.5, 110, labels["verify"], "", 7.5, 6, color=GREY, align="R")
     _text(pdf, right - 110, qr_top + QR_SIZE + 8, 110, document.verify_url, "", 7, 5, 2, color=NAVY, align="R")
+    if document.offline_note:
+        _text(pdf, 22, bottom + 1, PAGE_W - 48 - QR_SIZE, document.offline_note, "", 6.5, 5, 2, color=GREY, align="L")
     return bytes(pdf.output())

@@ -21,7 +21,7 @@ from course.models.types import utcnow
 from course.models.user import User
 from course.review.queries import track_citations
 from course.review.services import copy_legal_basis, record_legal_basis
-from course.sync.services import device_prefix
+from course.sync.device import device_prefix
 
 SERIAL_PREFIXES = {CertificateKind.COMPLETION: "CMP", CertificateKind.TRAINER: "TOT"}
 #: 24 random bytes: 192 bits, well beyond guessing, still short enough for a QR code.

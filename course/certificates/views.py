@@ -23,7 +23,7 @@ from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
 from course.permissions import Permission, can, can_manage_cohort, require, velayat_scope
 from course.ratelimit import allow
-from course.sync.services import this_device
+from course.sync.device import this_device
 from course.web import current_locale, live_catalogue
 
 bp = Blueprint("certificates", __name__)

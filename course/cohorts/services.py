@@ -21,6 +21,7 @@ from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer
 from course.models.enrolment import Enrolment
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
+from course.sync.device import device_prefix
 
 #: No 0/O or 1/I/L: codes are read aloud and copied from a whiteboard.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -112,7 +113,7 @@ def create_cohort(details: CohortDetails, catalogue: Catalogue, *, lead: User, c
     _check_details(details, catalogue)
     _check_trainers(lead, list(co_trainers))
     cohort = Cohort(course_id=catalogue.course["id"], status=CohortStatus.OPEN, join_code=unused_join_code(),
-                    join_open=True, created_by_id=actor.id, trainers=[])
+                    join_open=True, created_by_id=actor.id, trainers=[], device_prefix=device_prefix())
     _apply_details(cohort, details)
     _set_trainers(cohort, lead, list(co_trainers))
     db.session.add(cohort)

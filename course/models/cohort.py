@@ -46,6 +46,8 @@ class Cohort(Synced, FieldClocks, db.Model):
     join_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     join_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The field laptop it was run on (its device prefix); empty for a cohort made on the central server.
+    device_prefix: Mapped[str] = mapped_column(String(8), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     trainers: Mapped[list[CohortTrainer]] = relationship(

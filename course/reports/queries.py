@@ -80,6 +80,8 @@ class CohortResult:
     session_days: int = 0
     #: Days attended by all its learners over the days they could attend (excused days left out).
     attendance: float | None = None
+    #: The field laptop it was run on; empty when it was run on the central server.
+    device: str = ""
 
     @property
     def completion_rate(self) -> float | None:
@@ -206,18 +208,18 @@ def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
         select(Cohort.id, Cohort.name, Cohort.velayat, Cohort.track_id, Cohort.starts_on, Cohort.ends_on,
                func.coalesce(lead.c.name, ""), func.coalesce(per_cohort.c.learners, 0),
                func.coalesce(per_cohort.c.completed, 0), per_cohort.c.gain, func.coalesce(days.c.days, 0),
-               func.coalesce(days.c.attended, 0), func.coalesce(days.c.excused, 0))
+               func.coalesce(days.c.attended, 0), func.coalesce(days.c.excused, 0), Cohort.device_prefix)
         .outerjoin(per_cohort, per_cohort.c.cohort_id == Cohort.id).outerjoin(lead, lead.c.cohort_id == Cohort.id)
         .outerjoin(days, days.c.cohort_id == Cohort.id)
         .where(Cohort.id.in_(cohorts)).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
         .execution_options(yield_per=500)  # on the statement: on the connection it would stay for later queries
     )
     for row in db.session.connection().execute(query):
-        *fields, learners, completed, gain, day_count, attended, excused = row
+        *fields, learners, completed, gain, day_count, attended, excused, device = row
         # The cohort's learner-days; an unmarked day counts as not attended.
         share = AttendanceShare(attended, excused, day_count * learners).share
         yield CohortResult(*fields, learners, completed, round(float(gain), 1) if gain is not None else None,
-                           day_count, round(share, 3) if share is not None else None)
+                           day_count, round(share, 3) if share is not None else None, device or "")
 
 
 def _module_gains(cohorts: Select, catalogue: Catalogue) -> list[ModuleGainRow]:

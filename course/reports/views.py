@@ -88,7 +88,7 @@ def dashboard():
     return render_template(
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
         charts=charts(report, catalogue, current_locale()), filter=report_filter, velayats=VELAYAT_LABELS,
-        sort_links=sort_links, order=order, cohorts=cohorts, trainers=trainers, search=search,
+        sort_links=sort_links, order=order, cohorts=cohorts, trainers=trainers, search=search, run_on=run_on,
         **filter_page_context(),
     )
 
@@ -122,6 +122,11 @@ def cohort(cohort_id: int):
     return render_dashboard(found, read_only=True)
 
 
+def run_on(device: str) -> str:
+    """Where a cohort was run, as the reports say it: a field laptop by its prefix, or the central server."""
+    return _("field laptop %(prefix)s", prefix=device) if device else _("central server")
+
+
 def _disaggregation_table(report_filter: ReportFilter) -> Table:
     report = build_report(report_filter, live_catalogue())
     header = [_("Velayat"), _("Agency")]
@@ -143,9 +148,10 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
 def _cohorts_table(report_filter: ReportFilter) -> Table:
     """Streamed from one query, newest first."""
     header = [_("Cohort"), _("Velayat"), _("Track"), _("First day"), _("Last day"), _("Lead trainer"),
-              _("Learners"), _("Completed"), _("Average gain"), _("Session days"), _("Attendance")]
+              _("Learners"), _("Completed"), _("Average gain"), _("Session days"), _("Attendance"), _("Run on")]
     rows = ([c.name, str(VELAYAT_LABELS[c.velayat]), c.track_id, c.starts_on, c.ends_on, c.lead, c.learners,
-             c.completed, c.mean_gain, c.session_days, c.attendance] for c in cohort_results(cohort_ids(report_filter)))
+             c.completed, c.mean_gain, c.session_days, c.attendance, run_on(c.device)]
+            for c in cohort_results(cohort_ids(report_filter)))
     return Table("cohort-results", header, rows)
 
 

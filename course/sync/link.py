@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
+from course.sync.device import this_device
 from course.sync.services import (
     DeviceError,
     PullResult,
@@ -26,7 +27,6 @@ from course.sync.services import (
     import_on_device,
     pull_request,
     take_receipt,
-    this_device,
 )
 
 Transport = Callable[[str, bytes], bytes]

@@ -45,6 +45,7 @@ from course.sync.bundle import (
 )
 from course.sync.clock import CLOCK, earlier
 from course.sync.content import apply_content_update, content_update, live_versions
+from course.sync.device import this_device
 from course.sync.records import MergeReport, SyncRefused, apply_records, export_records
 from course.sync.stamping import CENTRE_NODE, clock_node, forget_clock_node
 
@@ -125,10 +126,6 @@ def revoke_device(prefix: str, actor: User | None) -> Device:
 
 # -- the laptop ----------------------------------------------------------------------------------------------------
 
-def this_device() -> ThisDevice | None:
-    return db.session.scalar(select(ThisDevice))
-
-
 def join_device(enrolment: dict[str, Any]) -> ThisDevice:
     """Make this installation the device an enrolment file describes."""
     if not isinstance(enrolment, dict) or enrolment.get("format") != ENROLMENT_FORMAT:
@@ -157,15 +154,6 @@ def join_device(enrolment: dict[str, Any]) -> ThisDevice:
             raise DeviceError(_("This enrolment file is damaged; ask the coordinator for a new one.")) from None
         import_on_device(first)
     return device
-
-
-def device_prefix() -> str:
-    """The prefix of the certificates this installation issues: COURSE_DEVICE_PREFIX, else the joined device's."""
-    configured = current_app.config.get("DEVICE_PREFIX", "")
-    if configured:
-        return configured
-    device = this_device()
-    return device.prefix if device else ""
 
 
 #: A bundle's records start this long before the stamp of the acknowledged bundle: a change whose transaction

@@ -1,6 +1,6 @@
 """hybrid clock: every synced record's last-change stamp, per-field stamps of editable records, bundles since
 the last acknowledgement, the content versions each laptop holds,
-people merged by a coordinator
+people merged by a coordinator, the laptop a cohort was run on
 
 Existing rows get the empty stamp (older than any change): a laptop's first bundle after the upgrade holds
 everything, as bundles did before.
@@ -31,6 +31,8 @@ def upgrade():
             batch_op.add_column(sa.Column('clock', sa.String(length=40), nullable=False, server_default=''))
             if name in EDITABLE:
                 batch_op.add_column(sa.Column('field_clocks', sa.JSON(), nullable=False, server_default='{}'))
+            if name == 'cohorts':
+                batch_op.add_column(sa.Column('device_prefix', sa.String(length=8), nullable=False, server_default=''))
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_users_merged_into_id_users'), 'users', ['merged_into_id'], ['id'],
@@ -58,6 +60,8 @@ def downgrade():
         batch_op.drop_column('written_clocks')
     for name in reversed(CLOCKED):
         with op.batch_alter_table(name, schema=None) as batch_op:
+            if name == 'cohorts':
+                batch_op.drop_column('device_prefix')
             if name in EDITABLE:
                 batch_op.drop_column('field_clocks')
             batch_op.drop_column('clock')
