@@ -7,7 +7,9 @@ database (PostgreSQL by default, as on the server).
 
 Run: .venv/bin/python bench/sync_import.py [--centre URL] [--learners N] [--answers N]
 Needs a PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/, database cascade_bench_sync, made
-and dropped by the script). Reports export time and size, import time and the import's peak Python memory.
+and dropped by the script). Reports export time and size, import time and the import's peak Python memory,
+and the time to apply the same records again in a bundle written anew (every record compared with the
+centre's version).
 """
 
 from __future__ import annotations
@@ -116,6 +118,8 @@ def main(centre_server: str, learners: int, answers: int) -> None:
             start = time.perf_counter()
             _sequence, data = export_bundle()
             db.session.commit()
+            _sequence, anew = export_bundle(again=True)  # the same records, as a lost stick's bundle written again
+            db.session.commit()
             print(f"export: {time.perf_counter() - start:.2f} s, bundle {len(data) / 1024 / 1024:.1f} MiB "
                   f"({learners} learners, {learners * answers} answers)")
         with centre.app_context():
@@ -136,6 +140,11 @@ def main(centre_server: str, learners: int, answers: int) -> None:
             import_bundle(data)
             db.session.commit()
             print(f"re-import of the same bundle: {time.perf_counter() - start:.2f} s (nothing changed)")
+            start = time.perf_counter()
+            again = import_bundle(anew)
+            db.session.commit()
+            print(f"the same records written anew (--again): {time.perf_counter() - start:.2f} s, every record "
+                  f"compared with the centre's, {sum(again.report.added.values())} added")
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -346,7 +346,7 @@ def test_the_commands_register_join_export_and_import_as_the_guide_says(centre, 
     result = centre.test_cli_runner().invoke(args=["device", "add", "Mary laptop", "--prefix", "MARY1",
                                                    "--out", str(enrolment_file)])
     assert result.exit_code == 0, result.output
-    assert "course device join mary1.json" in result.output
+    assert "course init --device mary1.json" in result.output
     assert oct(enrolment_file.stat().st_mode & 0o777) == "0o600"  # it holds the device's private key
     again = centre.test_cli_runner().invoke(args=["device", "add", "Other", "--prefix", "MARY1",
                                                   "--out", str(tmp_path / "other.json")])

@@ -48,7 +48,7 @@ def device_add(name: str, prefix: str, out: str) -> None:
     path.chmod(0o600)
     db.session.commit()
     click.echo(f"Registered {device.name} as {device.prefix}. Carry {path} to the laptop and run there: "
-               f"course device join {path.name}")
+               f"course init --device {path.name} (or, on an installation in use, course device join {path.name})")
 
 
 @device_group.command("join")

@@ -1,6 +1,8 @@
-"""hybrid clock: every synced record's last-change stamp, per-field stamps of editable records, bundles since
-the last acknowledgement, the content versions each laptop holds,
-people merged by a coordinator, the laptop a cohort was run on
+"""hybrid clock and what sync needs besides
+
+Every synced record's last-change stamp, per-field stamps of editable records, bundles since the last
+acknowledgement, the content versions each laptop holds, people merged by a coordinator, the laptop a cohort
+was run on.
 
 Existing rows get the empty stamp (older than any change): a laptop's first bundle after the upgrade holds
 everything, as bundles did before.
