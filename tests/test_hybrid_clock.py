@@ -48,3 +48,23 @@ def test_a_laptop_behind_in_time_stamps_after_what_it_saw_from_the_centre(app, m
 def test_earlier_is_below_every_stamp_of_that_moment():
     at = stamp(YEAR_2026, 0, "CENTRE")
     assert earlier(at, 0) <= at and earlier(at, 1000) < stamp(YEAR_2026 - 1000, 0, "A")
+
+
+def test_past_the_counters_width_the_clock_moves_to_the_next_millisecond_and_stamps_still_sort(monkeypatch):
+    clock = HybridClock()
+    _wall(monkeypatch, YEAR_2026)
+    clock._advance(YEAR_2026, clock_module.COUNTER_MAX)  # noqa: SLF001  (a clock that stood still a long time)
+    before = stamp(YEAR_2026, clock_module.COUNTER_MAX, "MARY1")
+    after = clock.now("MARY1")
+    assert after > before and after.startswith(f"{YEAR_2026 + 1:016d}.00000.")
+
+
+def test_a_stamp_of_the_wrong_shape_is_not_a_stamp_and_one_from_the_future_is_held_back():
+    from course.sync.clock import is_stamp, no_later_than  # noqa: PLC0415
+
+    assert is_stamp("") and is_stamp(stamp(YEAR_2026, 1, "MARY1"))
+    assert not any(is_stamp(value) for value in ("9", "x.y.z", f"{YEAR_2026}.1.MARY1", 12, None,
+                                                  stamp(YEAR_2026, 1, "mary; drop")))
+    future = stamp(YEAR_2026 + 10**9, 4, "MARY1")
+    assert no_later_than(future, YEAR_2026) == stamp(YEAR_2026, 0, "MARY1")
+    assert no_later_than(stamp(YEAR_2020, 4, "MARY1"), YEAR_2026) == stamp(YEAR_2020, 4, "MARY1")

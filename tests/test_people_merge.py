@@ -138,3 +138,17 @@ def test_every_partial_unique_rule_on_a_person_has_a_merge_rule(centre):
                if isinstance(index, Index) and index.unique and column.name in index.columns
                and (index.dialect_options["sqlite"]["where"] is not None)}
     assert partial == set(PARTIAL_RULES)
+
+
+def test_a_person_merged_twice_sends_the_first_accounts_records_to_the_last_person_kept(centre, twins, make_user):
+    laptops, conflict = twins
+    coordinator = _person("coord")
+    merge_suspected_duplicate(conflict.id, _person("aylar").uid, coordinator)  # aylar.lebap -> aylar
+    final = make_user("aylar.b", roles={Role.LEARNER}, full_name="Aylar Berdiyeva")
+    merge_people(final, _person("aylar"), coordinator)  # then aylar -> aylar.b
+    db.session.commit()
+    assert _person("aylar.lebap").merged_into_id == final.id
+    with laptops[1].use():
+        pass_quiz(db.session.scalar(select(User).where(User.username == "aylar")), "post-test", passed=False)
+    imported(laptops[1].export())
+    assert db.session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.user_id == final.id)) == 3

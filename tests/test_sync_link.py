@@ -186,3 +186,22 @@ def test_an_unreachable_centre_is_said_plainly_and_nothing_is_counted_as_sent(ce
 def test_https_post_gives_the_centres_reason_when_it_refuses(centre, mary):
     with served(centre) as address, pytest.raises(LinkError, match="not a Cascade bundle"):
         link.https_post(f"{address}/sync/push", b"nonsense")
+
+
+def test_a_flood_of_link_requests_is_turned_away(centre, monkeypatch):
+    from course.sync import api  # noqa: PLC0415
+
+    monkeypatch.setattr(api, "LINK_REQUESTS_PER_HOUR", 2)
+    client = centre.test_client()
+    codes = [client.post("/sync/pull", data=b"{}").status_code for _ in range(3)]
+    assert codes == [409, 409, 429]
+
+
+def test_a_pull_for_a_laptop_registered_without_a_key_for_bundles_is_refused_not_an_error(centre, mary):
+    device = db.session.scalar(select(Device))
+    device.box_public_key = None
+    db.session.commit()
+    with mary.use():
+        with pytest.raises(LinkError, match="without a key for bundles"):
+            pull(through(centre), url=CENTRE_URL)
+        db.session.rollback()

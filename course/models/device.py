@@ -40,6 +40,8 @@ class Device(SyncKey, db.Model):
     box_public_key: Mapped[str | None] = mapped_column(String(64))
     #: The number of the last bundle written for the laptop.
     down_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: The latest clock stamp its bundles brought: an edit of its stamped before is not news (no new conflict).
+    seen_clock: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: The content versions the laptop said it holds (``kind:id`` -> hash), so bundles to it carry only the rest.
     content_versions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 

@@ -8,10 +8,14 @@ centre: a receipt the laptop can trust with its acknowledgement, a bundle only t
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from datetime import timedelta
 
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
+
+from course.domain import DomainError
 from course.extensions import csrf, db
-from course.sync.bundle import BundleError
+from course.ratelimit import allow
 from course.sync.services import answer_pull, import_bundle, receipt
 from course.sync.views import MAX_BUNDLE_BYTES
 
@@ -19,9 +23,18 @@ bp = Blueprint("sync_link", __name__, url_prefix="/sync")
 csrf.exempt(bp)
 
 PULL_REQUEST_BYTES = 64 * 1024
+#: A laptop syncs a few times a day; a flood of bundles from one address is not a laptop.
+LINK_REQUESTS_PER_HOUR = 60
 
 
-def _refused(error: BundleError) -> tuple[Response, int]:
+@bp.before_request
+def _not_a_flood():
+    if not allow("sync-link", LINK_REQUESTS_PER_HOUR, timedelta(hours=1)):
+        return jsonify(error=_("Too many requests from this address; try again in an hour.")), 429
+    return None
+
+
+def _refused(error: DomainError) -> tuple[Response, int]:
     db.session.rollback()
     return jsonify(error=str(error)), 409
 
@@ -32,7 +45,7 @@ def push():
     request.max_content_length = MAX_BUNDLE_BYTES
     try:
         result = import_bundle(request.get_data())
-    except BundleError as exc:
+    except DomainError as exc:
         return _refused(exc)
     db.session.commit()
     return Response(receipt(result), mimetype="application/json")
@@ -44,7 +57,7 @@ def pull():
     request.max_content_length = PULL_REQUEST_BYTES
     try:
         bundle = answer_pull(request.get_data())
-    except BundleError as exc:
+    except DomainError as exc:
         return _refused(exc)
     db.session.commit()
     return Response(bundle, mimetype="application/octet-stream")

@@ -13,17 +13,23 @@ process reads it again at most every ``FLOOR_TTL`` seconds, so a stamp another w
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from course.models.device import HybridClockFloor
 
 FLOOR_TTL = 30.0
 #: Below every real stamp: a record or field nobody has changed since it was made.
 ORIGIN = ""
+#: The counter's width in a stamp; past it, the clock moves to the next millisecond (stamps must sort as text).
+COUNTER_MAX = 99_999
+#: What a stamp looks like: 16 digits of milliseconds, 5 of counter, and a node of capitals and digits.
+STAMP = re.compile(r"\d{16}\.\d{5}\.[A-Z0-9]{0,8}")
 
 
 def stamp(millis: int, counter: int, node: str) -> str:
@@ -38,6 +44,17 @@ def earlier(value: str, millis: int) -> str:
 
 def latest(values: Iterable[str]) -> str:
     return max(values, default=ORIGIN)
+
+
+def is_stamp(value: object) -> bool:
+    return value == ORIGIN or (isinstance(value, str) and STAMP.fullmatch(value) is not None)
+
+
+def no_later_than(value: str, millis: int) -> str:
+    """``value``, or the same writer's stamp at ``millis`` when ``value`` is later: a laptop whose clock runs
+    ahead must not win every edit until the real time catches up."""
+    at, _counter = _parts(value)
+    return value if at <= millis else stamp(millis, 0, value.rsplit(".", 1)[-1])
 
 
 def _parts(value: str) -> tuple[int, int]:
@@ -65,20 +82,24 @@ class HybridClock:
             wall = time.time_ns() // 1_000_000
             if wall > self._millis:
                 self._millis, self._counter = wall, 0
-            else:
+            elif self._counter < COUNTER_MAX:
                 self._counter += 1
+            else:
+                self._millis, self._counter = self._millis + 1, 0
             return stamp(self._millis, self._counter, node)
 
     def observe(self, value: str, connection: Connection) -> None:
-        """Move past a stamp seen in a bundle, here and in the database (in the caller's transaction)."""
+        """Move past a stamp, here and in the database (in the caller's transaction): one seen in a bundle, or
+        one this installation wrote a bundle at, so that a laptop whose clock falls back after a restart still
+        stamps its next changes after everything it has sent."""
         if not value:
             return
         self._advance(*_parts(value))
-        floor = connection.scalar(select(HybridClockFloor.value))
-        if floor is None:
-            connection.execute(HybridClockFloor.__table__.insert().values(id=1, value=value))
-        elif value > floor:
-            connection.execute(update(HybridClockFloor).values(value=value))
+        table = HybridClockFloor.__table__
+        raised = connection.execute(update(table).where(table.c.value < value).values(value=value)).rowcount
+        if not raised and connection.scalar(select(table.c.id)) is None:
+            insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+            connection.execute(insert.values(id=1, value=value).on_conflict_do_nothing())
 
     def _advance(self, millis: int, counter: int) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Column, Table, UniqueConstraint, delete, func, select, update
+from sqlalchemy import Column, Table, delete, func, select, update
 
 from course.audit import record_event
 from course.certificates.services import revoke_certificate
@@ -30,6 +30,7 @@ from course.models.types import utcnow
 from course.models.user import User
 from course.quiz.attempts import submit_attempt
 from course.summary import refresh_learners
+from course.sync.records import unique_keys
 
 #: Records that are never dropped as "the same fact": a clash is numbered after the kept person's, per group.
 RENUMBERED = {"quiz_attempts": ("number", "quiz_id")}
@@ -87,12 +88,7 @@ def _person_columns() -> list[tuple[Table, Column]]:
 
 
 def _clash_keys(table: Table, column: Column) -> list[tuple[str, ...]]:
-    keys = [tuple(c.name for c in constraint.columns) for constraint in table.constraints
-            if isinstance(constraint, UniqueConstraint) and column.name in constraint.columns]
-    keys += [tuple(c.name for c in index.columns) for index in table.indexes  # partial ones: PARTIAL_RULES
-             if index.unique and column.name in index.columns and index.name not in PARTIAL_RULES]
-    if column.unique:
-        keys.append((column.name,))
+    keys = [key for key in unique_keys(table) if column.name in key]
     if column.primary_key:
         keys.append(tuple(c.name for c in table.primary_key.columns))
     return keys
@@ -112,6 +108,8 @@ def merge_people(keep: User, duplicate: User, actor: User) -> PeopleMerged:
     for table, column in _person_columns():
         _move(table, column, keep.id, duplicate.id, result)
     duplicate.merged_into_id, duplicate.active = keep.id, False
+    # Accounts merged into the duplicate earlier now point to the person kept: what their laptops send lands there.
+    db.session.execute(update(User).where(User.merged_into_id == duplicate.id).values(merged_into_id=keep.id))
     db.session.flush()
     refresh_learners([keep.id, duplicate.id])
     record_event("person.merge", keep.username, actor_id=actor.id, kept=keep.uid, merged=duplicate.uid,

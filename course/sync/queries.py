@@ -86,6 +86,8 @@ REASONS = {
     "a second open attempt at the same quiz": _l("A second open attempt at the same quiz: it was not added."),
     "the person already holds a valid certificate of this track": _l(
         "The person already holds a valid certificate of this track: the second was not added."),
+    "a role only the central server grants": _l(
+        "The laptop granted a role only the central server grants: it was not taken."),
 }
 
 

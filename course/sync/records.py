@@ -23,6 +23,7 @@ so it means the same in any database. In, on the centre, parents before children
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,8 +38,9 @@ from course.extensions import db
 from course.models.device import ConflictKind, SyncConflict
 from course.models.identity import FieldClocks
 from course.models.types import UTCDateTime
+from course.models.user import new_session_token
 from course.sql import chunks
-from course.sync.clock import ORIGIN, latest
+from course.sync.clock import ORIGIN, is_stamp, latest, no_later_than
 
 #: Parents before children: a row's references are resolved when it is read.
 SYNCED_TABLES = (
@@ -149,9 +151,20 @@ class MergeReport:
     latest_clock: str = ORIGIN
 
 
+#: How far ahead of the centre's clock a laptop's stamp may be; beyond, it counts as made now.
+ALLOWED_AHEAD_MS = 5 * 60 * 1000
+#: The roles a field laptop may grant (a master trainer there certifies trainers); the others only the centre.
+FIELD_ROLES = {"learner", "trainer"}
+
+
 class _Merge:
-    def __init__(self, bundle_id: int, prefix: str):
+    def __init__(self, bundle_id: int, prefix: str, seen: str):
         self.bundle_id, self.prefix = bundle_id, prefix
+        #: The latest stamp an earlier bundle of this device brought: an edit stamped before it is not news.
+        self.seen = seen
+        self.latest_allowed = time.time_ns() // 1_000_000 + ALLOWED_AHEAD_MS
+        #: Local ids of the people who hold a role beyond learner here: see STAFF_ONLY_HERE.
+        self.staff: set[int] = set()
         self.report = MergeReport()
         #: uid -> local id, per keyed table, for the rows this bundle touches.
         self.local: dict[str, dict[str, int]] = {}
@@ -192,7 +205,21 @@ class _Merge:
                                         uid=value))
                 value = local
             values[column] = _decode(table, column, value)
+        if "clock" in values:
+            values["clock"] = self.checked_stamp(values["clock"], table)
+        if "field_clocks" in values:
+            stamps = values["field_clocks"] or {}
+            if not isinstance(stamps, dict):
+                raise SyncRefused(_("the bundle has a malformed time stamp in %(table)s", table=table.name))
+            values["field_clocks"] = {name: self.checked_stamp(at, table) for name, at in stamps.items()
+                                      if name in _editable(table)}
         return values
+
+    def checked_stamp(self, value: Any, table: Table) -> str:
+        """A well-formed stamp, no later than a little after the centre's now."""
+        if not is_stamp(value):
+            raise SyncRefused(_("the bundle has a malformed time stamp in %(table)s", table=table.name))
+        return no_later_than(value, self.latest_allowed) if value else value
 
     def find_references(self, table: Table, rows: list[dict[str, Any]]) -> None:
         """Look up, a batch at a time, the records the rows point to that this bundle does not carry (a bundle
@@ -220,9 +247,12 @@ class _Merge:
         return found
 
 
-def apply_records(records: dict[str, list[dict[str, Any]]], *, bundle_id: int, prefix: str) -> MergeReport:
-    """Merge a bundle's records into this database (the caller's transaction); see the module docstring."""
-    merge = _Merge(bundle_id, prefix)
+def apply_records(records: dict[str, list[dict[str, Any]]], *, bundle_id: int, prefix: str,
+                  seen: str = ORIGIN) -> MergeReport:
+    """Merge a bundle's records into this database (the caller's transaction); see the module docstring.
+
+    ``seen``: the latest stamp the device's earlier bundles brought (its edits up to then are not news)."""
+    merge = _Merge(bundle_id, prefix, seen)
     unknown = sorted(set(records) - set(SYNCED_TABLES))
     if unknown:
         raise SyncRefused(_("the bundle carries records of '%(table)s', which this server does not take",
@@ -235,16 +265,27 @@ def apply_records(records: dict[str, list[dict[str, Any]]], *, bundle_id: int, p
         else:
             _merge_plain(merge, table, rows)
     merge.report.people = set(merge.local.get("users", {}).values())
-    merge.report.latest_clock = latest(row.get("clock") or ORIGIN for rows in records.values() for row in rows)
+    merge.report.latest_clock = latest(no_later_than(row["clock"], merge.latest_allowed) for rows in records.values()
+                                       for row in rows if row.get("clock"))
     return merge.report
+
+
+@cache
+def unique_keys(table: Table) -> tuple[tuple[str, ...], ...]:
+    """Every set of columns the table holds unique for all its rows: its unique constraints and unique indexes
+    (a partial unique index, which holds for some rows only, is a rule of its own and not listed)."""
+    keys = [tuple(column.name for column in constraint.columns) for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)]
+    keys += [tuple(column.name for column in index.columns) for index in table.indexes
+             if index.unique and not any(index.dialect_options[name]["where"] is not None
+                                         for name in ("sqlite", "postgresql"))]
+    return tuple(dict.fromkeys(keys))
 
 
 @cache
 def _natural_keys(table: Table) -> tuple[tuple[str, ...], ...]:
     """The table's unique keys other than its uid and those with a rule of their own (read from the models once)."""
-    keys = (tuple(column.name for column in constraint.columns) for constraint in table.constraints
-            if isinstance(constraint, UniqueConstraint))
-    return tuple(key for key in keys if key != ("uid",) and (table.name, key) not in OWN_RULES)
+    return tuple(key for key in unique_keys(table) if key != ("uid",) and (table.name, key) not in OWN_RULES)
 
 
 def _under_fresh(merge: _Merge, table: Table, key: tuple[str, ...], values: dict[str, Any]) -> bool:
@@ -266,6 +307,7 @@ def _merge_keyed(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> Non
     current = _current_rows(table, list(known.values()))
     if name == "users":
         _prefetch_people(merge, table, rows)
+        merge.staff = _staff(list(known.values()))
     new_rows = []
     for record in rows:
         values = merge.resolve(table, record)
@@ -322,8 +364,13 @@ def _reconcile(merge: _Merge, table: Table, current: dict[str, Any], values: dic
 
 
 def _settle_fields(merge: _Merge, table: Table, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """Field by field, the later edit wins; an edit that overwrites (or loses to) another side's is a conflict."""
+    """Field by field, the later edit wins, within what a laptop may change at all (see ``_taken_from_laptop``).
+
+    Where one side's edit overwrites (or loses to) an edit made on the other side, and the centre has not seen
+    this edit in an earlier bundle, both values go to a conflict for coordinators.
+    """
     ours, theirs = current["field_clocks"] or {}, values.get("field_clocks") or {}
+    allowed = _taken_from_laptop(merge, table, current, values)
     changes: dict[str, Any] = {}
     differ: dict[str, list[Any]] = {}
     kept = {}
@@ -331,34 +378,54 @@ def _settle_fields(merge: _Merge, table: Table, current: dict[str, Any], values:
         mine, yours = ours.get(column, ORIGIN), theirs.get(column, ORIGIN)
         if column not in values or _encode(current[column]) == _encode(values[column]):
             continue
-        winner = "device" if yours > mine else "centre"
+        winner = "device" if yours > mine and column in allowed else "centre"
         if winner == "device":
             changes[column] = values[column]
-        if (ORIGIN not in (mine, yours) and _node(mine) != _node(yours)) or mine == yours == ORIGIN:
-            # two sides edited it (or both did before edits were stamped)
+        both_edited = ORIGIN not in (mine, yours) and _node(mine) != _node(yours)
+        before_stamps = mine == yours == ORIGIN and merge.seen == ORIGIN
+        if (both_edited and yours > merge.seen) or before_stamps:
             differ[column] = (["(hidden)", "(hidden)"] if column in SECRET
                               else [_encode(current[column]), _encode(values[column])])
             kept[column] = winner
     merged = {column: max(ours.get(column, ORIGIN), theirs.get(column, ORIGIN))
-              for column in {*ours, *theirs}}
+              for column in {*ours, *theirs} if column in allowed or column in ours}
     if merged != ours:
         changes["field_clocks"] = merged
-    if differ and not _logged_before(table.name, values["uid"], differ):
+    if "password_hash" in changes:  # a new password ends the sessions signed in with the old one
+        changes["session_token"] = new_session_token()
+    if differ:
         merge.conflict(ConflictKind.FIELD, table.name, values["uid"], fields=differ, kept=kept)
     return changes
 
 
-def _logged_before(table: str, uid: str, differ: dict[str, list[Any]]) -> bool:
-    """The same difference came in an earlier bundle (a laptop sends a record until the centre acknowledges it):
-    coordinators see it once."""
-    return any(conflict.get("fields") == differ for conflict in db.session.scalars(
-        select(SyncConflict.details).where(SyncConflict.table_name == table, SyncConflict.record_uid == uid,
-                                           SyncConflict.kind == ConflictKind.FIELD)))
+#: Fields of the central server's own staff (trainers, coordinators, administrators, legal reviewers) that only
+#: the centre changes: a laptop that holds their accounts must not be able to take them over.
+STAFF_ONLY_HERE = ("password_hash", "active", "must_change_password")
+
+
+def _taken_from_laptop(merge: _Merge, table: Table, current: dict[str, Any], values: dict[str, Any]) -> set[str]:
+    """The editable fields a laptop's version may change: not a staff account's credentials, and never a
+    revocation undone (once revoked at the centre, a certificate stays revoked whatever a laptop says)."""
+    allowed = set(_editable(table))
+    if table.name == "users" and current["id"] in merge.staff:
+        allowed -= set(STAFF_ONLY_HERE)
+    if table.name == "certificates" and current["revoked_at"] is not None and values.get("revoked_at") is None:
+        allowed -= {"revoked_at", "revoked_by_id", "revocation_reason"}
+    return allowed
 
 
 def _node(stamp: str) -> str:
     """Who made the stamp; the empty stamp (a field nobody changed) is nobody's."""
     return stamp.rsplit(".", 1)[-1] if stamp else ""
+
+
+def _staff(local_ids: list[int]) -> set[int]:
+    roles = _table("user_roles")
+    found: set[int] = set()
+    for chunk in chunks(local_ids, BATCH):
+        found.update(db.session.scalars(select(roles.c.user_id).where(roles.c.user_id.in_(chunk),
+                                                                      roles.c.role.not_in(sorted(FIELD_ROLES)))))
+    return found
 
 
 def _prefetch_people(merge: _Merge, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -437,6 +504,23 @@ def _free_username(username: str, prefix: str, taken: set[str]) -> str:
     return candidate
 
 
+def _field_roles_only(merge: _Merge, grants: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A new grant of a role only the centre gives (coordinator, administrator, legal reviewer) is not taken
+    from a laptop; a conflict says who it named."""
+    uid_of = {local: uid for uid, local in merge.local.get("users", {}).items()}
+    refused = [(uid_of.get(grant["user_id"], ""), str(grant["role"])) for grant in grants
+               if grant["role"] not in FIELD_ROLES]
+    said = {(uid, details.get("role")) for uid, details in db.session.execute(
+        select(SyncConflict.record_uid, SyncConflict.details).where(
+            SyncConflict.table_name == "user_roles", SyncConflict.record_uid.in_([uid for uid, _role in refused])))
+            } if refused else set()
+    for uid, role in refused:  # every bundle carries the roles again: each refusal is said once
+        if (uid, role) not in said:
+            merge.conflict(ConflictKind.FIELD, "user_roles", uid, role=role,
+                           reason="a role only the central server grants")
+    return [grant for grant in grants if grant["role"] in FIELD_ROLES]
+
+
 def _merge_plain(merge: _Merge, table: Table, rows: Iterable[dict[str, Any]]) -> None:
     """Tables without a uid (roles, evaluation responses, legal bases): their natural key is their identity."""
     key = [column.name for column in table.primary_key.columns if column.name != "id"] or list(_natural_keys(table)[0])
@@ -450,6 +534,8 @@ def _merge_plain(merge: _Merge, table: Table, rows: Iterable[dict[str, Any]]) ->
         existing.update(tuple(row) for row in db.session.execute(
             select(*(table.c[column] for column in key)).where(columns.in_(chunk))))
     added = [values for values, identity in zip(resolved, wanted, strict=True) if identity not in existing]
+    if table.name == "user_roles":
+        added = _field_roles_only(merge, added)
     for batch in chunks(added, BATCH):
         db.session.execute(insert(table), list(batch))
     if added:

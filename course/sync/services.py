@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from course.audit import record_event
 from course.auth.services import set_roles
@@ -29,6 +29,7 @@ from course.models.certificate import Certificate
 from course.models.device import Device, SyncBundle, SyncConflict, ThisDevice
 from course.models.types import utcnow
 from course.models.user import Role, User, UserRole, new_session_token
+from course.sql import chunks
 from course.summary import refresh_everyone, refresh_learners
 from course.sync.bundle import (
     DOWN,
@@ -43,7 +44,7 @@ from course.sync.bundle import (
     seal,
     sign_note,
 )
-from course.sync.clock import CLOCK, earlier
+from course.sync.clock import CLOCK, ORIGIN, earlier
 from course.sync.content import apply_content_update, content_update, live_versions
 from course.sync.device import this_device
 from course.sync.records import MergeReport, SyncRefused, apply_records, export_records
@@ -95,6 +96,9 @@ def register_device(name: str, prefix: str, actor: User | None) -> tuple[Device,
     if not DEVICE_PREFIX.fullmatch(prefix):
         raise DeviceError(_("The prefix must be 2 to 8 capital letters or digits, starting with a letter "
                             "(e.g. MARY1)."), field="prefix")
+    if prefix == CENTRE_NODE:
+        raise DeviceError(_("The prefix %(prefix)s is reserved for the central server.", prefix=prefix),
+                          field="prefix")
     if db.session.scalar(select(Device.id).where(Device.prefix == prefix)):
         raise DeviceError(_("The prefix %(prefix)s is already used by another device.", prefix=prefix), field="prefix")
     signing, verify = new_keys()
@@ -113,10 +117,16 @@ def register_device(name: str, prefix: str, actor: User | None) -> tuple[Device,
     return device, enrolment
 
 
-def revoke_device(prefix: str, actor: User | None) -> Device:
-    device = db.session.scalar(select(Device).where(Device.prefix == prefix.strip().upper()))
+def _device_by_prefix(prefix: str, *, lock: bool = False) -> Device:
+    query = select(Device).where(Device.prefix == prefix.strip().upper())
+    device = db.session.scalar(query.with_for_update() if lock else query)
     if device is None:
         raise DeviceError(_("No device has the prefix %(prefix)s.", prefix=prefix))
+    return device
+
+
+def revoke_device(prefix: str, actor: User | None) -> Device:
+    device = _device_by_prefix(prefix)
     if device.revoked:
         raise DeviceError(_("The device %(prefix)s is already revoked.", prefix=device.prefix))
     device.revoked_at = utcnow()
@@ -174,10 +184,14 @@ def export_bundle(*, again: bool = False, number: int | None = None) -> tuple[in
     sequence = (number or device.last_sequence) if again else device.last_sequence + 1
     written = dict(device.written_clocks or {})
     acknowledged = written.get(str(device.acknowledged_sequence))
-    since = earlier(acknowledged, OVERLAP_MS) if acknowledged else None
+    # Everything since the acknowledged bundle; everything at all when the centre asks again for a bundle it had
+    # acknowledged (it was restored from a backup, say), since what came between may be gone there too.
+    since = earlier(acknowledged, OVERLAP_MS) if acknowledged and sequence > device.acknowledged_sequence else None
+    now = CLOCK.now(clock_node(db.session()), db.session.connection())
+    CLOCK.observe(now, db.session.connection())  # after a restart with a wrong clock, stamps stay past this one
     # A number written anew keeps the stamp of its first writing: whichever writing the centre acknowledges,
     # it holds everything changed before that stamp.
-    written.setdefault(str(sequence), CLOCK.now(clock_node(db.session()), db.session.connection()))
+    written.setdefault(str(sequence), now)
     payload = {"sequence": sequence, "device": device.device_uid, "written_at": utcnow().isoformat(),
                "since": since, "content": live_versions(), "records": export_records(since)}
     data = seal(payload, direction=UP, device_uid=device.device_uid, sequence=sequence,
@@ -217,6 +231,12 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
     if device.revoked:
         raise BundleError(_("This bundle comes from the device %(prefix)s (%(name)s), which was revoked on %(day)s: it "
                             "is refused.", prefix=device.prefix, name=device.name, day=format_date(device.revoked_at)))
+    bundle = db.session.scalar(select(SyncBundle).where(SyncBundle.device_id == device.id,
+                                                        SyncBundle.sequence == envelope.sequence))
+    if bundle is not None and bundle.digest == envelope.digest:
+        return ImportResult(device, envelope.sequence, applied=False, report=MergeReport())  # imported before
+    payload = open_envelope(envelope, verify_key=device.verify_key,
+                            private_key=centre_keys(_instance_path()).box_private)
     if envelope.sequence > device.last_sequence + 1:
         first, last = device.last_sequence + 1, envelope.sequence - 1
         missing = str(first) if first == last else f"{first} to {last}"
@@ -224,12 +244,6 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
                             "missing. Import them first; if they are lost, write bundle %(first)d anew on the "
                             "laptop (course sync export --again --number %(first)d) and import that.",
                             number=envelope.sequence, prefix=device.prefix, missing=missing, first=first))
-    bundle = db.session.scalar(select(SyncBundle).where(SyncBundle.device_id == device.id,
-                                                        SyncBundle.sequence == envelope.sequence))
-    if bundle is not None and bundle.digest == envelope.digest:
-        return ImportResult(device, envelope.sequence, applied=False, report=MergeReport())  # imported before
-    payload = open_envelope(envelope, verify_key=device.verify_key,
-                            private_key=centre_keys(_instance_path()).box_private)
     if bundle is None:
         bundle = SyncBundle(device_id=device.id, sequence=envelope.sequence, digest=envelope.digest)
         db.session.add(bundle)
@@ -239,10 +253,12 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
         # what is newer in it, since the centre keeps the later version of every record.
         bundle.digest = envelope.digest
     try:
-        report = apply_records(payload.get("records") or {}, bundle_id=bundle.id, prefix=device.prefix)
+        report = apply_records(payload.get("records") or {}, bundle_id=bundle.id, prefix=device.prefix,
+                               seen=device.seen_clock)
     except SyncRefused as exc:
         raise BundleError(_("This bundle cannot be applied: %(reason)s. Nothing was imported.", reason=exc)) from None
     CLOCK.observe(report.latest_clock, db.session.connection())
+    device.seen_clock = max(device.seen_clock, report.latest_clock)
     if isinstance(payload.get("content"), dict):
         device.content_versions = payload["content"]
     bundle.added = dict(Counter(bundle.added or {}) + Counter(report.added))
@@ -273,15 +289,15 @@ def settle_conflict(conflict_id: int, note: str, actor: User) -> SyncConflict:
 
 #: Roles whose accounts a laptop needs: the people who run and oversee cohorts there.
 STAFF_ROLES = ("trainer", "coordinator")
+#: What a laptop receives of each such account.
+ACCOUNT_FIELDS = ("full_name", "email", "password_hash", "agency", "velayat")
 
 
 def export_for_device(prefix: str, actor: User | None = None) -> tuple[int, bytes]:
     """The centre's next bundle for a laptop: what it has acknowledged of the laptop's bundles, the
     certificates revoked since (so the laptop's verification page says so), and the accounts of the trainers
     and coordinators the laptop needs. Signed by the centre, sealed to the laptop."""
-    device = db.session.scalar(select(Device).where(Device.prefix == prefix.strip().upper()).with_for_update())
-    if device is None:
-        raise DeviceError(_("No device has the prefix %(prefix)s.", prefix=prefix))
+    device = _device_by_prefix(prefix, lock=True)
     if device.revoked or not device.box_public_key:
         raise DeviceError(_("The device %(prefix)s is revoked or was registered without a key for bundles to it; "
                             "register the laptop again.", prefix=device.prefix))
@@ -293,8 +309,9 @@ def export_for_device(prefix: str, actor: User | None = None) -> tuple[int, byte
     accounts: dict[str, dict[str, Any]] = {}
     for user, role in staff:
         account = accounts.setdefault(user.uid, {
-            "uid": user.uid, "username": user.username, "full_name": user.full_name, "email": user.email,
-            "password_hash": user.password_hash, "agency": user.agency, "velayat": user.velayat, "roles": []})
+            "uid": user.uid, "username": user.username, **{name: getattr(user, name) for name in ACCOUNT_FIELDS},
+            "field_clocks": {name: at for name, at in (user.field_clocks or {}).items() if name in ACCOUNT_FIELDS},
+            "roles": []})
         account["roles"].append(str(role))
     device.down_sequence += 1
     payload = {"sequence": device.down_sequence, "acknowledged": device.last_sequence, "revocations": revoked,
@@ -329,30 +346,11 @@ def import_on_device(data: bytes) -> PullResult:
     if envelope.sequence <= device.pulled_sequence:
         return PullResult(envelope.sequence, applied=False)
     payload = open_envelope(envelope, verify_key=device.centre_verify_key or "", private_key=device.box_private_key)
-    device.acknowledged_sequence = max(device.acknowledged_sequence, int(payload.get("acknowledged") or 0))
+    device.acknowledged_sequence = max(device.acknowledged_sequence,
+                                       min(int(payload.get("acknowledged") or 0), device.last_sequence))
     CLOCK.observe(payload.get("clock") or "", db.session.connection())
-    revoked = 0
-    for revocation in payload.get("revocations", []):
-        certificate = db.session.scalar(select(Certificate).where(Certificate.uid == revocation["uid"]))
-        if certificate is not None and certificate.revoked_at is None:
-            certificate.revoked_at = datetime.fromisoformat(revocation["revoked_at"])
-            certificate.revocation_reason = revocation["reason"]
-            revoked += 1
-    accounts = 0
-    for account in payload.get("accounts", []):
-        user = db.session.scalar(select(User).where(User.uid == account["uid"]))
-        if user is None:
-            if db.session.scalar(select(User.id).where(User.username == account["username"])):
-                continue  # a local person holds the name: the centre sees both when this laptop's bundle arrives
-            user = User(uid=account["uid"], username=account["username"], full_name=account["full_name"],
-                        email=account["email"], password_hash=account["password_hash"],
-                        session_token=new_session_token(), agency=account["agency"], velayat=account["velayat"])
-            db.session.add(user)
-            db.session.flush()
-            accounts += 1
-        else:
-            user.full_name, user.password_hash = account["full_name"], account["password_hash"]
-        set_roles(user, {Role(role) for role in account["roles"]} | set(user.roles), actor_id=None)
+    revoked = _apply_revocations(payload.get("revocations", []))
+    accounts = _apply_accounts(payload.get("accounts", []))
     content = _apply_content(payload.get("content"))
     device.pulled_sequence = envelope.sequence
     record_event("sync.import_down", device.prefix, sequence=envelope.sequence, revoked=revoked, accounts=accounts,
@@ -361,11 +359,64 @@ def import_on_device(data: bytes) -> PullResult:
                       accounts=accounts, content=content)
 
 
-def _apply_content(update: dict[str, Any] | None) -> int:
+def _apply_revocations(revocations: list[dict[str, Any]]) -> int:
+    """The centre's revocations, on the certificates this laptop holds and still counts valid (a query a batch)."""
+    reasons = {revocation["uid"]: revocation for revocation in revocations}
+    revoked = 0
+    for chunk in chunks(sorted(reasons), 1000):
+        for certificate in db.session.scalars(select(Certificate).where(Certificate.uid.in_(chunk),
+                                                                        Certificate.revoked_at.is_(None))):
+            revocation = reasons[certificate.uid]
+            certificate.revoked_at = datetime.fromisoformat(revocation["revoked_at"])
+            certificate.revocation_reason = revocation["reason"]
+            revoked += 1
+    return revoked
+
+
+def _apply_accounts(accounts: list[dict[str, Any]]) -> int:
+    """The centre's staff accounts on this laptop; returns how many are new here.
+
+    Each field takes the centre's value unless this laptop changed it later, and keeps the centre's stamp
+    (written past the ORM, so it does not count as this laptop's edit and is not sent back as one).
+    """
+    uids = [account["uid"] for account in accounts]
+    here = {user.uid: user for chunk in chunks(uids, 1000)
+            for user in db.session.scalars(select(User).where(User.uid.in_(chunk)))}
+    taken = {name for chunk in chunks([a["username"] for a in accounts], 1000)
+             for name in db.session.scalars(select(User.username).where(User.username.in_(chunk)))}
+    added = 0
+    for account in accounts:
+        user = here.get(account["uid"])
+        if user is None:
+            if account["username"] in taken:
+                continue  # a local person holds the name: the centre sees both when this laptop's bundle arrives
+            user = User(uid=account["uid"], username=account["username"], session_token=new_session_token(),
+                        **{name: account[name] for name in ACCOUNT_FIELDS})
+            db.session.add(user)
+            db.session.flush()
+            added += 1
+        _take_centre_fields(user, account)
+        set_roles(user, {Role(role) for role in account["roles"]} | set(user.roles), actor_id=None)
+    return added
+
+
+def _take_centre_fields(user: User, account: dict[str, Any]) -> None:
+    ours, theirs = user.field_clocks or {}, account.get("field_clocks") or {}
+    changes = {name: account[name] for name in ACCOUNT_FIELDS
+               if getattr(user, name) != account[name] and theirs.get(name, ORIGIN) >= ours.get(name, ORIGIN)}
+    merged = {**ours, **{name: max(ours.get(name, ORIGIN), at) for name, at in theirs.items()}}
+    if "password_hash" in changes:
+        changes["session_token"] = new_session_token()
+    if changes or merged != ours:
+        db.session.execute(update(User).where(User.id == user.id).values(**changes, field_clocks=merged)
+                           .execution_options(synchronize_session="fetch"))
+
+
+def _apply_content(changes: dict[str, Any] | None) -> int:
     """The centre's content made live here; every learner's standing recounted when it changed."""
-    if not update:
+    if not changes:
         return 0
-    report = apply_content_update(update)
+    report = apply_content_update(changes)
     if report.changed:
         refresh_everyone()
     return len(report.created) + len(report.updated) + len(report.retired)

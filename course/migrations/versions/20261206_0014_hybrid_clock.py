@@ -4,14 +4,18 @@ Every synced record's last-change stamp, per-field stamps of editable records, b
 acknowledgement, the content versions each laptop holds, people merged by a coordinator, the laptop a cohort
 was run on.
 
-Existing rows get the empty stamp (older than any change): a laptop's first bundle after the upgrade holds
-everything, as bundles did before.
+On the central server existing rows get the empty stamp (older than any change). On a field laptop they are
+stamped with the time of the upgrade and the laptop's prefix: whatever the laptop changed before the upgrade and
+has not sent yet (an attempt submitted since its last bundle) is then later than the centre's copy, and its
+first bundle after the upgrade, which holds everything, brings it.
 
 Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-06 23:30:00
 
 """
+import time
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -43,17 +47,31 @@ def upgrade():
         batch_op.add_column(sa.Column('written_clocks', sa.JSON(), nullable=False, server_default='{}'))
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.add_column(sa.Column('content_versions', sa.JSON(), nullable=False, server_default='{}'))
+        batch_op.add_column(sa.Column('seen_clock', sa.String(length=40), nullable=False, server_default=''))
     op.create_table(
         'hybrid_clock',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('value', sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_hybrid_clock')),
     )
+    _stamp_a_laptops_records()
+
+
+def _stamp_a_laptops_records():
+    connection = op.get_bind()
+    prefix = connection.scalar(sa.text('SELECT prefix FROM this_device LIMIT 1'))
+    if not prefix:
+        return
+    now = f"{time.time_ns() // 1_000_000:016d}.00000.{prefix}"
+    for name in CLOCKED:
+        connection.execute(sa.text(f'UPDATE {name} SET clock = :now'), {'now': now})  # noqa: S608 (fixed names)
+    connection.execute(sa.text('INSERT INTO hybrid_clock (id, value) VALUES (1, :now)'), {'now': now})
 
 
 def downgrade():
     op.drop_table('hybrid_clock')
     with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.drop_column('seen_clock')
         batch_op.drop_column('content_versions')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_users_merged_into_id_users'), type_='foreignkey')
