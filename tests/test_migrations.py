@@ -105,18 +105,25 @@ def test_every_existing_record_gets_its_own_sync_key(empty_database_app):
         connection.execute(text("UPDATE users SET uid = :uid WHERE id = 2"), {"uid": uids[0]})
 
 
-def test_a_field_laptops_records_are_stamped_by_the_upgrade_and_the_centres_are_not(empty_database_app):
-    """Migration 0014: on a laptop, what it changed before the upgrade and has not sent yet must count as later
-    than the centre's copy; on the centre, existing rows are older than any change."""
+def _at_0013_with_a_person(directory) -> None:
     from sqlalchemy import text
 
-    directory = empty_database_app.extensions["migrate"].directory
     upgrade(directory=directory, revision="0013")
     with db.engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO users (id, uid, username, full_name, password_hash, must_change_password, active, "
             "session_token, created_at, gender, position) VALUES (1, 'u-1', 'ana', 'Ana', 'x', false, true, 't', "
             "'2026-01-01 00:00:00', 'not_stated', '')"))
+
+
+def test_a_field_laptops_records_are_stamped_by_the_upgrade_and_the_centres_are_not(empty_database_app):
+    """Migration 0014: on a laptop, what it changed before the upgrade and has not sent yet must count as later
+    than the centre's copy; on the centre, existing rows are older than any change."""
+    from sqlalchemy import text
+
+    directory = empty_database_app.extensions["migrate"].directory
+    _at_0013_with_a_person(directory)
+    with db.engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO this_device (id, device_uid, name, prefix, signing_key, centre_public_key, centre_url, "
             "joined_at, last_sequence, acknowledged_sequence, pulled_sequence) VALUES (1, 'd-1', 'Mary', 'MARY1', "
@@ -132,12 +139,7 @@ def test_the_centres_records_keep_the_empty_stamp_on_upgrade(empty_database_app)
     from sqlalchemy import text
 
     directory = empty_database_app.extensions["migrate"].directory
-    upgrade(directory=directory, revision="0013")
-    with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO users (id, uid, username, full_name, password_hash, must_change_password, active, "
-            "session_token, created_at, gender, position) VALUES (1, 'u-1', 'ana', 'Ana', 'x', false, true, 't', "
-            "'2026-01-01 00:00:00', 'not_stated', '')"))
+    _at_0013_with_a_person(directory)
     upgrade(directory=directory)
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT clock FROM users")).scalar_one() == ""

@@ -4,13 +4,9 @@ USB stick, with the centre's signed receipt as its acknowledgement (issue 19).""
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from course.extensions import db
 from course.models.certificate import Certificate
@@ -21,6 +17,7 @@ from course.sync import link
 from course.sync.bundle import sign_note
 from course.sync.link import LinkError, pull, push
 from course.sync.services import DeviceError, revoke_device
+from tests.live import served
 from tests.test_field_sync import Laptop, new_laptop
 
 
@@ -145,18 +142,6 @@ def test_an_address_that_is_not_https_or_unknown_is_refused_before_anything_is_w
             pull(through(centre))
         db.session.rollback()
         assert db.session.scalar(select(ThisDevice.last_sequence)) == 0
-
-
-@contextmanager
-def served(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 def test_the_commands_push_and_pull_over_a_real_socket(centre, mary):

@@ -8,6 +8,7 @@ centre: a receipt the laptop can trust with its acknowledgement, a bundle only t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, Response, jsonify, request
@@ -34,30 +35,26 @@ def _not_a_flood():
     return None
 
 
-def _refused(error: DomainError) -> tuple[Response, int]:
-    db.session.rollback()
-    return jsonify(error=str(error)), 409
+def _answer(handle: Callable[[bytes], bytes], *, limit: int, mimetype: str) -> Response | tuple[Response, int]:
+    """Read the body (at most ``limit`` bytes), let ``handle`` answer it and commit; a refusal changes nothing
+    and says why, as 409."""
+    request.max_content_length = limit
+    try:
+        answer = handle(request.get_data())
+    except DomainError as exc:
+        db.session.rollback()
+        return jsonify(error=str(exc)), 409
+    db.session.commit()
+    return Response(answer, mimetype=mimetype)
 
 
 @bp.post("/push")
 def push():
     """A laptop's bundle, applied as an uploaded one is; the answer is the centre's signed receipt."""
-    request.max_content_length = MAX_BUNDLE_BYTES
-    try:
-        result = import_bundle(request.get_data())
-    except DomainError as exc:
-        return _refused(exc)
-    db.session.commit()
-    return Response(receipt(result), mimetype="application/json")
+    return _answer(lambda body: receipt(import_bundle(body)), limit=MAX_BUNDLE_BYTES, mimetype="application/json")
 
 
 @bp.post("/pull")
 def pull():
     """The centre's next bundle for the laptop that signed the request."""
-    request.max_content_length = PULL_REQUEST_BYTES
-    try:
-        bundle = answer_pull(request.get_data())
-    except DomainError as exc:
-        return _refused(exc)
-    db.session.commit()
-    return Response(bundle, mimetype="application/octet-stream")
+    return _answer(answer_pull, limit=PULL_REQUEST_BYTES, mimetype="application/octet-stream")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import TEST_PASSWORD
+from tests.live import served
 
 CHROMIUM = Path(os.environ.get("CASCADE_CHROMIUM", "/usr/bin/chromium"))
 INSTALL_HINT = "Browser tests need Debian's Chromium: run 'apt-get install -y chromium' (CI installs it)."
@@ -61,14 +60,8 @@ def browser():
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The test's app on a free port of 127.0.0.1; its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
