@@ -532,9 +532,12 @@ def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 class _Generator:
-    def __init__(self, catalogue: Catalogue, learners: int, seed: int, prefix: str, password_hash: str):
+    def __init__(self, catalogue: Catalogue, learners: int, seed: int, prefix: str, password_hash: str,
+                 large_cohort: int = 0):
         self.catalogue = catalogue
         self.learners = learners
+        #: One more cascade cohort of this many learners (a benchmark's trainer with a large group).
+        self.large_cohort = large_cohort
         self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
         self.prefix = prefix
@@ -639,7 +642,8 @@ class _Generator:
         by_remainder = sorted(range(total), key=lambda i: shares[i] - math.floor(shares[i]), reverse=True)
         for i in by_remainder[:self.learners - sum(sizes)]:
             sizes[i] += 1
-        return list(zip(kinds, sizes, strict=True))
+        plan = list(zip(kinds, sizes, strict=True))
+        return plan + [("cascade1", self.large_cohort)] if self.large_cohort else plan
 
     def _day(self, earliest: date, latest: date) -> date:
         latest = max(earliest, latest)
@@ -1177,8 +1181,9 @@ def _run_prefix() -> str:
     return f"demo{number}-"
 
 
-def generate_demo_data(learners: int, *, seed: int | None = None) -> DemoSummary:
-    """Add a generated population of ``learners`` learners (plus master trainers) to the database.
+def generate_demo_data(learners: int, *, seed: int | None = None, large_cohort: int = 0) -> DemoSummary:
+    """Add a generated population of ``learners`` learners (plus master trainers) to the database, and with
+    ``large_cohort``, one more cohort of that many learners.
 
     The same seed gives the same shape (counts, names, scores); codes and
     tokens stay random. Flushes only: the caller commits.
@@ -1194,7 +1199,8 @@ def generate_demo_data(learners: int, *, seed: int | None = None) -> DemoSummary
         raise DemoDataError("The course has no tracks to enrol learners in.")
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     # One hash for every account: hashing 10,000 passwords would take minutes, and nobody signs in with them.
-    generator = _Generator(catalogue, learners, seed, _run_prefix(), hash_password(secrets.token_urlsafe(24)))
+    generator = _Generator(catalogue, learners, seed, _run_prefix(), hash_password(secrets.token_urlsafe(24)),
+                           large_cohort)
     generator.build()
     generator.write()
     refresh_learners(select(User.id).where(User.username.startswith(generator.prefix, autoescape=True)), catalogue)

@@ -21,9 +21,6 @@ from itertools import chain
 from urllib.parse import quote
 
 from flask import Response, abort, send_file, stream_with_context
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
-from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _LEADING_BLANKS = re.compile(r"[\s\x00-\x1f]*")  # spreadsheets skip these before reading "=..."
@@ -95,6 +92,10 @@ def csv_response(table: Table) -> Response:
     return _private(response, _filename(table.filename_stem, "csv"))
 
 
+#: The characters a worksheet cannot hold (openpyxl's own rule, kept here so openpyxl loads only for a workbook).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 def _xlsx_cell(value):
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # first: removing control characters could expose "="
@@ -104,13 +105,18 @@ def _xlsx_cell(value):
     return value
 
 
-def _bold(sheet, value) -> Cell:
+def _bold(sheet, value):
+    from openpyxl.cell.cell import WriteOnlyCell  # noqa: PLC0415  (openpyxl is large: loaded for a workbook only)
+    from openpyxl.styles import Font  # noqa: PLC0415
+
     cell = WriteOnlyCell(sheet, value=_xlsx_cell(value))
     cell.font = Font(bold=True)
     return cell
 
 
 def _write_xlsx(table: Table, title: str, out) -> None:
+    from openpyxl import Workbook  # noqa: PLC0415  (openpyxl is large: loaded for a workbook only)
+
     workbook = Workbook(write_only=True)  # rows go straight to a temporary file, not into a list of cells
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"

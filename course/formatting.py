@@ -3,18 +3,34 @@ name of the language a fallback text is shown in."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import Flask
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_percent, get_locale
 from markupsafe import Markup
 
 from course.i18n import language_name
 
 
 def number(value: float | int | None) -> str:
-    """A score or a number of points: at most two decimals, none when whole."""
+    """A score or a number of points: at most two decimals, none when whole (Babel's ``#,##0.##``).
+
+    A dashboard prints a thousand of them; Babel parses the pattern and looks the locale up on every call, so
+    the digits are laid out here and only the locale's two symbols come from Babel, once per language.
+    """
     if value is None:
         return ""
-    return format_decimal(round(float(value), 2), format="#,##0.##")
+    digits = f"{abs(round(float(value), 2)):,.2f}".rstrip("0").rstrip(".")
+    group, decimal, minus = _symbols(str(get_locale() or "en"))
+    text = digits.translate({ord(","): "\0", ord("."): decimal}).replace("\0", group)
+    return minus + text if float(value) < 0 and text.strip("0" + decimal) else text
+
+
+@cache
+def _symbols(locale: str) -> tuple[str, str, str]:
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return symbols["group"], symbols["decimal"], symbols["minusSign"]
 
 
 def percent(value: float | None) -> str:

@@ -262,6 +262,17 @@ def test_difficult_questions_name_the_prompt_and_the_wrong_option_chosen(app, co
     assert "No question has been found difficult yet." not in page
 
 
+def test_the_difficult_questions_follow_every_new_submission(app, cohort, make_user):
+    """The list is kept between views until an attempt of the cohort is submitted; then it is computed again."""
+    ana, bob = (join(cohort, make_user, name) for name in ("ana", "bob"))
+    take(ana, "alpha-check", {"q1": "b", "q2": True})
+    assert difficult(dashboard(app, cohort))["Pick one"][0].endswith("over 1 answer")
+    assert difficult(dashboard(app, cohort))["Pick one"][0].endswith("over 1 answer")  # the same, kept
+    take(bob, "alpha-check", {"q1": "b", "q2": False})
+    hard = difficult(dashboard(app, cohort))
+    assert hard["Pick one"][0].endswith("over 2 answers") and "True?" in hard
+
+
 def test_a_wrong_true_false_answer_is_named_in_words(app, cohort, make_user):
     for name in ("ana", "bob"):
         take(join(cohort, make_user, name), "alpha-check", {"q1": "a", "q2": False})

@@ -20,6 +20,7 @@ from course.models.attempt import AttemptState, QuizAttempt
 from course.models.enrolment import Enrolment
 from course.models.progress import SectionRead
 from course.practice.queries import practice_passed
+from course.sql import plain_rows
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def sections_read_by(user_ids: list[int]) -> dict[tuple[int, str], set[str]]:
     """Section keys read, by (user, module), for many users in one query."""
     read: dict[tuple[int, str], set[str]] = {}
     if user_ids:
-        for user_id, module_id, section_id in db.session.execute(
+        for user_id, module_id, section_id in plain_rows(
             select(SectionRead.user_id, SectionRead.module_id, SectionRead.section_id)
             .where(SectionRead.user_id.in_(user_ids))
         ):

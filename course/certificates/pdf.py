@@ -12,16 +12,18 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import segno
 from babel.numbers import format_decimal
-from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 # The fixed texts the caller translates (gettext) and passes in `labels`. Give them without a trailing colon:
 # the layout puts labels in their own column, except "track", which it joins to the title as "Track: …".
 # An empty text counts as missing, so an untranslated blank never reaches a printed certificate.
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 LABEL_KEYS: tuple[str, ...] = (
     "heading",  # the title of the page: "Certificate of completion" or "Trainer certificate"
     "certifies",  # the line before the name: "This is to certify that"
@@ -71,6 +73,8 @@ class CertificateDocument:
 def qr_png(url: str) -> bytes:
     """The verification QR code as a PNG; medium error correction survives a creased or stamped paper copy."""
     buffer = io.BytesIO()
+    import segno  # noqa: PLC0415  (loaded for a certificate only)
+
     segno.make(url, error="m").save(buffer, kind="png", scale=10, border=0)
     return buffer.getvalue()
 
@@ -146,6 +150,8 @@ def render_certificate(document: CertificateDocument) -> bytes:
     if missing:
         raise ValueError(f"certificate labels missing: {', '.join(missing)}")
     labels = document.labels
+
+    from fpdf import FPDF  # noqa: PLC0415  (fpdf2 and its fonts are large: loaded for a certificate only)
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.add_font("DejaVu", "", FONT_DIR / "DejaVuSans.ttf")

@@ -2,22 +2,21 @@
 
 Everything is read in a fixed number of queries whatever the size of the
 cohort (a test checks it at 5 and 200 learners): the roster, sections read,
-one aggregate over attempts, the pre/post scores, and the answers of the
-cohort's submitted attempts for the item statistics.
+one aggregate over attempts, the pre/post scores, and for the item statistics
+an aggregate that finds the hardest questions and the answers to those only.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import format_percent, ngettext
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import noload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import case, func, select, tuple_
 
 from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_shares
 from course.attendance.services import session_days
@@ -36,9 +35,10 @@ from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.types import utcnow
-from course.quiz.analytics import GroupGain, course_gains, group_gain, item_statistics
+from course.quiz.analytics import AnswerRow, GroupGain, course_gains, group_gain, statistics_of
 from course.quiz.definition import pinned_definition
 from course.quiz.presenters import describe_wrong_option
+from course.sql import plain_rows
 
 #: Questions listed as difficult: the hardest ones, at most this many.
 DIFFICULT_QUESTIONS_SHOWN = 8
@@ -219,30 +219,67 @@ def _as_date(moment: datetime | date) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
+#: Cohort views whose item statistics a process keeps (they change only when an attempt is submitted).
+DIFFICULT_CACHE_SIZE = 128
+
+
 def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale: str,
                          fallbacks: Sequence[str]) -> list[DifficultQuestion]:
-    """Item statistics over the cohort's submitted attempts, hardest first (two queries)."""
+    """The hardest questions of the cohort's submitted attempts.
+
+    They change only when one of the cohort's attempts is submitted (or regraded), so one small query tells
+    whether the list computed for the last view still holds; a trainer who reloads the dashboard, or many
+    trainers of one cohort, do not recompute it. The computation itself is ``_hardest``.
+    """
     if not user_ids or not columns:
         return []
+    where = (QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id.in_([column.quiz_id for column in columns]),
+             QuizAttempt.state == AttemptState.SUBMITTED, QuizAttempt.possible > 0)
+    signature = tuple(plain_rows(select(func.count(), func.max(QuizAttempt.id), func.sum(QuizAttempt.earned))
+                                 .where(*where))[0])
+    key = (tuple(user_ids), tuple((c.quiz_id, c.title.value) for c in columns), locale, tuple(fallbacks), signature)
+    cache: OrderedDict = current_app.extensions.setdefault("course.difficult_questions", OrderedDict())
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    found = cache[key] = _hardest(where, columns, locale, fallbacks)
+    while len(cache) > DIFFICULT_CACHE_SIZE:
+        cache.popitem(last=False)
+    return found
+
+
+def _hardest(where: tuple, columns: list[QuizColumn], locale: str,
+             fallbacks: Sequence[str]) -> list[DifficultQuestion]:
+    """Item statistics of the attempts ``where`` selects, hardest first (three queries, whatever the number of
+    answers): the database finds the questions answered worst (the mean share of the points); only the answers
+    to those few are read, for the discrimination index and the wrong options chosen most."""
     titles = {column.quiz_id: column.title for column in columns}
-    where = (QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id.in_(list(titles)),
-             QuizAttempt.state == AttemptState.SUBMITTED)
-    attempts = list(db.session.scalars(select(QuizAttempt).options(noload(QuizAttempt.answers)).where(*where)))
-    answers: dict[int, list[AttemptAnswer]] = defaultdict(list)
-    for answer in db.session.scalars(select(AttemptAnswer).join(QuizAttempt).where(*where)):
-        answers[answer.attempt_id].append(answer)
-    by_quiz: dict[str, list[QuizAttempt]] = defaultdict(list)
-    for attempt in attempts:
-        # Attach the answers loaded above, so item_statistics needs no query per attempt.
-        set_committed_value(attempt, "answers", answers[attempt.id])
-        by_quiz[attempt.quiz_id].append(attempt)
+    share = func.avg(AttemptAnswer.earned / AttemptAnswer.possible)
+    hardest = plain_rows(
+        select(QuizAttempt.quiz_id, AttemptAnswer.question_id).join(QuizAttempt)
+        .where(*where, AttemptAnswer.possible > 0)
+        .group_by(QuizAttempt.quiz_id, AttemptAnswer.question_id)
+        .having(share < DIFFICULT_BELOW).order_by(share, func.count().desc(), AttemptAnswer.question_id)
+        .limit(DIFFICULT_QUESTIONS_SHOWN))
+    if not hardest:
+        return []
+    scores: dict[str, dict[int, float]] = defaultdict(dict)
+    for attempt_id, quiz_id, score in plain_rows(
+            select(QuizAttempt.id, QuizAttempt.quiz_id, QuizAttempt.score).where(*where)):
+        scores[quiz_id][attempt_id] = score or 0.0
+    rows: dict[str, list[AnswerRow]] = defaultdict(list)
+    for row in plain_rows(
+            select(AttemptAnswer.attempt_id, QuizAttempt.quiz_id, QuizAttempt.quiz_hash, AttemptAnswer.question_id,
+                   AttemptAnswer.response, AttemptAnswer.earned, AttemptAnswer.possible).join(QuizAttempt)
+            .where(*where, tuple_(QuizAttempt.quiz_id, AttemptAnswer.question_id).in_([tuple(h) for h in hardest]))):
+        rows[row.quiz_id].append(AnswerRow(*row))
     found = []
-    for quiz_id, quiz_attempts in by_quiz.items():
-        latest = max(quiz_attempts, key=lambda a: a.id)
+    for quiz_id, answers in rows.items():
+        latest = max(answers, key=lambda answer: answer.attempt_id)
         definition = pinned_definition(quiz_id, latest.quiz_hash)
-        for stats in item_statistics(quiz_attempts):
+        for stats in statistics_of(answers, scores[quiz_id]):
             spec = definition.questions.get(stats.question_id) if definition else None
-            if spec is None or stats.facility >= DIFFICULT_BELOW:
+            if spec is None:
                 continue
             found.append(DifficultQuestion(
                 quiz_title=titles[quiz_id], prompt=pick(spec.prompt, locale, fallbacks), responses=stats.responses,
@@ -250,7 +287,7 @@ def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale:
                 common_wrong=[(describe_wrong_option(spec, token, locale, fallbacks), count)
                               for token, count in stats.common_wrong],
             ))
-    return sorted(found, key=lambda q: (q.facility, -q.responses))[:DIFFICULT_QUESTIONS_SHOWN]
+    return sorted(found, key=lambda q: (q.facility, -q.responses))
 
 
 def _certificates(user_ids: list[int], cohort: Cohort) -> tuple[dict[int, Certificate], set[int]]:

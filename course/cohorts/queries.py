@@ -12,6 +12,7 @@ from course.models.cohort import Cohort, CohortStatus, CohortTrainer
 from course.models.enrolment import Enrolment
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
 from course.permissions import Permission, can, velayat_scope
+from course.sql import plain_rows
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,13 @@ class RosterRow:
 
 def roster(cohort: Cohort) -> list[RosterRow]:
     """The cohort's learners by name, in one query."""
-    rows = db.session.execute(
-        select(User, Enrolment.generation, Enrolment.enrolled_at).join(Enrolment, Enrolment.user_id == User.id)
+    rows = plain_rows(
+        select(User.id, User.username, User.full_name, User.agency, User.position, User.gender, User.velayat,
+               Enrolment.generation, Enrolment.enrolled_at, User.must_change_password & User.last_login_at.is_(None))
+        .join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id).order_by(User.full_name, User.username)
     )
-    return [
-        RosterRow(u.id, u.username, u.full_name, u.agency, u.position, u.gender, u.velayat, generation, enrolled_at,
-                  u.must_change_password and u.last_login_at is None)
-        for u, generation, enrolled_at in rows
-    ]
+    return [RosterRow(*row[:9], bool(row[9])) for row in rows]
 
 
 def trainers() -> list[User]:

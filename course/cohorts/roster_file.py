@@ -18,9 +18,6 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from course.auth.services import USERNAME_PATTERN, normalise_username
 from course.domain import DomainError
@@ -39,7 +36,16 @@ ZIP_MAGIC = b"PK\x03\x04"
 COLUMN_NAMES = "full name, username, email, agency, position, gender, velayat"
 #: What openpyxl and the XML parser raise on a damaged or hostile workbook, while opening or reading it.
 _XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, KeyError, IndexError, ValueError, TypeError, EOFError, OSError,
-                InvalidFileException, DefusedXmlException, ParseError)
+                DefusedXmlException, ParseError)
+
+def column_letter(number: int) -> str:
+    """A spreadsheet's name of column ``number`` (1 is A, 27 is AA), as openpyxl names it."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
 
 _HEADERS = {
     "full_name": ("full name", "name", "фио", "ф.и.о.", "полное имя", "doly ady", "ady we familiýasy"),
@@ -177,6 +183,11 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
                    "and upload it again. If it is a CSV file, name it .csv.")
     if not data.startswith(ZIP_MAGIC):
         raise RosterFileError(unreadable)
+    # openpyxl is large: it is loaded for a workbook only.
+    from openpyxl import load_workbook  # noqa: PLC0415
+    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
+
+    errors = (*_XLSX_ERRORS, InvalidFileException)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -186,7 +197,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except RosterFileError:
         raise
-    except _XLSX_ERRORS:
+    except errors:
         raise RosterFileError(unreadable) from None
     try:
         sheet = workbook.worksheets[0]
@@ -195,7 +206,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             for column, cell in enumerate(cells, start=1):
                 if cell.data_type == "f":
-                    raise RosterFileError(_formula_message(number, get_column_letter(column), "="))
+                    raise RosterFileError(_formula_message(number, column_letter(column), "="))
             values = ["" if cell.value is None else str(cell.value) for cell in cells]
             if any(value.strip() for value in values):
                 rows.append((number, values))
@@ -204,7 +215,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
         return rows
     except RosterFileError:
         raise
-    except _XLSX_ERRORS:
+    except errors:
         raise RosterFileError(unreadable) from None
     finally:
         workbook.close()
@@ -224,7 +235,7 @@ def _refuse_formulas(rows: list[tuple[int, list[str]]], header_line: int, header
                 continue  # a lone dash means "none" in many registers, and no spreadsheet runs it
             if stripped and (stripped[0] in "=+-@" or value[0] in "\t\r"):
                 named = not by_letter and line != header_line and index < len(header) and header[index].strip()
-                column = header[index].strip() if named else get_column_letter(index + 1)
+                column = header[index].strip() if named else column_letter(index + 1)
                 char = stripped[0] if stripped[0] in "=+-@" else _("a tab or line break")
                 raise RosterFileError(_formula_message(line, column, char))
 
@@ -261,7 +272,7 @@ def _refuse_unnamed_values(rows: list[tuple[int, list[str]]], header_line: int, 
             if value.strip() and index not in named:
                 raise RosterFileError(_("Row %(line)d has a value in column %(column)s, which has no column name. "
                                         "Add a name in row %(header)d or delete the value.",
-                                        line=line, column=get_column_letter(index + 1), header=header_line))
+                                        line=line, column=column_letter(index + 1), header=header_line))
 
 
 def _parse_line(line: int, cells: list[str], columns: dict[str, int]) -> RosterLine:

@@ -19,6 +19,7 @@ from course.cohorts.blueprint import bp, managed_cohort
 from course.cohorts.dashboard import cohort_dashboard
 from course.cohorts.export import dashboard_table
 from course.cohorts.forms import STATUS_LABELS, VELAYAT_LABELS, CohortForm, JoinForm, RegisterForm
+from course.cohorts.grid import DashboardCells
 from course.cohorts.services import (
     CohortDetails,
     CohortError,
@@ -147,7 +148,7 @@ def render_dashboard(cohort: Cohort, *, read_only: bool = False) -> str:
     return render_template(
         "cohorts/show.html", cohort=cohort, dashboard=_dashboard(cohort, catalogue),
         track_title=catalogue.track_titles(current_locale()).get(cohort.track_id, cohort.track_id),
-        velayats=VELAYAT_LABELS,
+        velayats=VELAYAT_LABELS, cells=DashboardCells(),
         read_only=read_only,
     )
 

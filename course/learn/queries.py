@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from flask import url_for
+from flask import g, has_request_context, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -112,7 +112,16 @@ class Catalogue:
 
 
 def load_catalogue() -> Catalogue | None:
-    """The live content in one query; None before the first ``course sync``."""
+    """The live content; None before the first ``course sync``. Read once per request (a page, its permission
+    checks and its chrome all ask for it), in one query."""
+    if has_request_context():
+        if "catalogue" not in g:
+            g.catalogue = _read_catalogue()
+        return g.catalogue
+    return _read_catalogue()
+
+
+def _read_catalogue() -> Catalogue | None:
     course = None
     modules: dict[str, LiveModule] = {}
     sources: dict[str, dict[str, Any]] = {}

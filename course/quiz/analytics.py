@@ -137,38 +137,58 @@ def _pearson(xs: list[float], ys: list[float]) -> float | None:
     return round(statistics.correlation(xs, ys), 3)
 
 
+@dataclass(frozen=True)
+class AnswerRow:
+    """One graded answer, as item statistics need it (a row, not an ORM object: a cohort has thousands)."""
+
+    attempt_id: int
+    quiz_id: str
+    quiz_hash: str
+    question_id: str
+    response: Any
+    earned: float
+    possible: float
+
+
 def item_statistics(attempts: list[QuizAttempt], top_wrong: int = 3) -> list[ItemStatistics]:
     """Statistics per question over submitted attempts (answers loaded with them); pure computation."""
     submitted = [a for a in attempts if a.state == AttemptState.SUBMITTED and a.possible]
-    ranked = sorted(submitted, key=lambda a: a.score or 0.0)
+    rows = [AnswerRow(a.id, a.quiz_id, a.quiz_hash, answer.question_id, answer.response, answer.earned or 0.0,
+                      answer.possible or 0.0) for a in submitted for answer in a.answers]
+    return statistics_of(rows, {a.id: a.score or 0.0 for a in submitted}, top_wrong)
+
+
+def statistics_of(rows: Iterable[AnswerRow], scores: dict[int, float], top_wrong: int = 3) -> list[ItemStatistics]:
+    """Statistics per question of ``rows``; ``scores``: every submitted attempt's score (of one quiz), which
+    ranks the attempts into the upper and lower groups of the discrimination index."""
+    ranked = sorted(scores, key=lambda attempt_id: scores[attempt_id])
     group = max(1, round(len(ranked) * GROUP_SHARE)) if ranked else 0
-    lower = {a.id for a in ranked[:group]}
-    upper = {a.id for a in ranked[-group:]} if group else set()
+    lower = set(ranked[:group])
+    upper = set(ranked[-group:]) if group else set()
     per_question: dict[str, list[tuple[int, float, float]]] = {}
     wrong: dict[str, Counter] = {}
-    for attempt in submitted:
-        definition = pinned_definition(attempt.quiz_id, attempt.quiz_hash)
-        for answer in attempt.answers:
-            if not answer.possible:
-                continue
-            fraction = answer.earned / answer.possible
-            per_question.setdefault(answer.question_id, []).append((attempt.id, fraction, attempt.score or 0.0))
-            if definition and answer.question_id in definition.questions:
-                spec = definition.questions[answer.question_id]
-                chosen = definition.question_type(answer.question_id).wrong_options(spec, answer.response)
-                wrong.setdefault(answer.question_id, Counter()).update(chosen)
+    for row in rows:
+        if not row.possible:
+            continue
+        fraction = row.earned / row.possible
+        per_question.setdefault(row.question_id, []).append((row.attempt_id, fraction, scores[row.attempt_id]))
+        definition = pinned_definition(row.quiz_id, row.quiz_hash)
+        if definition and row.question_id in definition.questions:
+            spec = definition.questions[row.question_id]
+            chosen = definition.question_type(row.question_id).wrong_options(spec, row.response)
+            wrong.setdefault(row.question_id, Counter()).update(chosen)
     results = []
-    for question_id, rows in per_question.items():
-        fractions = [fraction for _, fraction, _ in rows]
-        up = [f for attempt_id, f, _ in rows if attempt_id in upper]
-        low = [f for attempt_id, f, _ in rows if attempt_id in lower]
+    for question_id, answered in per_question.items():
+        fractions = [fraction for _, fraction, _ in answered]
+        up = [f for attempt_id, f, _ in answered if attempt_id in upper]
+        low = [f for attempt_id, f, _ in answered if attempt_id in lower]
         discrimination = round(statistics.fmean(up) - statistics.fmean(low), 3) if up and low else None
         results.append(ItemStatistics(
             question_id=question_id,
-            responses=len(rows),
+            responses=len(answered),
             facility=round(statistics.fmean(fractions), 3),
             discrimination=discrimination if len(ranked) >= 2 else None,
-            point_biserial=_pearson(fractions, [total for _, _, total in rows]),
+            point_biserial=_pearson(fractions, [total for _, _, total in answered]),
             common_wrong=tuple(wrong.get(question_id, Counter()).most_common(top_wrong)),
         ))
     return sorted(results, key=lambda item: item.facility)
