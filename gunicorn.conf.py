@@ -26,6 +26,13 @@ graceful_timeout = 20
 keepalive = 5
 
 
+def when_ready(server):
+    """Before the workers fork: load what they all read, once (course.warm)."""
+    from course.warm import warm_up  # noqa: PLC0415
+
+    warm_up(server.app.wsgi())
+
+
 def post_fork(server, worker):
     """Connections are never shared across a fork: each worker opens its own on first use."""
     from course.extensions import db  # noqa: PLC0415

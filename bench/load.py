@@ -205,15 +205,22 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def resident_mb(process: subprocess.Popen) -> list[float]:
-    """Resident memory of the server and of each of its worker processes, in MB."""
+def resident_mb(process: subprocess.Popen) -> list[tuple[float, float]]:
+    """Memory of the server and of each of its worker processes, in MB: resident (RSS, which counts the pages
+    forked workers share) and private to the process (USS, what another worker adds)."""
     pids = [process.pid, *map(int, subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
                                                   text=True).stdout.split())]
     sizes = []
     for pid in pids:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        kb = {name: int(re.search(rf"^{name}:\s+(\d+)", rollup, re.M).group(1))
+              for name in ("Rss", "Private_Clean", "Private_Dirty")}
+        sizes.append((kb["Rss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024))
     return sizes
+
+
+def _memory(sizes: list[tuple[float, float]]) -> str:
+    return " / ".join(f"{rss:.0f} (USS {uss:.0f})" for rss, uss in sizes)
 
 
 # -- wrk -------------------------------------------------------------------------------------------------------------
@@ -300,8 +307,8 @@ def measure(kind: str, env: dict[str, str], seeded: Seeded, args, folder: Path) 
         for _ in range(args.repeat):
             trainer.get(f"/cohorts/{seeded.cohort_id}")
         again = resident_mb(process)
-        rows.append(f"| {kind} | RSS after load (per process) | {' / '.join(f'{mb:.0f}' for mb in after)} MB | "
-                    f"after {args.repeat} more dashboards: {' / '.join(f'{mb:.0f}' for mb in again)} MB | | |")
+        rows.append(f"| {kind} | memory after load, MB per process (master first) | {_memory(after)} | "
+                    f"after {args.repeat} more dashboards: {_memory(again)} | | |")
     finally:
         stop(process)
     return rows

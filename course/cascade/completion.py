@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_shares
 from course.extensions import db
@@ -90,14 +90,15 @@ def has_practice(catalogue: Catalogue, track: dict[str, Any] | None) -> bool:
 
 
 def sections_read_by(user_ids: list[int]) -> dict[tuple[int, str], set[str]]:
-    """Section keys read, by (user, module), for many users in one query."""
+    """Section keys read, by (user, module), for many users in one query: a row a (user, module) with its keys
+    joined by the database (a tenth of the rows of a row a read section; section keys hold no newline)."""
     read: dict[tuple[int, str], set[str]] = {}
     if user_ids:
-        for user_id, module_id, section_id in plain_rows(
-            select(SectionRead.user_id, SectionRead.module_id, SectionRead.section_id)
-            .where(SectionRead.user_id.in_(user_ids))
+        for user_id, module_id, keys in plain_rows(
+            select(SectionRead.user_id, SectionRead.module_id, func.aggregate_strings(SectionRead.section_id, "\n"))
+            .where(SectionRead.user_id.in_(user_ids)).group_by(SectionRead.user_id, SectionRead.module_id)
         ):
-            read.setdefault((user_id, module_id), set()).add(section_id)
+            read[(user_id, module_id)] = set(keys.split("\n"))
     return read
 
 
