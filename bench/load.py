@@ -183,7 +183,8 @@ def start(kind: str, env: dict[str, str], log: Path, code: Path) -> tuple[subpro
     port = PORT[kind]
     env = {**env, "PYTHONPATH": str(code)}  # the checkout whose code is served (another one: a "before" run)
     if kind == "gunicorn":
-        command = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind",
+        config = code / "gunicorn.conf.py" if (code / "gunicorn.conf.py").exists() else ROOT / "gunicorn.conf.py"
+        command = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(config), "--bind",
                    f"127.0.0.1:{port}"]
     else:
         command = [str(ROOT / ".venv/bin/course"), "serve", "--port", str(port)]
