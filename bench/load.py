@@ -235,8 +235,8 @@ class Figure:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}[unit]
 
 
 def wrk(url: str, connections: int, seconds: int, cookie: str, script: Path | None = None) -> Figure:
@@ -246,6 +246,8 @@ def wrk(url: str, connections: int, seconds: int, cookie: str, script: Path | No
     if script:
         command[1:1] = ["-s", str(script)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "50%" not in out:
+        raise SystemExit(f"wrk gave no latency figures for {url}:\n{out}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
     return Figure(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -324,7 +326,7 @@ def main(args) -> None:
         instance = folder / kind
         if kind == "gunicorn":
             with psycopg.connect(args.database_url + "postgres", autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+                admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")  # a run stopped halfway
                 admin.execute(f"CREATE DATABASE {DATABASE}")
             url = f"{args.database_url}{DATABASE}"
         else:
@@ -335,7 +337,7 @@ def main(args) -> None:
     print("\n".join(rows))
     if "gunicorn" in args.servers:
         with psycopg.connect(args.database_url + "postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 if __name__ == "__main__":
