@@ -235,7 +235,12 @@ class Figure:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value).groups()
+    """wrk's latency ("812.35us", "1.02s", "2.50m") in milliseconds; NaN for what it prints when no request
+    finished."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if found is None:
+        return float("nan")
+    number, unit = found.groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}[unit]
 
 
