@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Column, Table, delete, func, select, update
+from sqlalchemy import Column, Table, delete, select, update
 
 from course.audit import record_event
 from course.certificates.services import revoke_certificate
@@ -118,25 +118,37 @@ def merge_people(keep: User, duplicate: User, actor: User) -> PeopleMerged:
 
 
 def _move(table: Table, column: Column, keep_id: int, duplicate_id: int, result: PeopleMerged) -> None:
+    """Move the duplicate's rows of one table to the person kept: what the kept person holds is read once, so a
+    clash is found without a query a row."""
     keys = _clash_keys(table, column)
     identity = [c.name for c in table.primary_key.columns]
-    rows = db.session.execute(select(table).where(column == duplicate_id)).mappings().all()
-    for row in rows:
+    kept = db.session.execute(select(table).where(column == keep_id)).mappings().all()
+    held = {key: {_rest(row, key, column) for row in kept} for key in keys}
+    numbered = RENUMBERED.get(table.name)
+    highest: dict = {}
+    if numbered:
+        number, group = numbered
+        for row in kept:
+            highest[row[group]] = max(highest.get(row[group], 0), row[number])
+    for row in db.session.execute(select(table).where(column == duplicate_id)).mappings().all():
         where = [table.c[name] == row[name] for name in identity]
-        clash = any(db.session.scalar(select(func.count()).select_from(table).where(
-            *(table.c[name] == (keep_id if name == column.name else row[name]) for name in key))) for key in keys)
-        if not clash:
-            db.session.execute(update(table).where(*where).values({column.name: keep_id}))
-            result.moved[table.name] += 1
-        elif table.name in RENUMBERED:
-            number, group = RENUMBERED[table.name]
-            taken = db.session.scalar(select(func.max(table.c[number])).where(
-                column == keep_id, table.c[group] == row[group])) or 0
-            db.session.execute(update(table).where(*where).values({column.name: keep_id, number: taken + 1}))
-            result.moved[table.name] += 1
-        else:
-            db.session.execute(delete(table).where(*where))
-            result.dropped[table.name] += 1
+        values = {column.name: keep_id}
+        if any(_rest(row, key, column) in held[key] for key in keys):
+            if not numbered:
+                db.session.execute(delete(table).where(*where))
+                result.dropped[table.name] += 1
+                continue
+            highest[row[group]] = values[number] = highest.get(row[group], 0) + 1
+        db.session.execute(update(table).where(*where).values(values))
+        moved = {**row, **values}
+        for key in keys:
+            held[key].add(_rest(moved, key, column))
+        result.moved[table.name] += 1
+
+
+def _rest(row, key: tuple[str, ...], column: Column) -> tuple:
+    """A row's values of ``key`` other than the person: two rows of two people clash when these are equal."""
+    return tuple(row[name] for name in key if name != column.name)
 
 
 def merge_suspected_duplicate(conflict_id: int, keep_uid: str, actor: User) -> PeopleMerged:
