@@ -190,3 +190,9 @@ def test_a_pull_for_a_laptop_registered_without_a_key_for_bundles_is_refused_not
         with pytest.raises(LinkError, match="without a key for bundles"):
             pull(through(centre), url=CENTRE_URL)
         db.session.rollback()
+
+
+def test_push_and_pull_on_an_installation_that_is_no_device_say_so(centre):
+    for command in ("push", "pull"):
+        result = centre.test_cli_runner().invoke(args=["sync", command, "--url", CENTRE_URL])
+        assert result.exit_code == 1 and "not a device yet" in result.output, result.output

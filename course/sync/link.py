@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from course.sync.device import this_device
 from course.sync.services import (
     DeviceError,
     PullResult,
     export_bundle,
     import_on_device,
+    joined_device,
     pull_request,
     take_receipt,
 )
@@ -59,8 +59,8 @@ def https_post(url: str, body: bytes) -> bytes:
 
 def centre_address(override: str | None = None) -> str:
     """The centre's base address: the one given, else the one in the enrolment file; https, or this machine."""
-    device = this_device()
-    address = (override or (device.centre_url if device else "") or "").rstrip("/")
+    device = joined_device()
+    address = (override or device.centre_url or "").rstrip("/")
     if not address:
         raise LinkError(_("No address of the central server is known: give --url https://... (the centre's "
                           "COURSE_BASE_URL)."))

@@ -175,7 +175,7 @@ def export_bundle(*, again: bool = False, number: int | None = None) -> tuple[in
     """The next bundle of this laptop (or, ``again``, the last one, or bundle ``number``, anew, for a stick that
     was lost): every record changed since the last bundle the centre has acknowledged, so a lost or unimported
     bundle is never a hole."""
-    device = _joined()
+    device = joined_device()
     if again and device.last_sequence == 0:
         raise DeviceError(_("No bundle was written yet; export without --again."))
     if number is not None and not (again and 1 <= number <= device.last_sequence):
@@ -430,7 +430,7 @@ RECEIPT_FORMAT = "cascade-receipt/1"
 
 def pull_request() -> bytes:
     """The laptop's signed request for the centre's next bundle, saying which content versions it holds."""
-    device = _joined()
+    device = joined_device()
     return sign_note({"format": PULL_FORMAT, "device": device.device_uid, "content": live_versions(),
                       "nonce": secrets.token_hex(8)}, device.signing_key)
 
@@ -461,7 +461,7 @@ def receipt(result: ImportResult) -> bytes:
 
 def take_receipt(data: bytes) -> dict[str, Any]:
     """On the laptop: the centre's receipt, once its signature holds; its acknowledgement is recorded."""
-    device = _joined()
+    device = joined_device()
     note, text, signature = read_note(data)
     check_note(text, signature, device.centre_verify_key or "")
     if note.get("format") != RECEIPT_FORMAT or note.get("device") != device.device_uid:
@@ -472,7 +472,8 @@ def take_receipt(data: bytes) -> dict[str, Any]:
     return note
 
 
-def _joined() -> ThisDevice:
+def joined_device() -> ThisDevice:
+    """This installation's device row; refused with what to do when it is not a device."""
     device = this_device()
     if device is None:
         raise DeviceError(_("This installation is not a device yet: run 'course device join FILE' first."))
