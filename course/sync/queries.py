@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +77,8 @@ class PersonCard:
     attempts: int
     certificates: int
     enrolments: int
+    #: Came with the laptop's bundle (the other was known here already, and is offered as the one to keep).
+    arrived: bool = False
 
 
 #: Why an import left a conflict (the merge rules write these reasons), as coordinators read them.
@@ -137,6 +139,12 @@ def open_conflicts() -> list[ConflictRow]:
     duplicates = [conflict for conflict, _prefix in rows if conflict.kind == ConflictKind.SUSPECTED_DUPLICATE]
     people = _people({uid for conflict in duplicates for uid in (conflict.record_uid, conflict.other_uid) if uid})
     return [ConflictRow(conflict, prefix, _differences(conflict),
-                        [people[uid] for uid in (conflict.record_uid, conflict.other_uid) if uid in people]
-                        if conflict.kind == ConflictKind.SUSPECTED_DUPLICATE else [])
+                        _pair(people, conflict) if conflict.kind == ConflictKind.SUSPECTED_DUPLICATE else [])
             for conflict, prefix in rows]
+
+
+def _pair(people: dict[str, PersonCard], conflict: SyncConflict) -> list[PersonCard]:
+    """The person who arrived, then the one already known (if both still exist)."""
+    arrived = people.get(conflict.record_uid)
+    known = people.get(conflict.other_uid or "")
+    return ([replace(arrived, arrived=True)] if arrived else []) + ([known] if known else [])
