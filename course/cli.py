@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import delete, select, text
 
 from course.audit import record_event
@@ -201,6 +200,8 @@ def init_command(demo: bool, enrolment: str | None) -> None:
         fail("Demo accounts are not created when COURSE_ENV=production.")
     if demo and enrolment:
         fail("A field laptop takes its accounts from the central server: --demo and --device do not go together.")
+    from flask_migrate import upgrade  # noqa: PLC0415  (Alembic is imported only where it is used)
+
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Database is up to date.")
     if enrolment:

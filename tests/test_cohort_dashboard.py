@@ -147,6 +147,12 @@ def difficult(page: str) -> dict[str, tuple[str, list[tuple[str, int]]]]:
     return items
 
 
+def forget_dashboards(app) -> None:
+    """Drop the dashboards this process keeps, as if the server had just started."""
+    app.extensions.pop("course.cohort_dashboards", None)
+    app.extensions.pop("course.difficult_questions", None)
+
+
 def dashboard(app, cohort: Cohort, username: str = "lead") -> str:
     response = as_user(app, username).get(f"/cohorts/{cohort.id}")
     assert response.status_code == 200, response.status_code
@@ -489,10 +495,12 @@ def test_the_dashboard_query_count_does_not_grow_with_learners_attempts(app, coh
     trainer = as_user(app, "lead")
     _learners_with_attempts(cohort, make_user, range(5))
     trainer.get(f"/cohorts/{cohort.id}")  # warm caches (quiz versions) before measuring
+    forget_dashboards(app)  # measure the computation, not a dashboard kept from the last view
     with count_queries() as small:
         small_page = trainer.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     _learners_with_attempts(cohort, make_user, range(5, 200))
     trainer.get(f"/cohorts/{cohort.id}")
+    forget_dashboards(app)
     with count_queries() as large:
         page = trainer.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
 

@@ -8,7 +8,7 @@ an aggregate that finds the hardest questions and the answers to those only.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select, tuple_
 
 from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_shares
 from course.attendance.services import session_days
+from course.caching import RecentlyUsed
 from course.cascade.completion import (
     TrackProgress,
     min_attendance,
@@ -79,8 +80,9 @@ class LearnerRow:
     post: float | None
     gain: float | None
     complete: bool
-    #: The learner's valid certificate for the cohort's track, if any.
-    certificate: Certificate | None = None
+    #: The serial number of the learner's valid certificate for the cohort's track, if any (plain data: a
+    #: dashboard outlives the request and the database session that computed it).
+    certificate: str | None = None
     #: A certificate of the track was revoked: only a coordinator may issue another.
     certificate_revoked: bool = False
     #: Days attended of the cohort's session days.
@@ -228,8 +230,9 @@ def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale:
     """The hardest questions of the cohort's submitted attempts.
 
     They change only when one of the cohort's attempts is submitted (or regraded), so one small query tells
-    whether the list computed for the last view still holds; a trainer who reloads the dashboard, or many
-    trainers of one cohort, do not recompute it. The computation itself is ``_hardest``.
+    whether the list computed for the last view still holds: while learners are in the middle of a quiz (which
+    makes the whole dashboard be computed again, ``course.cohorts.freshness``), this part is not. The
+    computation itself is ``_hardest``.
     """
     if not user_ids or not columns:
         return []
@@ -238,14 +241,8 @@ def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale:
     signature = tuple(plain_rows(select(func.count(), func.max(QuizAttempt.id), func.sum(QuizAttempt.earned))
                                  .where(*where))[0])
     key = (tuple(user_ids), tuple((c.quiz_id, c.title.value) for c in columns), locale, tuple(fallbacks), signature)
-    cache: OrderedDict = current_app.extensions.setdefault("course.difficult_questions", OrderedDict())
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
-    found = cache[key] = _hardest(where, columns, locale, fallbacks)
-    while len(cache) > DIFFICULT_CACHE_SIZE:
-        cache.popitem(last=False)
-    return found
+    kept = current_app.extensions.setdefault("course.difficult_questions", RecentlyUsed(DIFFICULT_CACHE_SIZE))
+    return kept.get_or_make(key, lambda: _hardest(where, columns, locale, fallbacks))
 
 
 def _hardest(where: tuple, columns: list[QuizColumn], locale: str,
@@ -290,18 +287,20 @@ def _hardest(where: tuple, columns: list[QuizColumn], locale: str,
     return sorted(found, key=lambda q: (q.facility, -q.responses))
 
 
-def _certificates(user_ids: list[int], cohort: Cohort) -> tuple[dict[int, Certificate], set[int]]:
-    """Valid certificates of the cohort's track by learner, and the learners who had one revoked."""
-    valid: dict[int, Certificate] = {}
+def _certificates(user_ids: list[int], cohort: Cohort) -> tuple[dict[int, str], set[int]]:
+    """Serial numbers of the valid certificates of the cohort's track by learner, and the learners who had one
+    revoked."""
+    valid: dict[int, str] = {}
     revoked: set[int] = set()
     if user_ids:
-        for certificate in db.session.scalars(select(Certificate).where(
-            Certificate.user_id.in_(user_ids), Certificate.course_id == cohort.course_id,
-            Certificate.track_id == cohort.track_id)):
-            if certificate.revoked:
-                revoked.add(certificate.user_id)
+        for user_id, serial, revoked_at in plain_rows(select(
+                Certificate.user_id, Certificate.serial, Certificate.revoked_at).where(
+                Certificate.user_id.in_(user_ids), Certificate.course_id == cohort.course_id,
+                Certificate.track_id == cohort.track_id)):
+            if revoked_at is not None:
+                revoked.add(user_id)
             else:
-                valid[certificate.user_id] = certificate
+                valid[user_id] = serial
     return valid, revoked
 
 

@@ -41,7 +41,7 @@ def _row(row: LearnerRow, practice: bool) -> list:
                round(share, 3) if share is not None else None]
     if practice:
         values.append(_("yes") if row.practice_passed else _("no"))
-    return values + [_("yes") if row.complete else _("no"), row.certificate.serial if row.certificate else ""]
+    return values + [_("yes") if row.complete else _("no"), row.certificate or ""]
 
 
 def dashboard_table(cohort: Cohort, dashboard: CohortDashboard) -> Table:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from course.audit import record_event
@@ -19,6 +20,7 @@ from course.cohorts.blueprint import bp, managed_cohort
 from course.cohorts.dashboard import cohort_dashboard
 from course.cohorts.export import dashboard_table
 from course.cohorts.forms import STATUS_LABELS, VELAYAT_LABELS, CohortForm, JoinForm, RegisterForm
+from course.cohorts.freshness import KeptDashboard, cohort_signature, kept_dashboards
 from course.cohorts.grid import DashboardCells
 from course.cohorts.services import (
     CohortDetails,
@@ -36,6 +38,7 @@ from course.extensions import db
 from course.i18n import LANGUAGE_NAMES
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus
+from course.models.types import utcnow
 from course.models.user import Agency, Gender, User, Velayat
 from course.permissions import Permission, can, require
 from course.ratelimit import allow
@@ -131,9 +134,18 @@ def edit(cohort_id: int):
                            is_open=cohort.status == CohortStatus.OPEN)
 
 
-def _dashboard(cohort: Cohort, catalogue: Catalogue):
-    return cohort_dashboard(cohort, catalogue, current_locale(),
-                            attention_days=current_app.config["ATTENTION_AFTER_DAYS"])
+def _dashboard(cohort: Cohort, catalogue: Catalogue) -> KeptDashboard:
+    """The cohort's dashboard and its rendered grids, computed again only when something they show has changed."""
+    locale, attention_days = current_locale(), current_app.config["ATTENTION_AFTER_DAYS"]
+    key = (cohort.id, locale, catalogue.fingerprint, utcnow().date(), attention_days, cohort_signature(cohort))
+
+    def compute() -> KeptDashboard:
+        dashboard = cohort_dashboard(cohort, catalogue, locale, attention_days=attention_days)
+        # The template autoescapes what it renders; the result is HTML to place as it is.
+        grids = Markup(render_template("cohorts/_grids.html", dashboard=dashboard, cells=DashboardCells()))  # noqa: S704
+        return KeptDashboard(dashboard, grids)
+
+    return kept_dashboards().get_or_make(key, compute)
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -145,11 +157,11 @@ def show(cohort_id: int):
 def render_dashboard(cohort: Cohort, *, read_only: bool = False) -> str:
     """The trainer dashboard; read-only (no tabs, no forms) when a coordinator opens it from the reports."""
     catalogue = live_catalogue()
+    kept = _dashboard(cohort, catalogue)
     return render_template(
-        "cohorts/show.html", cohort=cohort, dashboard=_dashboard(cohort, catalogue),
+        "cohorts/show.html", cohort=cohort, dashboard=kept.dashboard, grids=kept.grids,
         track_title=catalogue.track_titles(current_locale()).get(cohort.track_id, cohort.track_id),
-        velayats=VELAYAT_LABELS, cells=DashboardCells(),
-        read_only=read_only,
+        velayats=VELAYAT_LABELS, read_only=read_only,
     )
 
 
@@ -161,7 +173,7 @@ def export(cohort_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     catalogue = live_catalogue()
-    table = dashboard_table(cohort, _dashboard(cohort, catalogue))
+    table = dashboard_table(cohort, _dashboard(cohort, catalogue).dashboard)
     record_event("cohort.export", f"cohort {cohort.id}", actor_id=current_user.id, format=fmt)
     db.session.commit()
     return export_response(table, fmt)

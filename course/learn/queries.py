@@ -8,6 +8,7 @@ Everything else is computed here and handed to the templates as plain values.
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -80,6 +81,9 @@ class Catalogue:
     quizzes: dict[str, dict[str, Any]]
     #: The provisions of law the content cites, by id, each with its editions (oldest first).
     provisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Which versions of the content these are (a digest of their hashes): pages computed from one catalogue
+    #: may be kept while it stays live.
+    fingerprint: str = ""
 
     @property
     def default_language(self) -> str:
@@ -127,8 +131,10 @@ def _read_catalogue() -> Catalogue | None:
     sources: dict[str, dict[str, Any]] = {}
     quizzes: dict[str, dict[str, Any]] = {}
     provisions: dict[str, dict[str, Any]] = {}
+    digest = hashlib.sha256()
     for item in live_versions(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ,
                               ContentKind.PROVISIONS):
+        digest.update(f"{item.kind}:{item.content_id}:{item.content_hash};".encode())
         if item.kind == ContentKind.COURSE:
             course = item.data
         elif item.kind == ContentKind.MODULE:
@@ -141,7 +147,8 @@ def _read_catalogue() -> Catalogue | None:
             sources = {source["id"]: source for source in item.data["sources"]}
     if course is None:
         return None
-    return Catalogue(course=course, modules=modules, sources=sources, quizzes=quizzes, provisions=provisions)
+    return Catalogue(course=course, modules=modules, sources=sources, quizzes=quizzes, provisions=provisions,
+                     fingerprint=digest.hexdigest())
 
 
 def sections_read(user_id: int) -> dict[str, set[str]]:

@@ -1,0 +1,88 @@
+"""Keep a cohort's computed dashboard while nothing it shows has changed.
+
+A dashboard of 200 learners is some twenty queries, thousands of cells and a 300 KB page; trainers reload it,
+and several trainers and a coordinator open the same cohort. Everything it shows comes from records that carry
+a hybrid-clock stamp of their last change (``course.sync.stamping``), so one query of counts and latest
+stamps over the cohort's records tells whether the dashboard computed a moment ago still holds:
+
+- a new or changed record raises the latest stamp of its table;
+- a removed one lowers its count (a learner taken off the roster, a session day deleted);
+- a record written by the sync merge keeps the stamp it brought, which may be older than the latest here, and
+  a merge of two people moves rows without stamping them: both are recorded in the audit log, whose last id
+  is part of the signature.
+
+The key also holds the content's fingerprint, the reader's language and the day (the "has not started after
+N days" list moves with the calendar). Each process keeps a few dashboards (``DASHBOARDS_KEPT``), least recently
+used first out, none longer than a minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import func, select, true
+
+from course.caching import RecentlyUsed
+from course.models.attempt import QuizAttempt
+from course.models.attendance import Attendance, SessionDay
+from course.models.audit import AuditEvent
+from course.models.certificate import Certificate
+from course.models.cohort import Cohort
+from course.models.enrolment import Enrolment
+from course.models.practice import PracticeAssessment
+from course.models.progress import SectionRead
+from course.models.user import User
+from course.sql import plain_rows
+
+#: Dashboards a process keeps (each a few hundred KB for a cohort of 200).
+DASHBOARDS_KEPT = 16
+#: Seconds a kept dashboard is trusted at most, whatever the signature says: two workers that stamp changes in
+#: the same millisecond could leave the latest stamp where it was.
+DASHBOARD_MAX_AGE = 60.0
+_CACHE_KEY = "course.cohort_dashboards"
+
+if TYPE_CHECKING:
+    from course.cohorts.dashboard import CohortDashboard
+
+
+@dataclass(frozen=True)
+class KeptDashboard:
+    """What a process keeps of a dashboard: the computed figures (plain data, no database objects: they outlive
+    the session that read them) and the grids rendered from them."""
+
+    dashboard: CohortDashboard
+    grids: Markup
+
+def cohort_signature(cohort: Cohort) -> tuple[Any, ...]:
+    """Counts and latest stamps of everything a cohort's dashboard reads, in one query."""
+    learners = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id).scalar_subquery()
+
+    def tally(model, *where):
+        """(count, latest stamp) of a table's rows for the cohort: one scan each."""
+        return select(func.count(), func.max(model.clock)).select_from(model).where(*where).subquery()
+
+    parts = [
+        select(Cohort.clock).where(Cohort.id == cohort.id).subquery(),
+        select(func.max(AuditEvent.id)).subquery(),
+        tally(Enrolment, Enrolment.cohort_id == cohort.id),
+        select(func.max(User.clock)).where(User.id.in_(learners)).subquery(),
+        tally(SectionRead, SectionRead.user_id.in_(learners)),
+        tally(QuizAttempt, QuizAttempt.user_id.in_(learners)),
+        tally(Certificate, Certificate.user_id.in_(learners)),
+        tally(Attendance, Attendance.user_id.in_(learners)),
+        tally(SessionDay, SessionDay.cohort_id == cohort.id),
+        tally(PracticeAssessment, PracticeAssessment.trainee_id.in_(learners)),
+    ]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.join(part, true())  # each part is one row: the product is that row, side by side
+    row = plain_rows(select(*(column for part in parts for column in part.columns)).select_from(joined))[0]
+    return tuple(row)
+
+
+def kept_dashboards() -> RecentlyUsed:
+    """This process's dashboards, per application."""
+    return current_app.extensions.setdefault(_CACHE_KEY, RecentlyUsed(DASHBOARDS_KEPT, DASHBOARD_MAX_AGE))
