@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course.config import PROJECT_ROOT, build_config
+from course.config import PROJECT_ROOT, build_config, refuse_debugging
 from course.extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -51,11 +51,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(build_config(instance_path, config))
+    if app.config["ENV_NAME"] == "production":
+        refuse_debugging({**app.config, "DEBUG": app.debug})  # Flask's own reading of the debug flag, too
 
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    from course import inputs  # noqa: PLC0415  (wiring only)
+
+    inputs.register(app)  # before any route: the routes' id converter is its
     _init_extensions(app)
     _register_blueprints(app)
 

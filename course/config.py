@@ -119,6 +119,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open through a long session must still submit
         # Login throttling (see course.auth.throttle).
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 10),
+        "LOGIN_ADDRESS_MAX_FAILURES": _env_int("LOGIN_ADDRESS_MAX_FAILURES", 30),
+        "LOGIN_ACCOUNT_MAX_FAILURES": _env_int("LOGIN_ACCOUNT_MAX_FAILURES", 50),
         "LOGIN_FAILURE_WINDOW_MINUTES": _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15),
         # Argon2id parameters; tests lower them so hashing does not dominate run time.
         "ARGON2_TIME_COST": _env_int("ARGON2_TIME_COST", 3),
@@ -145,7 +147,23 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
                           "(e.g. MARY1)")
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SECRET_KEY"] = _resolve_secret(config, instance_path, production)
+    if production:
+        refuse_debugging(config)
     return config
+
+
+def refuse_debugging(config: Mapping[str, Any]) -> None:
+    """Production never starts with the debugger (it runs any code a visitor sends it), the test mode or CSRF
+    protection turned off, however they were asked for: FLASK_DEBUG, a config value, ``--debug``."""
+    from flask.helpers import get_debug_flag  # noqa: PLC0415  (Flask reads FLASK_DEBUG the same way)
+
+    unsafe = [name for name, on in (
+        ("FLASK_DEBUG", get_debug_flag()), ("DEBUG", config.get("DEBUG")), ("TESTING", config.get("TESTING")),
+        ("WTF_CSRF_ENABLED=False", config.get("WTF_CSRF_ENABLED") is False),
+    ) if on]
+    if unsafe:
+        raise ConfigError(f"COURSE_ENV=production refuses to start with {', '.join(unsafe)}: debugging and test "
+                          "settings are for development only.")
 
 
 def _resolve_secret(config: Mapping[str, Any], instance_path: Path, production: bool) -> str:

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from course.extensions import db
+from course.inputs import UnreadableInput
 
 _MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
@@ -34,6 +35,10 @@ def register(app: Flask) -> None:
     def csrf_error(_exc):
         return _render(400, _l("The form has expired"),
                        _l("For your security the form could not be accepted. Reload the page and try again."))
+
+    @app.errorhandler(UnreadableInput)
+    def unreadable_input(exc: UnreadableInput):
+        return _render(400, message=exc.message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -1,8 +1,9 @@
-"""Security headers on every response."""
+"""Security headers on every response, and no caching of what a signed-in person sees."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 #: Everything is served from this host: no CDN, no inline script, no framing.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -25,6 +26,9 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static" and current_user.is_authenticated:
+        # A training room's browser is shared: after sign-out, Back must not show the last person's pages.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -69,3 +69,46 @@ def test_a_device_prefix_that_cannot_go_into_a_serial_is_refused(tmp_path, monke
     monkeypatch.setenv("COURSE_DEVICE_PREFIX", prefix)
     with pytest.raises(ConfigError, match="COURSE_DEVICE_PREFIX must be 2 to 8 capital letters or digits"):
         create_app({"INSTANCE_DIR": str(tmp_path)})
+
+
+STRONG_SECRET = "s" * 64
+
+
+@pytest.mark.parametrize(("variable", "value", "override"), [
+    ("FLASK_DEBUG", "1", {}),
+    ("FLASK_DEBUG", "true", {}),
+    (None, None, {"DEBUG": True}),
+    (None, None, {"TESTING": True}),
+    (None, None, {"WTF_CSRF_ENABLED": False}),
+])
+def test_production_refuses_to_start_with_debugging_or_test_settings(tmp_path, monkeypatch, variable, value,
+                                                                     override):
+    monkeypatch.setenv("COURSE_ENV", "production")
+    monkeypatch.setenv("COURSE_SECRET_KEY", STRONG_SECRET)
+    if variable:
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match="refuses to start with"):
+        create_app({"INSTANCE_DIR": str(tmp_path), **override})
+
+
+def test_production_starts_with_debugging_off_and_development_may_debug(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "0")
+    monkeypatch.setenv("COURSE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("COURSE_ENV", "production")
+    assert not create_app({"INSTANCE_DIR": str(tmp_path)}).debug
+    monkeypatch.setenv("COURSE_ENV", "development")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    assert create_app({"INSTANCE_DIR": str(tmp_path)}).debug
+
+
+def test_the_command_line_refuses_debug_in_production(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from course.cli import main
+
+    monkeypatch.setenv("COURSE_ENV", "production")
+    monkeypatch.setenv("COURSE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("COURSE_INSTANCE_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, ["--debug", "routes"])
+    assert result.exit_code != 0
+    assert "refuses to start" in (result.output + str(result.exception))

@@ -143,3 +143,37 @@ def test_the_centres_records_keep_the_empty_stamp_on_upgrade(empty_database_app)
     upgrade(directory=directory)
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT clock FROM users")).scalar_one() == ""
+
+
+def test_answers_holding_half_a_utf16_pair_are_repaired_and_the_rest_kept(empty_database_app):
+    """Before the autosave refused them, a JSON ``\\ud800`` could be stored in a typed answer; such an answer
+    made its pages fail for good. Migration 0016 replaces each lone surrogate with U+FFFD."""
+    from sqlalchemy import select, text
+
+    from course.auth.services import create_user
+    from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+    from course.models.user import Role
+
+    directory = empty_database_app.extensions["migrate"].directory
+    upgrade(directory=directory, revision="0015")
+    user, _ = create_user("ana", {Role.LEARNER}, password="a long enough password")
+    attempt = QuizAttempt(user_id=user.id, quiz_id="q", quiz_hash="h" * 64, number=1,
+                          state=AttemptState.IN_PROGRESS, layout={"questions": ["q1", "q2"], "orders": {}})
+    attempt.answers = [AttemptAnswer(question_id="q1", response={"text": "x"}),
+                       AttemptAnswer(question_id="q2", response={"text": "fine \\ud800 as typed"})]
+    db.session.add(attempt)
+    db.session.commit()
+    broken = '{"text": "a\\ud800b", "parts": ["\\udfff", "ok"]}'
+    db.session.execute(text("UPDATE attempt_answers SET response = :broken WHERE question_id = 'q1'"
+                            if db.engine.dialect.name == "sqlite" else
+                            "UPDATE attempt_answers SET response = CAST(:broken AS JSON) WHERE question_id = 'q1'"),
+                       {"broken": broken})
+    db.session.commit()
+    db.session.expunge_all()
+
+    upgrade(directory=directory)
+
+    responses = dict(db.session.execute(select(AttemptAnswer.question_id, AttemptAnswer.response)).all())
+    assert responses["q1"] == {"text": "a\ufffdb", "parts": ["\ufffd", "ok"]}
+    assert responses["q2"] == {"text": "fine \\ud800 as typed"}  # a backslash typed by the learner stays
+    "".join(str(value) for value in responses.values()).encode("utf-8")  # writable as UTF-8 again

@@ -16,6 +16,7 @@ from course.cohorts.blueprint import carry_out, managed_cohort
 from course.content.localize import pick
 from course.domain import DomainError
 from course.extensions import db
+from course.inputs import database_id
 from course.models.attendance import AttendanceStatus, SessionDay
 from course.models.cohort import Cohort
 from course.permissions import Permission, require
@@ -92,10 +93,9 @@ def mark(cohort_id: int, day_id: int):
         marks = {}
         for key, value in request.form.items():
             if key.startswith("u-"):
-                try:
-                    marks[int(key[2:])] = value
-                except ValueError:
+                if (user_id := database_id(key[2:])) is None:
                     abort(400)
+                marks[user_id] = value
         try:
             count = mark_attendance(cohort, session, marks, current_user.id)
             db.session.commit()

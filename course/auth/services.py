@@ -7,6 +7,7 @@ commits once.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -148,7 +149,7 @@ class SignIn:
     refusal: Refusal | None = None
 
 
-def authenticate(username: str, password: str, address: str) -> SignIn:
+def authenticate(username: str, password: str, address: str, *, known_usernames: Sequence[str] = ()) -> SignIn:
     """Check credentials under the throttle, recording the attempt either way.
 
     The attempt is recorded, as a failure, and committed *before* the password
@@ -159,7 +160,7 @@ def authenticate(username: str, password: str, address: str) -> SignIn:
     username = normalise_username(username)[:64]
     attempt = record_attempt(username, address, succeeded=False)
     db.session.commit()
-    refusal = check_throttle(username, address, pending=1)
+    refusal = check_throttle(username, address, known_device=username in known_usernames, pending=1)
     if refusal:
         # Refused attempts are not failures: they must not extend the lock.
         db.session.delete(attempt)

@@ -18,6 +18,7 @@ from course.certificates.services import issue_certificate, reissue_certificate,
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.content.localize import pick
 from course.extensions import db
+from course.inputs import database_id
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
@@ -83,7 +84,7 @@ def issue_for_cohort(cohort_id: int):
     """The trainer confirms certificates for learners of their cohort who have met the track's rules."""
     cohort = managed_cohort(cohort_id)
     catalogue = live_catalogue()
-    wanted = {int(value) for value in request.form.getlist("user_id") if value.isdigit()}
+    wanted = {number for value in request.form.getlist("user_id") if (number := database_id(value))}
     enrolments = db.session.scalars(select(Enrolment.id).where(
         Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(wanted))).all()
     if not enrolments:

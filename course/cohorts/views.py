@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
 
 from course.audit import record_event
+from course.auth import sessions
 from course.cohorts import queries
 from course.cohorts.blueprint import bp, managed_cohort
 from course.cohorts.dashboard import cohort_dashboard
@@ -238,8 +239,8 @@ def register():
             db.session.rollback()
             getattr(form, exc.field or "username").errors.append(str(exc))
         else:
+            sessions.sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("Welcome to Cascade. Your course is below."), "success")
             return redirect(url_for("learn.home"))
     return render_template("cohorts/register.html", form=form, code=form.code.data or ""), 200

@@ -24,8 +24,10 @@ from course.models.review import (
 from course.models.scope import CoordinatorScope
 from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import Role, User, UserRole
+from course.models.user_session import UserSession
 
 __all__ = [
+    "UserSession",
     "ThisDevice",
     "SyncConflict",
     "SyncBundle",

@@ -115,8 +115,13 @@ class User(Synced, FieldClocks, UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses sessions of inactive users
         return self.active
 
+    #: The key of the session this object was loaded for (``course.auth.sessions``); not a column.
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What Flask-Login keeps in the session and the "keep me signed in" cookie: the user, their token
+        (changed to end every session) and the key of this one session (ended on sign-out)."""
+        return f"{self.id}:{self.session_token}:{self.session_key or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from course.extensions import db
+from course.inputs import UnreadableInput, json_body
 from course.learn import queries as learn_queries
 from course.models.attempt import QuizAttempt
 from course.permissions import Permission, require
@@ -134,7 +135,10 @@ def save(attempt_id: int):
 def save_json(attempt_id: int, question_id: str):
     """Save one answer as it is given (progressive enhancement). Body: ``{"fields": [[name, value], ...]}``."""
     attempt = _own_attempt(attempt_id)
-    payload = request.get_json(silent=True)
+    try:
+        payload = json_body()
+    except UnreadableInput as exc:
+        return jsonify(ok=False, error=str(exc.message)), 400
     fields = payload.get("fields") if isinstance(payload, dict) else None
     if not isinstance(fields, list) or not all(
         isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in fields

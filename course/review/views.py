@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cohorts.blueprint import carry_out
+from course.inputs import database_id
 from course.learn.queries import source_entries
 from course.models.content import ContentKind
 from course.models.review import ReviewDecision
@@ -46,7 +47,7 @@ def item(kind: str, content_id: str):
         notes = {key.removeprefix("note-"): value for key, value in request.form.items() if key.startswith("note-")}
 
         def record() -> str:
-            decide(content_kind, content_id, request.form.get("snapshot_id", type=int) or 0, decision,
+            decide(content_kind, content_id, database_id(request.form.get("snapshot_id")) or 0, decision,
                    request.form.get("comment", ""), notes, current_user)
             if decision == ReviewDecision.SIGNED_OFF:
                 return _("Signed off: readers no longer see the draft notice on this version.")
@@ -68,7 +69,7 @@ def translation(kind: str, content_id: str):
     content_kind = _kind(kind)
 
     def record() -> str:
-        review_translation(content_kind, content_id, request.form.get("snapshot_id", type=int) or 0,
+        review_translation(content_kind, content_id, database_id(request.form.get("snapshot_id")) or 0,
                            request.form.get("language", ""), request.form.get("translation_comment", ""),
                            current_user)
         return _("Marked as reviewed: readers no longer see the draft translation notice on this version.")

@@ -22,12 +22,15 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
+from course import inputs
 from course.domain import DomainError
 
 FORMAT = "cascade-bundle/1"
 UP, DOWN = "up", "down"
 #: A payload larger than this when decompressed is refused: a few cohorts are megabytes, not gigabytes.
 MAX_PAYLOAD_BYTES = 512 * 1024 * 1024
+#: A bundle is records of tables of fields: far less deep than this; a deeper one was made to crash a reader.
+BUNDLE_MAX_DEPTH = 32
 
 
 class BundleError(DomainError):
@@ -64,8 +67,8 @@ class Envelope:
 def read_envelope(data: bytes) -> Envelope:
     """The envelope of a bundle file, or BundleError when the file is not one."""
     try:
-        envelope = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        envelope = inputs.loads(data, BUNDLE_MAX_DEPTH)
+    except ValueError:  # not UTF-8, not JSON, or nested beyond reason
         raise BundleError(_("This file is not a Cascade bundle.")) from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
         raise BundleError(_("This file is not a Cascade bundle of a format this server reads."))
@@ -96,7 +99,10 @@ def open_envelope(envelope: Envelope, *, verify_key: str, private_key: str) -> d
         raise BundleError(_("This bundle's contents are damaged.")) from None
     if inflater.unconsumed_tail:
         raise BundleError(_("This bundle is larger than this server accepts."))
-    payload = json.loads(text)
+    try:
+        payload = inputs.loads(text, BUNDLE_MAX_DEPTH)
+    except ValueError:
+        raise BundleError(_("This bundle's contents are damaged.")) from None
     if not isinstance(payload, dict) or payload.get("sequence") != envelope.sequence:
         raise BundleError(_("This bundle's contents do not match its envelope."))
     return payload
@@ -114,10 +120,10 @@ def read_note(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
     """The note, the signed text and its signature, before the signature is checked (the note names its
     signer); BundleError when it is not a note at all."""
     try:
-        wrapper = json.loads(data)
-        note = json.loads(wrapper["note"])
+        wrapper = inputs.loads(data)
+        note = inputs.loads(wrapper["note"])
         signature = bytes.fromhex(wrapper["signature"])
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):  # ValueError: not UTF-8, not JSON, or too deep
         raise BundleError(_("This is not a signed Cascade message.")) from None
     if not isinstance(note, dict):
         raise BundleError(_("This is not a signed Cascade message."))
