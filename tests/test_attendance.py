@@ -135,7 +135,7 @@ def test_removing_a_day_removes_its_marks(app, room):
     day = a_day(client, cohort)
     mark(client, cohort, day.id, {aman.id: "present"})
     client.post(f"/cohorts/{cohort.id}/days/{day.id}/delete",
-                data={"csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days")})
+                data={"csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days"), "confirmed": "yes"})
     assert days_of(cohort) == [] and db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
@@ -253,7 +253,7 @@ def test_removing_a_day_of_absence_can_complete_the_track_and_issue_the_certific
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0  # 1 of 3 days
     mistaken = days_of(cohort)[2]
     response = client.post(f"/cohorts/{cohort.id}/days/{mistaken.id}/delete",
-                           data={"csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days")},
+                           data={"csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days"), "confirmed": "yes"},
                            follow_redirects=True)
     assert "1 learner has completed the track: the certificate is issued." in response.get_data(as_text=True)
     db.session.expire_all()

@@ -91,8 +91,8 @@ def page_of(response) -> str:
 
 def post_change(client, certificate: Certificate, action: str, reason: str):
     token = csrf_token(client, "/certificates/all")
-    return client.post(f"/certificates/{certificate.id}/{action}", data={"csrf_token": token, "reason": reason},
-                       follow_redirects=True)
+    return client.post(f"/certificates/{certificate.id}/{action}",
+                       data={"csrf_token": token, "reason": reason, "confirmed": "yes"}, follow_redirects=True)
 
 
 # -- issuing automatically ------------------------------------------------------------------------------------------

@@ -97,7 +97,8 @@ def test_the_trainer_manages_joining_roster_and_status(app, world):
     assert db.session.scalar(select(Enrolment.cohort_id)) == cohort.id
     bad = trainer.post(f"/cohorts/{cohort.id}/learners", data={"username": "ghost", "csrf_token": token})
     assert "No user named ghost." in trainer.get(bad.headers["Location"]).get_data(as_text=True)
-    trainer.post(f"/cohorts/{cohort.id}/learners/{world['ana'].id}/remove", data={"csrf_token": token})
+    trainer.post(f"/cohorts/{cohort.id}/learners/{world['ana'].id}/remove",
+                 data={"csrf_token": token, "confirmed": "yes"})
     assert db.session.scalars(select(Enrolment)).all() == []
     trainer.post(f"/cohorts/{cohort.id}/status", data={"status": "closed", "csrf_token": token})
     db.session.expire_all()

@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from course.attendance.queries import marked_per_day, marks_of, roster
 from course.attendance.services import add_day, learners_of, mark_attendance, remove_day, session_days
 from course.cohorts.blueprint import carry_out, managed_cohort
+from course.confirm import confirmation
 from course.content.localize import pick
 from course.domain import DomainError
 from course.extensions import db
 from course.inputs import database_id
-from course.models.attendance import AttendanceStatus, SessionDay
+from course.models.attendance import Attendance, AttendanceStatus, SessionDay
 from course.models.cohort import Cohort
 from course.permissions import Permission, require
 from course.web import after_progress, current_locale, live_catalogue
@@ -73,6 +75,18 @@ def days(cohort_id: int):
 def delete_day(cohort_id: int, day_id: int):
     cohort = managed_cohort(cohort_id)
     session = _session(cohort, day_id)
+    marks = db.session.scalar(select(func.count()).select_from(Attendance)
+                              .where(Attendance.session_day_id == session.id))
+    if asked := confirmation(
+            _("Remove the session day of %(day)s?", day=format_date(session.day, "long")),
+            lost=[_("The session day of %(day)s (%(topic)s) is removed from the cohort's schedule.",
+                    day=format_date(session.day, "long"), topic=session.topic or _("no topic")),
+                  ngettext("%(num)d attendance mark recorded for that day is deleted.",
+                           "%(num)d attendance marks recorded for that day are deleted.", marks)],
+            kept=[_("Every other day and its marks, and the learners' reading and quiz results.")],
+            undo=_("This cannot be undone: the day can be added again, but its marks must be taken again."),
+            button=_("Remove the day and its marks"), cancel_url=url_for("attendance.days", cohort_id=cohort.id)):
+        return asked
 
     def remove() -> str:
         remove_day(cohort, session)

@@ -16,6 +16,7 @@ from course.certificates.document import certificate_document, issuer_name
 from course.certificates.pdf import render_certificate
 from course.certificates.services import issue_certificate, reissue_certificate, revoke_certificate
 from course.cohorts.blueprint import carry_out, managed_cohort
+from course.confirm import confirmation
 from course.content.localize import pick
 from course.extensions import db
 from course.inputs import database_id
@@ -134,6 +135,20 @@ def change(certificate_id: int, action: str):
     if certificate is None or not _coordinates(certificate):
         abort(404)
     reason = request.form.get("reason", "")
+    revoking = action == "revoke"
+    # Asked only of a change the service will make: a missing reason or a revoked certificate is refused at once.
+    if reason.strip() and not certificate.revoked and (asked := confirmation(
+            (_("Revoke certificate %(serial)s?") if revoking else _("Replace certificate %(serial)s?")) % {
+                "serial": certificate.serial},
+            lost=[_("Certificate %(serial)s of %(name)s will show as revoked to anyone who checks it, with the "
+                    "reason: %(reason)s", serial=certificate.serial, name=certificate.holder_name,
+                    reason=reason or _("none given"))]
+            + ([] if revoking else [_("A new certificate with a new number is issued in its place.")]),
+            kept=[_("The record of the certificate and of this decision, in the audit log.")],
+            undo=_("A revocation cannot be undone; a new certificate can be issued if it was a mistake."),
+            button=_("Revoke the certificate") if revoking else _("Replace the certificate"),
+            cancel_url=url_for("certificates.all_certificates", q=certificate.holder_name))):
+        return asked
 
     def revoke() -> str:
         revoke_certificate(certificate, reason, actor_id=current_user.id)

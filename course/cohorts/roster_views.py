@@ -21,6 +21,7 @@ from course.cohorts.roster_import import (
     sign_preview,
 )
 from course.cohorts.services import CohortError, enrol_in_cohort, remove_from_cohort, set_joining
+from course.confirm import confirmation
 from course.domain import DomainError
 from course.extensions import db
 from course.models.cohort import Cohort, CohortStatus
@@ -85,6 +86,15 @@ def add_learner(cohort_id: int):
 def remove_learner(cohort_id: int, user_id: int):
     cohort = managed_cohort(cohort_id)
     user = db.session.get(User, user_id) or abort(404)
+    if asked := confirmation(
+            _("Take %(name)s out of %(cohort)s?", name=user.display_name, cohort=cohort.name),
+            lost=[_("%(name)s leaves the cohort: they no longer appear on its dashboard, attendance sheets and "
+                    "reports.", name=user.display_name)],
+            kept=[_("Their account, what they read, their quiz attempts and their certificates.")],
+            undo=_("To undo, add them again on this page by their username (%(username)s).",
+                   username=user.username),
+            button=_("Take them out of the cohort"), cancel_url=url_for("cohorts.roster", cohort_id=cohort.id)):
+        return asked
 
     def remove() -> str:
         remove_from_cohort(user, cohort, actor=current_user._get_current_object())

@@ -33,6 +33,7 @@ from course.cohorts.services import (
     set_status,
     update_cohort,
 )
+from course.confirm import confirmation
 from course.domain import DomainError
 from course.exports import export_response
 from course.extensions import db
@@ -188,6 +189,14 @@ def status(cohort_id: int):
         new_status = CohortStatus(request.form.get("status", ""))
     except ValueError:
         abort(400)
+    if new_status == CohortStatus.ARCHIVED and (asked := confirmation(
+            _("Archive %(cohort)s?", cohort=cohort.name),
+            lost=[_("Joining with the cohort's code stops, and the cohort leaves the lists of running cohorts.")],
+            kept=[_("Its learners, attendance, results and certificates: an archived cohort is kept for the record "
+                    "and still counts in the reports.")],
+            undo=_("To undo, open the cohort's settings and reopen it."),
+            button=_("Archive the cohort"), cancel_url=url_for("cohorts.edit", cohort_id=cohort.id))):
+        return asked
     set_status(cohort, new_status, actor=current_user._get_current_object())
     db.session.commit()
     flash(_("The cohort is now %(status)s.", status=STATUS_LABELS[new_status]), "success")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 
 from course.content.localize import Text, pick
 from course.learn.queries import Catalogue
@@ -16,7 +18,7 @@ from course.models.attempt import AttemptState, QuizAttempt
 from course.models.content import ContentKind
 from course.quiz.attempts import attempts_left, attempts_of, counted_score, definition_of, expire_overdue
 from course.quiz.definition import QuizDefinition
-from course.quiz.presenters import QuestionView, ReviewItem, question_view, review_item
+from course.quiz.presenters import QuestionView, ReviewItem, as_entered, question_view, review_item
 from course.quiz.review import ReviewAccess, review_access
 from course.review.queries import version_review
 
@@ -142,7 +144,10 @@ class TakePage:
     answer_url_prefix: str
 
 
-def take_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) -> TakePage:
+def take_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str, *,
+              refused: Mapping[str, str] | None = None, entered: MultiDict | None = None) -> TakePage:
+    """The attempt as the learner answers it: saved answers filled in, or, for the questions whose answer was
+    just ``refused`` (question id: why), what the learner ``entered``, with the reason beside it."""
     definition = definition_of(attempt)
     fallbacks = _fallbacks(catalogue, locale)
     responses = {answer.question_id: answer.response for answer in attempt.answers}
@@ -152,6 +157,9 @@ def take_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) ->
                       definition.question_type(qid).template, locale, fallbacks)
         for number, qid in enumerate(attempt.layout["questions"], start=1)
     ]
+    if refused:
+        questions = [as_entered(q, entered or MultiDict(), refused[q.id]) if q.id in refused else q
+                     for q in questions]
     return TakePage(
         attempt_id=attempt.id, quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, fallbacks),
         number=attempt.number, notices=quiz_notices(definition, attempt.layout["questions"], catalogue, locale),

@@ -8,12 +8,13 @@ ever put into it, so none can reach the browser before submission.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
 
 from course.content.localize import Text, pick
 from course.content.markdown import render_markdown
@@ -69,6 +70,8 @@ class QuestionView:
     #: The scenario's language, and whether it fell back from the reader's.
     scenario: Text | None = None
     hint: str | None = None
+    #: Why the answer the learner sent was refused; the fields then show what they sent.
+    error: str | None = None
 
     @property
     def points_label(self) -> str:
@@ -144,6 +147,22 @@ def question_view(spec: QuestionSpec, number: int, response: Any, order: list[st
         points=spec.points, fields=fields, scenario_html=_markdown(scenario.value) if scenario else None,
         scenario=scenario, hint=hint,
     )
+
+
+def as_entered(view: QuestionView, form: MultiDict, error: str) -> QuestionView:
+    """The question showing exactly what the learner sent, and why it was refused: a refused answer is not
+    saved, so showing the saved one instead would silently undo what they chose."""
+
+    def entered(field: Field) -> Field:
+        if field.kind == "checkbox":
+            chosen = set(form.getlist(field.name))
+            return replace(field, options=tuple(replace(o, checked=o.value in chosen) for o in field.options))
+        if field.kind in ("radio", "select"):
+            value = form.get(field.name, "")
+            return replace(field, options=tuple(replace(o, checked=o.value == value) for o in field.options))
+        return replace(field, value=form.get(field.name, ""))
+
+    return replace(view, fields=tuple(entered(field) for field in view.fields), error=error)
 
 
 def _case_fields(spec, response: dict[str, Any], lang: _Lang) -> tuple[Field, ...]:

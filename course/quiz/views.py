@@ -93,24 +93,27 @@ def take(attempt_id: int):
     return render_template("quiz/take.html", page=page)
 
 
-def _save_form(attempt: QuizAttempt, form: MultiDict) -> list[int]:
-    """Save every question found in the form; return the numbers of those refused."""
+def _save_form(attempt: QuizAttempt, form: MultiDict) -> dict[str, str]:
+    """Save every question found in the form; return those refused, by question id, with the reason."""
     definition = definition_of(attempt)
-    refused = []
-    for number, qid in enumerate(attempt.layout["questions"], start=1):
+    refused = {}
+    for qid in attempt.layout["questions"]:
         spec = definition.questions[qid]
         try:
             raw = definition.question_type(qid).from_form(spec, form)
             save_answer(attempt, qid, raw)
-        except (AnswerRejected, InvalidResponse):
-            refused.append(number)
+        except (AnswerRejected, InvalidResponse) as exc:
+            refused[qid] = str(exc)
     return refused
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["POST"])
 @require(Permission.READ_COURSE)
 def save(attempt_id: int):
-    """The plain form post (no JavaScript): save everything, then stay, review or submit."""
+    """The plain form post (no JavaScript): save everything, then stay, review or submit.
+
+    Answers that fit are saved even when others are refused; the page then comes back with what the learner
+    entered in the refused questions and the reason beside each, never with the saved answers in their place."""
     attempt = _own_attempt(attempt_id)
     action = request.form.get("action", "save")
     try:
@@ -121,9 +124,12 @@ def save(attempt_id: int):
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     db.session.commit()
     if refused:
+        numbers = [n for n, qid in enumerate(attempt.layout["questions"], start=1) if qid in refused]
         flash(_("Some answers could not be saved; check questions %(numbers)s.",
-                numbers=", ".join(map(str, refused))), "error")
-        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+                numbers=", ".join(map(str, numbers))), "error")
+        page = pages.take_page(attempt, learn_queries.load_catalogue(), current_locale(), refused=refused,
+                               entered=request.form)
+        return render_template("quiz/take.html", page=page), 422
     if action == "finish":
         return redirect(url_for("quiz.summary", attempt_id=attempt.id))
     flash(_("Your answers are saved."), "success")

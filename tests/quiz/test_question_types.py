@@ -153,7 +153,7 @@ def test_ordering_without_javascript_takes_position_numbers():
     spec, qtype = kind("order")
     form = MultiDict({"q-order-first-step": "1", "q-order-second-step": "3", "q-order-third-step": "2"})
     assert qtype.clean(spec, qtype.from_form(spec, form)) == ["first-step", "third-step", "second-step"]
-    with pytest.raises(InvalidResponse, match="each position from 1 to 3 once"):
+    with pytest.raises(InvalidResponse, match="each place from 1 to 3 once"):
         qtype.from_form(spec, MultiDict({"q-order-first-step": "1", "q-order-second-step": "1",
                                          "q-order-third-step": "2"}))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -249,11 +250,55 @@ def test_without_javascript_the_ordering_takes_position_numbers(learner):
     attempt_id = learner.start()
     response = learner.save(attempt_id, {"q-order-first-step": "1", "q-order-second-step": "1",
                                          "q-order-third-step": "3", "q-single": "s-right"})
-    assert "Some answers could not be saved; check questions 5." in text_of(
-        learner.client.get(response.headers["Location"]))
+    assert response.status_code == 422
+    assert "Some answers could not be saved; check questions 5." in text_of(response)
     saved = dict(db.session.execute(select(AttemptAnswer.question_id, AttemptAnswer.response)
                                     .where(AttemptAnswer.response.is_not(None))).all())
     assert saved == {"single": "s-right"}  # the rest of the form was kept; the bad ordering was not
+
+
+FORGED = {"s-forged", "o-forged"}
+
+
+def _selected(page: str, name: str) -> set[str]:
+    """The values a page shows as chosen for one field: selected options, checked boxes, a text box's value."""
+    chosen = set()
+    select = re.search(rf'<select id="{name}" name="{name}">(.*?)</select>', page, re.S)
+    if select:
+        chosen |= set(re.findall(r'<option value="([^"]*)" selected>', select.group(1)))
+    chosen |= set(re.findall(rf'name="{name}" value="([^"]*)" checked', page))
+    chosen |= set(re.findall(rf'id="{name}" name="{name}" type="text" value="([^"]*)"', page))
+    return chosen
+
+
+@pytest.mark.parametrize(("question", "entered", "reason"), [
+    ("order", {"q-order-first-step": "2", "q-order-second-step": "2", "q-order-third-step": "1"},
+     "Use each place from 1 to 3 once"),
+    ("order", {"q-order-first-step": "1", "q-order-second-step": "", "q-order-third-step": "3"},
+     "Give every item a place number"),
+    ("number", {"q-number": "twelve and a half"}, "Type the answer as a number"),
+    ("text", {"q-text": "x" * 5000}, "Keep the answer under"),
+    ("single", {"q-single": "s-forged"}, "Choose one of the options"),
+    ("match", {"q-match-i-one": "o-forged", "q-match-i-two": "o-dos"}, "Choose from the options given"),
+])
+def test_a_refused_answer_comes_back_as_entered_with_the_reason_beside_it(learner, question, entered, reason):
+    """Without JavaScript: the page that says an answer was refused shows what the learner entered in that
+    question (not the answer saved before, not nothing), and says why in the question itself."""
+    attempt_id = learner.start()
+    assert learner.save(attempt_id, RIGHT_ANSWERS).status_code == 302  # a full, good set saved first
+    response = learner.save(attempt_id, entered)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    block = page[page.index(f'id="question-{question}"'):]
+    block = block[:block.index("</fieldset>\n", block.index("save-status"))]
+    assert reason in html.unescape(block)
+    for name, value in entered.items():
+        # What was entered is shown; a value that is no option of the question (a forged form) shows as none,
+        # never as the answer saved before.
+        assert _selected(block, name) == ({value} - FORGED if value else set()), name
+    saved = dict(db.session.execute(select(AttemptAnswer.question_id, AttemptAnswer.response)).all())
+    assert saved[question] is not None  # the good answer saved before is still there, untouched
 
 
 def test_the_review_policy_can_hide_answers(learner):

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from werkzeug.datastructures import MultiDict
 
@@ -145,16 +146,16 @@ def as_id_list(raw: Any, allowed: set[str], what: str) -> list[str]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, (list, tuple)) or not all(isinstance(item, str) for item in raw):
-        raise InvalidResponse(f"{what} must be a list of option ids")
+        raise InvalidResponse(_l("Choose from the options given."))
     unknown = sorted(set(raw) - allowed)
     if unknown:
-        raise InvalidResponse(f"unknown {what} option '{unknown[0]}'")
+        raise InvalidResponse(_l("Choose from the options given."))
     return sorted(set(raw))
 
 
 def as_mapping(raw: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping) or not all(isinstance(key, str) for key in raw):
-        raise InvalidResponse(f"{what} must be a mapping")
+        raise InvalidResponse(_l("This answer could not be read. Answer the question again."))
     return raw
 
 

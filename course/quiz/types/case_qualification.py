@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
@@ -144,7 +145,7 @@ class CaseQualification(QuestionType):
         parts = {part.part: part for part in spec.parts}
         unknown = sorted(set(mapping) - set(parts))
         if unknown:
-            raise InvalidResponse(f"this case has no part '{unknown[0]}'")
+            raise InvalidResponse(_l("This answer could not be read. Answer the question again."))
         cleaned: dict[str, Any] = {}
         for name, value in mapping.items():
             part = parts[name]
@@ -158,10 +159,10 @@ class CaseQualification(QuestionType):
                 elif value in (False, "false"):
                     cleaned[name] = False
                 elif value not in (None, ""):
-                    raise InvalidResponse("answer whether the victim is a child with yes or no")
+                    raise InvalidResponse(_l("Answer whether the victim is a child with yes or no."))
             elif value not in (None, ""):
                 if not isinstance(value, str) or value not in part.option_ids:
-                    raise InvalidResponse("choose one of the qualifications")
+                    raise InvalidResponse(_l("Choose one of the qualifications."))
                 cleaned[name] = value
         return cleaned or None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
@@ -106,7 +107,7 @@ class SingleChoice(QuestionType):
         if raw is None or raw == "":
             return None
         if not isinstance(raw, str) or raw not in spec.choice_ids:
-            raise InvalidResponse("choose one of the options")
+            raise InvalidResponse(_l("Choose one of the options."))
         return raw
 
     @classmethod
@@ -174,7 +175,7 @@ class TrueFalse(QuestionType):
             return raw
         if raw in ("true", "false"):
             return raw == "true"
-        raise InvalidResponse("answer true or false")
+        raise InvalidResponse(_l("Answer true or false."))
 
     @classmethod
     def from_form(cls, spec: TrueFalseSpec, form: MultiDict) -> Any:

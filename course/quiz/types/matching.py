@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
@@ -73,11 +74,11 @@ class Matching(QuestionType):
         cleaned = {}
         for item_id, option_id in mapping.items():
             if item_id not in items:
-                raise InvalidResponse(f"unknown item '{item_id}'")
+                raise InvalidResponse(_l("This answer could not be read. Answer the question again."))
             if option_id in (None, ""):
                 continue
             if option_id not in options:
-                raise InvalidResponse(f"unknown option '{option_id}'")
+                raise InvalidResponse(_l("Choose from the options given."))
             cleaned[item_id] = option_id
         return cleaned or None
 

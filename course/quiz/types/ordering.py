@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
@@ -53,7 +54,7 @@ class Ordering(QuestionType):
             return None
         ids = [item.id for item in spec.items]
         if not isinstance(raw, list) or sorted(str(x) for x in raw) != sorted(ids):
-            raise InvalidResponse("give every item exactly one place")
+            raise InvalidResponse(_l("Give every item exactly one place."))
         return list(raw)
 
     @classmethod
@@ -65,9 +66,10 @@ class Ordering(QuestionType):
         try:
             numbers = {item_id: int(value) for item_id, value in positions.items()}
         except ValueError:
-            raise InvalidResponse("give every item a position number") from None
+            raise InvalidResponse(_l("Give every item a place number.")) from None
         if sorted(numbers.values()) != list(range(1, len(spec.items) + 1)):
-            raise InvalidResponse(f"use each position from 1 to {len(spec.items)} once")
+            raise InvalidResponse(_l("Use each place from 1 to %(count)d once: two items cannot share a place.",
+                                     count=len(spec.items)))
         return sorted(numbers, key=numbers.__getitem__)
 
     @classmethod

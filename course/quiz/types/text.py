@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
@@ -66,10 +67,10 @@ class ShortText(QuestionType):
         if raw is None:
             return None
         if not isinstance(raw, str):
-            raise InvalidResponse("the answer must be text")
+            raise InvalidResponse(_l("Type the answer as text."))
         raw = raw.strip()
         if len(raw) > MAX_TEXT:
-            raise InvalidResponse(f"keep the answer under {MAX_TEXT} characters")
+            raise InvalidResponse(_l("Keep the answer under %(count)d characters.", count=MAX_TEXT))
         return raw or None
 
     @classmethod
@@ -97,16 +98,16 @@ class Numeric(QuestionType):
         if raw is None or raw == "":
             return None
         if isinstance(raw, bool):
-            raise InvalidResponse("the answer must be a number")
+            raise InvalidResponse(_l("Type the answer as a number, for example 12 or 1,5."))
         if isinstance(raw, str):
             # "1,5" and "1 000" are how many readers write numbers.
             raw = raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            raise InvalidResponse("the answer must be a number") from None
+            raise InvalidResponse(_l("Type the answer as a number, for example 12 or 1,5.")) from None
         if not math.isfinite(value):
-            raise InvalidResponse("the answer must be a number")
+            raise InvalidResponse(_l("Type the answer as a number, for example 12 or 1,5."))
         return value
 
     @classmethod
