@@ -7,6 +7,7 @@ render and never decide who sees which link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request, url_for
 from flask_babel import get_locale
@@ -27,6 +28,24 @@ class NavLink:
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    """Links of one kind of work. The person's main group is shown open; the others fold into a menu."""
+
+    label: str
+    links: list[NavLink]
+    main: bool
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
+
+    @property
+    def folded(self) -> bool:
+        """Shown as a menu under its name: not the main work, and more than one link."""
+        return not self.main and len(self.links) > 1
+
+
+@dataclass(frozen=True)
 class Language:
     code: str
     name: str
@@ -35,27 +54,51 @@ class Language:
 
 @dataclass(frozen=True)
 class Chrome:
-    nav: list[NavLink]
+    groups: list[NavGroup]
     languages: list[Language]
     user_name: str | None
     signed_in: bool
     here: str
     html_lang: str
+    home_url: str
+
+    @property
+    def nav(self) -> list[NavLink]:
+        return [link for group in self.groups for link in group.links]
 
 
-_NAV = [
-    ("learn.home", _l("My courses"), Permission.READ_COURSE),
-    ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
-    ("cascade.mine", _l("My cascade"), Permission.MANAGE_COHORTS),
-    ("reports.dashboard", _l("Reports"), Permission.VIEW_REPORTS),
-    ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
-    ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
-    ("review.index", _l("Legal review"), Permission.REVIEW_CONTENT),
-    ("devices.index", _l("Devices"), Permission.MANAGE_DEVICES),
-    ("certificates.mine", _l("My certificates"), Permission.READ_COURSE),
-    ("learn.glossary", _l("Glossary"), Permission.READ_COURSE),
-    ("cohorts.join", _l("Join a cohort"), Permission.READ_COURSE),
+#: The navigation, by kind of work: (group label, the permission that makes it someone's main work, links).
+_GROUPS = [
+    (_l("Programme"), Permission.VIEW_REPORTS, [
+        ("reports.dashboard", _l("Reports"), Permission.VIEW_REPORTS),
+        ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
+        ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
+        ("devices.index", _l("Devices"), Permission.MANAGE_DEVICES),
+    ]),
+    (_l("Legal review"), Permission.REVIEW_CONTENT, [
+        ("review.index", _l("Legal review"), Permission.REVIEW_CONTENT),
+    ]),
+    (_l("Teaching"), Permission.MANAGE_COHORTS, [
+        ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
+        ("cascade.mine", _l("My cascade"), Permission.MANAGE_COHORTS),
+    ]),
+    (_l("Learning"), Permission.READ_COURSE, [
+        ("learn.home", _l("My courses"), Permission.READ_COURSE),
+        ("certificates.mine", _l("My certificates"), Permission.READ_COURSE),
+        ("learn.glossary", _l("Glossary"), Permission.READ_COURSE),
+        ("cohorts.join", _l("Join a cohort"), Permission.READ_COURSE),
+    ]),
 ]
+
+
+def home_endpoint(user: Any) -> str:
+    """Where a person's work is, and so where signing in takes them: the first group (in the order above)
+    their roles give them, the programme's reports for a coordinator, the cohorts for a trainer, the course for
+    a learner."""
+    for _label, main_permission, links in _GROUPS:
+        if can(user, main_permission):
+            return links[0][0]
+    return "learn.home"
 
 
 def _has_glossary() -> bool:
@@ -66,16 +109,20 @@ def _has_glossary() -> bool:
 def page_chrome() -> Chrome:
     locale = str(get_locale())
     signed_in = bool(current_user and current_user.is_authenticated)
-    nav = [
-        NavLink(str(label), url_for(endpoint), request.endpoint == endpoint)
-        for endpoint, label, permission in _NAV
-        if can(current_user, permission) and (endpoint != "learn.glossary" or _has_glossary())
-    ]
+    home = home_endpoint(current_user) if signed_in else "learn.home"
+    groups = []
+    for label, _main, links in _GROUPS:
+        shown = [NavLink(str(text), url_for(endpoint), request.endpoint == endpoint)
+                 for endpoint, text, permission in links
+                 if can(current_user, permission) and (endpoint != "learn.glossary" or _has_glossary())]
+        if shown:
+            groups.append(NavGroup(str(label), shown, main=any(link.url == url_for(home) for link in shown)))
     return Chrome(
-        nav=nav,
+        groups=groups,
         languages=[Language(code, name, code == locale) for code, name in LANGUAGE_NAMES.items()],
         user_name=current_user.display_name if signed_in else None,
         signed_in=signed_in,
         here=request.full_path.rstrip("?") if request.method == "GET" else "/",
         html_lang=locale,
+        home_url=url_for(home),
     )

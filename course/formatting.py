@@ -1,13 +1,14 @@
-"""Jinja filters that format for the reader's language: numbers ("19,1" in Russian, "19.1" in English), and the
-name of the language a fallback text is shown in."""
+"""Jinja filters that format for the reader's language: numbers ("19,1" in Russian, "19.1" in English), dates
+that cannot be misread, and the name of the language a fallback text is shown in."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import cache
 
 from babel import Locale
 from flask import Flask
-from flask_babel import format_percent, get_locale
+from flask_babel import format_date, format_percent, format_time, get_locale
 from markupsafe import Markup
 
 from course.i18n import language_name
@@ -51,7 +52,27 @@ def fallback_note(code: str) -> Markup:
         lang=str(get_locale()), name=language_name(code))
 
 
+#: Babel's "short" dates are numeric, and in English month first (12/6/26): read as 12 June in Turkmenistan.
+#: Every date is written with its month named instead, whatever format a template asks for.
+UNAMBIGUOUS = {"short": "medium"}
+
+
+def dateformat(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002  (Flask-Babel's name)
+    """A date in the reader's language, its month named ("6 Dec 2026", "6 дек. 2026 г.")."""
+    return "" if value is None else format_date(value, UNAMBIGUOUS.get(format, format))
+
+
+def datetimeformat(value: datetime | None, format: str = "medium") -> str:  # noqa: A002
+    """A moment: the date as ``dateformat`` writes it, and the time to the minute."""
+    if value is None:
+        return ""
+    return f"{dateformat(value, format)}, {format_time(value, 'short')}"
+
+
 def register(app: Flask) -> None:
+    # Replace Flask-Babel's filters of the same names, so no template can ask for a numeric date.
+    app.add_template_filter(dateformat, "dateformat")
+    app.add_template_filter(datetimeformat, "datetimeformat")
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(fallback_note, "fallback_note")

@@ -70,6 +70,27 @@ def test_safe_next_keeps_local_paths_with_queries():
     assert safe_next("/modules/alpha?x=1#s") == "/modules/alpha?x=1#s"
 
 
+@pytest.mark.parametrize(("roles", "home"), [
+    ({Role.LEARNER}, "/"),
+    ({Role.TRAINER}, "/cohorts"),
+    ({Role.TRAINER, Role.LEARNER}, "/cohorts"),
+    ({Role.COORDINATOR}, "/reports"),
+    ({Role.COORDINATOR, Role.TRAINER}, "/reports"),
+    ({Role.LEGAL_REVIEWER}, "/review/"),
+])
+def test_each_role_signs_in_where_its_work_is(client, synced, make_user, roles, home):
+    make_user("ana", roles=roles)
+    assert sign_in(client, "ana").headers["Location"] == home
+    assert client.get(home).status_code == 200
+    assert f'class="brand" href="{home}"' in client.get(home).get_data(as_text=True)
+    assert client.get("/login").headers["Location"] == home  # signed in already: straight to the work
+
+
+def test_a_next_page_wins_over_the_roles_home(client, synced, make_user):
+    make_user("coord", roles={Role.COORDINATOR})
+    assert sign_in(client, "coord", next="/certificates/all").headers["Location"] == "/certificates/all"
+
+
 def test_a_user_made_by_someone_else_must_choose_a_password_first(client, synced, make_user):
     make_user("ana", tracks=("full",), must_change_password=True)
     response = sign_in(client, "ana")
@@ -253,8 +274,8 @@ def test_ten_wrong_passwords_from_one_address_do_not_lock_the_owner_out_elsewher
     for _ in range(10):
         sign_in(attacker, "coordinator", "wrong password!")
     assert "Too many failed" in sign_in(attacker, "coordinator").get_data(as_text=True)  # still throttled
-    assert sign_in(_from(app, "10.5.0.1"), "coordinator").headers["Location"] == "/"
-    assert sign_in(_from(app, "10.7.0.1"), "coordinator").headers["Location"] == "/"  # even a new address
+    assert sign_in(_from(app, "10.5.0.1"), "coordinator").headers["Location"] == "/reports"
+    assert sign_in(_from(app, "10.7.0.1"), "coordinator").headers["Location"] == "/reports"  # a new address too
 
 
 def test_a_forged_known_device_cookie_is_ignored(app, make_user):

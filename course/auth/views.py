@@ -13,6 +13,7 @@ from course.auth.forms import ChangePasswordForm, LoginForm
 from course.auth.known_device import known_usernames, remember_device
 from course.auth.redirects import safe_next
 from course.auth.services import AccountError, authenticate, change_own_password
+from course.chrome import home_endpoint
 from course.extensions import db, login_manager
 from course.models.user import User
 
@@ -56,7 +57,7 @@ def require_password_change():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("learn.home"))
+        return redirect(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
@@ -77,7 +78,7 @@ def login():
                 flash(_("Welcome. Please choose your own password before you continue."), "info")
                 target = url_for("auth.change_password", next=safe_next(form.next.data))
             else:
-                target = safe_next(form.next.data) or url_for("learn.home")
+                target = safe_next(form.next.data) or url_for(home_endpoint(result.user))
             return remember_device(redirect(target), result.user.username)
     return render_template("auth/login.html", form=form)
 
@@ -108,7 +109,7 @@ def change_password():
             # The session token changed; sign in again under the new one.
             login_user(user, fresh=True)
             flash(_("Your password has been changed."), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("learn.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
     return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password,
                            sessions=sessions.open_sessions(current_user._get_current_object()))
 

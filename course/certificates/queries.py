@@ -46,7 +46,10 @@ def by_code(code: str) -> Certificate | None:
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().strip(" .,'’")
+    """A name as it is compared: any case, and without the marks a keyboard may not have (Durdyýewa is
+    Durdyyewa, Şirin is Sirin, Ёлкин is Елкин)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold().strip(" .,'’")
 
 
 def _name_parts(name: str) -> set[str]:
