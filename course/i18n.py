@@ -30,6 +30,15 @@ def language_names(codes: Sequence[str]) -> str | None:
     return format_list([language_name(code) for code in codes], locale=get_locale())
 
 
+def chosen_locale() -> str | None:
+    """The language this browser asked for (chosen on the page, or its Accept-Language), or None when the
+    site would only be falling back to its default."""
+    supported = current_app.config["LANGUAGES"]
+    if session.get(SESSION_KEY) in supported:
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(supported)
+
+
 def select_locale() -> str:
     """The signed-in user's saved choice, else this browser session's, else Accept-Language."""
     supported = current_app.config["LANGUAGES"]

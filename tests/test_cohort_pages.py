@@ -194,6 +194,22 @@ def test_a_newcomer_registers_through_the_join_link_and_lands_in_the_course(app,
     assert db.session.scalar(select(Enrolment.cohort_id).where(Enrolment.user_id == jeren.id)) == cohort.id
 
 
+@pytest.mark.parametrize(("chosen", "kept"), [("tk", "tk"), ("en", "en"), (None, "ru")])
+def test_a_newcomer_keeps_the_language_they_registered_in(app, world, chosen, kept):
+    """The join page read in Turkmen leads to a course in Turkmen, not in the cohort's Russian; without a
+    choice (and a browser that asks for none of the three), the cohort's language."""
+    from course.models.user import User
+
+    create_via_form(as_user(app, "lead"), lead=str(world["lead"].id))  # a cohort taught in Russian
+    cohort = db.session.scalar(select(Cohort))
+    visitor = app.test_client()
+    if chosen:
+        visitor.post("/language", data={"language": chosen, "csrf_token": csrf_token(visitor)})
+    register(visitor, cohort.join_code)
+    assert db.session.scalar(select(User.locale).where(User.username == "jeren")) == kept
+    assert f'<html lang="{kept}">' in visitor.get("/").get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

@@ -8,10 +8,13 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import select
 
 from course.cohorts.roster_file import MAX_ROSTER_BYTES, MAX_ROSTER_ROWS, RosterFileError, RosterLine, read_roster
 from course.domain import DomainError
-from course.models.user import Agency, Gender, Velayat
+from course.extensions import db
+from course.models.cohort import Cohort
+from course.models.user import Agency, Gender, Role, Velayat
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -131,6 +134,9 @@ def test_agency_synonyms(value, agency):
     ("M", Gender.MALE), ("муж", Gender.MALE), ("Erkek", Gender.MALE), ("e", Gender.MALE),
     ("", Gender.NOT_STATED), ("Not stated", Gender.NOT_STATED), ("not_stated", Gender.NOT_STATED),
     ("не указан", Gender.NOT_STATED),
+    # as trainers write them, with a full stop, in any of the three languages
+    ("муж.", Gender.MALE), ("жен.", Gender.FEMALE), ("Мужчина", Gender.MALE), ("женщина", Gender.FEMALE),
+    ("Aýal", Gender.FEMALE), ("ayal", Gender.FEMALE), ("zenan", Gender.FEMALE), ("male", Gender.MALE),
 ])
 def test_gender_synonyms(value, gender):
     assert read_one("Anna", "anna", value, header=["name", "login", "sex"]).gender is gender
@@ -140,12 +146,25 @@ def test_gender_synonyms(value, gender):
     ("Balkan", Velayat.BALKAN), ("балканский", Velayat.BALKAN), ("Daşoguz", Velayat.DASHOGUZ),
     ("дашогуз", Velayat.DASHOGUZ), ("Мары", Velayat.MARY), ("Ashgabat city", Velayat.ASHGABAT),
     ("Ашхабад", Velayat.ASHGABAT), ("", None),
+    # with and without the word for velayat, in Russian and Turkmen, with and without Turkmen letters
+    ("Ахалский велаят", Velayat.AHAL), ("Ахальский велаят", Velayat.AHAL), ("Ahal welaýaty", Velayat.AHAL),
+    ("Balkan welaýaty", Velayat.BALKAN), ("Балканская область", Velayat.BALKAN),
+    ("Daşoguz welaýaty", Velayat.DASHOGUZ), ("Dasoguz", Velayat.DASHOGUZ), ("Дашогузский велаят", Velayat.DASHOGUZ),
+    ("Lebap welaýaty", Velayat.LEBAP), ("Лебапский велаят", Velayat.LEBAP),
+    ("Mary welaýaty", Velayat.MARY), ("Марыйский велаят", Velayat.MARY),
+    ("г. Ашхабад", Velayat.ASHGABAT), ("Ашгабат", Velayat.ASHGABAT), ("Aşgabat şäheri", Velayat.ASHGABAT),
 ])
 def test_velayat_synonyms(value, velayat):
     assert read_one("Anna", "anna", value, header=["name", "username", "region"]).velayat is velayat
 
 
 # --- problems in a row ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["Velayat", "welaýaty", "Tashkent", "Дашогузск"])
+def test_a_place_that_is_no_velayat_is_a_problem_that_names_the_choices(value):
+    line = read_one("Anna", "anna", value, header=["name", "username", "region"])
+    assert "is not recognised" in only_problem(line) and "ashgabat" in only_problem(line)
 
 
 def only_problem(line: RosterLine) -> str:
@@ -410,3 +429,26 @@ def test_a_lone_dash_means_empty_and_is_not_taken_for_a_formula(app):
     data = "full name,username,position\nAýna Ataýewa,ayna,-\n".encode()
     [line] = read_roster("roster.csv", data)
     assert line.valid and line.position == ""
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "tk"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_sample_file_in_each_language_reads_back_as_two_valid_learners(app, synced, make_user, language, fmt):
+    """The sample a trainer downloads from the import page is a file the import reads without a problem."""
+    from tests.test_cohort_pages import as_user, create_via_form
+
+    lead = make_user("lead", roles={Role.TRAINER})
+    trainer = as_user(app, "lead")
+    create_via_form(trainer, lead=str(lead.id), language=language)
+    cohort_id = db.session.scalar(select(Cohort.id))
+    assert f"/cohorts/{cohort_id}/roster-sample.{fmt}" in trainer.get(f"/cohorts/{cohort_id}/roster").get_data(
+        as_text=True)
+    response = trainer.get(f"/cohorts/{cohort_id}/roster-sample.{fmt}")
+    assert response.status_code == 200
+    first, second = read_roster(f"sample.{fmt}", response.get_data())
+    response.close()
+    assert first.valid and second.valid, (first.problems, second.problems)
+    assert (first.agency, first.gender, first.velayat) == (Agency.PROSECUTION, Gender.FEMALE, Velayat.AHAL)
+    assert (second.agency, second.gender, second.velayat) == (Agency.LAW_ENFORCEMENT, Gender.MALE,
+                                                             Velayat.ASHGABAT)
+    assert second.username  # made from the email address

@@ -81,7 +81,8 @@ def test_a_thirty_row_roster_is_previewed_then_imported_with_credential_slips(ap
     slips = trainer.post(f"/cohorts/{cohort.id}/import/confirm", data=confirm_form(page))
     slip_page = slips.get_data(as_text=True)
     assert slips.status_code == 200 and slips.headers["Cache-Control"] == "no-store"
-    passwords = re.findall(r'<dt>One-time password</dt><dd class="slip-secret">([^<]+)</dd>', slip_page)
+    assert '<html lang="ru">' in slip_page  # the cohort's language, not the trainer's English
+    passwords = re.findall(r'<dt>Одноразовый пароль</dt><dd class="slip-secret">([^<]+)</dd>', slip_page)
     assert len(passwords) == 26 and len(set(passwords)) == 26
     assert "Merdan Known" not in slip_page  # a known person keeps their account and password
     assert users() == before + 26
@@ -97,7 +98,7 @@ def test_a_thirty_row_roster_is_previewed_then_imported_with_credential_slips(ap
 
     # A learner signs in with the slip and must choose a password first.
     learner = app.test_client()
-    first = re.search(r'<dd class="slip-secret">(learner\d\d)</dd>\s*<dt>One-time password</dt>'
+    first = re.search(r'<dd class="slip-secret">(learner\d\d)</dd>\s*<dt>Одноразовый пароль</dt>'
                       r'<dd class="slip-secret">([^<]+)</dd>', slip_page)
     response = sign_in(learner, first.group(1), first.group(2))
     assert response.headers["Location"] == "/account/password"
@@ -180,7 +181,7 @@ def test_a_lost_slip_is_replaced_only_while_the_account_is_unused(app, world, ma
     newcomer = db.session.scalar(select(User).where(User.username == "learner05"))
     token = csrf_token(trainer, f"/cohorts/{cohort.id}/roster")
     slip = trainer.post(f"/cohorts/{cohort.id}/learners/{newcomer.id}/new-password", data={"csrf_token": token})
-    password = re.search(r'One-time password</dt><dd class="slip-secret">([^<]+)<', slip.get_data(as_text=True))
+    password = re.search(r'Одноразовый пароль</dt><dd class="slip-secret">([^<]+)<', slip.get_data(as_text=True))
     assert sign_in(app.test_client(), "learner05", password.group(1)).headers["Location"] == "/account/password"
     # Merdan chose his own password long ago: the trainer cannot reset it.
     known = world["known"]

@@ -64,17 +64,38 @@ _AGENCIES = {
     Agency.OTHER: ("другое", "beýleki"),
 }
 _GENDERS = {
-    Gender.FEMALE: ("f", "woman", "ж", "жен", "женский", "aýal", "a"),
-    Gender.MALE: ("m", "man", "м", "муж", "мужской", "erkek", "e"),
-    Gender.NOT_STATED: ("", "not stated", "не указан"),
+    Gender.FEMALE: ("f", "female", "woman", "ж", "жен", "женский", "женщина", "aýal", "zenan", "a"),
+    Gender.MALE: ("m", "male", "man", "м", "муж", "мужской", "мужчина", "erkek", "e"),
+    Gender.NOT_STATED: ("", "not stated", "не указан", "не указано", "görkezilmedik"),
 }
+#: Velayats as trainers write them: English, Russian (noun and adjective, old spellings) and Turkmen; the words
+#: "velayat", "welaýaty", "область", "city", "şäheri" around them are ignored (``_FILLER``).
 _VELAYATS = {
-    Velayat.AHAL: ("ахал", "ахалский"),
-    Velayat.BALKAN: ("балкан", "балканский"),
-    Velayat.DASHOGUZ: ("дашогуз", "дашогузский", "daşoguz"),
-    Velayat.LEBAP: ("лебап", "лебапский"),
-    Velayat.MARY: ("мары", "марыйский"),
-    Velayat.ASHGABAT: ("ashgabat city", "ашхабад", "aşgabat"),
+    Velayat.AHAL: ("ахал", "ахалский", "ахальский", "ахалская", "ахальская"),
+    Velayat.BALKAN: ("балкан", "балканский", "балканская"),
+    Velayat.DASHOGUZ: ("дашогуз", "дашогузский", "дашогузская", "дашховуз", "дашховузский", "дашховузская",
+                       "daşoguz", "dashhowuz"),
+    Velayat.LEBAP: ("лебап", "лебапский", "лебапская"),
+    Velayat.MARY: ("мары", "марыйский", "марыйская"),
+    Velayat.ASHGABAT: ("ashgabat city", "ашхабад", "ашгабат", "aşgabat", "ashkhabad"),
+}
+#: Words that name the kind of place, not the place: dropped before a velayat (or any choice) is looked up.
+_FILLER = {"velayat", "welayat", "welayaty", "велаят", "велаята", "велаяты", "область", "обл", "region",
+           "province", "city", "город", "г", "saheri", "saher"}
+
+
+#: The sample file trainers download from the import page, in the cohort's language: the column titles and
+#: values as a trainer would write them, two learners (a test reads each sample back).
+SAMPLES = {
+    "en": (["Full name", "Username", "Email", "Agency", "Position", "Gender", "Velayat"],
+           [["Ayna Amanova", "a.amanova", "", "Prosecutor", "Investigator", "F", "Ahal"],
+            ["Merdan Orazov", "", "m.orazov@example.tm", "Police", "Inspector", "M", "Ashgabat city"]]),
+    "ru": (["ФИО", "Логин", "Электронная почта", "Ведомство", "Должность", "Пол", "Велаят"],
+           [["Аманова Айна", "a.amanova", "", "Прокуратура", "Следователь", "жен.", "Ахалский велаят"],
+            ["Оразов Мердан", "", "m.orazov@example.tm", "МВД", "Инспектор", "муж.", "г. Ашхабад"]]),
+    "tk": (["Doly ady", "Ulanyjy ady", "E-poçta", "Edara", "Wezipe", "Jyns", "Welaýat"],
+           [["Aýna Amanowa", "a.amanowa", "", "Prokuratura", "Derňewçi", "aýal", "Ahal welaýaty"],
+            ["Merdan Orazow", "", "m.orazow@example.tm", "Polisiýa", "Inspektor", "erkek", "Aşgabat şäheri"]]),
 }
 
 
@@ -107,9 +128,18 @@ def _key(text: str) -> str:
     return " ".join(text.split())
 
 
+def _choice_key(text: str) -> str:
+    """A cell of a choice column as it is looked up: ``_key``, without accents (Daşoguz is Dasoguz, муж. is
+    муж), without a trailing full stop, and without the words that only say what kind of place it is."""
+    decomposed = unicodedata.normalize("NFKD", _key(text))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    words = re.sub(r"[.,;:()]", " ", bare).split()
+    return " ".join(word for word in words if word not in _FILLER)
+
+
 def _lookup(table: dict) -> dict:
-    """Synonyms keyed by ``_key``; each enum's own value is always accepted."""
-    return {_key(name): member for member, names in table.items() for name in (member.value, *names)}
+    """Synonyms keyed by ``_choice_key``; each enum's own value is always accepted."""
+    return {_choice_key(name): member for member, names in table.items() for name in (member.value, *names)}
 
 
 _HEADER_FIELDS = {_key(name): field for field, names in _HEADERS.items() for name in (field, *names)}
@@ -323,7 +353,8 @@ def _choice(value: str, keys: dict, enum: type, column: str, problems: list[str]
     """The enum member a cell names, None for a blank cell; an unknown value becomes a problem."""
     if not value:
         return keys.get("")
-    member = keys.get(_key(value))
+    key = _choice_key(value)
+    member = keys.get(key) if key else None  # "welaýaty" alone names no place
     if member is None:
         accepted = ", ".join(member.value.replace("_", " ") for member in enum)
         problems.append(_("In the %(column)s column, “%(value)s” is not recognised. Write one of: %(accepted)s.",

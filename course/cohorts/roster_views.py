@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +12,7 @@ from course.cohorts import queries
 from course.cohorts.blueprint import bp, carry_out, managed_cohort
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS, AddLearnerForm, RosterUploadForm
 from course.cohorts.qr import qr_svg
-from course.cohorts.roster_file import MAX_ROSTER_BYTES, RosterFileError, read_roster
+from course.cohorts.roster_file import MAX_ROSTER_BYTES, SAMPLES, RosterFileError, read_roster
 from course.cohorts.roster_import import (
     NewAccount,
     RowKind,
@@ -23,6 +24,7 @@ from course.cohorts.roster_import import (
 from course.cohorts.services import CohortError, enrol_in_cohort, remove_from_cohort, set_joining
 from course.confirm import confirmation
 from course.domain import DomainError
+from course.exports import Table, export_response
 from course.extensions import db
 from course.models.cohort import Cohort, CohortStatus
 from course.models.user import User
@@ -106,11 +108,22 @@ def remove_learner(cohort_id: int, user_id: int):
 
 def _slips(cohort: Cohort, accounts: list[NewAccount]):
     """Credential slips: the only time a one-time password is shown; never cached, never stored."""
-    sign_in = room_url("auth.login")
-    response = make_response(render_template(
-        "cohorts/slips.html", cohort=cohort, accounts=accounts, sign_in_url=sign_in.url, room_notice=sign_in.notice))
+    with force_locale(cohort.language):  # handed to learners: in the language they are taught in
+        sign_in = room_url("auth.login")
+        response = make_response(render_template(
+            "cohorts/slips.html", cohort=cohort, accounts=accounts, sign_in_url=sign_in.url,
+            room_notice=sign_in.notice))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/cohorts/<int:cohort_id>/roster-sample.<any(csv, xlsx):fmt>")
+@require(Permission.MANAGE_COHORTS)
+def roster_sample(cohort_id: int, fmt: str):
+    """A file to fill in, in the cohort's language: the columns and values the import reads."""
+    cohort = managed_cohort(cohort_id)
+    header, rows = SAMPLES.get(cohort.language, SAMPLES["en"])
+    return export_response(Table(f"roster-sample-{cohort.language}", header, iter(rows)), fmt)
 
 
 @bp.route("/cohorts/<int:cohort_id>/import", methods=["POST"])

@@ -206,6 +206,8 @@ class Registration:
     position: str
     gender: Gender
     velayat: Velayat
+    #: The interface language they registered in: they keep it (the cohort's language when none was chosen).
+    language: str = ""
 
 
 def register_with_code(code: str, registration: Registration) -> User:
@@ -222,7 +224,7 @@ def register_with_code(code: str, registration: Registration) -> User:
     user.must_change_password = False
     user.agency, user.position = registration.agency, registration.position.strip()
     user.gender, user.velayat = registration.gender, registration.velayat
-    user.locale = cohort.language
+    user.locale = registration.language or cohort.language
     enrol_in_cohort(user, cohort)
     record_event("user.register", user.username, actor_id=user.id, cohort=cohort.id)
     return user

@@ -37,7 +37,7 @@ from course.confirm import confirmation
 from course.domain import DomainError
 from course.exports import export_response
 from course.extensions import db
-from course.i18n import LANGUAGE_NAMES
+from course.i18n import LANGUAGE_NAMES, chosen_locale
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus
 from course.models.types import utcnow
@@ -240,7 +240,7 @@ def register():
         registration = Registration(
             username=form.username.data, full_name=form.full_name.data, password=form.password.data,
             agency=Agency(form.agency.data), position=form.position.data or "", gender=Gender(form.gender.data),
-            velayat=Velayat(form.velayat.data),
+            velayat=Velayat(form.velayat.data), language=chosen_locale() or "",
         )
         try:
             user = register_with_code(form.code.data, registration)
