@@ -44,6 +44,8 @@ class AttemptRow:
     passed: bool | None
     url: str
     timed_out: bool
+    #: "passed", "not passed", or for a pre-test "starting point recorded": a pre-test is not failed.
+    verdict: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class OverviewPage:
     notices: QuizNotices
     kind_label: str
     pass_mark: int
+    #: A pre-test: no pass mark is shown (``is_baseline``).
+    baseline: bool
     questions: int
     attempts_allowed: int | None
     attempts_left: int | None
@@ -62,6 +66,17 @@ class OverviewPage:
     attempts: list[AttemptRow]
     open_attempt_url: str | None
     can_start: bool
+
+
+def is_baseline(kind: str) -> bool:
+    """A pre-test records where a learner starts, for the gain: it has a score, never a pass or a fail."""
+    return kind == "pre_test"
+
+
+def _verdict(kind: str, passed: bool | None) -> str:
+    if is_baseline(kind):
+        return str(_l("starting point recorded"))
+    return str(_l("passed") if passed else _l("not passed"))
 
 
 def _fallbacks(catalogue: Catalogue | None, locale: str) -> tuple[str, ...]:
@@ -83,7 +98,7 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
     rows = [
         AttemptRow(
             number=a.number, state=a.state, started_at=a.started_at, submitted_at=a.submitted_at, score=a.score,
-            passed=a.passed, timed_out=a.submitted_by == "time",
+            passed=a.passed, timed_out=a.submitted_by == "time", verdict=_verdict(settings.kind, a.passed),
             url=url_for("quiz.result" if a.state == AttemptState.SUBMITTED else "quiz.take", attempt_id=a.id),
         )
         for a in attempts
@@ -93,7 +108,7 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
         title=pick(settings.title, locale, _fallbacks(catalogue, locale)),
         notices=quiz_notices(definition, list(definition.questions), catalogue, locale),
         kind_label=str(KIND_LABELS[settings.kind]),
-        pass_mark=settings.pass_mark,
+        pass_mark=settings.pass_mark, baseline=is_baseline(settings.kind),
         questions=_question_count(definition),
         attempts_allowed=settings.attempts_allowed,
         attempts_left=left,
@@ -207,6 +222,8 @@ class ResultPage:
     pass_mark: int
     passed: bool
     timed_out: bool
+    #: A pre-test: the page says the starting point is recorded, never "not passed".
+    baseline: bool
     access: ReviewAccess
     items: list[ReviewItem]
     attempts_left: int | None
@@ -231,5 +248,6 @@ def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) 
         quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, fallbacks), number=attempt.number,
         score=attempt.score or 0.0, earned=round(attempt.earned or 0, 2), possible=round(attempt.possible or 0, 2),
         pass_mark=definition.settings.pass_mark, passed=bool(attempt.passed), timed_out=attempt.submitted_by == "time",
-        access=access, items=items, attempts_left=attempts_left(definition, attempts),
+        baseline=is_baseline(definition.settings.kind), access=access, items=items,
+        attempts_left=attempts_left(definition, attempts),
     )

@@ -310,6 +310,24 @@ def test_the_review_policy_can_hide_answers(learner):
     assert "Review" not in page and "Correct answer" not in page
 
 
+def test_a_pre_test_records_a_starting_point_and_is_never_failed(learner):
+    """A learner who knows little before the course must not read "Not passed" on their first page of it."""
+    attempt_id = learner.start("pre-test")
+    learner.save(attempt_id, {"q-p1": "true"})
+    learner.submit(attempt_id)
+    result = text_of(learner.client.get(f"/attempts/{attempt_id}/result"))
+    overview = text_of(learner.client.get("/quizzes/pre-test"))
+    assert "Your starting point is recorded." in result and "Your score: 50%" in result
+    assert "50% · starting point recorded" in overview
+    for page in (result, overview):
+        assert "not passed" not in page.lower()
+
+    quiz = learner.start()
+    learner.save(quiz, {"q-single": "s-wrong"})
+    learner.submit(quiz)
+    assert "Not passed: the pass mark is" in text_of(learner.client.get(f"/attempts/{quiz}/result"))
+
+
 def test_the_command_line_submits_overdue_attempts(learner, runner):
     attempt_id = learner.start()
     learner.save(attempt_id, {"q-single": "s-right"})
