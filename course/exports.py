@@ -42,6 +42,12 @@ def neutralise(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) or rest.startswith(("=", "+", "-", "@")) else text
 
 
+def percent_cell(share: float | None) -> float | None:
+    """A share (0..1) as the screen shows it, a percentage, with one decimal: 0.625 is written 62.5 under a
+    heading that says "(%)", so a spreadsheet neither misreads it nor loses the number."""
+    return None if share is None else round(share * 100, 1)
+
+
 @dataclass(frozen=True)
 class Table:
     """An export: file name without extension, translated header, and rows (read once, lazily)."""

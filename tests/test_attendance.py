@@ -186,15 +186,15 @@ def test_attendance_shows_on_the_dashboard_and_in_both_exports(app, room, make_u
     rows = list(csv.DictReader(io.StringIO(client.get(f"/cohorts/{cohort.id}/export.csv").get_data(as_text=True)
                                            .lstrip("\ufeff"))))
     by_name = {row["Name"]: row for row in rows}
-    assert (by_name["Bahar"]["Days attended"], by_name["Bahar"]["Days excused"], by_name["Bahar"]["Attendance"]) == (
-        "2", "0", "0.667")
+    assert (by_name["Bahar"]["Days attended"], by_name["Bahar"]["Days excused"],
+            by_name["Bahar"]["Attendance (%)"]) == ("2", "0", "66.7")  # a percentage, as the screen shows it
     assert (by_name["Cemal"]["Days attended"], by_name["Cemal"]["Days excused"]) == ("0", "1")
     make_user("coord", roles={Role.COORDINATOR})
     coordinator = as_user(app, "coord")
     [line] = list(csv.DictReader(io.StringIO(coordinator.get("/reports/export/cohorts.csv").get_data(as_text=True)
                                              .lstrip("\ufeff"))))
     # 9 learner-days, 1 excused: 5 attended (3 + 2 + 0) of 8.
-    assert (line["Session days"], line["Attendance"]) == ("3", "0.625")
+    assert (line["Session days"], line["Attendance (%)"]) == ("3", "62.5")
     assert "<td>62%</td>" in coordinator.get("/reports").get_data(as_text=True)  # the cohort list's column
 
 
@@ -211,7 +211,7 @@ def test_a_learner_taken_out_of_the_cohort_no_longer_counts_in_its_attendance(ap
     make_user("coord", roles={Role.COORDINATOR})
     [line] = list(csv.DictReader(io.StringIO(as_user(app, "coord").get("/reports/export/cohorts.csv")
                                              .get_data(as_text=True).lstrip("\ufeff"))))
-    assert (line["Learners"], line["Attendance"]) == ("1", "0.0")  # Aman's 0 of 2, not the others' marks
+    assert (line["Learners"], line["Attendance (%)"]) == ("1", "0.0")  # Aman's 0 of 2, not the others' marks
 
 
 def test_the_mark_that_completes_a_track_issues_its_automatic_certificate(app, room, editable_content):

@@ -97,9 +97,11 @@ def test_every_export_of_a_trainer_and_a_coordinator_arrives_whole(app, rich_coh
             certificates = rows_of(coordinator.read(f"/reports/export/certificates.{fmt}"))
             assert sorted(row[0] for row in certificates[1:]) == ["TOT-2026-000001", "TOT-2026-000002"]
             assert {row[-1] for row in certificates[1:]} == {"valid", "revoked"}
+            assert {row[2] for row in certificates[1:]} == {"Short track"}  # the track by its title, not its id
 
             cohorts = rows_of(coordinator.read(f"/reports/export/cohorts.{fmt}"))
             assert [row[0] for row in cohorts[1:]] == [cohort.name]
+            assert cohorts[1][2] == "Short track" and "Attendance (%)" in cohorts[0]
 
             disaggregation = rows_of(coordinator.read(f"/reports/export/disaggregation.{fmt}"))
             assert len(disaggregation) > 1

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from course.cohorts.dashboard import CohortDashboard, LearnerRow
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
-from course.exports import Table
+from course.exports import Table, percent_cell
 from course.models.cohort import Cohort
 
 
@@ -19,7 +19,8 @@ def _header(dashboard: CohortDashboard) -> list[str]:
     for column in dashboard.quizzes:
         header += [_("%(quiz)s: best score", quiz=column.title.value),
                    _("%(quiz)s: attempts", quiz=column.title.value)]
-    header += [_("Pre-test"), _("Post-test"), _("Gain"), _("Days attended"), _("Days excused"), _("Attendance")]
+    header += [_("Pre-test"), _("Post-test"), _("Gain"), _("Days attended"), _("Days excused"),
+               _("Attendance (%)")]
     if dashboard.practice_required:
         header.append(_("Teaching practice passed"))
     return header + [_("Track complete"), _("Certificate no.")]
@@ -38,7 +39,7 @@ def _row(row: LearnerRow, practice: bool) -> list:
         values += [cell.best, cell.attempts]
     share = row.attendance.share
     values += [row.pre, row.post, row.gain, row.attendance.attended, row.attendance.excused,
-               round(share, 3) if share is not None else None]
+               percent_cell(share)]
     if practice:
         values.append(_("yes") if row.practice_passed else _("no"))
     return values + [_("yes") if row.complete else _("no"), row.certificate or ""]

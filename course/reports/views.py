@@ -13,7 +13,7 @@ from sqlalchemy import select
 from course.audit import record_event
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
 from course.cohorts.views import render_dashboard
-from course.exports import Table, export_response
+from course.exports import Table, export_response, percent_cell
 from course.extensions import db
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
@@ -148,9 +148,11 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
 def _cohorts_table(report_filter: ReportFilter) -> Table:
     """Streamed from one query, newest first."""
     header = [_("Cohort"), _("Velayat"), _("Track"), _("First day"), _("Last day"), _("Lead trainer"),
-              _("Learners"), _("Completed"), _("Average gain"), _("Session days"), _("Attendance"), _("Run on")]
-    rows = ([c.name, str(VELAYAT_LABELS[c.velayat]), c.track_id, c.starts_on, c.ends_on, c.lead, c.learners,
-             c.completed, c.mean_gain, c.session_days, c.attendance, run_on(c.device)]
+              _("Learners"), _("Completed"), _("Average gain"), _("Session days"), _("Attendance (%)"), _("Run on")]
+    tracks = live_catalogue().track_titles(current_locale())
+    rows = ([c.name, str(VELAYAT_LABELS[c.velayat]), tracks.get(c.track_id, c.track_id), c.starts_on, c.ends_on,
+             c.lead, c.learners, c.completed, c.mean_gain, c.session_days, percent_cell(c.attendance),
+             run_on(c.device)]
             for c in cohort_results(cohort_ids(report_filter)))
     return Table("cohort-results", header, rows)
 
@@ -163,10 +165,12 @@ def _certificates_table(report_filter: ReportFilter) -> Table:
              .where(Certificate.cohort_id.in_(cohort_ids(report_filter))).order_by(Certificate.id)
              .execution_options(yield_per=500))
 
+    tracks = live_catalogue().track_titles(current_locale())
+
     def rows() -> Iterator[list]:
         for c in db.session.scalars(query):
             holder = c.holder
-            yield [c.serial, c.holder_name, c.track_id, c.issued_at.date(),
+            yield [c.serial, c.holder_name, tracks.get(c.track_id, c.track_id), c.issued_at.date(),
                    str(AGENCY_LABELS[holder.agency]) if holder.agency else "", str(GENDER_LABELS[holder.gender]),
                    str(VELAYAT_LABELS[holder.velayat]) if holder.velayat else "",
                    _("revoked") if c.revoked else _("valid")]
