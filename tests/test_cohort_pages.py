@@ -218,6 +218,7 @@ def test_a_newcomer_keeps_the_language_they_registered_in(app, world, chosen, ke
         ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
         ({"confirm": "something else"}, "The two passwords differ."),
         ({"velayat": "atlantis"}, "Not a valid choice"),
+        ({"username": "Jeren Annaýewa"}, "Try “jeren.annayewa”."),  # a Latin spelling is offered
     ],
 )
 def test_a_bad_registration_is_explained_and_creates_nothing(app, world, overrides, message):

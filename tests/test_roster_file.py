@@ -452,3 +452,12 @@ def test_the_sample_file_in_each_language_reads_back_as_two_valid_learners(app, 
     assert (second.agency, second.gender, second.velayat) == (Agency.LAW_ENFORCEMENT, Gender.MALE,
                                                              Velayat.ASHGABAT)
     assert second.username  # made from the email address
+
+
+@pytest.mark.parametrize(("typed", "suggested"), [
+    ("Durdyýewa", "durdyyewa"), ("Дурдыева", "durdyeva"), ("aýna.şirin", "ayna.shirin"),
+])
+def test_a_username_in_turkmen_or_cyrillic_letters_gets_a_latin_suggestion(typed, suggested):
+    line = read_one("Aýna Durdyýewa", typed, header=["name", "username"])
+    assert "cannot be used" in only_problem(line)
+    assert f"Try “{suggested}”." in only_problem(line)

@@ -23,6 +23,7 @@ from course.auth.passwords import (
     verify_password,
 )
 from course.auth.throttle import Refusal, check_throttle, record_attempt
+from course.auth.transliterate import latin_username
 from course.domain import DomainError
 from course.extensions import db
 from course.models.types import utcnow
@@ -39,6 +40,17 @@ class AccountError(DomainError):
 
 def normalise_username(username: str) -> str:
     return username.strip().lower()
+
+
+def username_problem(username: str) -> str:
+    """Why a username cannot be used, with a Latin spelling to use instead when one can be made."""
+    rule = str(_l("A username has 2 to 64 characters: Latin letters, digits, dots, hyphens or underscores, "
+                  "starting with a letter or digit."))
+    suggestion = latin_username(username)
+    if suggestion is None:
+        return rule
+    tip = _l("Try “%(suggestion)s”.", suggestion=suggestion)
+    return f"{rule} {tip}"
 
 
 def find_user(username: str) -> User | None:
@@ -63,10 +75,7 @@ def create_user(
     """
     username = normalise_username(username)
     if not USERNAME_PATTERN.match(username):
-        raise AccountError(str(_l(
-            "A username has 2 to 64 characters: Latin letters, digits, dots, hyphens or underscores, "
-            "starting with a letter or digit."
-        )))
+        raise AccountError(username_problem(username))
     if len(full_name.strip()) > MAX_FULL_NAME or len((email or "").strip()) > MAX_EMAIL:
         raise AccountError(str(_l("A full name has at most %(name)d characters and an email address at most "
                                   "%(email)d.", name=MAX_FULL_NAME, email=MAX_EMAIL)))

@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
 
-from course.auth.services import USERNAME_PATTERN, normalise_username
+from course.auth.services import USERNAME_PATTERN, normalise_username, username_problem
 from course.domain import DomainError
 from course.models.user import Agency, Gender, Velayat
 
@@ -335,9 +335,8 @@ def _username(username: str, email: str, problems: list[str]) -> str:
     """A blank username is made from the email's local part, which is how most learners are known anyway."""
     if username:
         if not USERNAME_PATTERN.match(username):
-            problems.append(_("The username “%(username)s” cannot be used. A username has 2 to 64 characters: Latin "
-                              "letters, digits, dots, hyphens or underscores, starting with a letter or digit.",
-                              username=username))
+            problems.append(_("The username “%(username)s” cannot be used.", username=username) + " "
+                            + username_problem(username))
         return username
     if not email:
         problems.append(_("Give a username or an email address; the row has neither."))
