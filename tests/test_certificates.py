@@ -619,6 +619,30 @@ def test_the_coordinator_searches_certificates_by_name_serial_or_username(app, w
     assert "No certificate matches." in page_of(coordinator.get("/certificates/all?q=nobody-at-all"))
 
 
+def test_the_coordinators_list_of_certificates_is_read_a_page_at_a_time(app, world, count_queries):
+    from course.certificates.queries import PER_PAGE
+    from tests.test_streamed_exports import _certificate
+
+    for number in range(PER_PAGE + 7):
+        _certificate(world["ana"], world["cohort"], 1000 + number, revoked=True)
+    db.session.commit()
+    coordinator = as_user(app, "coord")
+    first = page_of(coordinator.get("/certificates/all"))
+    assert f"{PER_PAGE + 7} certificates, newest first." in first and "Page 1 of 2" in first
+    assert first.count("TOT-2026-") == PER_PAGE
+    second = coordinator.get("/certificates/all?page=2")
+    assert page_of(second).count("TOT-2026-") == 7 and "Page 2 of 2" in page_of(second)
+    assert "Page 2 of 2" in page_of(coordinator.get("/certificates/all?page=999999999999999"))  # the nearest page
+    with count_queries() as small:
+        coordinator.get("/certificates/all?page=2")
+    for number in range(PER_PAGE):
+        _certificate(world["ana"], world["cohort"], 2000 + number, revoked=True)
+    db.session.commit()
+    with count_queries() as large:
+        coordinator.get("/certificates/all?page=2")
+    assert large.count == small.count  # one page read, whatever the number of certificates
+
+
 def test_the_coordinator_finds_a_cyrillic_name_as_it_is_written(app, world, make_user):
     ivan = make_user("ivan", full_name="Иван Петров")
     enrol_in_cohort(ivan, world["cohort"])

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from course.extensions import db
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.user import User, Velayat
 
-#: The coordinator's list shows at most this many rows; a search narrows it.
-LIST_LIMIT = 200
+#: Certificates on one page of the coordinator's list (newest first; a search narrows it).
+PER_PAGE = 50
 
 
 def certificates_of(user_id: int) -> list[Certificate]:
@@ -27,7 +27,7 @@ def cohort_certificates(cohort: Cohort, *, valid_only: bool = False) -> list[Cer
     return list(db.session.scalars(query))
 
 
-def search_certificates(text: str = "", velayats: frozenset[Velayat] | None = None) -> list[Certificate]:
+def search_certificates(text: str = "", velayats: frozenset[Velayat] | None = None) -> Select:
     """Newest first; ``text`` matches a serial, a holder's name or username (any case); within ``velayats``."""
     query = select(Certificate).join(User, User.id == Certificate.user_id)
     if velayats is not None:
@@ -37,8 +37,7 @@ def search_certificates(text: str = "", velayats: frozenset[Velayat] | None = No
         query = query.where(or_(func.lower(Certificate.serial).like(pattern),
                                 func.lower(Certificate.holder_name).like(pattern),
                                 User.username.like(pattern)))
-    return list(db.session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-                                   .limit(LIST_LIMIT)))
+    return query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
 
 
 def by_code(code: str) -> Certificate | None:

@@ -23,6 +23,7 @@ from course.inputs import database_id
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
+from course.pagination import paginate_query
 from course.permissions import Permission, can, can_manage_cohort, require, velayat_scope
 from course.ratelimit import allow
 from course.sync.device import this_device
@@ -123,9 +124,10 @@ def cohort_zip(cohort_id: int):
 @require(Permission.REVOKE_CERTIFICATES)
 def all_certificates():
     text = request.args.get("q", "")[:100]
-    found = queries.search_certificates(text, velayat_scope(current_user))
-    return render_template("certificates/all.html", certificates=found, q=text,
-                           tracks=live_catalogue().track_titles(current_locale()), limit=queries.LIST_LIMIT)
+    page = paginate_query(queries.search_certificates(text, velayat_scope(current_user)),
+                          per_page=queries.PER_PAGE)
+    return render_template("certificates/all.html", page=page, certificates=page.items, q=text,
+                           tracks=live_catalogue().track_titles(current_locale()))
 
 
 @bp.route("/certificates/<int:certificate_id>/<any(revoke, reissue):action>", methods=["POST"])
