@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
     from course.attendance.views import bp as attendance_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
+    from course.branding import bp as branding_bp  # noqa: PLC0415
     from course.cascade.views import bp as cascade_bp  # noqa: PLC0415
     from course.certificates.views import bp as certificates_bp  # noqa: PLC0415
     from course.cohorts import roster_views, views  # noqa: F401, PLC0415  (their routes join the blueprint)
@@ -119,3 +120,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(devices_bp)
     app.register_blueprint(sync_link_bp)
+    app.register_blueprint(branding_bp)

@@ -129,6 +129,9 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 0),
         # Printed on certificates as the issuing body; empty: "Cascade training programme", translated.
         "CERTIFICATE_ISSUER": _env("CERTIFICATE_ISSUER", ""),
+        # The sign-in page names the programme and shows its logo (a PNG, SVG or JPEG; relative to the instance).
+        "PROGRAMME_NAME": _env("PROGRAMME_NAME", ""),
+        "LOGO": _env("LOGO", ""),
         # Public certificate checks per client address in 10 minutes (the page needs no sign-in).
         "VERIFY_MAX_PER_10_MINUTES": _env_int("VERIFY_MAX_PER_10_MINUTES", 30),
         # Self-registrations with a cohort code per client address in an hour.

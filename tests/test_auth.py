@@ -354,3 +354,27 @@ def test_the_forced_change_keeps_where_the_user_was_going(client, synced, make_u
         "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
     })
     assert response.headers["Location"] == "/modules/alpha"
+
+
+def test_the_sign_in_page_names_the_programme_and_shows_its_logo(client, app, tmp_path):
+    logo = tmp_path / "instance" / "logo.svg"
+    logo.parent.mkdir(exist_ok=True)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    app.config.update(PROGRAMME_NAME="Counter-trafficking training programme", LOGO=str(logo),
+                      CERTIFICATE_ISSUER="Prosecutor General's Office")
+    page = client.get("/login").get_data(as_text=True)
+    assert "Counter-trafficking training programme" in page and "Prosecutor General&#39;s Office" in page
+    assert '<img src="/logo"' in page
+    served = client.get("/logo")
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    assert served.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    served.close()
+
+
+def test_without_a_logo_configured_none_is_shown_or_served(client, app):
+    app.config.update(LOGO="", PROGRAMME_NAME="")
+    page = client.get("/login").get_data(as_text=True)
+    assert "<img" not in page and "Cascade training programme" in page
+    assert client.get("/logo").status_code == 404
+    app.config.update(LOGO="/etc/passwd")  # not an image: never served
+    assert client.get("/logo").status_code == 404

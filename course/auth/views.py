@@ -13,6 +13,7 @@ from course.auth.forms import ChangePasswordForm, LoginForm
 from course.auth.known_device import known_usernames, remember_device
 from course.auth.redirects import safe_next
 from course.auth.services import AccountError, authenticate, change_own_password
+from course.branding import branding
 from course.chrome import home_endpoint
 from course.extensions import db, login_manager
 from course.models.user import User
@@ -80,7 +81,7 @@ def login():
             else:
                 target = safe_next(form.next.data) or url_for(home_endpoint(result.user))
             return remember_device(redirect(target), result.user.username)
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, branding=branding())
 
 
 @bp.route("/logout", methods=["POST"])

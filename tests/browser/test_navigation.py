@@ -43,3 +43,4 @@ def test_the_menu_takes_one_line_on_a_desktop_and_folds_on_a_phone(live_server, 
     phone.locator(".account summary").click()
     assert phone.get_by_role("button", name="Sign out").is_visible()
     assert overflow(phone) <= 0
+
