@@ -310,6 +310,15 @@ def test_the_review_policy_can_hide_answers(learner):
     assert "Review" not in page and "Correct answer" not in page
 
 
+def test_the_review_marks_each_answer_right_or_not_in_words_colour_and_sign(learner):
+    attempt_id = learner.start()
+    learner.save(attempt_id, {**RIGHT_ANSWERS, "q-single": "s-wrong"})
+    learner.submit(attempt_id)
+    page = learner.client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert '<span class="badge badge-wrong"><span aria-hidden="true">✗</span> not right</span>' in page
+    assert '<span class="badge badge-right"><span aria-hidden="true">✓</span> right</span>' in page
+
+
 def test_a_pre_test_records_a_starting_point_and_is_never_failed(learner):
     """A learner who knows little before the course must not read "Not passed" on their first page of it."""
     attempt_id = learner.start("pre-test")
