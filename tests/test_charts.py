@@ -28,7 +28,10 @@ def texts(root: ET.Element, cls: str) -> list[ET.Element]:
 
 
 def shown(element: ET.Element) -> str:
-    """The visible text of a <text>, without its tooltip <title>."""
+    """The visible text of a <text>, without its tooltip <title>; the lines of a wrapped label joined."""
+    spans = element.findall(f"{NS}tspan")
+    if spans:
+        return " ".join(span.text or "" for span in spans)
     return (element.text or "") + "".join(child.tail or "" for child in element)
 
 
@@ -120,14 +123,26 @@ def test_negative_columns_hang_below_the_zero_line():
     assert float(down.get("y")) == pytest.approx(zero)
 
 
-def test_long_labels_are_cut_with_the_full_label_as_tooltip():
+def test_a_long_label_wraps_onto_lines_and_only_a_very_long_one_is_cut():
+    """Module names are read whole (issue 22: "wrapped, not cut"); past three lines the rest is a tooltip."""
     long = "Regional court of Lebap province, criminal chamber, second cohort"
-    root = parse(bar_chart("Completion", [Bar(long, 3, "3"), Bar("Short", 1, "1")], chart_id="c"))
-    cut, short = texts(root, "chart-label")
-    assert shown(cut).endswith("…") and len(shown(cut)) < len(long)
-    assert long.startswith(shown(cut)[:-1])
-    assert cut.find(f"{NS}title").text == long
+    endless = "Qualifying concrete cases under Article 129-1: act, means, purpose, consent, children, " * 2
+    root = parse(bar_chart("Completion", [Bar(long, 3, "3"), Bar("Short", 1, "1"), Bar(endless, 2, "2")],
+                           chart_id="c"))
+    whole, short, cut = texts(root, "chart-label")
+    assert shown(whole) == long and whole.find(f"{NS}title") is None
+    assert len(whole.findall(f"{NS}tspan")) == 3
     assert short.find(f"{NS}title") is None and shown(short) == "Short"
+    assert shown(cut).endswith("…") and cut.find(f"{NS}title").text == endless.strip()
+    assert len(cut.findall(f"{NS}tspan")) == 3
+    rows = [float(r.get("y")) for r in rects(root)]
+    assert rows == sorted(rows) and rows[1] - rows[0] > 28  # noqa: PLR2004  (a wrapped label gets a taller row)
+
+
+def test_every_text_is_at_least_12_pixels_when_drawn_at_its_own_size():
+    root = parse(bar_chart("t", BARS, chart_id="f"))
+    assert root.get("font-size") == "12"
+    assert all(float(t.get("font-size", "12")) >= 12 for t in root.iter(f"{NS}text"))
 
 
 @pytest.mark.parametrize("chart", [bar_chart, column_chart])

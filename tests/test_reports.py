@@ -331,3 +331,28 @@ def test_gain_by_module_is_charted_from_the_tests_questions(app, population):
     page = as_user(app, "coord").get("/reports").get_data(as_text=True)
     assert "Average gain by module, pre-test to post-test (points)" in page
     assert "50 points (1 learner)" in page
+
+
+def test_the_charts_show_every_module_and_every_month_between_the_first_and_last_cohort(app, population):
+    """A module without data is listed with a dash, not left out; a month without a cohort is an empty column,
+    so the time axis is at its true scale."""
+    from datetime import date
+
+    from course.learn.queries import load_catalogue
+    from course.models.cohort import Cohort
+    from course.reports.tables import months_between
+
+    mary, lebap = (db.session.scalar(select(Cohort).where(Cohort.name == name))
+                   for name in ("Mary prosecutors", "Lebap judges"))
+    mary.starts_on, lebap.starts_on = date(2027, 1, 12), date(2027, 4, 3)
+    mary.ends_on, lebap.ends_on = date(2027, 1, 14), date(2027, 4, 5)
+    db.session.commit()
+    page = as_user(app, "coord").get("/reports").get_data(as_text=True)
+    months = page.split('id="chart-months-desc">')[1].split("</desc>")[0]
+    assert [part.split(":")[0] for part in months.split("; ")] == ["Jan 2027", "Feb 2027", "Mar 2027", "Apr 2027"]
+    assert "Feb 2027: 0" in months and "Jan 2027: 1" in months
+    modules = page.split('id="chart-modules-desc">')[1].split("</desc>")[0]
+    titles = [module.data["meta"]["title"]["en"] for module in load_catalogue().modules.values()]
+    assert [part.split(":")[0] for part in modules.split("; ")] == titles  # every module, none with data yet
+    assert months_between(date(2026, 11, 30), date(2027, 2, 1)) == [
+        date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]

@@ -55,6 +55,39 @@ def _text(cls: str, text: str, x: float, y: float, anchor: str, rotate: float = 
     )
 
 
+#: A bar's label wraps onto at most this many lines; only a longer one is cut (its full text kept as a tooltip).
+LABEL_LINES = 3
+LINE_HEIGHT = 14
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words onto lines of at most ``width`` characters (a longer word gets a line of its own, cut)."""
+    lines: list[str] = []
+    for word in _clean(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _label_lines(text: str, x: float, y_middle: float, width: int) -> Markup:
+    """A right-aligned label of up to ``LABEL_LINES`` lines centred on ``y_middle``: a module's name is read,
+    not guessed from its first words."""
+    wrapped = _wrap(text, width)
+    cut = len(wrapped) > LABEL_LINES or any(len(line) > width for line in wrapped)
+    lines = [line if len(line) <= width else line[: width - 1] + "…" for line in wrapped[:LABEL_LINES]]
+    if len(wrapped) > LABEL_LINES:
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    first_y = y_middle + 4 - (len(lines) - 1) * LINE_HEIGHT / 2
+    spans = Markup("").join(
+        Markup('<tspan x="{:.1f}" y="{:.1f}">{}</tspan>').format(x, first_y + i * LINE_HEIGHT, line)
+        for i, line in enumerate(lines))
+    tip = Markup("<title>{}</title>").format(_clean(text)) if cut else ""
+    return Markup('<text class="chart-label" x="{:.1f}" y="{:.1f}" text-anchor="end">{}{}</text>').format(
+        x, first_y, tip, spans)
+
+
 def _scale(bars: Sequence[Bar], max_value: float | None) -> tuple[float, float]:
     """(low, span) of the value axis: from min(0, smallest value) up to max_value or the largest value (≥ 1).
 
@@ -106,22 +139,24 @@ def bar_chart(
 
     Negative bars go left of the zero line; their value text sits right of it so it never hides a label.
     """
-    row, top, label_end, plot_x, label_chars = 28, 8, 190, 200, 28
+    top, label_end, plot_x, label_chars = 8, 190, 200, 28
     plot_w = WIDTH - plot_x - 80  # room for the value text after the longest bar
     low, span = _scale(bars, max_value)
     zero = plot_x - low / span * plot_w
     body = []
-    for i, bar in enumerate(bars):
-        y = top + i * row
-        body.append(_text("chart-label", bar.label, label_end, y + row / 2 + 4, "end", max_chars=label_chars))
+    y = top
+    for bar in bars:
+        row = max(28, min(len(_wrap(bar.label, label_chars)), LABEL_LINES) * LINE_HEIGHT + 10)
+        body.append(_label_lines(bar.label, label_end, y + row / 2, label_chars))
         end = zero
         if _has(bar.value):
             value = _clamp(float(bar.value), low, span)
             width = abs(value) / span * plot_w
-            body.append(_rect(zero if value >= 0 else zero - width, y + 5, width, row - 10))
+            body.append(_rect(zero if value >= 0 else zero - width, y + row / 2 - 9, width, 18))
             end = zero + width if value > 0 else zero
         body.append(_text("chart-value", bar.display or NO_DATA, end + 4, y + row / 2 + 4, "start"))
-    height = 2 * top + row * len(bars)
+        y += row
+    height = y + top
     body.append(_axis(zero, top, zero, height - top))
     return _svg(chart_id, title, bars, height, body, empty_text)
 

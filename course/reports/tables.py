@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import format_date, format_percent, gettext, ngettext
 from markupsafe import Markup
@@ -92,6 +93,15 @@ def _percent(part: int, whole: int) -> tuple[float | None, str]:
     return part / whole * 100, format_percent(part / whole)
 
 
+def months_between(first: date, last: date) -> list[date]:
+    """The first day of every month from ``first``'s to ``last``'s, both included."""
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months
+
+
 def charts(report: Report, catalogue: Catalogue, locale: str) -> list[Chart]:
     """Completion by velayat, gain by module, reach by generation, cohorts by month: each with its data as a table."""
     enrolled, completed = Counter(), Counter()
@@ -102,15 +112,20 @@ def charts(report: Report, catalogue: Catalogue, locale: str) -> list[Chart]:
     for velayat in Velayat:
         value, shown = _percent(completed[velayat], enrolled[velayat])
         by_velayat.append(Bar(str(VELAYAT_LABELS[velayat]), value, shown))
-    modules = [Bar(pick(catalogue.modules[row.module_id].data["meta"]["title"], locale,
-                        catalogue.fallbacks(locale)).value,
-                   row.mean_gain, ngettext("%(gain)s points (%(num)d learner)", "%(gain)s points (%(num)d learners)",
-                                           row.learners, gain=number(row.mean_gain)))
-               for row in report.module_gains if row.module_id in catalogue.modules]
+    gains = {row.module_id: row for row in report.module_gains}
+    modules = []
+    for module_id, module in catalogue.modules.items():  # every module, in the course's order, data or not
+        title = pick(module.data["meta"]["title"], locale, catalogue.fallbacks(locale)).value
+        row = gains.get(module_id)
+        modules.append(Bar(title, row.mean_gain if row else None, ngettext(
+            "%(gain)s points (%(num)d learner)", "%(gain)s points (%(num)d learners)", row.learners,
+            gain=number(row.mean_gain)) if row else ""))
     generations = [Bar(gettext("Generation %(n)d", n=g), count, number(count)) for g, count in report.by_generation()]
     months = Counter(cohort.starts_on.replace(day=1) for cohort in report.cohorts)
-    # "Mar 2027", "март 2027": the month's stand-alone name in the reader's language.
-    per_month = [Bar(format_date(month, "LLL y"), count, number(count)) for month, count in sorted(months.items())]
+    # "Mar 2027", "март 2027": the month's stand-alone name in the reader's language; the months without a
+    # cohort are shown too, so the axis is time at its true scale.
+    per_month = [Bar(format_date(month, "LLL y"), months[month], number(months[month]))
+                 for month in months_between(min(months), max(months))] if months else []
     titles = (gettext("Completion by velayat"), gettext("Average gain by module, pre-test to post-test (points)"),
               gettext("Learners reached by cascade generation"), gettext("Cohorts by month of their first day"))
     empty = gettext("No data for this selection.")
