@@ -465,8 +465,10 @@ class ReviewPolicy(ContentModel):
 
     #: score: the score only; correctness: which answers were right; answers: also the right answers and feedback.
     show: Literal["score", "correctness", "answers"] = "answers"
-    #: immediately; after_passing; after_last_attempt (once no attempt is left).
-    when: Literal["immediately", "after_passing", "after_last_attempt"] = "immediately"
+    #: immediately; after_passing; after_last_attempt (once no attempt is left); after_passing_or_last_attempt
+    #: (a learner who passed reviews at once, without using up attempts; one who did not, once none is left).
+    when: Literal["immediately", "after_passing", "after_last_attempt", "after_passing_or_last_attempt"] = \
+        "immediately"
 
 
 class QuizSettings(ContentModel):
@@ -493,7 +495,8 @@ class QuizSettings(ContentModel):
 
     @model_validator(mode="after")
     def _review_reachable(self) -> QuizSettings:
-        if self.review.when == "after_last_attempt" and self.attempts_allowed is None:
+        if self.review.when in ("after_last_attempt", "after_passing_or_last_attempt") \
+                and self.attempts_allowed is None:
             raise PydanticCustomError(
                 "review_unreachable",
                 "review after the last attempt needs attempts_allowed; with unlimited attempts it never comes",

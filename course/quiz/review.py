@@ -32,4 +32,7 @@ def review_access(definition: QuizDefinition, attempt: QuizAttempt, attempts: li
         return ReviewAccess(False, False, waiting_for="passing")
     if policy.when == "after_last_attempt" and attempts_left(definition, attempts) != 0:
         return ReviewAccess(False, False, waiting_for="last_attempt")
+    if (policy.when == "after_passing_or_last_attempt" and not any(a.passed for a in attempts)
+            and attempts_left(definition, attempts) != 0):
+        return ReviewAccess(False, False, waiting_for="passing_or_last_attempt")
     return ReviewAccess(correctness=policy.show in ("correctness", "answers"), answers=policy.show == "answers")

@@ -59,6 +59,10 @@ def _attempt(passed: bool):
         ("after_passing", [False, True], True),
         ("after_last_attempt", [False], False),
         ("after_last_attempt", [False, False], True),
+        ("after_last_attempt", [True], False),  # this one makes a passer use up attempts to review
+        ("after_passing_or_last_attempt", [False], False),
+        ("after_passing_or_last_attempt", [True], True),  # passed: review now, attempts kept
+        ("after_passing_or_last_attempt", [False, False], True),  # none left: review
     ],
 )
 def test_review_opens_when_the_policy_says(definition, when, attempts, shown):
@@ -76,3 +80,18 @@ def test_review_of_correctness_only_hides_the_answers(definition):
                             definition.questions)
     access = review_access(policy, _attempt(True), [_attempt(True)])
     assert access.correctness is True and access.answers is False
+
+
+@pytest.mark.parametrize("when", ["after_last_attempt", "after_passing_or_last_attempt"])
+def test_a_review_waiting_for_the_last_attempt_needs_a_limit_on_attempts(definition, when):
+    """With unlimited attempts the last one never comes: such a quiz file is refused when it is loaded."""
+    from pydantic import ValidationError
+
+    from course.content.schema import QuizSettings
+
+    settings = {name: value for name, value in definition.settings.model_dump().items()
+                if name in QuizSettings.model_fields}
+    data = settings | {"attempts_allowed": None, "review": {"show": "answers", "when": when}}
+    with pytest.raises(ValidationError, match="needs attempts_allowed"):
+        QuizSettings.model_validate(data)
+    assert QuizSettings.model_validate(data | {"attempts_allowed": 3}).review.when == when
