@@ -182,7 +182,8 @@ def test_a_newcomer_registers_through_the_join_link_and_lands_in_the_course(app,
     cohort = db.session.scalar(select(Cohort))
     visitor = app.test_client()
     page = visitor.get(f"/join?code={cohort.join_code}").get_data(as_text=True)
-    assert f'value="{cohort.join_code}"' in page and "Create your account" in page
+    assert f'value="{cohort.join_code}"' in page and "Создайте учётную запись" in page
+    assert '<html lang="ru">' in page  # the join page in the cohort's language of instruction
     response = register(visitor, cohort.join_code)
     assert response.headers["Location"] == "/"
     home = visitor.get("/").get_data(as_text=True)
@@ -226,7 +227,9 @@ def test_a_bad_registration_is_explained_and_creates_nothing(app, world, overrid
 
     create_via_form(as_user(app, "lead"), lead=str(world["lead"].id))
     cohort = db.session.scalar(select(Cohort))
-    response = register(app.test_client(), cohort.join_code, **overrides)
+    visitor = app.test_client()
+    visitor.post("/language", data={"language": "en", "csrf_token": csrf_token(visitor)})  # reads it in English
+    response = register(visitor, cohort.join_code, **overrides)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.username == "jeren")) is None
@@ -365,5 +368,6 @@ def test_registering_with_a_code_is_rate_limited_per_address(app, world):
         assert register(client, code, username=f"newcomer{number}").status_code == 302
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     refused = register(client, code, username="newcomer2")
-    assert refused.status_code == 429 and "Too many requests" in refused.get_data(as_text=True)
+    assert refused.status_code == 429  # and said in the cohort's language, which this newcomer was shown
+    assert "Слишком много запросов" in refused.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.username == "newcomer2")) is None

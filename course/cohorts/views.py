@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -37,7 +38,7 @@ from course.confirm import confirmation
 from course.domain import DomainError
 from course.exports import export_response
 from course.extensions import db
-from course.i18n import LANGUAGE_NAMES, chosen_locale
+from course.i18n import LANGUAGE_NAMES, SESSION_KEY, chosen_locale
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus
 from course.models.types import utcnow
@@ -207,8 +208,16 @@ def status(cohort_id: int):
 def join():
     """Signed-in learners type a code; newcomers (from the link or QR code) register with it."""
     if not current_user.is_authenticated:
-        form = RegisterForm(code=request.args.get("code", ""))
-        return render_template("cohorts/register.html", form=form, code=request.args.get("code", ""))
+        code = request.args.get("code", "")
+        cohort = queries.cohort_by_code(code) if code else None
+        form = RegisterForm(code=code)
+        if cohort is not None and SESSION_KEY not in session:
+            # A newcomer from the cohort's QR code reads the page in the language they will be taught in (the
+            # switcher is there to change it), and registering keeps that language.
+            session[SESSION_KEY] = cohort.language
+            with force_locale(cohort.language):
+                return render_template("cohorts/register.html", form=form, code=code)
+        return render_template("cohorts/register.html", form=form, code=code)
     if not can(current_user, Permission.READ_COURSE):
         abort(403)
     form = JoinForm()
