@@ -172,8 +172,8 @@ def test_no_hostile_value_gets_a_server_error(app, world, field_names, role):
         client = _client(app, role)  # afresh for each route: the route before may have signed it out
         token = csrf_token(client, "/account/password" if ROLES[role] else "/login")
         for number, url in enumerate(_variants(rule, world)):
-            if "GET" in rule.methods:
-                for query in ["", *HOSTILE_QUERIES]:
+            if "GET" in rule.methods:  # hostile query strings on the route's real path; a hostile path alone
+                for query in ["", *HOSTILE_QUERIES] if number == 0 else [""]:
                     _check(failures, role, "query", client, "GET", url + query)
             if "POST" not in rule.methods:
                 continue
