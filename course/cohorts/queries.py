@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from course.cohorts.services import normalise_join_code
 from course.extensions import db
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer
 from course.models.enrolment import Enrolment
@@ -82,11 +81,6 @@ def trainers() -> list[User]:
         select(User).join(UserRole).where(UserRole.role == Role.TRAINER, User.active.is_(True))
         .order_by(User.full_name, User.username)
     ))
-
-
-def cohort_by_code(code: str) -> Cohort | None:
-    """The cohort a join code names, if any (whether joining is open is the join service's to say)."""
-    return db.session.scalar(select(Cohort).where(Cohort.join_code == normalise_join_code(code)))
 
 
 def is_learner_of(cohort_id: int, user_id: int) -> bool:

@@ -172,12 +172,17 @@ def enrol_in_cohort(user: User, cohort: Cohort) -> Enrolment:
     return enrolment
 
 
+def cohort_by_code(code: str) -> Cohort | None:
+    """The cohort a join code names, if any, whether or not it takes learners now."""
+    return db.session.scalar(select(Cohort).where(Cohort.join_code == normalise_join_code(code)))
+
+
 def joinable_cohort(code: str) -> Cohort:
     """The cohort whose code was typed, if it still takes learners by code.
 
     :raises CohortError: unknown code, or joining is closed.
     """
-    cohort = db.session.scalar(select(Cohort).where(Cohort.join_code == normalise_join_code(code)))
+    cohort = cohort_by_code(code)
     if cohort is None:
         raise CohortError(_("No cohort has this code. Check it with your trainer."), field="code")
     if not cohort.join_open or cohort.status != CohortStatus.OPEN:

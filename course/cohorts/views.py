@@ -28,6 +28,7 @@ from course.cohorts.services import (
     CohortDetails,
     CohortError,
     Registration,
+    cohort_by_code,
     create_cohort,
     join_with_code,
     register_with_code,
@@ -209,7 +210,7 @@ def join():
     """Signed-in learners type a code; newcomers (from the link or QR code) register with it."""
     if not current_user.is_authenticated:
         code = request.args.get("code", "")
-        cohort = queries.cohort_by_code(code) if code else None
+        cohort = cohort_by_code(code) if code else None
         form = RegisterForm(code=code)
         if cohort is not None and SESSION_KEY not in session:
             # A newcomer from the cohort's QR code reads the page in the language they will be taught in (the
