@@ -114,3 +114,23 @@ def test_an_unconfirmed_post_from_a_forged_form_changes_nothing(app, cohort):
                            data={"confirmed": "no", "csrf_token": csrf_token(client, "/account/password")})
     assert response.status_code == 200
     assert _count(Enrolment, Enrolment.cohort_id == cohort.id) == 1
+
+
+def test_confirming_twice_removes_once_and_says_so(app, cohort):
+    """A double click on the confirmation page: the second post finds nothing left to remove."""
+    client = as_user(app, "lead")
+    url = _url("/cohorts/{cohort}/learners/{ana}/remove", cohort)
+    data = {"confirmed": "yes", "csrf_token": csrf_token(client, "/account/password")}
+    client.post(url, data=data)
+    again = client.post(url, data=data, follow_redirects=True)
+    assert "is not in this cohort" in html.unescape(again.get_data(as_text=True))
+    assert _count(Enrolment, Enrolment.cohort_id == cohort.id) == 0
+
+
+@pytest.mark.parametrize(("who", "status"), [("ana", 403), ("coord", 200)])
+def test_only_the_cohorts_trainers_and_coordinators_get_the_confirmation_page(app, cohort, who, status):
+    client = as_user(app, who)
+    response = client.post(_url("/cohorts/{cohort}/learners/{ana}/remove", cohort),
+                           data={"csrf_token": csrf_token(client, "/account/password")})
+    assert response.status_code == status
+    assert _count(Enrolment, Enrolment.cohort_id == cohort.id) == 1

@@ -461,3 +461,16 @@ def test_a_username_in_turkmen_or_cyrillic_letters_gets_a_latin_suggestion(typed
     line = read_one("Aýna Durdyýewa", typed, header=["name", "username"])
     assert "cannot be used" in only_problem(line)
     assert f"Try “{suggested}”." in only_problem(line)
+
+
+@pytest.mark.parametrize(("who", "status"), [("ana", 403), ("stranger", 404)])
+def test_the_sample_file_is_only_for_the_cohorts_trainers(app, synced, make_user, who, status):
+    from tests.test_cohort_pages import as_user, create_via_form
+
+    lead = make_user("lead", roles={Role.TRAINER})
+    make_user("stranger", roles={Role.TRAINER})
+    make_user("ana")
+    create_via_form(as_user(app, "lead"), lead=str(lead.id))
+    cohort_id = db.session.scalar(select(Cohort.id))
+    assert as_user(app, who).get(f"/cohorts/{cohort_id}/roster-sample.csv").status_code == status
+    assert as_user(app, "lead").get(f"/cohorts/{cohort_id}/roster-sample.pdf").status_code == 404
