@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, text
 from course.audit import record_event
 from course.auth.services import create_user, find_user, reset_password, set_roles
 from course.cascade.promotion import grant_master_trainer
+from course.certificates.services import issue_due
 from course.cli_refusals import fail, refusals_fail
 from course.cohorts.services import CohortDetails, create_cohort, enrol_in_cohort
 from course.content.coverage import language_coverage
@@ -294,6 +295,15 @@ def expire_attempts_command() -> None:
     click.echo(f"{count} overdue attempt(s) submitted.")
 
 
+@click.command("issue-due-certificates")
+@with_appcontext
+def issue_due_certificates_command() -> None:
+    """Issue the automatic certificates that waited for their cohort's last day (run it daily from cron)."""
+    issued = issue_due(_live_catalogue())
+    db.session.commit()
+    click.echo(f"{len(issued)} certificate(s) issued.")
+
+
 @click.command("refresh-summaries")
 @with_appcontext
 def refresh_summaries_command() -> None:
@@ -448,5 +458,6 @@ def user_list() -> None:
 
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
-                    refresh_summaries_command, demo_data_command, user_group, device_group):
+                    issue_due_certificates_command, refresh_summaries_command, demo_data_command, user_group,
+                    device_group):
         app.cli.add_command(command)

@@ -23,7 +23,7 @@ from tests.test_cohort_pages import as_user
 def room(app, synced, make_user):
     trainer = make_user("trainer", roles={Role.TRAINER}, full_name="Trainer")
     make_user("other", roles={Role.TRAINER})
-    cohort = cohort_of(trainer, "short", "Dashoguz police")
+    cohort = cohort_of(trainer, "short", "Dashoguz police", ending_today=True)
     learners = [make_user(name, full_name=name.title()) for name in ("aman", "bahar", "cemal")]
     for learner in learners:
         enrol_in_cohort(learner, cohort)

@@ -26,9 +26,12 @@ from tests.conftest import csrf_token
 from tests.test_cohort_pages import as_user
 
 
-def cohort_of(lead: User, track_id: str, name: str, *, actor: User | None = None):
+def cohort_of(lead: User, track_id: str, name: str, *, actor: User | None = None, ending_today: bool = False):
+    """A cohort of four days in March 2027, or (``ending_today``) one whose last day is today: certificates that
+    a track issues automatically wait for the cohort's last day."""
+    last = utcnow().date() if ending_today else date(2027, 3, 4)
     details = CohortDetails(name=name, track_id=track_id, language="en", velayat=Velayat.MARY,
-                            starts_on=date(2027, 3, 1), ends_on=date(2027, 3, 4))
+                            starts_on=last - timedelta(days=3), ends_on=last)
     cohort = create_cohort(details, load_catalogue(), lead=lead, actor=actor or lead)
     db.session.commit()
     return cohort
@@ -89,9 +92,7 @@ def certified_trainee(make_user):
     master = make_user("master", roles={Role.TRAINER}, full_name="Master Trainer")
     grant_master_trainer(master, actor_id=coordinator.id)
     trainee = make_user("aylar", full_name="Aylar Trainee")
-    cohort = cohort_of(master, "full", "Ashgabat ToT")
-    cohort.ends_on = utcnow().date()
-    cohort.starts_on = cohort.ends_on - timedelta(days=3)
+    cohort = cohort_of(master, "full", "Ashgabat ToT", ending_today=True)
     enrol_in_cohort(trainee, cohort)
     db.session.commit()
     read_everything(trainee, "full")

@@ -37,7 +37,7 @@ def population(app, synced, make_user):
     make_user("coord", roles={Role.COORDINATOR})
     mary_only = make_user("marycoord", roles={Role.COORDINATOR})
     db.session.add(CoordinatorScope(user_id=mary_only.id, velayat=Velayat.MARY))
-    mary = cohort_of(master, "short", "Mary prosecutors")
+    mary = cohort_of(master, "short", "Mary prosecutors", ending_today=True)
     db.session.add(TrainerStanding(user_id=second.id, generation=1, trained_in_cohort_id=mary.id))
     lebap = cohort_of(second, "short", "Lebap judges")
     lebap.velayat = Velayat.LEBAP

@@ -130,8 +130,12 @@ def _body(pdf: FPDF, document: CertificateDocument, scale: float, draw: bool) ->
     y = put(y + 2 * scale, f"{labels['track']}: {document.track_title}", "", 12.5, 9, max_lines=3)
 
     # The facts block: hours as a phrase, then label/value rows; empty facts are left out, not shown as blanks.
-    hours = format_decimal(round(float(document.contact_hours), 2), format="#,##0.##", locale=document.language)
-    y = put(y + 7 * scale, labels["hours"].format(hours=hours), "B", 12.5, 9)
+    # No hours held yet (confirmed before the first face-to-face day): no hours line rather than "0 hours".
+    if document.contact_hours > 0:
+        hours = format_decimal(round(float(document.contact_hours), 2), format="#,##0.##", locale=document.language)
+        y = put(y + 7 * scale, labels["hours"].format(hours=hours), "B", 12.5, 9)
+    else:
+        y += 7 * scale
     place = document.venue
     if document.velayat and document.velayat.casefold() not in place.casefold():
         place = f"{place}, {document.velayat}" if place else document.velayat

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from course.audit import record_event
 from course.cascade.completion import complete_enrolments, track_progress
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
+from course.models.attendance import SessionDay
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
@@ -46,6 +48,63 @@ def serial_for(kind: CertificateKind, year: int, row_id: int, device: str = "") 
 def certificate_rule(catalogue: Catalogue, track_id: str) -> dict | None:
     track = catalogue.track(track_id)
     return track.get("certificate") if track else None
+
+
+def today() -> date:
+    """The day as the programme counts it (the server's calendar); one place, so tests and cron agree."""
+    return utcnow().date()
+
+
+def held_back(cohort: Cohort | None, on: date | None = None) -> bool:
+    """Whether a certificate of this cohort waits for its last day: a learner may finish the online part early,
+    but the certificate speaks for the whole training, face-to-face days included. Only a trainer's
+    confirmation issues it sooner. A learner without a cohort (self-study) is never held back."""
+    return cohort is not None and (on or today()) < cohort.ends_on
+
+
+def hours_held(track_hours: float, days: Collection[date], on: date | None = None) -> float:
+    """The contact hours a certificate issued ``on`` may state: the track's hours spread evenly over the cohort's
+    session ``days``, counting only the days held by then (rounded down to a half hour).
+
+    Without session days the track's hours stand, as before attendance was recorded; a certificate confirmed
+    early, before every day was held, states fewer hours, never hours not yet taught.
+    """
+    held = sum(1 for day in days if day <= (on or today()))
+    if not days or held >= len(days):
+        return track_hours
+    return int(track_hours * held / len(days) * 2) / 2
+
+
+def contact_hours_held(track_hours: float, cohort: Cohort | None) -> float:
+    """:func:`hours_held` today, for a learner of ``cohort`` (self-study: the track's hours)."""
+    if cohort is None:
+        return track_hours
+    return hours_held(track_hours, db.session.scalars(select(SessionDay.day)
+                                                      .where(SessionDay.cohort_id == cohort.id)).all())
+
+
+def waiting_for_last_day(user_id: int, catalogue: Catalogue) -> list[tuple[str, date]]:
+    """(track, last day) of the automatic certificates this learner has earned but that wait for their cohort's
+    last day, so the learner is told when it comes rather than left wondering."""
+    waiting = db.session.execute(
+        select(Enrolment, Cohort.ends_on).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.user_id == user_id, Enrolment.course_id == catalogue.course["id"],
+               Enrolment.track_id.in_(_automatic_tracks(catalogue)), Cohort.ends_on > today(),
+               ~_has_certificate())).all()
+    last_days = {enrolment.id: ends_on for enrolment, ends_on in waiting}
+    return [(enrolment.track_id, last_days[enrolment.id])
+            for enrolment in complete_enrolments(catalogue, [enrolment for enrolment, _day in waiting])]
+
+
+def _automatic_tracks(catalogue: Catalogue) -> list[str]:
+    return [t["id"] for t in catalogue.course["tracks"] if (t.get("certificate") or {}).get("issue") == "automatic"]
+
+
+def _has_certificate():
+    """The enrolment's learner has (or had) a certificate of its track: a correlated EXISTS."""
+    return select(Certificate.id).where(Certificate.user_id == Enrolment.user_id,
+                                        Certificate.course_id == Enrolment.course_id,
+                                        Certificate.track_id == Enrolment.track_id).exists()
 
 
 def _issue(user: User, like: Enrolment | Certificate, kind: CertificateKind, contact_hours: float, language: str,
@@ -103,7 +162,9 @@ def issue_certificate(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: i
     track = catalogue.track(enrolment.track_id)
     if not track_progress(catalogue, track, [user.id])[user.id].complete:
         raise CertificateError(_("%(name)s has not completed the track yet.", name=user.display_name))
-    certificate = _issue(user, enrolment, CertificateKind(rule["kind"]), track["contact_hours"],
+    cohort = db.session.get(Cohort, enrolment.cohort_id) if enrolment.cohort_id else None
+    certificate = _issue(user, enrolment, CertificateKind(rule["kind"]),
+                         contact_hours_held(track["contact_hours"], cohort),
                          _language(user, enrolment, catalogue), actor_id=actor_id)
     record_legal_basis(certificate, track_citations(catalogue, enrolment.track_id))
     record_event("certificate.issue", certificate.serial, actor_id=actor_id, user=user.username,
@@ -117,23 +178,34 @@ def issue_if_automatic(user_ids: Collection[int], catalogue: Catalogue) -> list[
     Progress is a learner's own (a section read, a quiz passed) or a trainer's doing (attendance marked, teaching
     practice assessed): both can complete a track. Queries do not grow with the number of learners, only with
     the certificates issued. A track that ever gave this person a certificate never does so again on its own: a
-    revoked certificate stays revoked until a coordinator re-issues it.
+    revoked certificate stays revoked until a coordinator re-issues it. A cohort's certificates wait for its
+    last day (see :func:`held_back`); :func:`issue_due` issues them once it has come.
     """
-    automatic = [t["id"] for t in catalogue.course["tracks"]
-                 if (t.get("certificate") or {}).get("issue") == "automatic"]
+    automatic = _automatic_tracks(catalogue)
     if not automatic or not user_ids:
         return []
     pending = db.session.scalars(
         select(Enrolment).where(
             Enrolment.user_id.in_(list(user_ids)), Enrolment.course_id == catalogue.course["id"],
-            Enrolment.track_id.in_(automatic),
-            ~select(Certificate.id).where(Certificate.user_id == Enrolment.user_id,
-                                          Certificate.course_id == Enrolment.course_id,
-                                          Certificate.track_id == Enrolment.track_id).exists())
+            Enrolment.track_id.in_(automatic), ~_has_certificate(),
+            or_(Enrolment.cohort_id.is_(None),
+                select(Cohort.id).where(Cohort.id == Enrolment.cohort_id, Cohort.ends_on <= today()).exists()))
         .order_by(Enrolment.id)
     ).all()
     return [issue_certificate(enrolment, catalogue, actor_id=None)
             for enrolment in complete_enrolments(catalogue, pending)]
+
+
+def issue_due(catalogue: Catalogue, cohort_ids: Collection[int] | None = None) -> list[Certificate]:
+    """The automatic certificates held back until a cohort's last day, now that it has come (for ``cohort_ids``,
+    or every cohort). Run daily by ``course issue-due-certificates``, and when a learner or trainer opens a page
+    that shows them, so a laptop without cron issues them too."""
+    query = select(Enrolment.user_id.distinct()).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
+        Cohort.ends_on <= today(), Enrolment.course_id == catalogue.course["id"],
+        Enrolment.track_id.in_(_automatic_tracks(catalogue)), ~_has_certificate())
+    if cohort_ids is not None:
+        query = query.where(Cohort.id.in_(list(cohort_ids)))
+    return issue_if_automatic(db.session.scalars(query).all(), catalogue)
 
 
 def _check_reason(reason: str) -> str:

@@ -14,7 +14,12 @@ from sqlalchemy import select
 from course.certificates import queries
 from course.certificates.document import certificate_document, issuer_name
 from course.certificates.pdf import render_certificate
-from course.certificates.services import issue_certificate, reissue_certificate, revoke_certificate
+from course.certificates.services import (
+    issue_certificate,
+    reissue_certificate,
+    revoke_certificate,
+    waiting_for_last_day,
+)
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.confirm import confirmation
 from course.content.localize import pick
@@ -27,7 +32,7 @@ from course.pagination import paginate_query
 from course.permissions import Permission, can, can_manage_cohort, require, velayat_scope
 from course.ratelimit import allow
 from course.sync.device import this_device
-from course.web import current_locale, live_catalogue
+from course.web import after_progress, current_locale, live_catalogue
 
 bp = Blueprint("certificates", __name__)
 
@@ -45,7 +50,9 @@ def _download(body: bytes, filename: str, mimetype: str = "application/pdf"):
 @require(Permission.READ_COURSE)
 def mine():
     catalogue = live_catalogue()
+    after_progress(catalogue)  # a certificate that waited for the cohort's last day is issued once it has come
     return render_template("certificates/mine.html", certificates=queries.certificates_of(current_user.id),
+                           waiting=waiting_for_last_day(current_user.id, catalogue),
                            tracks=catalogue.track_titles(current_locale()))
 
 

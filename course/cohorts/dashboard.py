@@ -28,6 +28,7 @@ from course.cascade.completion import (
     sections_read_by,
     track_progress,
 )
+from course.certificates.services import held_back, hours_held
 from course.cohorts.queries import RosterRow, roster
 from course.content.localize import Text, pick
 from course.extensions import db
@@ -140,6 +141,11 @@ class CohortDashboard:
     #: The share of days the track requires, if any.
     min_attendance: float | None = None
     practice_required: bool = False
+    #: Certificates wait for the cohort's last day (the trainer may confirm them sooner), and the contact hours
+    #: a certificate issued today would state, of the track's.
+    held_back: bool = False
+    hours_now: float = 0
+    track_hours: float = 0
 
     @property
     def completed(self) -> int:
@@ -155,6 +161,18 @@ class CohortDashboard:
         if self.certificate_rule is None:
             return []
         return [row for row in self.rows if row.complete and row.certificate is None and not row.certificate_revoked]
+
+    @property
+    def hours_short(self) -> bool:
+        """A certificate issued today would state fewer contact hours than the track's: days are still to come."""
+        return self.hours_now < self.track_hours
+
+    @property
+    def due_automatically(self) -> list[int]:
+        """Learners whose automatic certificate is due now that the last day has come: issued on sight."""
+        if (self.certificate_rule or {}).get("issue") != "automatic" or self.held_back:
+            return []
+        return [row.person.user_id for row in self.ready_for_certificate]
 
 
 def track_quiz_ids(catalogue: Catalogue, track: dict[str, Any]) -> list[str]:
@@ -314,6 +332,8 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
                           catalogue.quizzes[q].get("pass_mark")) for q in track_quiz_ids(catalogue, track)]
     people = roster(cohort)
     ids = [person.user_id for person in people]
+    days = [day.day for day in session_days(cohort)]
+    today = today or utcnow().date()
     shares = attendance_shares(ids) if ids else {}
     progress = track_progress(catalogue, track, ids, read=sections_read_by(ids), shares=shares)
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])
@@ -335,9 +355,10 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
         module_titles=[pick(m.data["meta"]["title"], locale, fallbacks) for m in modules],
         quizzes=columns, rows=rows, group=group_gain(gains.values()),
         attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
-                             today or utcnow().date()),
+                             today),
         difficult=_difficult_questions(ids, columns, locale, fallbacks),
         attention_days=attention_days, certificate_rule=track.get("certificate"),
-        session_days=len(session_days(cohort)), min_attendance=min_attendance(track),
-        practice_required=requires_practice(track),
+        session_days=len(days), min_attendance=min_attendance(track),
+        practice_required=requires_practice(track), held_back=held_back(cohort, today),
+        hours_now=hours_held(track.get("contact_hours", 0), days, today), track_hours=track.get("contact_hours", 0),
     )

@@ -46,7 +46,7 @@ from course.models.types import utcnow
 from course.models.user import Agency, Gender, User, Velayat
 from course.permissions import Permission, can, require
 from course.ratelimit import allow
-from course.web import current_locale, live_catalogue
+from course.web import after_progress, current_locale, live_catalogue
 
 
 @bp.route("/cohorts")
@@ -162,6 +162,10 @@ def render_dashboard(cohort: Cohort, *, read_only: bool = False) -> str:
     """The trainer dashboard; read-only (no tabs, no forms) when a coordinator opens it from the reports."""
     catalogue = live_catalogue()
     kept = _dashboard(cohort, catalogue)
+    if due := kept.dashboard.due_automatically:
+        # The cohort's last day has come: the certificates that waited for it are issued as the page is seen.
+        after_progress(catalogue, due)
+        kept = _dashboard(cohort, catalogue)
     return render_template(
         "cohorts/show.html", cohort=cohort, dashboard=kept.dashboard, grids=kept.grids,
         track_title=catalogue.track_titles(current_locale()).get(cohort.track_id, cohort.track_id),
