@@ -136,6 +136,9 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "VERIFY_MAX_PER_10_MINUTES": _env_int("VERIFY_MAX_PER_10_MINUTES", 30),
         # Self-registrations with a cohort code per client address in an hour.
         "REGISTER_MAX_PER_HOUR": _env_int("REGISTER_MAX_PER_HOUR", 40),
+        # A section counts as read after it was open for its words at this pace (three times a careful reader's
+        # 200 a minute), at least 10 s and at most 3 min; 0 counts every "Next" (course.learn.pace).
+        "READING_WORDS_PER_MINUTE": _env_int("READING_WORDS_PER_MINUTE", 600),
         # The trainer dashboard flags learners who have not started this many days after enrolling.
         "ATTENTION_AFTER_DAYS": _env_int("ATTENTION_AFTER_DAYS", 7),
         # A field laptop's short name (e.g. MARY1), put in the serials of the certificates it issues so two devices

@@ -36,6 +36,7 @@ from course.learn.queries import Catalogue, Status
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
+from course.models.progress import ReadingSkim, SectionRead
 from course.models.types import utcnow
 from course.quiz.analytics import AnswerRow, GroupGain, course_gains, group_gain, statistics_of
 from course.quiz.definition import pinned_definition
@@ -215,12 +216,29 @@ def _users_with_open_attempts(user_ids: list[int]) -> set[int]:
         QuizAttempt.user_id.in_(user_ids), QuizAttempt.state == AttemptState.IN_PROGRESS)))
 
 
+def _skimmed(user_ids: list[int], module_ids: list[str]) -> dict[int, int]:
+    """Sections of the track each learner pressed "Next" on too soon and has not read since, in one query."""
+    if not user_ids or not module_ids:
+        return {}
+    read = select(SectionRead.id).where(SectionRead.user_id == ReadingSkim.user_id,
+                                        SectionRead.module_id == ReadingSkim.module_id,
+                                        SectionRead.section_id == ReadingSkim.section_id).exists()
+    return dict(plain_rows(select(ReadingSkim.user_id, func.count()).where(
+        ReadingSkim.user_id.in_(user_ids), ReadingSkim.module_id.in_(module_ids), ~read)
+        .group_by(ReadingSkim.user_id)))
+
+
 def _attention(cohort: Cohort, rows: list[LearnerRow], progress: dict[int, TrackProgress], started_quiz: set[int],
-               columns: list[QuizColumn], days: int, today: date) -> list[Attention]:
-    """Learners who have not started some days after enrolling, or failed a quiz twice without passing it."""
+               columns: list[QuizColumn], days: int, today: date, skimmed: dict[int, int]) -> list[Attention]:
+    """Learners who have not started some days after enrolling, failed a quiz twice without passing it, or
+    pressed "Next" through sections faster than they can be read (``course.learn.pace``)."""
     items = []
     for row in rows:
         reasons = []
+        if sections := skimmed.get(row.person.user_id):
+            reasons.append(ngettext("skimmed %(num)d section: moved on before it could be read, so it is not "
+                                    "counted", "skimmed %(num)d sections: moved on before they could be read, so "
+                                    "they are not counted", sections))
         since = max(cohort.starts_on, _as_date(row.person.enrolled_at))
         idle = (not progress[row.person.user_id].started and row.person.user_id not in started_quiz
                 and not any(cell.attempts for cell in row.quizzes))
@@ -355,7 +373,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
         module_titles=[pick(m.data["meta"]["title"], locale, fallbacks) for m in modules],
         quizzes=columns, rows=rows, group=group_gain(gains.values()),
         attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
-                             today),
+                             today, _skimmed(ids, [m.id for m in modules])),
         difficult=_difficult_questions(ids, columns, locale, fallbacks),
         attention_days=attention_days, certificate_rule=track.get("certificate"),
         session_days=len(days), min_attendance=min_attendance(track),

@@ -33,7 +33,7 @@ from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
 from course.models.practice import PracticeAssessment
-from course.models.progress import SectionRead
+from course.models.progress import ReadingSkim, SectionRead
 from course.models.user import User
 from course.sql import plain_rows
 
@@ -75,6 +75,8 @@ def cohort_signature(cohort: Cohort) -> tuple[Any, ...]:
         tally(Attendance, Attendance.user_id.in_(learners)),
         tally(SessionDay, SessionDay.cohort_id == cohort.id),
         tally(PracticeAssessment, PracticeAssessment.trainee_id.in_(learners)),
+        # Skims are not synced, so they have no clock: their count and latest time tell a change as well.
+        select(func.count(), func.max(ReadingSkim.at)).where(ReadingSkim.user_id.in_(learners)).subquery(),
     ]
     joined = parts[0]
     for part in parts[1:]:

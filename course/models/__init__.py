@@ -11,7 +11,7 @@ from course.models.enrolment import Enrolment
 from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission
 from course.models.login_attempt import LoginAttempt
 from course.models.practice import PracticeAssessment
-from course.models.progress import SectionRead
+from course.models.progress import ReadingSkim, SectionRead
 from course.models.rate_event import RateEvent
 from course.models.review import (
     CertificateLegalBasis,
@@ -60,6 +60,7 @@ __all__ = [
     "PracticeAssessment",
     "QuizAttempt",
     "RateEvent",
+    "ReadingSkim",
     "ReviewDecision",
     "Role",
     "SectionRead",
