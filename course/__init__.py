@@ -19,6 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course.config import PROJECT_ROOT, build_config, refuse_debugging
 from course.extensions import babel, csrf, db, login_manager, migrate
+from course.search import sqlite_fold
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -28,13 +29,15 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
     """SQLite ignores foreign keys unless asked, per connection; and its lower() knows only ASCII.
 
     Searching names written in Cyrillic or Turkmen Latin needs a lower() that knows
-    every letter, as PostgreSQL's does, so SQLite gets Python's.
+    every letter, as PostgreSQL's does, so SQLite gets Python's; and the folding of
+    ``course.search``, which PostgreSQL does with ``translate``.
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+        dbapi_connection.create_function("course_fold", 1, sqlite_fold, deterministic=True)
 
 
 def _unicode_lower(value):
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
     from course.evaluation.views import bp as evaluation_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
+    from course.people.views import bp as people_bp  # noqa: PLC0415
     from course.practice.views import bp as practice_bp  # noqa: PLC0415
     from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
     from course.reports import programme_views  # noqa: F401, PLC0415  (its routes join the blueprint)
@@ -113,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(cascade_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(practice_bp)

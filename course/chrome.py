@@ -71,6 +71,7 @@ class Chrome:
 _GROUPS = [
     (_l("Programme"), Permission.VIEW_REPORTS, [
         ("reports.dashboard", _l("Reports"), Permission.VIEW_REPORTS),
+        ("people.index", _l("Learners"), Permission.VIEW_REPORTS),
         ("cascade.trainers", _l("Trainers"), Permission.PROMOTE_TRAINERS),
         ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
         ("devices.index", _l("Devices"), Permission.MANAGE_DEVICES),

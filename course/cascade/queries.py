@@ -18,6 +18,7 @@ from course.models.user import Role, User, UserRole, Velayat
 class TrainerRow:
     user_id: int
     name: str
+    username: str
     velayat: Velayat | None
     generation: int | None
     trained_in: str | None
@@ -43,7 +44,7 @@ def trainer_rows() -> list[TrainerRow]:
         .order_by(TrainerStanding.generation.nulls_last(), User.full_name, User.username)
     )
     return [
-        TrainerRow(user.id, user.display_name, user.velayat, generation, cohort_name, since, n_cohorts,
+        TrainerRow(user.id, user.display_name, user.username, user.velayat, generation, cohort_name, since, n_cohorts,
                    n_learners)
         for user, generation, cohort_name, since, n_cohorts, n_learners in db.session.execute(query)
     ]

@@ -17,18 +17,26 @@ from course.extensions import db
 from course.models.cohort import TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.user import User
+from course.pagination import paginate
 from course.permissions import Permission, can, require
+from course.search import MAX_LENGTH, fold
 from course.web import live_catalogue
 
 bp = Blueprint("cascade", __name__)
+#: Trainers on one page of the coordinators' list.
+TRAINERS_PER_PAGE = 50
 
 
 @bp.route("/trainers")
 @require(Permission.PROMOTE_TRAINERS)
 def trainers():
     catalogue = live_catalogue()
-    return render_template("cascade/trainers.html", candidates=trainer_candidates(catalogue), trainers=trainer_rows(),
-                           agencies=AGENCY_LABELS, velayats=VELAYAT_LABELS)
+    text = request.args.get("q", "")[:MAX_LENGTH]
+    wanted = fold(text.strip())
+    page = paginate([row for row in trainer_rows() if wanted in fold(f"{row.name} {row.username}")],
+                    per_page=TRAINERS_PER_PAGE, anchor="all-trainers")
+    return render_template("cascade/trainers.html", candidates=trainer_candidates(catalogue), trainers=page.items,
+                           page=page, q=text, agencies=AGENCY_LABELS, velayats=VELAYAT_LABELS)
 
 
 @bp.route("/trainers/candidates/<int:enrolment_id>/approve", methods=["POST"])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
 from course.extensions import db
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.user import User, Velayat
+from course.search import matches
 
 #: Certificates on one page of the coordinator's list (newest first; a search narrows it).
 PER_PAGE = 50
@@ -28,15 +29,13 @@ def cohort_certificates(cohort: Cohort, *, valid_only: bool = False) -> list[Cer
 
 
 def search_certificates(text: str = "", velayats: frozenset[Velayat] | None = None) -> Select:
-    """Newest first; ``text`` matches a serial, a holder's name or username (any case); within ``velayats``."""
+    """Newest first; ``text`` matches part of a serial, a holder's name or username (any case, with or without
+    the letters' marks: ``course.search``); within ``velayats``."""
     query = select(Certificate).join(User, User.id == Certificate.user_id)
     if velayats is not None:
         query = query.join(Cohort, Cohort.id == Certificate.cohort_id).where(Cohort.velayat.in_(sorted(velayats)))
-    if text := text.strip():
-        pattern = f"%{text.lower()}%"
-        query = query.where(or_(func.lower(Certificate.serial).like(pattern),
-                                func.lower(Certificate.holder_name).like(pattern),
-                                User.username.like(pattern)))
+    if (condition := matches(text, Certificate.serial, Certificate.holder_name, User.username)) is not None:
+        query = query.where(condition)
     return query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
 
 

@@ -1,0 +1,65 @@
+"""Reads for the list of people: a page of accounts with their cohorts and certificates, in a fixed number of
+queries however many people there are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from course.extensions import db
+from course.models.certificate import Certificate
+from course.models.cohort import Cohort
+from course.models.enrolment import Enrolment
+from course.models.user import Agency, Role, User, UserRole, Velayat
+from course.search import matches
+
+#: People on one page of the list.
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    user_id: int
+    name: str
+    username: str
+    agency: Agency | None
+    velayat: Velayat | None
+    trainer: bool
+    active: bool
+    cohorts: list[str]
+    certificates: int
+
+
+def people_query(text: str = "", velayats: frozenset[Velayat] | None = None) -> Select:
+    """Accounts by name; ``text`` matches part of a name, username or e-mail (``course.search``); a coordinator
+    of some velayats sees the people of those velayats and of the cohorts held there. Merged duplicates are
+    left out: their records live on in the person kept."""
+    query = select(User.id).where(User.merged_into_id.is_(None))
+    if velayats is not None:
+        in_cohort_there = select(Enrolment.id).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
+            Enrolment.user_id == User.id, Cohort.velayat.in_(sorted(velayats))).exists()
+        query = query.where(or_(User.velayat.in_(sorted(velayats)), in_cohort_there))
+    if (condition := matches(text, User.full_name, User.username, User.email)) is not None:
+        query = query.where(condition)
+    return query.order_by(func.coalesce(func.nullif(User.full_name, ""), User.username), User.id)
+
+
+def person_rows(user_ids: list[int]) -> list[PersonRow]:
+    """The rows of one page, in the order of ``user_ids``: three queries."""
+    if not user_ids:
+        return []
+    users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    cohorts: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(
+            select(Enrolment.user_id, Cohort.name).join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(Enrolment.user_id.in_(user_ids)).order_by(Cohort.starts_on)):
+        cohorts.setdefault(user_id, []).append(name)
+    trainers = set(db.session.scalars(select(UserRole.user_id).where(
+        UserRole.user_id.in_(user_ids), UserRole.role == Role.TRAINER)))
+    certificates = dict(db.session.execute(
+        select(Certificate.user_id, func.count()).where(and_(
+            Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None))).group_by(Certificate.user_id)).all())
+    return [PersonRow(user.id, user.display_name, user.username, user.agency, user.velayat, user.id in trainers,
+                      user.active, cohorts.get(user.id, []), certificates.get(user.id, 0))
+            for user in (users[user_id] for user_id in user_ids)]
