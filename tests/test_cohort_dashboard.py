@@ -120,8 +120,9 @@ def section(page: str, heading_id: str) -> str:
 def grid(page: str, heading_id: str) -> dict[str, dict[str, str]]:
     """A table of the dashboard: learner name -> column heading -> cell text (and the cell's class)."""
     part = section(page, heading_id)
-    # Numbered columns ("1. Alpha check") are keyed by their title alone.
-    headers = [re.sub(r"^\d+\. ", "", text_of(h)) for h in re.findall(r'<th scope="col">(.*?)</th>', part, re.S)][1:]
+    # Module and quiz columns show a short title and carry the whole one: they are keyed by the whole title.
+    headers = [html.unescape(title) or text_of(text)
+               for title, text in re.findall(r'<th scope="col"(?: title="([^"]*)")?>(.*?)</th>', part, re.S)][1:]
     table = {}
     for name, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', part, re.S):
         found = re.findall(r'<td(?: class="([^"]*)")?[^>]*>(.*?)</td>', cells, re.S)
@@ -551,3 +552,20 @@ def test_a_trainer_sees_their_own_cohort_but_not_anothers(app, world, cohort, ma
     assert as_user(app, "stranger").get(f"/cohorts/{other.id}").status_code == 200
     assert as_user(app, "stranger").get(f"/cohorts/{cohort.id}").status_code == 404
     assert "Ana Two" in dashboard(app, cohort)
+
+
+def test_grid_columns_are_headed_by_short_titles_with_the_whole_title_at_hand(app, cohort, editable_content,
+                                                                             make_user):
+    """A heading that says "Alpha" over the column, not "1" and a legend below the table."""
+    from tests.test_cascade import edit_course  # noqa: PLC0415
+    from tests.test_content_validation import edit  # noqa: PLC0415
+
+    edit(editable_content / "modules/01-alpha/module.yaml", "minutes: 20",
+         "minutes: 20\nshort_title: {en: Alpha, ru: Альфа}")
+    edit_course(app, editable_content, "schema_version: 1", "schema_version: 1")  # serve the edited copy
+    forget_dashboards(app)
+    join(cohort, make_user, "ana")
+    page = dashboard(app, cohort)
+    headings = re.findall(r'<th scope="col"(?: title="([^"]*)")?>(.*?)</th>', section(page, "progress"), re.S)
+    assert ("Alpha module", "Alpha") in headings
+    assert 'class="hint module-key"' not in page

@@ -134,6 +134,8 @@ def test_dangling_references_are_reported(editable_content, file, old, new, expe
          "section_cites.first[0]: must name a provision edition as provision@edition"),
         ("title: {en: Alpha module, ru: Модуль альфа, tk: Alfa moduly}",
          "title: {en: Alpha module, ru: Модуль альфа, fr: Module alpha}", "title: unknown language code 'fr'"),
+        ("minutes: 20", "minutes: 20\nshort_title: {en: Alpha, ru: Очень длинное краткое название модуля}",
+         "short_title: the ru short title has 37 characters; at most 28 fit a column heading"),
     ],
 )
 def test_field_errors_are_in_words_an_author_understands(editable_content, old, new, expected):

@@ -54,6 +54,8 @@ class QuizColumn:
     quiz_id: str
     title: Text
     pass_mark: float | None
+    #: The column heading: the quiz's short title (its title when it has none).
+    short: Text
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ class DifficultQuestion:
 @dataclass(frozen=True)
 class CohortDashboard:
     module_titles: list[Text]
+    #: The grid's column headings, in the order of ``module_titles``.
+    module_short_titles: list[Text]
     quizzes: list[QuizColumn]
     rows: list[LearnerRow]
     group: GroupGain
@@ -147,6 +151,11 @@ class CohortDashboard:
     held_back: bool = False
     hours_now: float = 0
     track_hours: float = 0
+
+    @property
+    def module_headings(self) -> list[tuple[Text, Text]]:
+        """(short title, title) of each module column."""
+        return list(zip(self.module_short_titles, self.module_titles, strict=True))
 
     @property
     def completed(self) -> int:
@@ -174,6 +183,11 @@ class CohortDashboard:
         if (self.certificate_rule or {}).get("issue") != "automatic" or self.held_back:
             return []
         return [row.person.user_id for row in self.ready_for_certificate]
+
+
+def short_title(meta: dict[str, Any], locale: str, fallbacks: Sequence[str]) -> Text:
+    """A module's or quiz's short title, for a column heading; its title when the content gives none."""
+    return pick(meta.get("short_title") or meta["title"], locale, fallbacks)
 
 
 def track_quiz_ids(catalogue: Catalogue, track: dict[str, Any]) -> list[str]:
@@ -347,7 +361,8 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     fallbacks = catalogue.fallbacks(locale)
     modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]
     columns = [QuizColumn(q, pick(catalogue.quizzes[q]["title"], locale, fallbacks),
-                          catalogue.quizzes[q].get("pass_mark")) for q in track_quiz_ids(catalogue, track)]
+                          catalogue.quizzes[q].get("pass_mark"), short_title(catalogue.quizzes[q], locale, fallbacks))
+               for q in track_quiz_ids(catalogue, track)]
     people = roster(cohort)
     ids = [person.user_id for person in people]
     days = [day.day for day in session_days(cohort)]
@@ -371,6 +386,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
         ))
     return CohortDashboard(
         module_titles=[pick(m.data["meta"]["title"], locale, fallbacks) for m in modules],
+        module_short_titles=[short_title(m.data["meta"], locale, fallbacks) for m in modules],
         quizzes=columns, rows=rows, group=group_gain(gains.values()),
         attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
                              today, _skimmed(ids, [m.id for m in modules])),

@@ -58,6 +58,24 @@ def _check_localized(value: dict[str, str], info: ValidationInfo) -> dict[str, s
 #: Text that a person reads, one entry per language: ``{en: ..., ru: ..., tk: ...}``.
 LocalizedText = Annotated[dict[str, str], AfterValidator(_check_localized)]
 
+#: The longest short title: a column heading of the trainer's grids must stay narrow.
+SHORT_TITLE_LENGTH = 28
+
+
+def _check_short(value: dict[str, str]) -> dict[str, str]:
+    for code, text in value.items():
+        if len(text) > SHORT_TITLE_LENGTH:
+            raise PydanticCustomError(
+                "short_title_too_long",
+                "the {code} short title has {length} characters; at most {limit} fit a column heading",
+                {"code": code, "length": len(text), "limit": SHORT_TITLE_LENGTH},
+            )
+    return value
+
+
+#: A title short enough for a column heading ("Definitions" for "Definitions: act, means and purpose").
+ShortTitle = Annotated[LocalizedText, AfterValidator(_check_short)]
+
 
 def _unique(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
@@ -281,6 +299,8 @@ class ModuleFile(ContentModel):
     schema_version: Literal[1]
     id: Slug
     title: LocalizedText
+    #: For the columns of the trainer's grids; the title when left out.
+    short_title: ShortTitle | None = None
     summary: LocalizedText
     objectives: list[LocalizedText] = Field(min_length=1)
     key_points: list[LocalizedText] = Field(default_factory=list)
@@ -477,6 +497,8 @@ class QuizSettings(ContentModel):
     schema_version: Literal[1]
     id: Slug
     title: LocalizedText
+    #: For the columns of the trainer's grids; the title when left out.
+    short_title: ShortTitle | None = None
     kind: QuizKind
     module: Slug | None = None
     pass_mark: int = Field(default=70, ge=0, le=100)
