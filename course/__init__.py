@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course.config import PROJECT_ROOT, build_config, refuse_debugging
+from course.days import DAY_HINT, DAY_PLACEHOLDER
 from course.extensions import babel, csrf, db, login_manager, migrate
 from course.search import sqlite_fold
 
@@ -88,6 +89,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(lambda: {"chrome": page_chrome()})
+    # Every typed date reads one way (course.days): its hint and placeholder are the same on every page.
+    app.jinja_env.globals.update(day_hint=DAY_HINT, day_placeholder=DAY_PLACEHOLDER)
 
 
 def _register_blueprints(app: Flask) -> None:

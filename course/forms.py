@@ -12,6 +12,10 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as ngettext  # named so pybabel extracts both plural forms
 from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.widgets import TextInput
+
+from course.days import DAY_HINT, DAY_PLACEHOLDER, NotADay, parse_day
 
 #: What WTForms itself says about our fields and validators (never shown from here).
 WTFORMS_MESSAGES = (
@@ -42,3 +46,29 @@ class TranslatedForm(FlaskForm):
     class Meta:
         def get_translations(self, form):  # noqa: ARG002 (WTForms' signature)
             return _CatalogueTranslations()
+
+
+class DayField(Field):
+    """A date typed as text, read by ``course.days`` (ISO or day.month.year, never a slash): the same on every
+    browser, whatever the locale of the computer it runs on."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("description", DAY_HINT)
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", "placeholder": DAY_PLACEHOLDER, "maxlength": 20,
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_day(valuelist[0])
+            except NotADay as problem:
+                raise ValueError(str(problem)) from None

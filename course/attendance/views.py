@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
@@ -16,11 +16,13 @@ from course.attendance.services import add_day, learners_of, mark_attendance, re
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.confirm import confirmation
 from course.content.localize import pick
+from course.days import NotADay, parse_day
 from course.domain import DomainError
 from course.extensions import db
 from course.inputs import database_id
 from course.models.attendance import Attendance, AttendanceStatus, SessionDay
 from course.models.cohort import Cohort
+from course.models.types import utcnow
 from course.permissions import Permission, require
 from course.web import after_progress, current_locale, live_catalogue
 
@@ -45,17 +47,28 @@ def _module_choices() -> list[tuple[str, str]]:
             for m in catalogue.modules.values()]
 
 
+#: The most days offered to choose from: a cohort runs days or weeks, not years.
+MAX_OPEN_DAYS = 400
+
+
+def _open_days(cohort, taken: set[date]) -> list[tuple[str, str]]:
+    """(ISO date, the date spelt out in the page's language) of the cohort's days without a session yet: a
+    choice, not a typed date, so no browser's date format can turn 03/04 into the wrong day."""
+    days = (cohort.starts_on + timedelta(days=offset)
+            for offset in range(min((cohort.ends_on - cohort.starts_on).days + 1, MAX_OPEN_DAYS)))
+    return [(day.isoformat(), format_date(day, "full")) for day in days if day not in taken]
+
+
 @bp.route("/cohorts/<int:cohort_id>/days", methods=["GET", "POST"])
 @require(Permission.MANAGE_COHORTS)
 def days(cohort_id: int):
     cohort = managed_cohort(cohort_id)
     modules = _module_choices()
     if request.method == "POST":
-        raw = request.form.get("day", "").strip()
         try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            flash(_("“%(value)s” is not a date; write it as 2027-03-31.", value=raw[:20]), "error")
+            day = parse_day(request.form.get("day", ""))
+        except NotADay as problem:
+            flash(str(problem), "error")
         else:
             def add() -> str:
                 add_day(cohort, day, request.form.get("topic", ""), request.form.getlist("modules"),
@@ -66,6 +79,7 @@ def days(cohort_id: int):
                 return redirect(url_for("attendance.days", cohort_id=cohort.id))
     sessions = session_days(cohort)
     return render_template("attendance/days.html", cohort=cohort, sessions=sessions,
+                           open_days=_open_days(cohort, {s.day for s in sessions}), today=utcnow().date(),
                            marked=marked_per_day(cohort.id),
                            modules=modules, titles=dict(modules), form=request.form)
 

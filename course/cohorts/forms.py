@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from course.forms import TranslatedForm
+from course.forms import DayField, TranslatedForm
 from course.models.cohort import CohortStatus
 from course.models.user import Agency, Gender, Velayat
 
@@ -41,8 +41,9 @@ class CohortForm(TranslatedForm):
     velayat = SelectField(_l("Velayat"), choices=[SelectChoice(v.value, label) for v, label in VELAYAT_LABELS.items()])
     city = StringField(_l("City"), validators=[Length(max=100)])
     venue = StringField(_l("Venue"), validators=[Length(max=200)])
-    starts_on = DateField(_l("First day"), validators=[REQUIRED])
-    ends_on = DateField(_l("Last day"), validators=[REQUIRED])
+    # InputRequired, not DataRequired: the latter would replace a date's own problem with "required".
+    starts_on = DayField(_l("First day"), validators=[InputRequired()])
+    ends_on = DayField(_l("Last day"), validators=[InputRequired()])
     audience = CheckboxesField(_l("Audience"),
                                choices=[SelectChoice(a.value, label) for a, label in AGENCY_LABELS.items()])
     lead = SelectField(_l("Lead trainer"), coerce=int)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from course.audit import record_event
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
 from course.cohorts.views import render_dashboard
+from course.days import NotADay, parse_day
 from course.exports import Table, export_response, percent_cell
 from course.extensions import db
 from course.models.certificate import Certificate
@@ -32,9 +33,9 @@ def _date(name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        flash(_("“%(value)s” is not a date; write it as 2027-03-31. It was left out.", value=raw[:20]), "error")
+        return parse_day(raw)
+    except NotADay as problem:
+        flash(_("%(problem)s It was left out.", problem=problem), "error")
         return None
 
 

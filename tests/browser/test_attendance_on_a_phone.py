@@ -25,7 +25,7 @@ def test_a_trainer_marks_three_days_on_a_phone(live_server, new_page, synced, ma
     for offset, statuses in enumerate((("Present", "Late", "Absent"), ("Present", "Present", "Excused"),
                                        ("Present", "Absent", "Absent"))):
         page.goto(f"{live_server}/cohorts/{cohort.id}/days")
-        page.fill("#day", (cohort.starts_on + timedelta(days=offset)).isoformat())
+        page.select_option("#day", (cohort.starts_on + timedelta(days=offset)).isoformat())
         page.get_by_role("button", name="Add the day").click()
         page.get_by_text("Session day added.").wait_for()
         page.locator(".session-days a").nth(offset).click()

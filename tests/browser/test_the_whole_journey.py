@@ -194,7 +194,7 @@ def trainer_marks_attendance(page, base: str, cohort: str, axe: PageChecks) -> N
     today = utcnow().date()
     for number, (day, jeren, merdan) in enumerate(((today - timedelta(days=1), "Present", "Absent"),
                                                    (today, "Late", "Absent"))):
-        page.get_by_label("Date").fill(day.isoformat())
+        page.get_by_label("Date").select_option(day.isoformat())
         page.get_by_role("button", name="Add the day").click()
         page.get_by_text("Session day added.").wait_for()
         if number == 0:
