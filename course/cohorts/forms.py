@@ -35,7 +35,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 class CohortForm(TranslatedForm):
-    name = StringField(_l("Name"), validators=[REQUIRED, Length(max=200)])
+    name = StringField(_l("Cohort name"), validators=[REQUIRED, Length(max=200)])
     track_id = SelectField(_l("Track"), validators=[REQUIRED])
     language = SelectField(_l("Language of instruction"), validators=[REQUIRED])
     velayat = SelectField(_l("Velayat"), choices=[SelectChoice(v.value, label) for v, label in VELAYAT_LABELS.items()])

@@ -72,7 +72,7 @@ def trainer_creates_a_cohort(page, base: str, axe: PageChecks) -> str:
     page.get_by_role("link", name="New cohort").click()
     axe.check(page)
     today = utcnow().date()
-    page.get_by_label("Name").fill("Mary prosecutors")
+    page.get_by_label("Cohort name").fill("Mary prosecutors")
     page.get_by_label("Track").select_option("short")
     page.get_by_label("Language of instruction").select_option("en")
     page.get_by_label("Velayat").select_option("mary")
