@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from course.days import NotADay, parse_day
 from course.extensions import db
 from course.models.cohort import Cohort
-from tests.conftest import PROJECT_ROOT, csrf_token
+from tests.conftest import csrf_token
 from tests.test_attendance import add_day, days_of
 from tests.test_cohort_pages import as_user, create_via_form
 
@@ -84,14 +83,6 @@ def test_session_days_are_chosen_from_the_cohorts_days_spelt_out(app, room):
         "csrf_token": csrf_token(client, f"/cohorts/{cohort.id}/days"), "day": "03/04/2027"})
     assert "can be read as two different days" in response.get_data(as_text=True)
     assert len(days_of(cohort)) == 1
-
-
-def test_no_template_asks_the_browser_for_its_own_date_format():
-    """The class of the defect: a native date input shows mm/dd/yyyy on an American-set browser."""
-    templates = Path(PROJECT_ROOT) / "templates"
-    offenders = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
-                 if re.search(r"""type=["']?(date|datetime-local)\b""", path.read_text(encoding="utf-8"))]
-    assert offenders == []
 
 
 @pytest.fixture
