@@ -105,11 +105,12 @@ def test_the_check_sees_english_left_behind():
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("tk", ["Iň köp 200 nyşan.", "Ýaramly saýlaw däl.", "Bu meýdançany doldurmak hökmanydyr."]),
-    ("ru", ["Не более 200 символов.", "Недопустимый выбор."]),
+    ("tk", ["Iň köp 200 nyşan.", "Ýaramly saýlaw däl.", "«soon» sene däl; ony 2027-03-31 ýa-da 31.03.2027"]),
+    ("ru", ["Не более 200 символов.", "Недопустимый выбор.", "«soon» — не дата; укажите её в виде 2027-03-31"]),
 ])
 def test_wtforms_own_messages_speak_the_language(app, scene, language, expected):
-    """WTForms has no Turkmen catalogue: its messages (too long, not a date, not a choice) come from ours."""
+    """WTForms has no Turkmen catalogue: its messages (too long, not a choice) come from ours, as does the
+    date fields' own (course.days)."""
     client = as_user(app, "master")
     client.post("/language", data={"language": language, "csrf_token": csrf_token(client, "/")})
     page = client.post("/cohorts/new", data={
