@@ -183,7 +183,8 @@ def start(kind: str, env: dict[str, str], log: Path, code: Path) -> tuple[subpro
     port = PORT[kind]
     env = {**env, "PYTHONPATH": str(code)}  # the checkout whose code is served (another one: a "before" run)
     if kind == "gunicorn":
-        config = code / "gunicorn.conf.py" if (code / "gunicorn.conf.py").exists() else ROOT / "gunicorn.conf.py"
+        config = next(path for path in (code / "deploy" / "gunicorn.conf.py", code / "gunicorn.conf.py",
+                                        ROOT / "deploy" / "gunicorn.conf.py") if path.exists())
         command = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(config), "--bind",
                    f"127.0.0.1:{port}"]
     else:

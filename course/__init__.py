@@ -62,8 +62,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from course import inputs  # noqa: PLC0415  (wiring only)
+    from course import inputs, observability  # noqa: PLC0415  (wiring only)
 
+    observability.install(app)  # first: the request id and the clock start before anything else runs
     inputs.register(app)  # before any route: the routes' id converter is its
     _init_extensions(app)
     _register_blueprints(app)

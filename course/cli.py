@@ -14,9 +14,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import delete, select, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from course.audit import record_event
 from course.auth.services import create_user, find_user, reset_password, set_roles
+from course.backup import BackupError, backup_before_upgrade
+from course.backup_cli import backup_command, restore_command
 from course.cascade.promotion import grant_master_trainer
 from course.certificates.services import issue_due
 from course.cli_refusals import fail, refusals_fail
@@ -45,6 +48,7 @@ from course.sync.cli import (
     sync_push_command,
 )
 from course.sync.device import this_device
+from course.version import cascade_version
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -67,9 +71,41 @@ def _create_app(*_args):
     return create_app()
 
 
-main = FlaskGroup(
+#: The commands ``course --help`` lists first, in the order the README teaches them; the rest follow by name.
+FIRST_COMMANDS = ("init", "serve", "backup", "restore", "user", "sync", "validate", "device", "expire-attempts",
+                  "issue-due-certificates", "refresh-summaries", "demo-data")
+
+
+class CascadeGroup(FlaskGroup):
+    """Flask's command group, with Cascade's commands first and ``--version`` saying which Cascade this is."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: (FIRST_COMMANDS.index(name) if name in FIRST_COMMANDS
+                                               else len(FIRST_COMMANDS), name))
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    """Cascade's version, and the content version of the database this installation uses (if it can be read)."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"Cascade {cascade_version()}")
+    try:
+        with _create_app().app_context():
+            catalogue = load_catalogue()
+            click.echo(f"Content {catalogue.fingerprint[:12]} ({catalogue.course['id']})" if catalogue
+                       else "Content: none loaded yet ('course init' loads it)")
+    except (OperationalError, ProgrammingError):
+        click.echo("Content: unknown (the database has no tables yet, or cannot be reached; 'course init')")
+    ctx.exit()
+
+
+main = CascadeGroup(
     create_app=_create_app,
-    help="Cascade course engine. 'course init --demo' then 'course run' to try it.",
+    add_version_option=False,
+    params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+                         help="Show Cascade's version and the content version, then exit.")],
+    help="Cascade course engine. 'course init --demo' then 'course serve' to try it on this computer.",
 )
 
 
@@ -203,6 +239,11 @@ def init_command(demo: bool, enrolment: str | None) -> None:
         fail("A field laptop takes its accounts from the central server: --demo and --device do not go together.")
     from flask_migrate import upgrade  # noqa: PLC0415  (Alembic is imported only where it is used)
 
+    try:
+        if kept := backup_before_upgrade(current_app.config["BACKUPS_KEPT"]):
+            click.echo(f"Backup before the upgrade: {kept}")
+    except BackupError as problem:
+        fail(f"The database was not upgraded: the backup before it failed. {problem}")
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Database is up to date.")
     if enrolment:
@@ -459,5 +500,5 @@ def user_list() -> None:
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
                     issue_due_certificates_command, refresh_summaries_command, demo_data_command, user_group,
-                    device_group):
+                    device_group, backup_command, restore_command):
         app.cli.add_command(command)

@@ -136,6 +136,15 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "VERIFY_MAX_PER_10_MINUTES": _env_int("VERIFY_MAX_PER_10_MINUTES", 30),
         # Self-registrations with a cohort code per client address in an hour.
         "REGISTER_MAX_PER_HOUR": _env_int("REGISTER_MAX_PER_HOUR", 40),
+        # Logs: one JSON object a line (for journald, Loki...) in production, Flask's readable lines otherwise.
+        "LOG_FORMAT": _env("LOG_FORMAT", "json" if production else "text"),
+        "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
+        # Prometheus metrics at /metrics (per process; off unless asked).
+        "METRICS": _env("METRICS", "0") in ("1", "true", "yes"),
+        # Addresses /metrics answers (the monitoring host); anyone else gets 404.
+        "METRICS_FROM": [a.strip() for a in (_env("METRICS_FROM", "127.0.0.1,::1") or "").split(",") if a.strip()],
+        # Backups `course init` takes before it upgrades a database with data, kept in the instance's backups/.
+        "BACKUPS_KEPT": _env_int("BACKUPS_KEPT", 5),
         # A section counts as read after it was open for its words at this pace (three times a careful reader's
         # 200 a minute), at least 10 s and at most 3 min; 0 counts every "Next" (course.learn.pace).
         "READING_WORDS_PER_MINUTE": _env_int("READING_WORDS_PER_MINUTE", 600),

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from course.extensions import db
 from course.inputs import UnreadableInput
+from course.observability import request_id
 
 _MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
@@ -27,7 +28,7 @@ _MESSAGES = {
 def _render(code: int, title=None, message=None):
     default_title, default_message = _MESSAGES.get(code, _MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title or default_title,
-                           message=message or default_message), code
+                           message=message or default_message, request_id=request_id()), code
 
 
 def register(app: Flask) -> None:

@@ -58,7 +58,7 @@ def test_no_acknowledged_answer_is_lost_when_the_server_is_killed(synced, make_u
     env = {**os.environ, "COURSE_DATABASE_URL": database_url, "COURSE_INSTANCE_DIR": str(tmp_path / "instance"),
            "COURSE_SECRET_KEY": "kill-test-secret-" + "0" * 40, "COURSE_BIND": f"127.0.0.1:{port}",
            "COURSE_WORKERS": "2"}
-    server = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=env,  # noqa: S603
+    server = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")], cwd=ROOT, env=env,  # noqa: S603
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,4 +1,4 @@
-"""Warming a server's master process before it forks (gunicorn.conf.py's when_ready)."""
+"""Warming a server's master process before it forks (deploy/gunicorn.conf.py's when_ready)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from course.extensions import db
 from course.inputs import UnreadableInput, json_body
 from course.learn import queries as learn_queries
 from course.models.attempt import QuizAttempt
+from course.observability import count_event
 from course.permissions import Permission, require
 from course.quiz import pages
 from course.quiz.attempts import (
@@ -123,6 +124,7 @@ def save(attempt_id: int):
         flash(str(exc), "info")
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     db.session.commit()
+    count_event("answer_saved")
     if refused:
         numbers = [n for n, qid in enumerate(attempt.layout["questions"], start=1) if qid in refused]
         flash(_("Some answers could not be saved; check questions %(numbers)s.",
@@ -165,6 +167,7 @@ def save_json(attempt_id: int, question_id: str):
         db.session.rollback()
         return jsonify(ok=False, error=str(exc)), 400
     db.session.commit()
+    count_event("answer_saved")
     return jsonify(ok=True, saved_at=answer.saved_at.isoformat())
 
 
@@ -184,6 +187,7 @@ def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     submit_attempt(attempt)
     db.session.commit()
+    count_event("attempt_submitted")
     after_progress(learn_queries.load_catalogue())
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 

@@ -1,4 +1,4 @@
-"""The shipped gunicorn configuration for the central server: ``gunicorn -c gunicorn.conf.py``.
+"""The shipped gunicorn configuration for the central server: ``gunicorn -c deploy/gunicorn.conf.py``.
 
 Sized for the machine it runs on (a 2-core VM is the programme's reference): one worker process per core,
 each with a few threads, because a request mostly waits on PostgreSQL, and threads share one copy of the
