@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp  # noqa: PLC0415
+    from course.admin.views import bp as admin_bp  # noqa: PLC0415
     from course.attendance.views import bp as attendance_bp  # noqa: PLC0415
     from course.auth.views import bp as auth_bp  # noqa: PLC0415
     from course.branding import bp as branding_bp  # noqa: PLC0415
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cascade_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(practice_bp)

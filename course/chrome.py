@@ -76,6 +76,10 @@ _GROUPS = [
         ("certificates.all_certificates", _l("Certificates"), Permission.REVOKE_CERTIFICATES),
         ("devices.index", _l("Devices"), Permission.MANAGE_DEVICES),
     ]),
+    (_l("Administration"), Permission.MANAGE_USERS, [
+        ("people.index", _l("Accounts"), Permission.MANAGE_USERS),
+        ("admin.audit", _l("Audit log"), Permission.MANAGE_USERS),
+    ]),
     (_l("Legal review"), Permission.REVIEW_CONTENT, [
         ("review.index", _l("Legal review"), Permission.REVIEW_CONTENT),
     ]),

@@ -13,10 +13,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from course.audit import record_event
+from course.account.services import update_profile
+from course.admin.services import set_active, set_scope
 from course.auth.services import create_user, find_user, reset_password, set_roles
 from course.backup import BackupError, backup_before_upgrade
 from course.backup_cli import backup_command, restore_command
@@ -34,8 +35,7 @@ from course.extensions import db
 from course.learn.enrolment import enrol
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.cohort import Cohort
-from course.models.scope import CoordinatorScope
-from course.models.user import Role, User, Velayat
+from course.models.user import Agency, Gender, Role, User, Velayat
 from course.quiz.attempts import expire_overdue
 from course.room import ALL_INTERFACES, room_addresses
 from course.summary import refresh_everyone, summaries_missing
@@ -479,11 +479,57 @@ def user_set_scope(username, velayats, national) -> None:
         fail(f"{user.username} is not a coordinator.")
     if bool(velayats) == national:
         fail("Give one or more --velayat, or --national.")
-    db.session.execute(delete(CoordinatorScope).where(CoordinatorScope.user_id == user.id))
-    db.session.add_all(CoordinatorScope(user_id=user.id, velayat=Velayat(v)) for v in sorted(set(velayats)))
-    record_event("user.scope", user.username, velayats=sorted(set(velayats)) or "national")
+    set_scope(user, {Velayat(v) for v in velayats}, actor_id=None)
     db.session.commit()
     click.echo(f"{user.username} sees {', '.join(sorted(set(velayats))) if velayats else 'every velayat'}.")
+
+
+@user_group.command("edit")
+@click.argument("username")
+@click.option("--full-name", help="The name as certificates print it.")
+@click.option("--email", help="An e-mail address; an empty value removes it.")
+@click.option("--agency", type=click.Choice(["", *(a.value for a in Agency)]))
+@click.option("--position")
+@click.option("--gender", type=click.Choice([g.value for g in Gender]))
+@click.option("--velayat", type=click.Choice(["", *(v.value for v in Velayat)]))
+@with_appcontext
+def user_edit(username, **changes) -> None:
+    """Correct a person's name or profile (what is not given stays as it is)."""
+    user = _existing_user(username)
+    current = {"full_name": user.full_name, "email": user.email or "", "position": user.position,
+               "agency": user.agency.value if user.agency else "", "gender": user.gender.value,
+               "velayat": user.velayat.value if user.velayat else ""}
+    wanted = {**current, **{key: value for key, value in changes.items() if value is not None}}
+    if not wanted["full_name"].strip():
+        fail("A full name cannot be empty.")
+    with refusals_fail():
+        update_profile(user, actor_id=None, **wanted)
+    db.session.commit()
+    click.echo(f"{user.username} is saved: {user.full_name}.")
+
+
+@user_group.command("deactivate")
+@click.argument("username")
+@with_appcontext
+def user_deactivate(username) -> None:
+    """Sign a person out everywhere and stop them signing in; their records stay."""
+    user = _existing_user(username)
+    with refusals_fail():
+        set_active(user, False, actor_id=None)
+    db.session.commit()
+    click.echo(f"{user.username} is deactivated.")
+
+
+@user_group.command("reactivate")
+@click.argument("username")
+@with_appcontext
+def user_reactivate(username) -> None:
+    """Let a deactivated person sign in again."""
+    user = _existing_user(username)
+    with refusals_fail():
+        set_active(user, True, actor_id=None)
+    db.session.commit()
+    click.echo(f"{user.username} can sign in again.")
 
 
 @user_group.command("list")

@@ -20,6 +20,8 @@ DESTRUCTIVE = {
     "cohorts.status",
     "certificates.change",
     "devices.revoke",
+    "admin.active",
+    "admin.anonymise_person",
 }
 
 

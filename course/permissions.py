@@ -101,15 +101,16 @@ def can_manage_cohort(user: Any, cohort: Any) -> bool:
     return False
 
 
-def require(permission: Permission) -> Callable[[F], F]:
-    """View decorator: sign-in required, then 403 unless the user holds ``permission``."""
+def require(permission: Permission, *alternatives: Permission) -> Callable[[F], F]:
+    """View decorator: sign-in required, then 403 unless the user holds ``permission`` (or one of the
+    ``alternatives``: a page two roles use, each for its own work)."""
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if not can(current_user, permission):
+            if not any(can(current_user, wanted) for wanted in (permission, *alternatives)):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -21,7 +21,7 @@ from course.models.attendance import Attendance, SessionDay
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort, CohortStatus
 from course.models.enrolment import Enrolment
-from course.models.user import Role
+from course.models.user import Role, User
 from tests.conftest import csrf_token
 from tests.test_cohort_pages import as_user, create_via_form
 from tests.test_streamed_exports import _certificate
@@ -31,6 +31,7 @@ from tests.test_streamed_exports import _certificate
 def cohort(app, synced, make_user):
     lead = make_user("lead", roles={Role.TRAINER}, full_name="Lead Trainer")
     make_user("coord", roles={Role.COORDINATOR})
+    make_user("admin", roles={Role.ADMIN})
     ana = make_user("ana", full_name="Ana Amanova")
     create_via_form(as_user(app, "lead"), lead=str(lead.id))
     cohort = db.session.scalar(select(Cohort))
@@ -70,7 +71,18 @@ CASES = {
     "certificates.change": ("coord", "/certificates/{certificate}/revoke", {"reason": "Issued in error"},
                             "will show as revoked to anyone who checks it, with the reason: Issued in error",
                             lambda cohort: _revoked()),
+    "admin.active": ("admin", "/admin/people/{ana}/active", {"active": "0"},
+                     "Ana Amanova is signed out everywhere at once and can no longer sign in",
+                     lambda cohort: not _user("ana").active),
+    "admin.anonymise_person": ("admin", "/admin/people/{ana}/anonymise", {},
+                               "Their name, username, e-mail address and position are removed for good",
+                               lambda cohort: _user("ana") is None),
 }
+
+
+def _user(username: str):
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(User.username == username))
 
 
 def _url(template: str, cohort) -> str:
@@ -101,7 +113,7 @@ def test_a_destructive_action_asks_first_and_acts_once_confirmed(app, cohort, en
 
 def test_every_endpoint_that_deletes_removes_revokes_or_archives_asks_first(app):
     """A new destructive route named as such must join ``DESTRUCTIVE`` (and so this test's cases)."""
-    words = ("delete", "remove", "revoke", "archive", "status")
+    words = ("delete", "remove", "revoke", "archive", "status", "active", "anonymise")
     destructive = {rule.endpoint for rule in app.url_map.iter_rules()
                    if "POST" in rule.methods and any(word in rule.rule or word in rule.endpoint for word in words)}
     assert destructive <= DESTRUCTIVE, destructive - DESTRUCTIVE

@@ -158,7 +158,8 @@ def _check(failures: list, role: str, what: str, client, method: str, url: str, 
     except Exception as exc:  # noqa: BLE001  (every kind of crash is what this test collects)
         failures.append((role, method, url[:120], what, f"{type(exc).__name__}: {str(exc)[:100]}"))
         return
-    if response.status_code >= 500:
+    # /readyz answers 503 by design while the schema is not at head (the suite's tables are made without Alembic).
+    if response.status_code >= 500 and not (url.startswith("/readyz") and response.status_code == 503):  # noqa: PLR2004
         failures.append((role, method, url[:120], what, response.status_code))
     response.close()
 

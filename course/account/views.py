@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from course.account.forms import NOT_GIVEN, ProfileForm
-from course.audit import record_event
+from course.account.services import update_profile
 from course.auth.redirects import safe_next
+from course.auth.services import AccountError
 from course.extensions import db
 from course.i18n import SESSION_KEY
-from course.models.user import Agency, Gender, User, Velayat
 from course.permissions import Permission, require
 
 bp = Blueprint("account", __name__)
@@ -42,17 +41,13 @@ def profile():
         form.velayat.data = user.velayat.value if user.velayat else NOT_GIVEN
         form.gender.data = user.gender.value
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower() or None
-        if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email, User.id != user.id)):
-            form.email.errors.append(_("Another account uses this email address."))
+        try:
+            update_profile(user, full_name=form.full_name.data, email=form.email.data, agency=form.agency.data,
+                           position=form.position.data, gender=form.gender.data, velayat=form.velayat.data,
+                           actor_id=user.id)
+        except AccountError as problem:
+            form.email.errors.append(str(problem))
         else:
-            before = {"agency": user.agency, "gender": user.gender, "velayat": user.velayat}
-            user.full_name, user.email, user.position = form.full_name.data.strip(), email, form.position.data.strip()
-            user.agency = Agency(form.agency.data) if form.agency.data else None
-            user.velayat = Velayat(form.velayat.data) if form.velayat.data else None
-            user.gender = Gender(form.gender.data)
-            record_event("user.profile", user.username, actor_id=user.id, before=before,
-                         after={"agency": user.agency, "gender": user.gender, "velayat": user.velayat})
             db.session.commit()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))

@@ -31,17 +31,25 @@ class PersonRow:
     certificates: int
 
 
-def people_query(text: str = "", velayats: frozenset[Velayat] | None = None) -> Select:
-    """Accounts by name; ``text`` matches part of a name, username or e-mail (``course.search``); a coordinator
-    of some velayats sees the people of those velayats and of the cohorts held there. Merged duplicates are
-    left out: their records live on in the person kept."""
+def people_query(text: str = "", velayats: frozenset[Velayat] | None = None, *, role: Role | None = None,
+                 velayat: Velayat | None = None) -> Select:
+    """Accounts by name; ``text`` matches part of a name, username or e-mail, or of a cohort's name
+    (``course.search``); narrowed to a ``role`` or a ``velayat`` when asked. A coordinator of some velayats sees
+    the people of those velayats and of the cohorts held there. Merged duplicates are left out: their records
+    live on in the person kept."""
     query = select(User.id).where(User.merged_into_id.is_(None))
+    if role is not None:
+        query = query.where(select(UserRole.id).where(UserRole.user_id == User.id, UserRole.role == role).exists())
+    if velayat is not None:
+        query = query.where(User.velayat == velayat)
     if velayats is not None:
         in_cohort_there = select(Enrolment.id).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
             Enrolment.user_id == User.id, Cohort.velayat.in_(sorted(velayats))).exists()
         query = query.where(or_(User.velayat.in_(sorted(velayats)), in_cohort_there))
     if (condition := matches(text, User.full_name, User.username, User.email)) is not None:
-        query = query.where(condition)
+        in_cohort_named = select(Enrolment.id).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
+            Enrolment.user_id == User.id, matches(text, Cohort.name)).exists()
+        query = query.where(or_(condition, in_cohort_named))
     return query.order_by(func.coalesce(func.nullif(User.full_name, ""), User.username), User.id)
 
 

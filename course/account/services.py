@@ -1,0 +1,30 @@
+"""Changing an account's profile: by its owner (``account.views``) or by an administrator (``admin.views``)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from course.audit import record_event
+from course.auth.services import AccountError
+from course.extensions import db
+from course.models.user import Agency, Gender, User, Velayat
+
+
+def update_profile(user: User, *, full_name: str, email: str | None, agency: str, position: str, gender: str,
+                   velayat: str, actor_id: int) -> None:
+    """Set the profile fields (empty agency or velayat: not given), audited with what the reports count by.
+
+    :raises AccountError: another account uses the email address.
+    """
+    email = (email or "").strip().lower() or None
+    if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email, User.id != user.id)):
+        raise AccountError(_("Another account uses this email address."))
+    before = {"full_name": user.full_name, "agency": user.agency, "gender": user.gender, "velayat": user.velayat}
+    user.full_name, user.email, user.position = full_name.strip(), email, position.strip()
+    user.agency = Agency(agency) if agency else None
+    user.velayat = Velayat(velayat) if velayat else None
+    user.gender = Gender(gender)
+    record_event("user.profile", user.username, actor_id=actor_id, before=before,
+                 after={"full_name": user.full_name, "agency": user.agency, "gender": user.gender,
+                        "velayat": user.velayat})

@@ -1,0 +1,206 @@
+"""The administrator's pages: an account (create, edit, roles and scope, new password, deactivate, personal
+data, anonymise) and the audit log. Accounts are found on the list of people (``people.index``)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from course.account.services import update_profile
+from course.admin.forms import NewPersonForm, PersonForm
+from course.admin.services import anonymise, personal_data, set_active, set_scope
+from course.audit import record_event
+from course.auth.services import AccountError, create_user, reset_password, set_roles
+from course.confirm import confirmation
+from course.extensions import db
+from course.models.audit import AuditEvent
+from course.models.scope import CoordinatorScope
+from course.models.user import Role, User, Velayat
+from course.pagination import paginate_query
+from course.permissions import Permission, require
+from course.room import room_url
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+#: Audit events on one page.
+AUDIT_PER_PAGE = 50
+
+
+def _person(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.merged_into_id is not None:
+        abort(404)
+    return user
+
+
+def _fill(form: PersonForm, user: User) -> None:
+    """The form as the account stands (a GET)."""
+    form.full_name.data, form.email.data, form.position.data = user.full_name, user.email, user.position
+    form.agency.data = user.agency.value if user.agency else ""
+    form.velayat.data = user.velayat.value if user.velayat else ""
+    form.gender.data = user.gender.value
+    form.roles.data = sorted(role.value for role in user.roles)
+    form.scope.data = sorted(db.session.scalars(select(CoordinatorScope.velayat)
+                                                .where(CoordinatorScope.user_id == user.id)))
+
+
+def _save(form: PersonForm, user: User) -> None:
+    """Profile, roles and scope, each audited; raises AccountError with the reason."""
+    update_profile(user, full_name=form.full_name.data, email=form.email.data, agency=form.agency.data,
+                   position=form.position.data, gender=form.gender.data, velayat=form.velayat.data,
+                   actor_id=current_user.id)
+    roles = {Role(value) for value in form.roles.data}
+    if user.id == current_user.id and Role.ADMIN not in roles:
+        raise AccountError(_("You cannot take the administrator role from yourself."))
+    set_roles(user, roles, actor_id=current_user.id)
+    set_scope(user, {Velayat(value) for value in form.scope.data}, actor_id=current_user.id)
+
+
+def _slip(user: User, password: str):
+    return render_template("admin/slip.html", person=user, password=password,
+                           sign_in_url=room_url("auth.login").url)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def new_person():
+    form = NewPersonForm()
+    if request.method == "GET":
+        form.roles.data, form.gender.data = [Role.LEARNER.value], "not_stated"
+    if form.validate_on_submit():
+        try:
+            user, password = create_user(form.username.data, {Role(value) for value in form.roles.data},
+                                         full_name=form.full_name.data, actor_id=current_user.id)
+            _save(form, user)
+        except AccountError as problem:
+            db.session.rollback()
+            form.username.errors.append(str(problem))
+        else:
+            db.session.commit()
+            return _slip(user, password)
+    return render_template("admin/person.html", form=form, person=None)
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def person(user_id: int):
+    user = _person(user_id)
+    form = PersonForm()
+    if request.method == "GET":
+        _fill(form, user)
+    elif form.validate_on_submit():
+        try:
+            _save(form, user)
+        except AccountError as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(_("The account of %(name)s is saved.", name=user.display_name), "success")
+            return redirect(url_for("admin.person", user_id=user.id))
+    return render_template("admin/person.html", form=form, person=user,
+                           events=list(db.session.scalars(_events_query(user.username, "").limit(10))))
+
+
+@bp.route("/people/<int:user_id>/password", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def new_password(user_id: int):
+    """A one-time password on a printable slip; the person chooses their own at the next sign-in, and every
+    session they have ends now."""
+    user = _person(user_id)
+    password = reset_password(user, actor_id=current_user.id)
+    db.session.commit()
+    return _slip(user, password)
+
+
+@bp.route("/people/<int:user_id>/active", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def active(user_id: int):
+    user = _person(user_id)
+    activating = request.form.get("active") == "1"
+    if not activating and user.active and user.id != current_user.id and (asked := confirmation(
+            _("Deactivate the account of %(name)s?", name=user.display_name),
+            lost=[_("%(name)s is signed out everywhere at once and can no longer sign in.", name=user.display_name)],
+            kept=[_("Their records: enrolments, results, attendance, certificates, cohorts they trained. Reports "
+                    "keep counting them, marked as deactivated.")],
+            undo=_("An administrator can reactivate the account at any time."),
+            button=_("Deactivate the account"), cancel_url=url_for("admin.person", user_id=user.id))):
+        return asked
+    try:
+        set_active(user, activating, actor_id=current_user.id)
+    except AccountError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.display_name) if activating
+              else _("%(name)s is deactivated.", name=user.display_name), "success")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/data.json")
+@require(Permission.MANAGE_USERS)
+def data(user_id: int):
+    """Everything held about the person, for a data subject request; the export itself is audited."""
+    user = _person(user_id)
+    body = json.dumps(personal_data(user), ensure_ascii=False, indent=2, default=str)
+    record_event("user.export_data", user.username, actor_id=current_user.id)
+    db.session.commit()
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="personal-data-{user.id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/people/<int:user_id>/anonymise", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def anonymise_person(user_id: int):
+    user = _person(user_id)
+    if user.id != current_user.id and (asked := confirmation(
+            _("Anonymise %(name)s?", name=user.display_name),
+            lost=[_("Their name, username, e-mail address and position are removed for good, and the account can "
+                    "no longer be used."),
+                  _("Their certificates show an anonymised holder; the verification page still says whether each "
+                    "is valid.")],
+            kept=[_("Their results, attendance and enrolments, without their name, for the programme's figures "
+                    "(agency, velayat and gender stay)."),
+                  _("Download their personal data first if they asked for it.")],
+            undo=_("This cannot be undone."), button=_("Anonymise"),
+            cancel_url=url_for("admin.person", user_id=user.id))):
+        return asked
+    try:
+        anonymise(user, actor_id=current_user.id)
+    except AccountError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("admin.person", user_id=user.id))
+    db.session.commit()
+    flash(_("The account is anonymised."), "success")
+    return redirect(url_for("people.index"))
+
+
+def _events_query(who: str, action: str):
+    """Audit events, newest first, that ``who`` did or that concern ``who`` (a username), of ``action``."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if who := who.strip():
+        actor = select(User.id).where(User.username == who.lower()).scalar_subquery()
+        query = query.where(or_(AuditEvent.actor_id == actor, AuditEvent.target == who.lower()))
+    if action := action.strip():
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    return query
+
+
+@bp.route("/audit")
+@require(Permission.MANAGE_USERS)
+def audit():
+    who, action = request.args.get("who", "")[:64], request.args.get("action", "")[:64]
+    page = paginate_query(_events_query(who, action), per_page=AUDIT_PER_PAGE)
+    actors = {user.id: user.username for user in db.session.scalars(
+        select(User).where(User.id.in_({event.actor_id for event in page.items if event.actor_id})))}
+    actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
+    return render_template("admin/audit.html", page=page, events=page.items, actors=actors, who=who,
+                           action=action, actions=actions)
