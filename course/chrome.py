@@ -18,6 +18,7 @@ from course.content.repository import live_versions
 from course.i18n import LANGUAGE_NAMES
 from course.models.content import ContentKind
 from course.permissions import Permission, can
+from course.version import cascade_version
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Chrome:
     here: str
     html_lang: str
     home_url: str
+    #: For administrators: "Cascade 0.1.0 · content 3f2a9c1e4b7d", so a report of a problem says what runs.
+    versions: str | None = None
 
     @property
     def nav(self) -> list[NavLink]:
@@ -130,4 +133,13 @@ def page_chrome() -> Chrome:
         here=request.full_path.rstrip("?") if request.method == "GET" else "/",
         html_lang=locale,
         home_url=url_for(home),
+        versions=_versions() if can(current_user, Permission.MANAGE_USERS) else None,
     )
+
+
+def _versions() -> str:
+    from course.learn.queries import load_catalogue  # noqa: PLC0415  (the catalogue is kept per process)
+
+    catalogue = load_catalogue()
+    content = catalogue.fingerprint[:12] if catalogue else "—"
+    return f"Cascade {cascade_version()} · content {content}"

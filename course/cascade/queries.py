@@ -25,6 +25,8 @@ class TrainerRow:
     since: datetime | None
     cohorts: int
     learners: int
+    #: A deactivated trainer's cohorts and learners still count; the list says the account is deactivated.
+    active: bool = True
 
 
 def trainer_rows() -> list[TrainerRow]:
@@ -45,6 +47,6 @@ def trainer_rows() -> list[TrainerRow]:
     )
     return [
         TrainerRow(user.id, user.display_name, user.username, user.velayat, generation, cohort_name, since, n_cohorts,
-                   n_learners)
+                   n_learners, user.active)
         for user, generation, cohort_name, since, n_cohorts, n_learners in db.session.execute(query)
     ]
