@@ -249,18 +249,24 @@ def restore_backup(path: Path, *, force: bool = False) -> Manifest:
         check_restorable(manifest, force=force)
         with tempfile.TemporaryDirectory(prefix="cascade-restore-") as work:
             dump = Path(archive.extract(DATABASE_FILES[manifest.database], work))
-            db.session.remove()
-            db.engine.dispose()
-            if manifest.database == "sqlite":
+            schema = _schema() if manifest.database == "postgresql" else None
+            _close_connections()
+            if schema is None:
                 _restore_sqlite(dump)
             else:
-                _restore_postgresql(dump)
+                _restore_postgresql(dump, schema)
         _restore_instance_files(archive, manifest)
-    db.engine.dispose()
+    _close_connections()
     from flask_migrate import upgrade  # noqa: PLC0415
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     return manifest
+
+
+def _close_connections() -> None:
+    """Give back the session's connection and close the pool's: the database is about to change under them."""
+    db.session.remove()
+    db.engine.dispose()
 
 
 def _restore_sqlite(dump: Path) -> None:
@@ -280,10 +286,9 @@ def _schema() -> str:
     return db.session.execute(text("SELECT current_schema()")).scalar()
 
 
-def _restore_postgresql(dump: Path) -> None:
+def _restore_postgresql(dump: Path, schema: str) -> None:
     """Empty Cascade's schema, then load the dump's tables into it (the schema itself is made here, so the dump's
     own CREATE SCHEMA entry is left out of the list pg_restore follows)."""
-    schema = _schema()
     listing = subprocess.run([shutil.which("pg_restore") or "pg_restore", "--list", str(dump)],  # noqa: S603
                              capture_output=True, text=True, check=False)
     if listing.returncode != 0:
