@@ -328,13 +328,24 @@ def default_backup_name() -> str:
     return f"cascade-backup-{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z.zip"
 
 
+def backups_dir() -> Path:
+    return Path(current_app.instance_path) / BACKUPS_DIR
+
+
+def list_backups() -> list[Path]:
+    """The backup files in the instance folder's backups/, newest first."""
+    folder = backups_dir()
+    return sorted((path for path in folder.glob("*.zip") if path.is_file()), key=lambda path: path.stat().st_mtime,
+                  reverse=True) if folder.is_dir() else []
+
+
 def backup_before_upgrade(keep: int) -> Path | None:
     """Before ``course init`` migrates a database that holds data: a backup in the instance folder's backups/,
     keeping the newest ``keep``. None when there is nothing to protect or nothing to migrate."""
     revision = schema_revision()
     if not holds_data() or revision == head_revision():
         return None
-    folder = Path(current_app.instance_path) / BACKUPS_DIR
+    folder = backups_dir()
     out = folder / f"before-upgrade-{revision}-{default_backup_name()}"
     take_backup(out)
     for old in sorted(folder.glob("before-upgrade-*.zip"), key=lambda path: path.name.rsplit("-backup-", 1)[-1])[

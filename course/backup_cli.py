@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from course.backup import BackupError, default_backup_name, restore_backup, take_backup
+from course.backup import BackupError, backups_dir, default_backup_name, restore_backup, take_backup
 from course.cli_refusals import fail
 
 
@@ -18,7 +17,7 @@ from course.cli_refusals import fail
 @with_appcontext
 def backup_command(out: Path | None) -> None:
     """Write one file holding the database, the instance secret and a manifest with checksums."""
-    target = out or Path(current_app.instance_path) / "backups" / default_backup_name()
+    target = out or backups_dir() / default_backup_name()
     try:
         manifest = take_backup(target)
     except BackupError as problem:

@@ -82,6 +82,7 @@ _GROUPS = [
     (_l("Administration"), Permission.MANAGE_USERS, [
         ("people.index", _l("Accounts"), Permission.MANAGE_USERS),
         ("admin.audit", _l("Audit log"), Permission.MANAGE_USERS),
+        ("admin.backups", _l("Backups"), Permission.MANAGE_USERS),
     ]),
     (_l("Legal review"), Permission.REVIEW_CONTENT, [
         ("review.index", _l("Legal review"), Permission.REVIEW_CONTENT),

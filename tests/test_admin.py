@@ -202,3 +202,24 @@ def test_the_command_line_edits_deactivates_and_reactivates(app, office, runner)
     assert again.exit_code == 1 and "already deactivated" in again.output
     assert runner.invoke(args=["user", "reactivate", "ana"]).exit_code == 0 and fresh(office["ana"]).active
     assert runner.invoke(args=["user", "edit", "ana", "--full-name", " "]).exit_code == 1
+
+
+def test_the_administrator_makes_and_downloads_a_backup_from_the_browser(app, office, tmp_path):
+    import zipfile  # noqa: PLC0415
+
+    admin = as_user(app, "admin")
+    assert "No backup has been made on this computer yet." in admin.get("/admin/backups").get_data(as_text=True)
+    assert post(admin, "/admin/backups").status_code == 302  # noqa: PLR2004
+    page = admin.get("/admin/backups").get_data(as_text=True)
+    [name] = re.findall(r'href="/admin/backups/(cascade-backup-[^"]+\.zip)"', page)
+    response = admin.get(f"/admin/backups/{name}")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    archive = tmp_path / name
+    archive.write_bytes(response.data)
+    response.close()  # a streamed file: the test client leaves it open otherwise
+    with zipfile.ZipFile(archive) as backup:
+        assert "manifest.json" in backup.namelist() and backup.testzip() is None
+    assert [e.action for e in events("backup.create") + events("backup.download")] == ["backup.create",
+                                                                                       "backup.download"]
+    assert admin.get("/admin/backups/..%2Fsecret_key").status_code == 404  # noqa: PLR2004
+    assert as_user(app, "coord").get(f"/admin/backups/{name}").status_code == 403  # noqa: PLR2004

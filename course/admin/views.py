@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -15,6 +15,7 @@ from course.admin.forms import NewPersonForm, PersonForm
 from course.admin.services import anonymise, personal_data, set_active, set_scope
 from course.audit import record_event
 from course.auth.services import AccountError, create_user, reset_password, set_roles
+from course.backup import BackupError, backups_dir, default_backup_name, list_backups, take_backup
 from course.confirm import confirmation
 from course.extensions import db
 from course.models.audit import AuditEvent
@@ -204,3 +205,38 @@ def audit():
     actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
     return render_template("admin/audit.html", page=page, events=page.items, actors=actors, who=who,
                            action=action, actions=actions)
+
+
+@bp.route("/backups")
+@require(Permission.MANAGE_USERS)
+def backups():
+    """The installation's backups: made now with a button, downloaded to a USB stick or another computer."""
+    return render_template("admin/backups.html",
+                           backups=[(path.name, path.stat().st_size / 1e6) for path in list_backups()])
+
+
+@bp.route("/backups", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def make_backup():
+    out = backups_dir() / default_backup_name()
+    try:
+        manifest = take_backup(out)
+    except BackupError as problem:
+        flash(_("The backup failed: %(problem)s", problem=str(problem)), "error")
+    else:
+        record_event("backup.create", out.name, actor_id=current_user.id, schema=manifest.schema_revision)
+        db.session.commit()
+        flash(_("Backup %(name)s is ready: download it and keep it off this computer.", name=out.name), "success")
+    return redirect(url_for("admin.backups"))
+
+
+@bp.route("/backups/<name>")
+@require(Permission.MANAGE_USERS)
+def download_backup(name: str):
+    """One backup file, by its name in the backups folder (nothing else can be named)."""
+    found = {path.name: path for path in list_backups()}.get(name) or abort(404)
+    record_event("backup.download", name, actor_id=current_user.id)
+    db.session.commit()
+    response = send_file(found, mimetype="application/zip", as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
