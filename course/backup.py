@@ -111,15 +111,19 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _copy_sqlite(target: Path) -> None:
-    """A consistent copy of the live SQLite database, however many requests write to it meanwhile."""
-    source = sqlite3.connect(make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database)
-    copy = sqlite3.connect(target)
+def _sqlite_file() -> str:
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database
+
+
+def _sqlite_copy(source_path: str | Path, target_path: str | Path) -> None:
+    """Copy one SQLite database into another through SQLite's online backup API: consistent however many
+    requests write to the source meanwhile, and in place (the target file keeps its name and permissions)."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
     try:
-        with copy:
-            source.backup(copy)
+        with target:
+            source.backup(target)
     finally:
-        copy.close()
+        target.close()
         source.close()
 
 
@@ -149,7 +153,7 @@ def take_backup(out: Path) -> Manifest:
     with tempfile.TemporaryDirectory(prefix="cascade-backup-") as work:
         dump = Path(work) / DATABASE_FILES[kind]
         if kind == "sqlite":
-            _copy_sqlite(dump)
+            _sqlite_copy(_sqlite_file(), dump)
         else:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--schema={_schema()}",
                   f"--file={dump}", _libpq_url()], "pg_dump")
@@ -252,7 +256,7 @@ def restore_backup(path: Path, *, force: bool = False) -> Manifest:
             schema = _schema() if manifest.database == "postgresql" else None
             _close_connections()
             if schema is None:
-                _restore_sqlite(dump)
+                _sqlite_copy(dump, _sqlite_file())
             else:
                 _restore_postgresql(dump, schema)
         _restore_instance_files(archive, manifest)
@@ -267,18 +271,6 @@ def _close_connections() -> None:
     """Give back the session's connection and close the pool's: the database is about to change under them."""
     db.session.remove()
     db.engine.dispose()
-
-
-def _restore_sqlite(dump: Path) -> None:
-    """Copy the backup into the database file in place, page by page, through SQLite's backup API."""
-    target = sqlite3.connect(make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database)
-    source = sqlite3.connect(dump)
-    try:
-        with target:
-            source.backup(target)
-    finally:
-        source.close()
-        target.close()
 
 
 def _schema() -> str:

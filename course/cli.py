@@ -513,11 +513,7 @@ def user_edit(username, **changes) -> None:
 @with_appcontext
 def user_deactivate(username) -> None:
     """Sign a person out everywhere and stop them signing in; their records stay."""
-    user = _existing_user(username)
-    with refusals_fail():
-        set_active(user, False, actor_id=None)
-    db.session.commit()
-    click.echo(f"{user.username} is deactivated.")
+    _set_active(username, active=False)
 
 
 @user_group.command("reactivate")
@@ -525,11 +521,15 @@ def user_deactivate(username) -> None:
 @with_appcontext
 def user_reactivate(username) -> None:
     """Let a deactivated person sign in again."""
+    _set_active(username, active=True)
+
+
+def _set_active(username: str, *, active: bool) -> None:
     user = _existing_user(username)
     with refusals_fail():
-        set_active(user, True, actor_id=None)
+        set_active(user, active, actor_id=None)
     db.session.commit()
-    click.echo(f"{user.username} can sign in again.")
+    click.echo(f"{user.username} can sign in again." if active else f"{user.username} is deactivated.")
 
 
 @user_group.command("list")

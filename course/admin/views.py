@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -17,6 +17,7 @@ from course.audit import record_event
 from course.auth.services import AccountError, create_user, reset_password, set_roles
 from course.backup import BackupError, backups_dir, default_backup_name, list_backups, take_backup
 from course.confirm import confirmation
+from course.downloads import private_download
 from course.extensions import db
 from course.models.audit import AuditEvent
 from course.models.scope import CoordinatorScope
@@ -150,11 +151,7 @@ def data(user_id: int):
     body = json.dumps(personal_data(user), ensure_ascii=False, indent=2, default=str)
     record_event("user.export_data", user.username, actor_id=current_user.id)
     db.session.commit()
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/json; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="personal-data-{user.id}.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_download(body, f"personal-data-{user.id}.json", "application/json; charset=utf-8")
 
 
 @bp.route("/people/<int:user_id>/anonymise", methods=["POST"])

@@ -23,6 +23,7 @@ from course.certificates.services import (
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.confirm import confirmation
 from course.content.localize import pick
+from course.downloads import private_download
 from course.extensions import db
 from course.inputs import database_id
 from course.models.certificate import Certificate
@@ -35,15 +36,6 @@ from course.sync.device import this_device
 from course.web import after_progress, current_locale, live_catalogue
 
 bp = Blueprint("certificates", __name__)
-
-
-def _download(body: bytes, filename: str, mimetype: str = "application/pdf"):
-    """A private file download (a PDF by default, or a ZIP of them)."""
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"  # personal data: not for shared caches or the back button
-    return response
 
 
 @bp.route("/certificates")
@@ -84,7 +76,7 @@ def download(certificate_id: int):
     if certificate is None or not _may_download(certificate):
         abort(404)
     body = render_certificate(certificate_document(certificate, live_catalogue()))
-    return _download(body, f"certificate-{certificate.serial}.pdf")
+    return private_download(body, f"certificate-{certificate.serial}.pdf", "application/pdf")
 
 
 @bp.route("/cohorts/<int:cohort_id>/certificates", methods=["POST"])
@@ -124,7 +116,7 @@ def cohort_zip(cohort_id: int):
         for certificate in certificates:
             archive.writestr(f"certificate-{certificate.serial}.pdf",
                              render_certificate(certificate_document(certificate, catalogue)))
-    return _download(buffer.getvalue(), f"cohort-{cohort.id}-certificates.zip", "application/zip")
+    return private_download(buffer.getvalue(), f"cohort-{cohort.id}-certificates.zip", "application/zip")
 
 
 @bp.route("/certificates/all")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cohorts.blueprint import carry_out
 from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS
 from course.domain import DomainError
+from course.downloads import private_download
 from course.extensions import db
 from course.models.device import Device
 from course.permissions import Permission, require, velayat_scope
@@ -61,11 +62,8 @@ def register():
         db.session.rollback()
         return _page(400, request.form, exc)
     db.session.commit()
-    response = make_response(json.dumps(enrolment, indent=1))
-    response.headers["Content-Type"] = "application/json"
-    response.headers["Content-Disposition"] = f'attachment; filename="cascade-device-{device.prefix}.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_download(json.dumps(enrolment, indent=1), f"cascade-device-{device.prefix}.json",
+                            "application/json")
 
 
 @bp.route("/<int:device_id>/revoke", methods=["POST"])
@@ -95,12 +93,7 @@ def bundle_for(device_id: int):
         db.session.rollback()
         return _page(400, error=exc)
     db.session.commit()
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/json"
-    response.headers["Content-Disposition"] = (f'attachment; filename="cascade-for-{device.prefix}-{sequence}'
-                                               '.cascade"')
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_download(data, f"cascade-for-{device.prefix}-{sequence}.cascade", "application/json")
 
 
 @bp.route("/import", methods=["POST"])
