@@ -7,7 +7,7 @@ what happened. Exit status 1 means nothing was changed.
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -29,6 +29,7 @@ from course.content.coverage import language_coverage
 from course.content.loader import load_content
 from course.content.problems import ContentInvalid
 from course.content.sync import sync_content
+from course.days import today as local_today
 from course.demo_data import MIN_LEARNERS, generate_demo_data
 from course.domain import DomainError
 from course.extensions import db
@@ -284,7 +285,7 @@ def _create_demo_accounts() -> None:
     grant_master_trainer(trainer, actor_id=None)
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
     if cohort is None:
-        today = date.today()
+        today = local_today()
         details = CohortDetails(name=DEMO_COHORT, track_id=learner_tracks[0], language=course["default_language"],
                                 velayat=Velayat.ASHGABAT, starts_on=today, ends_on=today + timedelta(days=3),
                                 city="Ashgabat")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: The checkout that holds ``modules/``, ``quizzes/`` and ``templates/``.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +137,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "VERIFY_MAX_PER_10_MINUTES": _env_int("VERIFY_MAX_PER_10_MINUTES", 30),
         # Self-registrations with a cohort code per client address in an hour.
         "REGISTER_MAX_PER_HOUR": _env_int("REGISTER_MAX_PER_HOUR", 40),
+        # The programme's clock: times are shown, and "today" counted (a cohort's last day, a session day), here.
+        "TIMEZONE": _env("TIMEZONE", "Asia/Ashgabat"),
         # Logs: one JSON object a line (for journald, Loki...) in production, Flask's readable lines otherwise.
         "LOG_FORMAT": _env("LOG_FORMAT", "json" if production else "text"),
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
@@ -155,6 +158,11 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "DEVICE_PREFIX": _env("DEVICE_PREFIX", ""),
     }
     config.update(overrides)
+    try:
+        ZoneInfo(config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"COURSE_TIMEZONE={config['TIMEZONE']!r} is not a time zone (e.g. Asia/Ashgabat)") from None
+    config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
     if config["DEFAULT_LOCALE"] not in LANGUAGES:
         raise ConfigError(f"COURSE_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}")
     if config["DEVICE_PREFIX"] and not DEVICE_PREFIX.fullmatch(config["DEVICE_PREFIX"]):

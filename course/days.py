@@ -9,8 +9,10 @@ and refuses a slash with a message saying why.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -45,3 +47,9 @@ def parse_day(raw: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise NotADay(_("“%(value)s” is not a day of the calendar.", value=text[:20])) from None
+
+
+def today() -> date:
+    """The date in the programme's time zone (``COURSE_TIMEZONE``): in Ashgabat the day starts five hours before
+    it does in UTC, and a cohort's last day is Ashgabat's."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()

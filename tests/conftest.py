@@ -72,6 +72,8 @@ def base_config(database_url: str, instance_dir: Path, content_dir: Path = FIXTU
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
+        # Tests compute "today" as UTC's; the programme's time zone has tests of its own (test_days).
+        "TIMEZONE": "UTC",
         # Tests post "Next" without waiting; the reading rule is switched on by its own tests (test_reading_pace).
         "READING_WORDS_PER_MINUTE": 0,
     }

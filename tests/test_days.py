@@ -97,3 +97,32 @@ def room(app, synced, make_user):
     from tests.test_attendance import room as attendance_room  # noqa: PLC0415
 
     return attendance_room.__wrapped__(app, synced, make_user)
+
+
+def test_times_are_shown_and_days_counted_in_the_programmes_time_zone(tmp_path):
+    """At 20:30 UTC it is already the next day, 01:30, in Ashgabat (the default time zone)."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    from course import create_app  # noqa: PLC0415
+    from course.days import today  # noqa: PLC0415
+    from course.formatting import datetimeformat  # noqa: PLC0415
+    from tests.conftest import base_config  # noqa: PLC0415
+
+    config = base_config("sqlite://", tmp_path)
+    del config["TIMEZONE"]
+    app = create_app(config)
+    with app.test_request_context():
+        assert app.config["TIMEZONE"] == "Asia/Ashgabat"
+        assert datetimeformat(datetime(2026, 12, 7, 20, 30, tzinfo=UTC)).replace("\u202f", " ") == (
+            "Dec 8, 2026, 1:30 AM")
+        assert today() == datetime.now(ZoneInfo("Asia/Ashgabat")).date()
+
+
+def test_an_unknown_time_zone_stops_the_start_with_a_message(tmp_path):
+    from course import create_app  # noqa: PLC0415
+    from course.config import ConfigError  # noqa: PLC0415
+    from tests.conftest import base_config  # noqa: PLC0415
+
+    with pytest.raises(ConfigError, match="COURSE_TIMEZONE='Mars/Olympus' is not a time zone"):
+        create_app({**base_config("sqlite://", tmp_path), "TIMEZONE": "Mars/Olympus"})

@@ -16,13 +16,12 @@ from course.attendance.services import add_day, learners_of, mark_attendance, re
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.confirm import confirmation
 from course.content.localize import pick
-from course.days import NotADay, parse_day
+from course.days import NotADay, parse_day, today
 from course.domain import DomainError
 from course.extensions import db
 from course.inputs import database_id
 from course.models.attendance import Attendance, AttendanceStatus, SessionDay
 from course.models.cohort import Cohort
-from course.models.types import utcnow
 from course.permissions import Permission, require
 from course.web import after_progress, current_locale, live_catalogue
 
@@ -79,7 +78,7 @@ def days(cohort_id: int):
                 return redirect(url_for("attendance.days", cohort_id=cohort.id))
     sessions = session_days(cohort)
     return render_template("attendance/days.html", cohort=cohort, sessions=sessions,
-                           open_days=_open_days(cohort, {s.day for s in sessions}), today=utcnow().date(),
+                           open_days=_open_days(cohort, {s.day for s in sessions}), today=today(),
                            marked=marked_per_day(cohort.id),
                            modules=modules, titles=dict(modules), form=request.form)
 

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from course.audit import record_event
 from course.cascade.completion import complete_enrolments, track_progress
+from course.days import today
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
@@ -48,11 +49,6 @@ def serial_for(kind: CertificateKind, year: int, row_id: int, device: str = "") 
 def certificate_rule(catalogue: Catalogue, track_id: str) -> dict | None:
     track = catalogue.track(track_id)
     return track.get("certificate") if track else None
-
-
-def today() -> date:
-    """The day as the programme counts it (the server's calendar); one place, so tests and cron agree."""
-    return utcnow().date()
 
 
 def held_back(cohort: Cohort | None, on: date | None = None) -> bool:

@@ -31,13 +31,13 @@ from course.cascade.completion import (
 from course.certificates.services import held_back, hours_held
 from course.cohorts.queries import RosterRow, roster
 from course.content.localize import Text, pick
+from course.days import today as local_today
 from course.extensions import db
 from course.learn.queries import Catalogue, Status
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.progress import ReadingSkim, SectionRead
-from course.models.types import utcnow
 from course.quiz.analytics import AnswerRow, GroupGain, course_gains, group_gain, statistics_of
 from course.quiz.definition import pinned_definition
 from course.quiz.presenters import describe_wrong_option
@@ -366,7 +366,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     people = roster(cohort)
     ids = [person.user_id for person in people]
     days = [day.day for day in session_days(cohort)]
-    today = today or utcnow().date()
+    today = today or local_today()
     shares = attendance_shares(ids) if ids else {}
     progress = track_progress(catalogue, track, ids, read=sections_read_by(ids), shares=shares)
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])

@@ -36,13 +36,13 @@ from course.cohorts.services import (
     update_cohort,
 )
 from course.confirm import confirmation
+from course.days import today as local_today
 from course.domain import DomainError
 from course.exports import export_response
 from course.extensions import db
 from course.i18n import LANGUAGE_NAMES, SESSION_KEY, chosen_locale
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort, CohortStatus
-from course.models.types import utcnow
 from course.models.user import Agency, Gender, User, Velayat
 from course.permissions import Permission, can, require
 from course.ratelimit import allow
@@ -141,7 +141,7 @@ def edit(cohort_id: int):
 def _dashboard(cohort: Cohort, catalogue: Catalogue) -> KeptDashboard:
     """The cohort's dashboard and its rendered grids, computed again only when something they show has changed."""
     locale, attention_days = current_locale(), current_app.config["ATTENTION_AFTER_DAYS"]
-    key = (cohort.id, locale, catalogue.fingerprint, utcnow().date(), attention_days, cohort_signature(cohort))
+    key = (cohort.id, locale, catalogue.fingerprint, local_today(), attention_days, cohort_signature(cohort))
 
     def compute() -> KeptDashboard:
         dashboard = cohort_dashboard(cohort, catalogue, locale, attention_days=attention_days)

@@ -9,13 +9,13 @@ from flask_login import current_user
 from course.audit import record_event
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import is_learner_of
+from course.days import today as local_today
 from course.evaluation.form import MAX_TEXT, EvaluationForm, course_evaluation_form
 from course.evaluation.results import MIN_RESPONSES, Results, cohort_results, rating_cells, rating_header
 from course.evaluation.services import evaluation_opens, has_submitted, submit_evaluation
 from course.exports import Table, export_response
 from course.extensions import db
 from course.models.cohort import Cohort
-from course.models.types import utcnow
 from course.permissions import Permission, require
 from course.web import current_locale, live_catalogue
 
@@ -40,7 +40,7 @@ def _learners_cohort(cohort_id: int) -> Cohort:
 def fill(cohort_id: int):
     cohort = _learners_cohort(cohort_id)
     form = current_form()
-    today = utcnow().date()
+    today = local_today()
     if request.method == "POST":
         def submit() -> str:
             submit_evaluation(cohort, current_user.id, form, request.form, today)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.content.localize import pick
+from course.days import today as local_today
 from course.extensions import db
 from course.learn import pace, queries
 from course.learn.glossary import glossary_page
@@ -14,7 +15,6 @@ from course.learn.services import already_read, mark_section_read
 from course.learn.status import Subject, page_status
 from course.learn.todo import learner_todo
 from course.models.content import ContentKind
-from course.models.types import utcnow
 from course.permissions import Permission, require
 from course.review.queries import verified_sources, version_review
 from course.summary import refresh_learners
@@ -47,7 +47,7 @@ def home():
     cards = queries.track_cards(current_user, catalogue, current_locale()) if catalogue else []
     status = page_status(Subject.PAGE, fallback_languages=queries.fallen_back_to(
         text for card in cards for text in (card.title, card.description)))
-    todo = learner_todo(current_user, catalogue, utcnow().date()) if catalogue else []
+    todo = learner_todo(current_user, catalogue, local_today()) if catalogue else []
     return render_template("learn/home.html", cards=cards, content_missing=catalogue is None, status=status,
                            todo=todo)
 
