@@ -4,7 +4,7 @@
 Seeds a database with a generated population and one cohort of ``--cohort`` learners (default 200) with
 realistic progress, then, for each server:
 
-- ``gunicorn``: the shipped ``gunicorn.conf.py`` on PostgreSQL (the central server);
+- ``gunicorn``: the shipped ``deploy/gunicorn.conf.py`` on PostgreSQL (the central server);
 - ``serve``: ``course serve`` (waitress) on SQLite (a trainer's laptop);
 
 starts it, times the cold start to the first 200, signs in a trainer and a learner, and measures with wrk
