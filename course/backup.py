@@ -76,13 +76,19 @@ def schema_revision() -> str | None:
     return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def head_revision() -> str:
-    from alembic.config import Config  # noqa: PLC0415  (Alembic is imported only where it is used)
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
+def _scripts():
+    """The migration scripts, through Flask-Migrate's own Alembic configuration."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415  (Alembic is imported only where it is used)
 
-    config = Config()
-    config.set_main_option("script_location", current_app.extensions["migrate"].directory)
-    return ScriptDirectory.from_config(config).get_current_head()
+    migrate = current_app.extensions["migrate"]
+    return ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory))
+
+
+def head_revision() -> str:
+    """The newest revision this version of Cascade knows (read from the files once per application)."""
+    if "course.schema_head" not in current_app.extensions:
+        current_app.extensions["course.schema_head"] = _scripts().get_current_head()
+    return current_app.extensions["course.schema_head"]
 
 
 def holds_data() -> bool:
@@ -219,12 +225,7 @@ def open_backup(path: Path) -> tuple[zipfile.ZipFile, Manifest]:
 
 def _revision_order() -> list[str]:
     """Every revision, oldest first."""
-    from alembic.config import Config  # noqa: PLC0415
-    from alembic.script import ScriptDirectory  # noqa: PLC0415
-
-    config = Config()
-    config.set_main_option("script_location", current_app.extensions["migrate"].directory)
-    return [script.revision for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
+    return [script.revision for script in reversed(list(_scripts().walk_revisions()))]
 
 
 def check_restorable(manifest: Manifest, *, force: bool) -> None:

@@ -164,10 +164,10 @@ def install(app: Flask) -> None:
         route = request.url_rule.rule if request.url_rule else "unmatched"
         if (kept := metrics()) is not None:
             kept.observe(endpoint, request.method, response.status_code, seconds)
-        user = current_user.get_id().split(":", 1)[0] if current_user and current_user.is_authenticated else None
+        user_id = current_user.id if current_user and current_user.is_authenticated else None
         log.info("request", extra={"fields": {
             "method": request.method, "path": route, "endpoint": endpoint, "status": response.status_code,
-            "duration_ms": round(seconds * 1000, 1), "user_id": int(user) if user else None,
+            "duration_ms": round(seconds * 1000, 1), "user_id": user_id,
             "request_id": request_id()}})
         return response
 
@@ -188,7 +188,7 @@ def readyz():
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
-        revision, head = schema_revision(), _head(head_revision)
+        revision, head = schema_revision(), head_revision()
         checks["schema"] = "ok" if revision == head else f"at {revision}, expected {head}"
         checks["content"] = "ok" if load_catalogue() is not None else "not loaded: run 'course sync'"
     except Exception as problem:  # noqa: BLE001  (whatever fails, the answer is "not ready", with the reason)
@@ -196,14 +196,6 @@ def readyz():
         checks.setdefault("database", f"unreachable: {type(problem).__name__}")
     ready = all(value == "ok" for value in checks.values()) and len(checks) == 3  # noqa: PLR2004
     return {"status": "ok" if ready else "not ready", "checks": checks}, 200 if ready else 503
-
-
-def _head(find) -> str:
-    """The migrations' head, read from the files once per process."""
-    kept = current_app.extensions.get("course.schema_head")
-    if kept is None:
-        kept = current_app.extensions["course.schema_head"] = find()
-    return kept
 
 
 @bp.route("/metrics")

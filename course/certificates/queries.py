@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy import Select, func, select
 
 from course.extensions import db
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.user import User, Velayat
-from course.search import matches
+from course.search import fold, matches
 
 #: Certificates on one page of the coordinator's list (newest first; a search narrows it).
 PER_PAGE = 50
@@ -44,10 +42,9 @@ def by_code(code: str) -> Certificate | None:
 
 
 def _fold(text: str) -> str:
-    """A name as it is compared: any case, and without the marks a keyboard may not have (Durdyýewa is
-    Durdyyewa, Şirin is Sirin, Ёлкин is Елкин)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold().strip(" .,'’")
+    """A name as it is compared: folded as every search folds it (``course.search``: Durdyýewa is Durdyyewa,
+    Şirin is Sirin, Ёлкин is Елкин), without the punctuation around a word."""
+    return fold(text).strip(" .,'’")
 
 
 def _name_parts(name: str) -> set[str]:

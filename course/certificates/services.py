@@ -192,15 +192,13 @@ def issue_if_automatic(user_ids: Collection[int], catalogue: Catalogue) -> list[
             for enrolment in complete_enrolments(catalogue, pending)]
 
 
-def issue_due(catalogue: Catalogue, cohort_ids: Collection[int] | None = None) -> list[Certificate]:
-    """The automatic certificates held back until a cohort's last day, now that it has come (for ``cohort_ids``,
-    or every cohort). Run daily by ``course issue-due-certificates``, and when a learner or trainer opens a page
-    that shows them, so a laptop without cron issues them too."""
+def issue_due(catalogue: Catalogue) -> list[Certificate]:
+    """The automatic certificates held back until a cohort's last day, now that it has come, in every cohort.
+    Run daily by ``course issue-due-certificates``; the learner's certificates page and the trainer's dashboard
+    issue them too (``after_progress``), so a laptop without cron does as well."""
     query = select(Enrolment.user_id.distinct()).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
         Cohort.ends_on <= today(), Enrolment.course_id == catalogue.course["id"],
         Enrolment.track_id.in_(_automatic_tracks(catalogue)), ~_has_certificate())
-    if cohort_ids is not None:
-        query = query.where(Cohort.id.in_(list(cohort_ids)))
     return issue_if_automatic(db.session.scalars(query).all(), catalogue)
 
 
