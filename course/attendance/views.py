@@ -78,7 +78,8 @@ def days(cohort_id: int):
                 return redirect(url_for("attendance.days", cohort_id=cohort.id))
     sessions = session_days(cohort)
     return render_template("attendance/days.html", cohort=cohort, sessions=sessions,
-                           open_days=_open_days(cohort, {s.day for s in sessions}), today=today(),
+                           open_days=_open_days(cohort, {s.day for s in sessions}),
+                           chosen_day=request.form.get("day") or today().isoformat(),
                            marked=marked_per_day(cohort.id),
                            modules=modules, titles=dict(modules), form=request.form)
 

@@ -50,6 +50,13 @@ DIFFICULT_BELOW = 0.7
 
 
 @dataclass(frozen=True)
+class ModuleColumn:
+    title: Text
+    #: The column heading: the module's short title (its title when it has none).
+    short: Text
+
+
+@dataclass(frozen=True)
 class QuizColumn:
     quiz_id: str
     title: Text
@@ -130,9 +137,7 @@ class DifficultQuestion:
 
 @dataclass(frozen=True)
 class CohortDashboard:
-    module_titles: list[Text]
-    #: The grid's column headings, in the order of ``module_titles``.
-    module_short_titles: list[Text]
+    modules: list[ModuleColumn]
     quizzes: list[QuizColumn]
     rows: list[LearnerRow]
     group: GroupGain
@@ -153,9 +158,8 @@ class CohortDashboard:
     track_hours: float = 0
 
     @property
-    def module_headings(self) -> list[tuple[Text, Text]]:
-        """(short title, title) of each module column."""
-        return list(zip(self.module_short_titles, self.module_titles, strict=True))
+    def module_titles(self) -> list[Text]:
+        return [column.title for column in self.modules]
 
     @property
     def completed(self) -> int:
@@ -385,8 +389,8 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
             practice_passed=mine.practice_passed if mine.practice_required else None,
         ))
     return CohortDashboard(
-        module_titles=[pick(m.data["meta"]["title"], locale, fallbacks) for m in modules],
-        module_short_titles=[short_title(m.data["meta"], locale, fallbacks) for m in modules],
+        modules=[ModuleColumn(pick(m.data["meta"]["title"], locale, fallbacks),
+                              short_title(m.data["meta"], locale, fallbacks)) for m in modules],
         quizzes=columns, rows=rows, group=group_gain(gains.values()),
         attention=_attention(cohort, rows, progress, _users_with_open_attempts(ids), columns, attention_days,
                              today, _skimmed(ids, [m.id for m in modules])),
