@@ -43,18 +43,21 @@ def people_query(text: str = "", velayats: frozenset[Velayat] | None = None, *, 
     if velayat is not None:
         query = query.where(User.velayat == velayat)
     if velayats is not None:
-        in_cohort_there = select(Enrolment.id).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
-            Enrolment.user_id == User.id, Cohort.velayat.in_(sorted(velayats))).exists()
-        query = query.where(or_(User.velayat.in_(sorted(velayats)), in_cohort_there))
+        query = query.where(or_(User.velayat.in_(sorted(velayats)), _in_a_cohort(Cohort.velayat.in_(sorted(velayats)))))
     if (condition := matches(text, User.full_name, User.username, User.email)) is not None:
-        in_cohort_named = select(Enrolment.id).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
-            Enrolment.user_id == User.id, matches(text, Cohort.name)).exists()
-        query = query.where(or_(condition, in_cohort_named))
+        query = query.where(or_(condition, _in_a_cohort(matches(text, Cohort.name))))
     return query.order_by(func.coalesce(func.nullif(User.full_name, ""), User.username), User.id)
 
 
+def _in_a_cohort(condition):
+    """The person is enrolled in a cohort meeting ``condition``: a correlated EXISTS."""
+    return select(Enrolment.id).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
+        Enrolment.user_id == User.id, condition).exists()
+
+
 def person_rows(user_ids: list[int]) -> list[PersonRow]:
-    """The rows of one page, in the order of ``user_ids``: three queries."""
+    """The rows of one page, in the order of ``user_ids``: four queries (the accounts, their roles, which load
+    with them, their cohorts, their certificates)."""
     if not user_ids:
         return []
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
@@ -63,11 +66,9 @@ def person_rows(user_ids: list[int]) -> list[PersonRow]:
             select(Enrolment.user_id, Cohort.name).join(Cohort, Cohort.id == Enrolment.cohort_id)
             .where(Enrolment.user_id.in_(user_ids)).order_by(Cohort.starts_on)):
         cohorts.setdefault(user_id, []).append(name)
-    trainers = set(db.session.scalars(select(UserRole.user_id).where(
-        UserRole.user_id.in_(user_ids), UserRole.role == Role.TRAINER)))
     certificates = dict(db.session.execute(
         select(Certificate.user_id, func.count()).where(and_(
             Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None))).group_by(Certificate.user_id)).all())
-    return [PersonRow(user.id, user.display_name, user.username, user.agency, user.velayat, user.id in trainers,
+    return [PersonRow(user.id, user.display_name, user.username, user.agency, user.velayat, Role.TRAINER in user.roles,
                       user.active, cohorts.get(user.id, []), certificates.get(user.id, 0))
             for user in (users[user_id] for user_id in user_ids)]
