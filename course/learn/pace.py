@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app, session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from course.content.localize import pick
 from course.extensions import db
+from course.learn.services import already_read
 from course.models.progress import ReadingSkim
 from course.models.types import utcnow
+
+if TYPE_CHECKING:
+    from course.learn.queries import Catalogue, LiveModule
 
 MIN_SECONDS = 10
 MAX_SECONDS = 180
@@ -62,17 +69,40 @@ def seconds_open(module_id: str, section_key: str) -> int:
     return elapsed if 0 <= elapsed < STALE_SECONDS else 0
 
 
-def record_skim(user_id: int, module_id: str, section_key: str, seconds: int, needed: int) -> None:
+@dataclass(frozen=True)
+class Skim:
+    """A "Next" pressed too soon: how long the section was open, and how long it needs."""
+
+    seconds: int
+    needed: int
+
+
+def left_too_soon(user_id: int, catalogue: Catalogue, live: LiveModule, section_key: str,
+                  locale: str) -> Skim | None:
+    """Apply the rule to a "Next": None when the section counts (or was read before); otherwise the skim,
+    recorded for the trainer (flushed; the caller commits). ``live`` is the module as served."""
+    if already_read(user_id, live.id, section_key):
+        return None
+    html = pick(live.data["sections"][live.section_keys.index(section_key)]["html"], locale,
+                catalogue.fallbacks(locale)).value
+    skim = Skim(seconds_open(live.id, section_key), needed_seconds(html))
+    if skim.seconds >= skim.needed:
+        return None
+    _record_skim(user_id, live.id, section_key, skim)
+    return skim
+
+
+def _record_skim(user_id: int, module_id: str, section_key: str, found: Skim) -> None:
     """Keep the quick "Next" for the trainer: one row a section, the latest try and how many (flushes)."""
     skim = db.session.scalar(select(ReadingSkim).where(
         ReadingSkim.user_id == user_id, ReadingSkim.module_id == module_id, ReadingSkim.section_id == section_key))
     if skim is not None:
-        skim.seconds, skim.needed, skim.times, skim.at = seconds, needed, skim.times + 1, utcnow()
+        skim.seconds, skim.needed, skim.times, skim.at = found.seconds, found.needed, skim.times + 1, utcnow()
         db.session.flush()
         return
     try:
         with db.session.begin_nested():  # a double click may race to insert it: the first one is enough
             db.session.add(ReadingSkim(user_id=user_id, module_id=module_id, section_id=section_key,
-                                       seconds=seconds, needed=needed, times=1))
+                                       seconds=found.seconds, needed=found.needed, times=1))
     except IntegrityError:
         pass

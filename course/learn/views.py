@@ -11,7 +11,7 @@ from course.days import today as local_today
 from course.extensions import db
 from course.learn import pace, queries
 from course.learn.glossary import glossary_page
-from course.learn.services import already_read, mark_section_read
+from course.learn.services import mark_section_read
 from course.learn.status import Subject, page_status
 from course.learn.todo import learner_todo
 from course.models.content import ContentKind
@@ -132,14 +132,6 @@ def section(module_id: str, section_key: str):
     return render_template("learn/section.html", view=view)
 
 
-def _needed_seconds(catalogue: queries.Catalogue, live: queries.LiveModule, section_key: str) -> int:
-    """The reading rule's time for the section as this learner reads it (in their language)."""
-    locale = current_locale()
-    index = live.section_keys.index(section_key)
-    return pace.needed_seconds(pick(live.data["sections"][index]["html"], locale,
-                                            catalogue.fallbacks(locale)).value)
-
-
 @bp.route("/modules/<module_id>/<section_key>/done", methods=["POST"])
 @require(Permission.READ_COURSE)
 def section_done(module_id: str, section_key: str):
@@ -147,14 +139,12 @@ def section_done(module_id: str, section_key: str):
     catalogue, live = _readable_module(module_id)
     if section_key not in live.section_keys:
         abort(404)
-    if not already_read(current_user.id, module_id, section_key):
-        seconds, needed = pace.seconds_open(module_id, section_key), _needed_seconds(catalogue, live, section_key)
-        if seconds < needed:
-            pace.record_skim(current_user.id, module_id, section_key, seconds, needed)
-            db.session.commit()
-            flash(_("This section is not counted as read yet: it takes about %(needed)d seconds to read, and it has "
-                    "been open %(seconds)d. Read it through, then go on.", needed=needed, seconds=seconds), "warning")
-            return redirect(url_for("learn.section", module_id=module_id, section_key=section_key))
+    if skim := pace.left_too_soon(current_user.id, catalogue, live, section_key, current_locale()):
+        db.session.commit()
+        flash(_("This section is not counted as read yet: it takes about %(needed)d seconds to read, and it has "
+                "been open %(seconds)d. Read it through, then go on.", needed=skim.needed, seconds=skim.seconds),
+              "warning")
+        return redirect(url_for("learn.section", module_id=module_id, section_key=section_key))
     if mark_section_read(current_user.id, module_id, section_key, live.content_hash):
         refresh_learners([current_user.id], catalogue)
     db.session.commit()
