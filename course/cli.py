@@ -16,7 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from course.account.services import update_profile
+from course.account.services import profile_of, update_profile
 from course.admin.services import set_active, set_scope
 from course.auth.services import create_user, find_user, reset_password, set_roles
 from course.backup import BackupError, backup_before_upgrade
@@ -497,10 +497,7 @@ def user_set_scope(username, velayats, national) -> None:
 def user_edit(username, **changes) -> None:
     """Correct a person's name or profile (what is not given stays as it is)."""
     user = _existing_user(username)
-    current = {"full_name": user.full_name, "email": user.email or "", "position": user.position,
-               "agency": user.agency.value if user.agency else "", "gender": user.gender.value,
-               "velayat": user.velayat.value if user.velayat else ""}
-    wanted = {**current, **{key: value for key, value in changes.items() if value is not None}}
+    wanted = {**profile_of(user), **{key: value for key, value in changes.items() if value is not None}}
     if not wanted["full_name"].strip():
         fail("A full name cannot be empty.")
     with refusals_fail():

@@ -223,3 +223,25 @@ def test_the_administrator_makes_and_downloads_a_backup_from_the_browser(app, of
                                                                                        "backup.download"]
     assert admin.get("/admin/backups/..%2Fsecret_key").status_code == 404  # noqa: PLR2004
     assert as_user(app, "coord").get(f"/admin/backups/{name}").status_code == 403  # noqa: PLR2004
+
+
+def test_anonymising_twice_changes_nothing_the_second_time(app, office):
+    """A double click on the confirmation page: the second post is refused, the account left as the first made it."""
+    ana = office["ana"]
+    admin = as_user(app, "admin")
+    post(admin, f"/admin/people/{ana.id}/anonymise", confirmed="yes")
+    first = fresh(ana).username
+    again = post(admin, f"/admin/people/{ana.id}/anonymise", confirmed="yes")
+    assert again.status_code == 302  # noqa: PLR2004
+    assert "This account is anonymised already." in admin.get(again.headers["Location"]).get_data(as_text=True)
+    assert fresh(ana).username == first and len(events("user.anonymise")) == 1
+
+
+def test_an_email_address_of_another_account_is_refused_beside_the_field(app, office):
+    client = as_user(app, "admin")
+    page = post(client, f"/admin/people/{office['lead'].id}", **{**PROFILE, "email": "ana@example.tm",
+                                                                  "roles": ["trainer"]})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200  # noqa: PLR2004
+    assert re.search(r'id="email-errors">\s*<li>Another account uses this email address.</li>', text)
+    assert fresh(office["lead"]).email is None and fresh(office["lead"]).full_name == "Lead Trainer"

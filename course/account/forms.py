@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from course.account.services import profile_of
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
 from course.cohorts.roster_file import EMAIL_PATTERN
 from course.forms import TranslatedForm
@@ -14,6 +15,8 @@ NOT_GIVEN = ""
 
 
 class ProfileForm(TranslatedForm):
+    """The profile fields; ``fill`` shows an account's, ``profile`` gives them to ``update_profile``."""
+
     full_name = StringField(_l("Full name"), validators=[DataRequired(),
                                                          Length(max=200)])
     email = EmailField(_l("Email (optional)"), validators=[
@@ -24,3 +27,13 @@ class ProfileForm(TranslatedForm):
     gender = SelectField(_l("Gender"), choices=[SelectChoice(g.value, label) for g, label in GENDER_LABELS.items()])
     velayat = SelectField(_l("Velayat"), choices=[SelectChoice(NOT_GIVEN, "—")]
                           + [SelectChoice(v.value, label) for v, label in VELAYAT_LABELS.items()])
+
+    def fill(self, user) -> None:
+        """The form as the account stands (a GET)."""
+        for name, value in profile_of(user).items():
+            self[name].data = value
+
+    def profile(self) -> dict[str, str]:
+        """The submitted profile, as ``course.account.services.update_profile`` takes it."""
+        return {"full_name": self.full_name.data, "email": self.email.data, "agency": self.agency.data,
+                "position": self.position.data, "gender": self.gender.data, "velayat": self.velayat.data}

@@ -11,6 +11,13 @@ from course.extensions import db
 from course.models.user import Agency, Gender, User, Velayat
 
 
+def profile_of(user: User) -> dict[str, str]:
+    """The profile as ``update_profile`` takes it (empty for what is not given)."""
+    return {"full_name": user.full_name, "email": user.email or "", "agency": user.agency.value if user.agency else "",
+            "position": user.position, "gender": user.gender.value,
+            "velayat": user.velayat.value if user.velayat else ""}
+
+
 def update_profile(user: User, *, full_name: str, email: str | None, agency: str, position: str, gender: str,
                    velayat: str, actor_id: int) -> None:
     """Set the profile fields (empty agency or velayat: not given), audited with what the reports count by.
@@ -19,7 +26,7 @@ def update_profile(user: User, *, full_name: str, email: str | None, agency: str
     """
     email = (email or "").strip().lower() or None
     if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email, User.id != user.id)):
-        raise AccountError(_("Another account uses this email address."))
+        raise AccountError(_("Another account uses this email address."), field="email")
     before = {"full_name": user.full_name, "agency": user.agency, "gender": user.gender, "velayat": user.velayat}
     user.full_name, user.email, user.position = full_name.strip(), email, position.strip()
     user.agency = Agency(agency) if agency else None

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from course.account.forms import NOT_GIVEN, ProfileForm
+from course.account.forms import ProfileForm
 from course.account.services import update_profile
 from course.auth.redirects import safe_next
 from course.auth.services import AccountError
@@ -35,16 +35,12 @@ def set_language():
 def profile():
     """Learners keep their own agency, position, gender and velayat right: the reports count them by these."""
     user = current_user._get_current_object()
-    form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
+    form = ProfileForm()
     if request.method == "GET":
-        form.agency.data = user.agency.value if user.agency else NOT_GIVEN
-        form.velayat.data = user.velayat.value if user.velayat else NOT_GIVEN
-        form.gender.data = user.gender.value
+        form.fill(user)
     if form.validate_on_submit():
         try:
-            update_profile(user, full_name=form.full_name.data, email=form.email.data, agency=form.agency.data,
-                           position=form.position.data, gender=form.gender.data, velayat=form.velayat.data,
-                           actor_id=user.id)
+            update_profile(user, **form.profile(), actor_id=user.id)
         except AccountError as problem:
             form.email.errors.append(str(problem))
         else:

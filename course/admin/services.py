@@ -9,9 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Text, cast, delete, or_, select
 
+from course.account.services import update_profile
 from course.audit import record_event
 from course.auth.passwords import hash_password
-from course.auth.services import AccountError
+from course.auth.services import AccountError, set_roles
 from course.extensions import db
 from course.models.attempt import AttemptAnswer, QuizAttempt
 from course.models.attendance import Attendance, SessionDay
@@ -22,16 +23,32 @@ from course.models.enrolment import Enrolment
 from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.scope import CoordinatorScope
-from course.models.user import Gender, User, Velayat, new_session_token
+from course.models.user import Gender, Role, User, Velayat, new_session_token
 from course.models.user_session import UserSession
+from course.permissions import velayat_scope
 
-#: The name an anonymised person is shown by, on certificates and in lists.
+#: The name an anonymised person is shown by, on certificates and in lists, and how their username begins.
 ANONYMISED = "—"
+ANONYMISED_PREFIX = "anonymised-"
 
 
-def set_scope(user: User, velayats: set[Velayat], *, actor_id: int) -> None:
+def save_account(user: User, profile: dict[str, str], roles: set[Role], scope: set[Velayat], *,
+                 actor_id: int) -> None:
+    """An administrator's change to an account: profile, roles and scope, each audited.
+
+    :raises AccountError: the email belongs to another account, no role, or an administrator taking the
+        administrator role from themselves (nobody could give it back from the browser).
+    """
+    if user.id == actor_id and Role.ADMIN not in roles:
+        raise AccountError(_("You cannot take the administrator role from yourself."), field="roles")
+    update_profile(user, **profile, actor_id=actor_id)
+    set_roles(user, roles, actor_id=actor_id)
+    set_scope(user, scope, actor_id=actor_id)
+
+
+def set_scope(user: User, velayats: set[Velayat], *, actor_id: int | None) -> None:
     """The velayats a coordinator is responsible for; none: the whole country."""
-    current = set(db.session.scalars(select(CoordinatorScope.velayat).where(CoordinatorScope.user_id == user.id)))
+    current = set(velayat_scope(user) or ())
     if current == velayats:
         return
     db.session.execute(delete(CoordinatorScope).where(CoordinatorScope.user_id == user.id))
@@ -105,8 +122,10 @@ def anonymise(user: User, *, actor_id: int) -> None:
     """
     if user.id == actor_id:
         raise AccountError(_("You cannot anonymise your own account."))
+    if user.username.startswith(ANONYMISED_PREFIX):
+        raise AccountError(_("This account is anonymised already."))
     former = user.username
-    user.username = f"anonymised-{user.id}-{secrets.token_hex(3)}"
+    user.username = f"{ANONYMISED_PREFIX}{user.id}-{secrets.token_hex(3)}"
     user.full_name, user.email, user.position, user.locale = ANONYMISED, None, "", None
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it: the account cannot be used
     user.session_token, user.active = new_session_token(), False

@@ -8,22 +8,21 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from course.account.services import update_profile
 from course.admin.forms import NewPersonForm, PersonForm
-from course.admin.services import anonymise, personal_data, set_active, set_scope
-from course.audit import record_event
-from course.auth.services import AccountError, create_user, reset_password, set_roles
+from course.admin.services import anonymise, personal_data, save_account, set_active
+from course.audit import events_query, record_event
+from course.auth.services import AccountError, create_user, reset_password
 from course.backup import BackupError, backups_dir, default_backup_name, list_backups, take_backup
+from course.cohorts.blueprint import carry_out
 from course.confirm import confirmation
 from course.downloads import private_download
 from course.extensions import db
 from course.models.audit import AuditEvent
-from course.models.scope import CoordinatorScope
 from course.models.user import Role, User, Velayat
 from course.pagination import paginate_query
-from course.permissions import Permission, require
+from course.permissions import Permission, require, velayat_scope
 from course.room import room_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -40,25 +39,19 @@ def _person(user_id: int) -> User:
 
 def _fill(form: PersonForm, user: User) -> None:
     """The form as the account stands (a GET)."""
-    form.full_name.data, form.email.data, form.position.data = user.full_name, user.email, user.position
-    form.agency.data = user.agency.value if user.agency else ""
-    form.velayat.data = user.velayat.value if user.velayat else ""
-    form.gender.data = user.gender.value
+    form.fill(user)
     form.roles.data = sorted(role.value for role in user.roles)
-    form.scope.data = sorted(db.session.scalars(select(CoordinatorScope.velayat)
-                                                .where(CoordinatorScope.user_id == user.id)))
+    form.scope.data = sorted(velayat_scope(user) or ())
 
 
 def _save(form: PersonForm, user: User) -> None:
-    """Profile, roles and scope, each audited; raises AccountError with the reason."""
-    update_profile(user, full_name=form.full_name.data, email=form.email.data, agency=form.agency.data,
-                   position=form.position.data, gender=form.gender.data, velayat=form.velayat.data,
-                   actor_id=current_user.id)
-    roles = {Role(value) for value in form.roles.data}
-    if user.id == current_user.id and Role.ADMIN not in roles:
-        raise AccountError(_("You cannot take the administrator role from yourself."))
-    set_roles(user, roles, actor_id=current_user.id)
-    set_scope(user, {Velayat(value) for value in form.scope.data}, actor_id=current_user.id)
+    save_account(user, form.profile(), {Role(value) for value in form.roles.data},
+                 {Velayat(value) for value in form.scope.data}, actor_id=current_user.id)
+
+
+def _field_error(form: PersonForm, problem: AccountError, default: str) -> None:
+    """The refusal beside the field it concerns (the email, the roles), or beside ``default``."""
+    getattr(form, problem.field or default).errors.append(str(problem))
 
 
 def _slip(user: User, password: str):
@@ -79,7 +72,7 @@ def new_person():
             _save(form, user)
         except AccountError as problem:
             db.session.rollback()
-            form.username.errors.append(str(problem))
+            _field_error(form, problem, "username")
         else:
             db.session.commit()
             return _slip(user, password)
@@ -98,13 +91,13 @@ def person(user_id: int):
             _save(form, user)
         except AccountError as problem:
             db.session.rollback()
-            flash(str(problem), "error")
+            _field_error(form, problem, "full_name")
         else:
             db.session.commit()
             flash(_("The account of %(name)s is saved.", name=user.display_name), "success")
             return redirect(url_for("admin.person", user_id=user.id))
     return render_template("admin/person.html", form=form, person=user,
-                           events=list(db.session.scalars(_events_query(user.username, "").limit(10))))
+                           events=list(db.session.scalars(events_query(user.username).limit(10))))
 
 
 @bp.route("/people/<int:user_id>/password", methods=["POST"])
@@ -131,15 +124,13 @@ def active(user_id: int):
             undo=_("An administrator can reactivate the account at any time."),
             button=_("Deactivate the account"), cancel_url=url_for("admin.person", user_id=user.id))):
         return asked
-    try:
+
+    def change() -> str:
         set_active(user, activating, actor_id=current_user.id)
-    except AccountError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s can sign in again.", name=user.display_name) if activating
-              else _("%(name)s is deactivated.", name=user.display_name), "success")
+        return (_("%(name)s can sign in again.", name=user.display_name) if activating
+                else _("%(name)s is deactivated.", name=user.display_name))
+
+    carry_out(change)
     return redirect(url_for("admin.person", user_id=user.id))
 
 
@@ -170,33 +161,19 @@ def anonymise_person(user_id: int):
             undo=_("This cannot be undone."), button=_("Anonymise"),
             cancel_url=url_for("admin.person", user_id=user.id))):
         return asked
-    try:
+
+    def forget() -> str:
         anonymise(user, actor_id=current_user.id)
-    except AccountError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-        return redirect(url_for("admin.person", user_id=user.id))
-    db.session.commit()
-    flash(_("The account is anonymised."), "success")
-    return redirect(url_for("people.index"))
+        return _("The account is anonymised.")
 
-
-def _events_query(who: str, action: str):
-    """Audit events, newest first, that ``who`` did or that concern ``who`` (a username), of ``action``."""
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if who := who.strip():
-        actor = select(User.id).where(User.username == who.lower()).scalar_subquery()
-        query = query.where(or_(AuditEvent.actor_id == actor, AuditEvent.target == who.lower()))
-    if action := action.strip():
-        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
-    return query
+    return redirect(url_for("people.index") if carry_out(forget) else url_for("admin.person", user_id=user.id))
 
 
 @bp.route("/audit")
 @require(Permission.MANAGE_USERS)
 def audit():
     who, action = request.args.get("who", "")[:64], request.args.get("action", "")[:64]
-    page = paginate_query(_events_query(who, action), per_page=AUDIT_PER_PAGE)
+    page = paginate_query(events_query(who, action), per_page=AUDIT_PER_PAGE)
     actors = {user.id: user.username for user in db.session.scalars(
         select(User).where(User.id.in_({event.actor_id for event in page.items if event.actor_id})))}
     actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
