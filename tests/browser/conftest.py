@@ -113,6 +113,7 @@ class PageChecks:
         self.found: dict[str, list[str]] = {}
 
     def check(self, page, name: str | None = None) -> None:
+        page.wait_for_load_state()  # a link just clicked: check the page it leads to, whole
         left = violations(page)
         if (extra := overflow(page)) > 0:
             left.append(f"{extra} px wider than the screen")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
 from course.models.user import Role
@@ -23,7 +25,7 @@ def test_an_administrator_deactivates_a_trainer(live_server, new_page, synced, m
 
     trainer = new_page()
     sign_in(trainer, live_server, "lead")
-    assert trainer.get_by_role("link", name="Mary prosecutors").is_visible()
+    expect(trainer.get_by_role("link", name="Mary prosecutors")).to_be_visible()
 
     admin = new_page(bypass_csp=True)
     sign_in(admin, live_server, "admin")
@@ -31,20 +33,22 @@ def test_an_administrator_deactivates_a_trainer(live_server, new_page, synced, m
     admin.get_by_label("Search").fill("owezowa")  # typed without the Turkmen letter
     admin.get_by_role("button", name="Search").click()
     admin.get_by_role("link", name="Gülnara Öwezowa").click()
+    expect(admin.get_by_role("button", name="Deactivate")).to_be_visible()
     checks.check(admin, "admin-account")
     admin.get_by_role("button", name="Deactivate").click()
-    assert admin.get_by_role("heading", name="Deactivate the account of Gülnara Öwezowa?").is_visible()
+    expect(admin.get_by_role("heading", name="Deactivate the account of Gülnara Öwezowa?")).to_be_visible()
     checks.check(admin)
     admin.get_by_role("button", name="Deactivate the account").click()
-    assert "Gülnara Öwezowa is deactivated." in admin.inner_text("main")
-    assert admin.get_by_role("button", name="Reactivate").is_visible()
+    expect(admin.locator("main")).to_contain_text("Gülnara Öwezowa is deactivated.")
+    expect(admin.get_by_role("button", name="Reactivate")).to_be_visible()
 
     trainer.reload()
     trainer.wait_for_url(re.compile(r"/login"))
     trainer.fill("#username", "lead")
     trainer.fill("#password", TEST_PASSWORD)
     trainer.get_by_role("button", name="Sign in").click()
-    assert "/login" in trainer.url  # refused
+    expect(trainer.locator("main")).to_contain_text("Wrong username or password.")  # refused
+    assert "/login" in trainer.url
 
     coordinator = new_page()
     sign_in(coordinator, live_server, "coord")

@@ -37,6 +37,7 @@ def programme(synced, make_user, app, editable_content):
 
 def overview(page) -> dict[str, str]:
     """The coordinator dashboard's overview figures, by their label."""
+    page.locator("dl.overview dd").last.wait_for()
     return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('dl.overview dt')]
         .map(dt => [dt.textContent.trim(), dt.nextElementSibling.textContent.trim()]))""")
 
@@ -129,7 +130,10 @@ def learner_reads_the_module(page, base: str) -> None:
     sections = page.locator("ol.sections li").count()
     page.locator("main a.button").first.click()  # "Start reading"
     while not page.get_by_role("button", name="Finish the module").is_visible():
+        # is_visible() does not wait: let the next section load before asking again.
+        leaving = page.url
         page.get_by_role("button", name="Next →").click()
+        page.wait_for_url(lambda url, leaving=leaving: url != leaving)
     page.get_by_role("button", name="Finish the module").click()
     page.wait_for_url(re.compile(r"/modules/alpha\?finished=1$"))
     assert page.locator("ol.sections .badge-complete").count() == sections
