@@ -81,7 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from course import models  # noqa: F401, PLC0415  (every table known to Alembic)
     from course.chrome import page_chrome  # noqa: PLC0415
-    from course.i18n import select_locale  # noqa: PLC0415
+    from course.i18n import install_template_gettext, select_locale  # noqa: PLC0415
     from course.sync import stamping  # noqa: F401, PLC0415  (every change to a synced record is stamped)
 
     db.init_app(app)
@@ -89,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     app.context_processor(lambda: {"chrome": page_chrome()})
     # Every typed date reads one way (course.days): its hint and placeholder are the same on every page.
     app.jinja_env.globals.update(day_hint=DAY_HINT, day_placeholder=DAY_PLACEHOLDER)

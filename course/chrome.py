@@ -14,10 +14,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from course.content.repository import live_versions
+from course.caching import RecentlyUsed
 from course.i18n import LANGUAGE_NAMES
-from course.models.content import ContentKind
-from course.permissions import Permission, can
+from course.permissions import Permission, can, permissions_of
 from course.version import cascade_version
 
 
@@ -111,30 +110,53 @@ def home_endpoint(user: Any) -> str:
 
 
 def _has_glossary() -> bool:
-    """Whether the live course has a glossary: the course item alone, not the whole catalogue, on every page."""
-    return any(item.data.get("glossary") for item in live_versions(ContentKind.COURSE))
+    """Whether the live course has a glossary (the catalogue is read once per request anyway)."""
+    from course.learn.queries import load_catalogue  # noqa: PLC0415  (the catalogue is kept per request)
+
+    catalogue = load_catalogue()
+    return bool(catalogue and catalogue.course.get("glossary"))
 
 
-def page_chrome() -> Chrome:
-    locale = str(get_locale())
-    signed_in = bool(current_user and current_user.is_authenticated)
-    home = home_endpoint(current_user) if signed_in else "learn.home"
+#: The navigation of a page, by what decides it: the same few combinations of roles, pages and languages
+#: come back on every request, and building it (a link address and a permission check per link) was a tenth
+#: of a light page's time.
+_NAVIGATION = RecentlyUsed(size=512)
+
+
+def _navigation(user: Any, signed_in: bool, locale: str) -> tuple[list[NavGroup], str]:
+    """The navigation groups and the home address, for this user's permissions on this page."""
+    granted = permissions_of(user.roles) if signed_in else frozenset()
+    glossary = Permission.READ_COURSE in granted and _has_glossary()
+    key = (granted, request.endpoint, locale, glossary, request.script_root)
+    return _NAVIGATION.get_or_make(key, lambda: _build_navigation(user if signed_in else None, glossary))
+
+
+def _build_navigation(user: Any, glossary: bool) -> tuple[list[NavGroup], str]:
+    home = home_endpoint(user) if user is not None else "learn.home"
     groups = []
     for label, _main, links in _GROUPS:
         shown = [NavLink(str(text), url_for(endpoint), request.endpoint == endpoint)
                  for endpoint, text, permission in links
-                 if can(current_user, permission) and (endpoint != "learn.glossary" or _has_glossary())]
+                 if can(user, permission) and (endpoint != "learn.glossary" or glossary)]
         if shown:
             groups.append(NavGroup(str(label), shown, main=any(link.url == url_for(home) for link in shown)))
+    return groups, url_for(home)
+
+
+def page_chrome() -> Chrome:
+    locale = str(get_locale())
+    user = current_user._get_current_object()  # noqa: SLF001  (once, not through the proxy at every use)
+    signed_in = bool(user and user.is_authenticated)
+    groups, home_url = _navigation(user, signed_in, locale)
     return Chrome(
         groups=groups,
         languages=[Language(code, name, code == locale) for code, name in LANGUAGE_NAMES.items()],
-        user_name=current_user.display_name if signed_in else None,
+        user_name=user.display_name if signed_in else None,
         signed_in=signed_in,
         here=request.full_path.rstrip("?") if request.method == "GET" else "/",
         html_lang=locale,
-        home_url=url_for(home),
-        versions=_versions() if can(current_user, Permission.MANAGE_USERS) else None,
+        home_url=home_url,
+        versions=_versions() if can(user, Permission.MANAGE_USERS) else None,
     )
 
 

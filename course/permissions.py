@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 from flask import abort
@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+@lru_cache(maxsize=64)  # a few combinations of a handful of roles; asked for on every link of every page
 def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
     """Union of the permissions of every role held."""
     granted: set[Permission] = set()

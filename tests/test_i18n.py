@@ -224,3 +224,24 @@ def test_dates_in_messages_and_charts_follow_the_language(app, synced, make_user
         follow_redirects=True).get_data(as_text=True).replace("\u202f", " ")  # Babel's narrow space before "г."
     assert "9 мар. 2027 г. — вне дат группы (с 1 мар. 2027 г. по 4 мар. 2027 г.)" in page
     assert "март 2027" in as_user(app, "coord").get("/reports").get_data(as_text=True)  # cohorts by month
+
+
+def test_a_page_rendered_in_another_language_speaks_it_throughout(app):
+    """A credential slip is rendered in the cohort's language from an English request: the template's own
+    strings, those of a macro it imports and plurals all follow the forced language, and the request's own
+    language comes back after."""
+    from flask import render_template_string  # noqa: PLC0415
+    from flask_babel import force_locale  # noqa: PLC0415
+
+    template = ('{% from "_macros/text.html" import t %}{{ _("Sign in") }}|'
+                '{{ ngettext("%(num)d module", "%(num)d modules", 5) }}|{{ t(text) }}')
+    fallen_back = type("Fallback", (), {"value": "Alpha", "lang": "en", "fallback": True})()
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        english = render_template_string(template, text=fallen_back)
+        with force_locale("ru"):
+            russian = render_template_string(template, text=fallen_back)
+        assert render_template_string(template, text=fallen_back) == english
+    assert english.startswith("Sign in|5 modules|")
+    signed, modules, fallback = russian.split("|")
+    assert signed == "Войти" and modules == "5 модулей", russian
+    assert "английском" in fallback or "англ" in fallback, fallback

@@ -169,15 +169,19 @@ def test_review_writes_need_the_csrf_token_and_unknown_items_are_not_found(app, 
 
 
 def test_a_verified_source_loses_its_not_verified_badge(app, people):
+    """On the course's list of sources and on the module that cites it, though both lists are rendered once
+    and kept (course.fragments)."""
     badge = "not yet verified against the official text"
     with as_user(app, people["learner"]) as learner:
         assert page(learner, "/sources").count(badge) == 2
+        assert page(learner, "/modules/alpha").count(badge) == 1
     with as_user(app, people["reviewer"]) as reviewer:
         token = csrf_token(reviewer, "/review/sources")
         response = reviewer.post("/review/sources/src-one/verify", data={"csrf_token": token, "note": "OK"})
         assert response.status_code == 302
     with as_user(app, people["learner"]) as learner:
         assert page(learner, "/sources").count(badge) == 1
+        assert page(learner, "/modules/alpha").count(badge) == 0
     assert db.session.scalar(select(AuditEvent.target).where(AuditEvent.action == "source.verify")) == "src-one"
 
 

@@ -8,21 +8,32 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from course.cascade.completion import has_practice
 from course.cohorts.forms import STATUS_LABELS
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import load_catalogue
-from course.models.cohort import Cohort, CohortStatus
+from course.models.cohort import Cohort, CohortStatus, CohortTrainer
+from course.models.user import User
 from course.permissions import can_manage_cohort
 
 bp = Blueprint("cohorts", __name__)
 
 
+#: Every cohort page starts here: the cohort with its trainers, their accounts and roles, in one round trip
+#: (the permission check reads the trainers; loading them one relation at a time took three).
+_COHORT_WITH_TRAINERS = (
+    select(Cohort).where(Cohort.id == bindparam("cohort_id"))
+    .options(joinedload(Cohort.trainers).joinedload(CohortTrainer.user).joinedload(User.role_rows))
+)
+
+
 def managed_cohort(cohort_id: int) -> Cohort:
     """The cohort if the user may manage it; 404 otherwise (its existence is not confirmed)."""
-    cohort = db.session.get(Cohort, cohort_id)
+    cohort = db.session.execute(_COHORT_WITH_TRAINERS, {"cohort_id": cohort_id}).unique().scalar_one_or_none()
     if cohort is None or not can_manage_cohort(current_user, cohort):
         abort(404)
     return cohort

@@ -17,7 +17,7 @@ class GlossaryEntry:
     id: str
     term: Text
     definition: Text
-    sources: list[SourceEntry]
+    sources: tuple[SourceEntry, ...]
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from course.caching import RecentlyUsed
 from course.content.localize import Text, fallback_chain, fallen_back_to, pick
-from course.content.repository import live_versions
+from course.content.repository import LiveVersion, live_versions
 from course.extensions import db
 from course.formatting import plural_count
 from course.learn.status import PageStatus, Subject, page_status
@@ -125,16 +126,28 @@ def load_catalogue() -> Catalogue | None:
     return _read_catalogue()
 
 
+#: The catalogue built from one set of live versions: every request asks which versions are live (one light
+#: query), and while the answer is the same the catalogue built from it last time is the same too. Two entries:
+#: the live set and, for a moment after a sync, the one before it.
+_BUILT = RecentlyUsed(size=2)
+
+_LIVE_KINDS = (ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ, ContentKind.PROVISIONS)
+
+
 def _read_catalogue() -> Catalogue | None:
+    items = live_versions(*_LIVE_KINDS)
+    fingerprint = hashlib.sha256(
+        "".join(f"{item.kind}:{item.content_id}:{item.content_hash};" for item in items).encode()).hexdigest()
+    return _BUILT.get_or_make(fingerprint, lambda: _build_catalogue(items, fingerprint))
+
+
+def _build_catalogue(items: list[LiveVersion], fingerprint: str) -> Catalogue | None:
     course = None
     modules: dict[str, LiveModule] = {}
     sources: dict[str, dict[str, Any]] = {}
     quizzes: dict[str, dict[str, Any]] = {}
     provisions: dict[str, dict[str, Any]] = {}
-    digest = hashlib.sha256()
-    for item in live_versions(ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ,
-                              ContentKind.PROVISIONS):
-        digest.update(f"{item.kind}:{item.content_id}:{item.content_hash};".encode())
+    for item in items:
         if item.kind == ContentKind.COURSE:
             course = item.data
         elif item.kind == ContentKind.MODULE:
@@ -148,7 +161,7 @@ def _read_catalogue() -> Catalogue | None:
     if course is None:
         return None
     return Catalogue(course=course, modules=modules, sources=sources, quizzes=quizzes, provisions=provisions,
-                     fingerprint=digest.hexdigest())
+                     fingerprint=fingerprint)
 
 
 def sections_read(user_id: int) -> dict[str, set[str]]:
@@ -294,7 +307,7 @@ class ModulePage:
     legal_notices: list[EditionNotice]
     status: Status
     sections: list[SectionLink]
-    sources: list[SourceEntry]
+    sources: tuple[SourceEntry, ...]
     quizzes: list[QuizLink]
     has_trainer_notes: bool
     #: The one banner about the page's own texts.
@@ -337,10 +350,11 @@ def contact_hours_label(hours: float) -> str:
 
 
 def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str,
-                   verified: frozenset[str]) -> list[SourceEntry]:
-    """``verified``: the sources a reviewer has verified (course.review.queries.verified_sources)."""
+                   verified: frozenset[str]) -> tuple[SourceEntry, ...]:
+    """``verified``: the sources a reviewer has verified (course.review.queries.verified_sources). A tuple: a
+    reference list is rendered once and kept by what it holds (course.fragments)."""
     fallbacks = catalogue.fallbacks(locale)
-    return [
+    return tuple(
         SourceEntry(
             id=source_id,
             citation=pick(source["citation"], locale, fallbacks),
@@ -353,29 +367,29 @@ def source_entries(catalogue: Catalogue, source_ids: list[str], locale: str,
         )
         for source_id in source_ids
         if (source := catalogue.sources.get(source_id))
-    ]
+    )
 
 
 @dataclass(frozen=True)
 class SourceGroup:
     title: Text | None  # None: sources cited only by quizzes
-    sources: list[SourceEntry]
+    sources: tuple[SourceEntry, ...]
 
 
-def source_groups(catalogue: Catalogue, locale: str, verified: frozenset[str]) -> list[SourceGroup]:
+def source_groups(catalogue: Catalogue, locale: str, verified: frozenset[str]) -> tuple[SourceGroup, ...]:
     """The course's bibliography, grouped the way readers meet it: module by module."""
     fallbacks = catalogue.fallbacks(locale)
     groups, listed = [], set()
     for module in catalogue.modules.values():
         meta = module.data["meta"]
-        entries = [entry if entry.id not in listed else replace(entry, anchor=False)
-                   for entry in source_entries(catalogue, meta["sources"], locale, verified)]
+        entries = tuple(entry if entry.id not in listed else replace(entry, anchor=False)
+                        for entry in source_entries(catalogue, meta["sources"], locale, verified))
         groups.append(SourceGroup(pick(meta["title"], locale, fallbacks), entries))
         listed.update(meta["sources"])
     rest = [source_id for source_id in catalogue.sources if source_id not in listed]
     if rest:
         groups.append(SourceGroup(None, source_entries(catalogue, rest, locale, verified)))
-    return [group for group in groups if group.sources]
+    return tuple(group for group in groups if group.sources)
 
 
 def quiz_links(catalogue: Catalogue, quiz_ids: list[str], locale: str) -> list[QuizLink]:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from course.content.localize import pick
 from course.days import today as local_today
 from course.extensions import db
+from course.fragments import rendered
 from course.learn import pace, queries
 from course.learn.glossary import glossary_page
 from course.learn.services import mark_section_read
@@ -78,7 +79,8 @@ def track(track_id: str):
 def module(module_id: str):
     catalogue, live = _readable_module(module_id)
     page = _module_page(catalogue, live, current_locale())
-    return render_template("learn/module.html", page=page)
+    return render_template("learn/module.html", page=page,
+                           sources=rendered("learn/_sources.html", sources=page.sources))
 
 
 @bp.route("/sources")
@@ -87,7 +89,7 @@ def sources():
     """Every source of the course, as each module's reference list, then those cited only by quizzes."""
     catalogue = live_catalogue()
     groups = queries.source_groups(catalogue, current_locale(), verified_sources(catalogue))
-    return render_template("learn/sources.html", groups=groups)
+    return render_template("learn/sources.html", groups=rendered("learn/_source_groups.html", groups=groups))
 
 
 @bp.route("/glossary")

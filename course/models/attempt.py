@@ -30,6 +30,9 @@ class QuizAttempt(Synced, db.Model):
     __tablename__ = "quiz_attempts"
     __table_args__ = (
         UniqueConstraint("user_id", "quiz_id", "number"),
+        # The cohort dashboard's freshness check (a count and latest clock per learner) reads this index
+        # alone (course.cohorts.freshness).
+        Index("ix_quiz_attempts_user_id_clock", "user_id", "clock"),
         Index("uq_quiz_attempts_one_open", "user_id", "quiz_id", unique=True,
               sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
         CheckConstraint("earned IS NULL OR (earned >= 0 AND earned <= possible)", name="earned_in_range"),

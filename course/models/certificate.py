@@ -31,6 +31,9 @@ class Certificate(Synced, FieldClocks, db.Model):
     __table_args__ = (
         Index("uq_certificates_one_valid", "user_id", "course_id", "track_id", "kind", unique=True,
               sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        # The cohort dashboard's freshness check (a count and latest clock per learner) reads this index
+        # alone (course.cohorts.freshness).
+        Index("ix_certificates_user_id_clock", "user_id", "clock"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
