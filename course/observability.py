@@ -20,9 +20,9 @@ import time
 from collections import defaultdict
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
-from flask_login import current_user
 from sqlalchemy import text
 
+from course.auth.sessions import signed_in_user_id
 from course.extensions import db
 
 LOGGER = "course.requests"
@@ -164,7 +164,7 @@ def install(app: Flask) -> None:
         route = request.url_rule.rule if request.url_rule else "unmatched"
         if (kept := metrics()) is not None:
             kept.observe(endpoint, request.method, response.status_code, seconds)
-        user_id = current_user.id if current_user and current_user.is_authenticated else None
+        user_id = signed_in_user_id()
         log.info("request", extra={"fields": {
             "method": request.method, "path": route, "endpoint": endpoint, "status": response.status_code,
             "duration_ms": round(seconds * 1000, 1), "user_id": user_id,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
-from flask_login import current_user
+
+from course.auth.sessions import signed_in_user_id
 
 #: Everything is served from this host: no CDN, no inline script, no framing.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -26,7 +27,7 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.endpoint != "static" and current_user.is_authenticated:
+    if request.endpoint != "static" and signed_in_user_id() is not None:
         # A training room's browser is shared: after sign-out, Back must not show the last person's pages.
         response.headers["Cache-Control"] = "no-store"
     return response

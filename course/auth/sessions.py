@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, request
-from flask_login import login_user
+from flask import current_app, g, request
+from flask_login import current_user, login_user
 from sqlalchemy import bindparam, delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -69,6 +69,19 @@ def load(session_id: str) -> User | None:
     if user is not None:
         user.session_key = key
     return user
+
+
+def signed_in_user_id() -> int | None:
+    """The id of the user this request is signed in as, or None; read from the object's identity, not its
+    attributes: after a write's commit the user object is expired, and reading an attribute would cost every
+    write a query for the request log and the response headers."""
+    user = g.get("_login_user")
+    if user is None:  # nothing asked yet in this request: ask now
+        user = current_user._get_current_object()  # noqa: SLF001
+    if not isinstance(user, User):
+        return None
+    identity = inspect(user).identity
+    return identity[0] if identity else None
 
 
 def end_session(user: User) -> None:

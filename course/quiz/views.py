@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from course.extensions import db
@@ -42,10 +44,18 @@ def _takeable_quiz(quiz_id: str) -> tuple[learn_queries.Catalogue, QuizDefinitio
     return catalogue, definition
 
 
+#: Every answer saved starts here: the attempt with its answers, in one round trip.
+_OWN_ATTEMPT = (
+    select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id"))
+    .options(joinedload(QuizAttempt.answers))
+)
+
+
 def _own_attempt(attempt_id: int) -> QuizAttempt:
     """The attempt if it is the current user's; others' attempts are not found."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
+    attempt = db.session.execute(_OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": current_user.id}) \
+        .unique().scalar_one_or_none()
+    if attempt is None:
         abort(404)
     return attempt
 
@@ -159,7 +169,7 @@ def save_json(attempt_id: int, question_id: str):
             raise AnswerRejected(_("This question is not part of the attempt."))
         spec = definition.questions[question_id]
         raw = definition.question_type(question_id).from_form(spec, MultiDict(fields))
-        answer = save_answer(attempt, question_id, raw)
+        saved_at = save_answer(attempt, question_id, raw).saved_at  # read before the commit expires it
     except AttemptClosed as exc:
         db.session.commit()
         return jsonify(ok=False, closed=True, error=str(exc), result=url_for("quiz.result", attempt_id=attempt.id)), 409
@@ -168,7 +178,7 @@ def save_json(attempt_id: int, question_id: str):
         return jsonify(ok=False, error=str(exc)), 400
     db.session.commit()
     count_event("answer_saved")
-    return jsonify(ok=True, saved_at=answer.saved_at.isoformat())
+    return jsonify(ok=True, saved_at=saved_at.isoformat())
 
 
 @bp.route("/attempts/<int:attempt_id>/summary")

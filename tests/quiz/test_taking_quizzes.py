@@ -348,3 +348,18 @@ def test_the_command_line_submits_overdue_attempts(learner, runner):
     stored = attempt(attempt_id)
     assert stored.submitted_by == "time" and stored.earned == 1.0
     assert "0 overdue attempt(s) submitted." in runner.invoke(args=["expire-attempts"]).output
+
+
+def test_an_answer_save_is_three_statements_and_stays_private(learner, count_queries):
+    """The quiz page saves every answer as it is given: the account, the attempt with its answers, the write;
+    nothing read again after the commit (the request log and the no-store header included)."""
+    attempt_id = learner.start()
+    token = csrf_token(learner.client, f"/attempts/{attempt_id}")
+    learner.save_json(attempt_id, "single", [["q-single", "s-right"]], token=token)
+    with count_queries() as saving:
+        response = learner.save_json(attempt_id, "single", [["q-single", "s-wrong"]], token=token)
+    assert response.status_code == 200 and response.get_json()["ok"] is True  # noqa: PLR2004
+    assert response.headers["Cache-Control"] == "no-store"
+    assert saving.count <= 3, saving.statements  # noqa: PLR2004
+    db.session.expire_all()
+    assert db.session.scalar(select(AttemptAnswer.response).where(AttemptAnswer.question_id == "single")) == "s-wrong"
