@@ -257,8 +257,14 @@ def wrk(url: str, connections: int, seconds: int, cookie: str, script: Path | No
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
     return Figure(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                  _ms(re.search(r"50%\s+(\S+)", out).group(1)), _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+                  _percentile(out, 50), _percentile(out, 99),
                   int(errors.group(1)) if errors else 0 + (int(timeouts.group(1)) if timeouts else 0))
+
+
+def _percentile(out: str, percent: int) -> float:
+    """A line of wrk's latency distribution ("     50%   62.68ms"); not the "+/- Stdev" column of its thread
+    table, which can end in the same digits ("67.50%")."""
+    return _ms(re.search(rf"^\s+{percent}%\s+(\S+)", out, re.M).group(1))
 
 
 def save_script(folder: Path, token: str, question: str, field: str, value: str) -> Path:

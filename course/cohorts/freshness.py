@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import func, select, true
+from sqlalchemy import Select, bindparam, func, select, true
 
 from course.caching import RecentlyUsed
 from course.models.attempt import QuizAttempt
@@ -56,24 +56,25 @@ class KeptDashboard:
     dashboard: CohortDashboard
     grids: Markup
 
-def cohort_signature(cohort: Cohort) -> tuple[Any, ...]:
-    """Counts and latest stamps of everything a cohort's dashboard reads, in one query."""
-    learners = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id).scalar_subquery()
+def _signature_statement() -> Select:
+    """Counts and latest stamps of everything a cohort's dashboard reads, for the cohort ``cohort_id``."""
+    cohort_id = bindparam("cohort_id")
+    learners = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort_id).scalar_subquery()
 
     def tally(model, *where):
-        """(count, latest stamp) of a table's rows for the cohort: one scan each."""
+        """(count, latest stamp) of a table's rows for the cohort: one scan of an index each."""
         return select(func.count(), func.max(model.clock)).select_from(model).where(*where).subquery()
 
     parts = [
-        select(Cohort.clock).where(Cohort.id == cohort.id).subquery(),
+        select(Cohort.clock).where(Cohort.id == cohort_id).subquery(),
         select(func.max(AuditEvent.id)).subquery(),
-        tally(Enrolment, Enrolment.cohort_id == cohort.id),
+        tally(Enrolment, Enrolment.cohort_id == cohort_id),
         select(func.max(User.clock)).where(User.id.in_(learners)).subquery(),
         tally(SectionRead, SectionRead.user_id.in_(learners)),
         tally(QuizAttempt, QuizAttempt.user_id.in_(learners)),
         tally(Certificate, Certificate.user_id.in_(learners)),
         tally(Attendance, Attendance.user_id.in_(learners)),
-        tally(SessionDay, SessionDay.cohort_id == cohort.id),
+        tally(SessionDay, SessionDay.cohort_id == cohort_id),
         tally(PracticeAssessment, PracticeAssessment.trainee_id.in_(learners)),
         # Skims are not synced, so they have no clock: their count and latest time tell a change as well.
         select(func.count(), func.max(ReadingSkim.at)).where(ReadingSkim.user_id.in_(learners)).subquery(),
@@ -81,8 +82,16 @@ def cohort_signature(cohort: Cohort) -> tuple[Any, ...]:
     joined = parts[0]
     for part in parts[1:]:
         joined = joined.join(part, true())  # each part is one row: the product is that row, side by side
-    row = plain_rows(select(*(column for part in parts for column in part.columns)).select_from(joined))[0]
-    return tuple(row)
+    return select(*(column for part in parts for column in part.columns)).select_from(joined)
+
+
+#: Asked on every view of every dashboard: built once (building it cost more than PostgreSQL's answer).
+_SIGNATURE = _signature_statement()
+
+
+def cohort_signature(cohort: Cohort) -> tuple[Any, ...]:
+    """Counts and latest stamps of everything a cohort's dashboard reads, in one query."""
+    return tuple(plain_rows(_SIGNATURE, {"cohort_id": cohort.id})[0])
 
 
 def kept_dashboards() -> RecentlyUsed:
