@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from course.caching import RecentlyUsed
 from course.i18n import LANGUAGE_NAMES
+from course.learn.queries import load_catalogue
 from course.permissions import Permission, can, permissions_of
 from course.version import cascade_version
 
@@ -111,8 +112,6 @@ def home_endpoint(user: Any) -> str:
 
 def _has_glossary() -> bool:
     """Whether the live course has a glossary (the catalogue is read once per request anyway)."""
-    from course.learn.queries import load_catalogue  # noqa: PLC0415  (the catalogue is kept per request)
-
     catalogue = load_catalogue()
     return bool(catalogue and catalogue.course.get("glossary"))
 
@@ -161,8 +160,6 @@ def page_chrome() -> Chrome:
 
 
 def _versions() -> str:
-    from course.learn.queries import load_catalogue  # noqa: PLC0415  (the catalogue is kept per process)
-
     catalogue = load_catalogue()
     content = catalogue.fingerprint[:12] if catalogue else "—"
     return f"Cascade {cascade_version()} · content {content}"

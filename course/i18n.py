@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -64,24 +64,16 @@ def install_template_gettext(app: Flask) -> None:
     there and asks Flask-Babel, as before."""
     app.context_processor(lambda: {TRANSLATIONS_KEY: get_translations()})
 
-    def translations(context: Context) -> Any:
-        return context.get(TRANSLATIONS_KEY) or get_translations()
+    def from_context(method: str) -> Callable[..., str]:
+        """``method`` of the render's translations (``ugettext``, ``ungettext``...), with Jinja's arguments."""
 
-    @pass_context
-    def gettext(context: Context, message: str) -> str:
-        return translations(context).ugettext(message)
+        @pass_context
+        def translate(context: Context, *arguments: Any) -> str:
+            translations = context.get(TRANSLATIONS_KEY) or get_translations()
+            return getattr(translations, method)(*arguments)
 
-    @pass_context
-    def ngettext(context: Context, singular: str, plural: str, number: int) -> str:
-        return translations(context).ungettext(singular, plural, number)
+        return translate
 
-    @pass_context
-    def pgettext(context: Context, message_context: str, message: str) -> str:
-        return translations(context).upgettext(message_context, message)
-
-    @pass_context
-    def npgettext(context: Context, message_context: str, singular: str, plural: str, number: int) -> str:
-        return translations(context).unpgettext(message_context, singular, plural, number)
-
-    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext,
-                                            npgettext=npgettext)
+    app.jinja_env.install_gettext_callables(
+        gettext=from_context("ugettext"), ngettext=from_context("ungettext"), newstyle=True,
+        pgettext=from_context("upgettext"), npgettext=from_context("unpgettext"))

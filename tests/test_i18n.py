@@ -244,4 +244,4 @@ def test_a_page_rendered_in_another_language_speaks_it_throughout(app):
     assert english.startswith("Sign in|5 modules|")
     signed, modules, fallback = russian.split("|")
     assert signed == "Войти" and modules == "5 модулей", russian
-    assert "английском" in fallback or "англ" in fallback, fallback
+    assert "англ" in fallback, fallback  # the note names English in Russian

@@ -4,6 +4,8 @@ data, anonymise) and the audit log. Accounts are found on the list of people (``
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -28,6 +30,7 @@ from course.room import room_url
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 #: Audit events on one page.
 AUDIT_PER_PAGE = 50
+T = TypeVar("T")
 
 
 def _person(user_id: int) -> User:
@@ -44,14 +47,23 @@ def _fill(form: PersonForm, user: User) -> None:
     form.scope.data = sorted(velayat_scope(user) or ())
 
 
-def _save(form: PersonForm, user: User) -> None:
+def _save(form: PersonForm, user: User) -> User:
     save_account(user, form.profile(), {Role(value) for value in form.roles.data},
                  {Velayat(value) for value in form.scope.data}, actor_id=current_user.id)
+    return user
 
 
-def _field_error(form: PersonForm, problem: AccountError, default: str) -> None:
-    """The refusal beside the field it concerns (the email, the roles), or beside ``default``."""
-    getattr(form, problem.field or default).errors.append(str(problem))
+def _saved(form: PersonForm, change: Callable[[], T], default_field: str) -> T | None:
+    """``change``'s result, committed; or None when the account service refused it: nothing is kept, and the
+    refusal stands beside the field it concerns (the email, the roles) or beside ``default_field``."""
+    try:
+        result = change()
+    except AccountError as problem:
+        db.session.rollback()
+        getattr(form, problem.field or default_field).errors.append(str(problem))
+        return None
+    db.session.commit()
+    return result
 
 
 def _slip(user: User, password: str):
@@ -65,17 +77,14 @@ def new_person():
     form = NewPersonForm()
     if request.method == "GET":
         form.roles.data, form.gender.data = [Role.LEARNER.value], "not_stated"
-    if form.validate_on_submit():
-        try:
-            user, password = create_user(form.username.data, {Role(value) for value in form.roles.data},
-                                         full_name=form.full_name.data, actor_id=current_user.id)
-            _save(form, user)
-        except AccountError as problem:
-            db.session.rollback()
-            _field_error(form, problem, "username")
-        else:
-            db.session.commit()
-            return _slip(user, password)
+
+    def create() -> tuple[User, str]:
+        user, password = create_user(form.username.data, {Role(value) for value in form.roles.data},
+                                     full_name=form.full_name.data, actor_id=current_user.id)
+        return _save(form, user), password
+
+    if form.validate_on_submit() and (created := _saved(form, create, "username")):
+        return _slip(*created)
     return render_template("admin/person.html", form=form, person=None)
 
 
@@ -86,16 +95,9 @@ def person(user_id: int):
     form = PersonForm()
     if request.method == "GET":
         _fill(form, user)
-    elif form.validate_on_submit():
-        try:
-            _save(form, user)
-        except AccountError as problem:
-            db.session.rollback()
-            _field_error(form, problem, "full_name")
-        else:
-            db.session.commit()
-            flash(_("The account of %(name)s is saved.", name=user.display_name), "success")
-            return redirect(url_for("admin.person", user_id=user.id))
+    elif form.validate_on_submit() and _saved(form, lambda: _save(form, user), "full_name"):
+        flash(_("The account of %(name)s is saved.", name=user.display_name), "success")
+        return redirect(url_for("admin.person", user_id=user.id))
     return render_template("admin/person.html", form=form, person=user,
                            events=list(db.session.scalars(events_query(user.username).limit(10))))
 

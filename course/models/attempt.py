@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import Synced
+from course.models.identity import Synced, learner_clock_index
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -30,9 +30,7 @@ class QuizAttempt(Synced, db.Model):
     __tablename__ = "quiz_attempts"
     __table_args__ = (
         UniqueConstraint("user_id", "quiz_id", "number"),
-        # The cohort dashboard's freshness check (a count and latest clock per learner) reads this index
-        # alone (course.cohorts.freshness).
-        Index("ix_quiz_attempts_user_id_clock", "user_id", "clock"),
+        learner_clock_index("quiz_attempts"),
         Index("uq_quiz_attempts_one_open", "user_id", "quiz_id", unique=True,
               sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
         CheckConstraint("earned IS NULL OR (earned >= 0 AND earned <= possible)", name="earned_in_range"),

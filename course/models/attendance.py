@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import Synced
+from course.models.identity import Synced, learner_clock_index
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -42,11 +42,7 @@ class Attendance(Synced, db.Model):
     """A learner's attendance on one session day, as the trainer marked it (last mark wins)."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("session_day_id", "user_id"),
-                      # The cohort dashboard's freshness check (a count and latest clock per learner) reads this index
-                      # alone (course.cohorts.freshness).
-                      Index("ix_attendance_user_id_clock", "user_id", "clock"),
-                      )
+    __table_args__ = (UniqueConstraint("session_day_id", "user_id"), learner_clock_index("attendance"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_day_id: Mapped[int] = mapped_column(ForeignKey("session_days.id", ondelete="CASCADE"), index=True)

@@ -9,7 +9,7 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import FieldClocks, Synced
+from course.models.identity import FieldClocks, Synced, learner_clock_index
 from course.models.types import UTCDateTime, str_enum, utcnow
 from course.models.user import User
 
@@ -31,9 +31,7 @@ class Certificate(Synced, FieldClocks, db.Model):
     __table_args__ = (
         Index("uq_certificates_one_valid", "user_id", "course_id", "track_id", "kind", unique=True,
               sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
-        # The cohort dashboard's freshness check (a count and latest clock per learner) reads this index
-        # alone (course.cohorts.freshness).
-        Index("ix_certificates_user_id_clock", "user_id", "clock"),
+        learner_clock_index("certificates"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

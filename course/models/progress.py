@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import Synced
+from course.models.identity import Synced, learner_clock_index
 from course.models.types import UTCDateTime, utcnow
 
 
@@ -16,11 +16,7 @@ class SectionRead(Synced, db.Model):
     """A learner has read one section of one module (first time recorded)."""
 
     __tablename__ = "section_reads"
-    __table_args__ = (UniqueConstraint("user_id", "module_id", "section_id"),
-                      # The cohort dashboard's freshness check (a count and latest clock per learner) reads this index
-                      # alone (course.cohorts.freshness).
-                      Index("ix_section_reads_user_id_clock", "user_id", "clock"),
-                      )
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "section_id"), learner_clock_index("section_reads"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
