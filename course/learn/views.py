@@ -89,7 +89,7 @@ def sources():
     """Every source of the course, as each module's reference list, then those cited only by quizzes."""
     catalogue = live_catalogue()
     groups = queries.source_groups(catalogue, current_locale(), verified_sources(catalogue))
-    return render_template("learn/sources.html", groups=rendered("learn/_source_groups.html", groups=groups))
+    return render_template("learn/sources.html", listing=rendered("learn/_source_groups.html", groups=groups))
 
 
 @bp.route("/glossary")
