@@ -105,6 +105,14 @@ def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
+def follow(page, target) -> None:
+    """Click ``target`` (a link, or a button whose answer is another address) and wait for the page it leads
+    to: a check made right after a click may otherwise read the page being left."""
+    leaving = page.url
+    target.click()
+    page.wait_for_url(lambda url: url != leaving)
+
+
 class PageChecks:
     """axe-core on each page it is given, and whether the page fits its screen; what it finds is kept, so one
     test reports every page at once. A name also keeps a screenshot of the page for the README."""
@@ -113,7 +121,6 @@ class PageChecks:
         self.found: dict[str, list[str]] = {}
 
     def check(self, page, name: str | None = None) -> None:
-        page.wait_for_load_state()  # a link just clicked: check the page it leads to, whole
         left = violations(page)
         if (extra := overflow(page)) > 0:
             left.append(f"{extra} px wider than the screen")

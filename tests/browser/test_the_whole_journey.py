@@ -17,7 +17,7 @@ from datetime import timedelta
 import pytest
 
 from course.models.types import utcnow
-from tests.browser.conftest import PageChecks, finish_quiz, sign_in, start_quiz
+from tests.browser.conftest import PageChecks, finish_quiz, follow, sign_in, start_quiz
 from tests.test_cascade import certified_trainee, edit_course
 
 ROSTER = b"""Full name,Username,Email,Agency,Position,Gender,Velayat
@@ -59,7 +59,7 @@ def coordinator_approves_the_trainer(page, base: str, axe: PageChecks) -> dict[s
     sign_in(page, base, "coord")
     page.get_by_role("link", name="Reports").click()
     before = overview(page)
-    page.get_by_role("link", name="Trainers").click()
+    follow(page, page.get_by_role("link", name="Trainers"))
     axe.check(page, "trainers")
     page.get_by_role("button", name="Approve as trainer Aylar Trainee").click()
     page.get_by_text("Aylar Trainee is now a trainer.").wait_for()
@@ -70,7 +70,7 @@ def trainer_creates_a_cohort(page, base: str, axe: PageChecks) -> str:
     """Returns the cohort's address."""
     sign_in(page, base, "aylar")
     page.get_by_role("link", name="My cohorts").click()
-    page.get_by_role("link", name="New cohort").click()
+    follow(page, page.get_by_role("link", name="New cohort"))
     axe.check(page)
     today = utcnow().date()
     page.get_by_label("Cohort name").fill("Mary prosecutors")
@@ -87,7 +87,7 @@ def trainer_creates_a_cohort(page, base: str, axe: PageChecks) -> str:
 
 def trainer_imports_the_roster(page, base: str, cohort: str, axe: PageChecks) -> tuple[str, str]:
     """Returns Jeren's username and one-time password, read from her credential slip."""
-    page.get_by_role("link", name="Learners and joining").click()
+    follow(page, page.get_by_role("link", name="Learners and joining"))
     axe.check(page, "roster")
     page.get_by_label("Roster file (CSV or Excel .xlsx)").set_input_files(
         files=[{"name": "mary.csv", "mimeType": "text/csv", "buffer": ROSTER}])
@@ -128,12 +128,9 @@ def learner_takes_the_pre_test(page, base: str) -> None:
 def learner_reads_the_module(page, base: str) -> None:
     from_the_track_page(page, base, "Alpha module")
     sections = page.locator("ol.sections li").count()
-    page.locator("main a.button").first.click()  # "Start reading"
-    while not page.get_by_role("button", name="Finish the module").is_visible():
-        # is_visible() does not wait: let the next section load before asking again.
-        leaving = page.url
-        page.get_by_role("button", name="Next →").click()
-        page.wait_for_url(lambda url, leaving=leaving: url != leaving)
+    follow(page, page.locator("main a.button").first)  # "Start reading"
+    while not page.get_by_role("button", name="Finish the module").is_visible():  # asked of a loaded page
+        follow(page, page.get_by_role("button", name="Next →"))
     page.get_by_role("button", name="Finish the module").click()
     page.wait_for_url(re.compile(r"/modules/alpha\?finished=1$"))
     assert page.locator("ol.sections .badge-complete").count() == sections
@@ -216,7 +213,7 @@ def trainer_marks_attendance(page, base: str, cohort: str, axe: PageChecks) -> N
 
 def learner_evaluates_the_training(page, base: str, axe: PageChecks) -> None:
     page.goto(f"{base}/")
-    page.get_by_role("link", name="Evaluate your training: Mary prosecutors").click()
+    follow(page, page.get_by_role("link", name="Evaluate your training: Mary prosecutors"))
     axe.check(page, "evaluation")
     for statement, rating in (("The course is relevant to my work.", "5 · Strongly agree"),
                               ("The trainer explained clearly.", "4 · Agree")):
@@ -229,7 +226,7 @@ def learner_evaluates_the_training(page, base: str, axe: PageChecks) -> None:
 def learner_downloads_the_certificate(page, axe: PageChecks) -> str:
     """Returns the certificate's verification address (on a phone: the site's links are under Menu)."""
     page.locator(".menu-button").click()
-    page.get_by_role("link", name="My certificates").click()
+    follow(page, page.get_by_role("link", name="My certificates"))
     axe.check(page, "my-certificates")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download (PDF)").click()
@@ -265,7 +262,7 @@ def test_the_whole_journey(live_server, new_page, programme):
     anyone.get_by_text("Valid certificate").wait_for()
     assert "Jeren Learner" in anyone.inner_text("main")
 
-    coordinator.get_by_role("link", name="Reports").click()
+    follow(coordinator, coordinator.get_by_role("link", name="Reports"))
     after = overview(coordinator)
     axe.check(coordinator)
     assert int(after["Learners enrolled"]) == int(before["Learners enrolled"]) + 2  # Jeren and Merdan

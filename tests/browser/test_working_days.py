@@ -29,7 +29,7 @@ from course.extensions import db
 from course.learn.queries import load_catalogue
 from course.models.types import utcnow
 from course.models.user import Agency, Role, Velayat
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import follow, sign_in
 from tests.test_cascade import pass_quiz, read_everything
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -159,14 +159,16 @@ class Walk:
                 assert archive.testzip() is None and archive.namelist(), url
         return body
 
-    def asks_first(self, press) -> None:
-        """``press`` clicks a destructive button on the desktop: the answer must be a page that asks."""
-        press(self.desktop)
-        self.desktop.wait_for_load_state()
+    def asks_first(self, url: str, button: str, prepare=None) -> None:
+        """On the desktop, at ``url`` (after ``prepare``, if given), the destructive ``button`` (a selector)
+        is pressed: the answer must be a page that asks."""
+        self.desktop.goto(self.base + url)
+        if prepare:
+            prepare(self.desktop)
+        follow(self.desktop, self.desktop.locator(button).first)
         assert self.desktop.locator("input[name=confirmed][value=yes]").count() == 1, self.desktop.url
         self.check_page("desktop", f"confirmation at {self.desktop.url}")
-        self.desktop.locator("form a").last.click()  # "Cancel: keep everything as it is"
-        self.desktop.wait_for_load_state()
+        follow(self.desktop, self.desktop.locator("form a").last)  # "Cancel: keep everything as it is"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -206,13 +208,9 @@ def test_a_trainers_day(live_server, new_page, synced, make_user, language):
                 f"/cohorts/{cohort.id}/certificates.zip", f"/certificates/{world['certificate'].id}.pdf"):
         walk.download(url)
 
-    base = live_server
-    walk.asks_first(lambda page: (page.goto(f"{base}/cohorts/{cohort.id}/days"),
-                                  page.locator("form[action$='/delete'] button").first.click()))
-    walk.asks_first(lambda page: (page.goto(f"{base}/cohorts/{cohort.id}/roster"),
-                                  page.locator("form[action*='/remove'] button").first.click()))
-    walk.asks_first(lambda page: (page.goto(f"{base}/cohorts/{cohort.id}/edit"),
-                                  page.locator("form[action$='/status'] button[value=archived]").click()))
+    walk.asks_first(f"/cohorts/{cohort.id}/days", "form[action$='/delete'] button")
+    walk.asks_first(f"/cohorts/{cohort.id}/roster", "form[action*='/remove'] button")
+    walk.asks_first(f"/cohorts/{cohort.id}/edit", "form[action$='/status'] button[value=archived]")
     assert walk.problems == {}
 
 
@@ -230,11 +228,9 @@ def test_a_coordinators_day(live_server, new_page, synced, make_user, language):
             walk.download(f"/reports/export/{what}.{kind}")
     walk.download(f"/certificates/{world['certificate'].id}.pdf")
 
-    def revoke(page) -> None:
-        page.goto(f"{live_server}/certificates/all")
+    def give_a_reason(page) -> None:
         page.locator("main details summary").first.click()
         page.locator("input[name=reason]").first.fill("Issued to the wrong person.")
-        page.locator("button[formaction$='/revoke']").first.click()
 
-    walk.asks_first(revoke)
+    walk.asks_first("/certificates/all", "button[formaction$='/revoke']", prepare=give_a_reason)
     assert walk.problems == {}
