@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, select
 
 from course.evaluation.form import AREA_LABELS, EvaluationForm
@@ -39,7 +40,8 @@ class ItemResult:
 @dataclass(frozen=True)
 class AreaResult:
     area: str
-    label: str
+    #: Translated when shown: a national page aggregates hundreds of cohorts and shows the areas of one total.
+    label: LazyString
     mean: float | None
     answers: int
 
@@ -130,7 +132,7 @@ def aggregate(tally: Tally, form: EvaluationForm, *, with_texts: bool = True) ->
         items.append(ItemResult(item.text.value, item.area or "", sum(counter.values()), _mean(counter),
                                 [counter.get(value, 0) for value in scale]))
         by_area[item.area].update(counter)
-    areas = [AreaResult(area, str(label), _mean(by_area[area]), sum(by_area[area].values()))
+    areas = [AreaResult(area, label, _mean(by_area[area]), sum(by_area[area].values()))
              for area, label in AREA_LABELS.items() if by_area.get(area)]
     texts = [TextResult(item.text.value, sorted(tally.texts.get(item.id, [])) if with_texts else [],
                         tally.text_counts[item.id])

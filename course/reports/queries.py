@@ -198,9 +198,12 @@ def cohort_results(cohorts: Select) -> Iterator[CohortResult]:
     days = (select(SessionDay.cohort_id, func.count(func.distinct(SessionDay.id)).label("days"),
                    func.sum(case((Attendance.status.in_(sorted(ATTENDED)), 1), else_=0)).label("attended"),
                    func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)).label("excused"))
-            # Marks of learners still in the cohort only: the days they could attend count only them.
-            .outerjoin(Attendance, and_(Attendance.session_day_id == SessionDay.id, Attendance.user_id.in_(
-                select(Enrolment.user_id).where(Enrolment.cohort_id == SessionDay.cohort_id))))
+            # Marks of learners still in the cohort only (reached through their enrolment, a join the database
+            # can hash, where a per-mark membership test ran a subquery for every mark): the days they could
+            # attend count only them.
+            .outerjoin(Enrolment, Enrolment.cohort_id == SessionDay.cohort_id)
+            .outerjoin(Attendance, and_(Attendance.session_day_id == SessionDay.id,
+                                        Attendance.user_id == Enrolment.user_id))
             .where(SessionDay.cohort_id.in_(cohorts)).group_by(SessionDay.cohort_id).subquery())
     lead = (select(CohortTrainer.cohort_id, User.display_name.label("name"))
             .join(User, User.id == CohortTrainer.user_id).where(CohortTrainer.lead.is_(True)).subquery())
