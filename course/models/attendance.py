@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import Synced, learner_clock_index
+from course.models.identity import Synced, clock_index, learner_clock_index
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -42,7 +42,8 @@ class Attendance(Synced, db.Model):
     """A learner's attendance on one session day, as the trainer marked it (last mark wins)."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("session_day_id", "user_id"), learner_clock_index("attendance"))
+    __table_args__ = (UniqueConstraint("session_day_id", "user_id"), learner_clock_index("attendance"),
+                      clock_index("attendance"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_day_id: Mapped[int] = mapped_column(ForeignKey("session_days.id", ondelete="CASCADE"), index=True)

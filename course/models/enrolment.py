@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-from course.models.identity import Synced
+from course.models.identity import Synced, clock_index
 from course.models.types import UTCDateTime, utcnow
 
 
@@ -16,7 +16,7 @@ class Enrolment(Synced, db.Model):
     """A user enrolled in one track of a course."""
 
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id", "track_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "track_id"), clock_index("enrolments"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -52,6 +52,12 @@ class Synced(SyncKey):
     clock: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
+def clock_index(table: str) -> Index:
+    """The index on a large table's stamps that the coordinator reports' signature reads its latest stamp
+    from without reading the table (course.reports.kept)."""
+    return Index(f"ix_{table}_clock", "clock")
+
+
 def learner_clock_index(table: str) -> Index:
     """The index a learner's synced rows of ``table`` need for the cohort dashboard's freshness check (a count
     and the latest clock per learner, course.cohorts.freshness): read alone, without the rows."""

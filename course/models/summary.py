@@ -35,7 +35,8 @@ class LearnerSummary(db.Model):
     #: Counted scores (percent) under each test's grading method; the same on every track row of the learner.
     pre_score: Mapped[float | None] = mapped_column(Float)
     post_score: Mapped[float | None] = mapped_column(Float)
-    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Indexed: its latest value is the summaries' part of the coordinator reports' signature.
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class ModuleGain(db.Model):

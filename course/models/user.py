@@ -12,7 +12,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.identity import FieldClocks, Synced
+from course.models.identity import FieldClocks, Synced, clock_index
 from course.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -65,7 +65,7 @@ class User(Synced, FieldClocks, UserMixin, db.Model):
     __tablename__ = "users"
     editable_fields = ("full_name", "email", "agency", "position", "gender", "velayat", "active", "locale",
                        "password_hash", "must_change_password")
-    __table_args__ = (CheckConstraint("username = lower(username)", name="username_lowercase"),)
+    __table_args__ = (CheckConstraint("username = lower(username)", name="username_lowercase"), clock_index("users"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

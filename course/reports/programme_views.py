@@ -14,6 +14,7 @@ from course.evaluation.results import MIN_RESPONSES, across_cohorts, rating_cell
 from course.exports import Table, export_response
 from course.extensions import db
 from course.permissions import Permission, require
+from course.reports.kept import kept
 from course.reports.programme import build_programme
 from course.reports.queries import ReportFilter, cohort_ids
 from course.reports.views import bp, filter_page_context, request_filter
@@ -30,16 +31,19 @@ def programme():
     """Reaction, learning and behaviour side by side for the cohorts that started in the chosen dates."""
     report_filter = request_filter()
     form = _form()
-    return render_template("reports/programme.html",
-                           programme=build_programme(cohort_ids(report_filter), form, report_filter.velayats),
-                           form=form, minimum=MIN_RESPONSES, **filter_page_context())
+    programme = kept("programme", report_filter,
+                     lambda: build_programme(cohort_ids(report_filter), form, report_filter.velayats))
+    return render_template("reports/programme.html", programme=programme, form=form, minimum=MIN_RESPONSES,
+                           **filter_page_context())
 
 
 @bp.route("/reports/evaluations")
 @require(Permission.VIEW_REPORTS)
 def evaluations():
     form = _form()
-    results, lines = across_cohorts(cohort_ids(request_filter()), form) if form else (None, [])
+    report_filter = request_filter()
+    results, lines = (kept("evaluations", report_filter, lambda: across_cohorts(cohort_ids(report_filter), form))
+                      if form else (None, []))
     context = filter_page_context()
     return render_template("reports/evaluations.html", form=form, results=results, lines=lines,
                            minimum=MIN_RESPONSES, answers_url=url_for("reports.export_evaluations", what="answers",

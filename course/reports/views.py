@@ -21,6 +21,7 @@ from course.models.cohort import Cohort
 from course.models.user import Velayat
 from course.pagination import paginate
 from course.permissions import Permission, require, velayat_scope
+from course.reports.kept import kept
 from course.reports.queries import CohortResult, ReportFilter, build_report, cohort_ids, cohort_results
 from course.reports.tables import FLAGS, charts, disaggregation
 from course.web import current_locale, live_catalogue
@@ -77,12 +78,13 @@ COHORT_ORDERS = {
 def dashboard():
     catalogue = live_catalogue()
     report_filter = request_filter()
-    report = build_report(report_filter, catalogue)
+    report = kept("report", report_filter, lambda: build_report(report_filter, catalogue))
     order = request.args.get("sort", "start")
+    listed = report.cohorts  # kept for the next view: sorted and searched as copies
     if order in COHORT_ORDERS and order != "start":
-        report.cohorts.sort(key=COHORT_ORDERS[order])
+        listed = sorted(listed, key=COHORT_ORDERS[order])
     search = request.args.get("q", "").strip()[:100]
-    cohorts = paginate([c for c in report.cohorts if _matches(c, search)] if search else report.cohorts,
+    cohorts = paginate([c for c in listed if _matches(c, search)] if search else listed,
                        per_page=ROWS_PER_PAGE, anchor="cohort-list")
     trainers = paginate(report.trainers, per_page=ROWS_PER_PAGE, arg="trainers_page", anchor="trainer-list")
     sort_links = {key: url_for("reports.dashboard", **{**request.args.to_dict(), "sort": key}) for key in COHORT_ORDERS}
@@ -129,7 +131,7 @@ def run_on(device: str) -> str:
 
 
 def _disaggregation_table(report_filter: ReportFilter) -> Table:
-    report = build_report(report_filter, live_catalogue())
+    report = kept("report", report_filter, lambda: build_report(report_filter, live_catalogue()))
     header = [_("Velayat"), _("Agency")]
     for label in (_("Participants"), _("Completed"), _("Certified")):
         header += [f"{label}: {_('total')}", f"{label}: {_('female')}", f"{label}: {_('male')}",
