@@ -16,11 +16,12 @@ from typing import Any
 from flask import g, has_request_context, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from course.caching import RecentlyUsed
 from course.content.localize import Text, fallback_chain, fallen_back_to, pick
 from course.content.repository import LiveVersion, live_versions
+from course.content.state import LIVE_KINDS, content_state
 from course.extensions import db
 from course.formatting import plural_count
 from course.learn.status import PageStatus, Subject, page_status
@@ -127,18 +128,16 @@ def load_catalogue() -> Catalogue | None:
 
 
 #: The catalogue built from one set of live versions: every request asks which versions are live (one light
-#: query), and while the answer is the same the catalogue built from it last time is the same too. Two entries:
-#: the live set and, for a moment after a sync, the one before it.
+#: query, course.content.state), and while the answer is the same the catalogue built from it last time is the
+#: same too. Two entries: the live set and, for a moment after a sync, the one before it.
 _BUILT = RecentlyUsed(size=2)
-
-_LIVE_KINDS = (ContentKind.COURSE, ContentKind.MODULE, ContentKind.SOURCES, ContentKind.QUIZ, ContentKind.PROVISIONS)
 
 
 def _read_catalogue() -> Catalogue | None:
-    items = live_versions(*_LIVE_KINDS)
-    fingerprint = hashlib.sha256(
-        "".join(f"{item.kind}:{item.content_id}:{item.content_hash};" for item in items).encode()).hexdigest()
-    return _BUILT.get_or_make(fingerprint, lambda: _build_catalogue(items, fingerprint))
+    fingerprint = hashlib.sha256("".join(
+        f"{pointer.kind}:{pointer.content_id}:{pointer.content_hash};" for pointer in content_state().pointers
+    ).encode()).hexdigest()
+    return _BUILT.get_or_make(fingerprint, lambda: _build_catalogue(live_versions(*LIVE_KINDS), fingerprint))
 
 
 def _build_catalogue(items: list[LiveVersion], fingerprint: str) -> Catalogue | None:
@@ -164,22 +163,23 @@ def _build_catalogue(items: list[LiveVersion], fingerprint: str) -> Catalogue | 
                      fingerprint=fingerprint)
 
 
+#: Asked on every page a learner reads, so built once (building a statement cost more than running it).
+_SECTIONS_READ = select(SectionRead.module_id, SectionRead.section_id).where(SectionRead.user_id == bindparam("user"))
+_ENROLLED_TRACKS = (select(Enrolment.track_id)
+                    .where(Enrolment.user_id == bindparam("user"), Enrolment.course_id == bindparam("course"))
+                    .order_by(Enrolment.enrolled_at))
+
+
 def sections_read(user_id: int) -> dict[str, set[str]]:
     """Section keys the user has read, by module id (one query)."""
     read: dict[str, set[str]] = {}
-    for module_id, section_id in db.session.execute(
-        select(SectionRead.module_id, SectionRead.section_id).where(SectionRead.user_id == user_id)
-    ):
+    for module_id, section_id in db.session.execute(_SECTIONS_READ, {"user": user_id}):
         read.setdefault(module_id, set()).add(section_id)
     return read
 
 
 def enrolled_track_ids(user_id: int, course_id: str) -> list[str]:
-    return list(db.session.scalars(
-        select(Enrolment.track_id)
-        .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
-        .order_by(Enrolment.enrolled_at)
-    ))
+    return list(db.session.scalars(_ENROLLED_TRACKS, {"user": user_id, "course": course_id}))
 
 
 def readable_track_ids(user: User, catalogue: Catalogue) -> list[str]:

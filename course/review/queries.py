@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from course.content.localize import Text, pick
 from course.content.repository import live_versions
+from course.content.state import content_state, from_reviews
 from course.extensions import db
 from course.i18n import language_name
 from course.learn.queries import Catalogue
@@ -45,7 +46,13 @@ from course.review.version import VersionReview
 
 
 def verified_sources(catalogue: Catalogue) -> frozenset[str]:
-    """Sources whose newest verification was made on the primary link they have today (one query)."""
+    """Sources whose newest verification was made on the primary link they have today: one query when a
+    verification has been added since this process last asked (course.content.state), none otherwise."""
+    return from_reviews(("verified", catalogue.fingerprint), content_state().verifications,
+                        lambda: _verified_sources(catalogue))
+
+
+def _verified_sources(catalogue: Catalogue) -> frozenset[str]:
     newest = (select(SourceVerification.source_id, func.max(SourceVerification.id).label("id"))
               .group_by(SourceVerification.source_id).subquery())
     rows = db.session.execute(select(SourceVerification.source_id, SourceVerification.url)
@@ -320,7 +327,13 @@ _SIGNED_OFF = "*"
 
 
 def version_review(kind: ContentKind, content_id: str, content_hash: str) -> VersionReview:
-    """The reviews of this exact version, legal and translation (one query)."""
+    """The reviews of this exact version, legal and translation: one query when a review has been added since
+    this process last asked (course.content.state), none otherwise."""
+    return from_reviews((kind, content_id, content_hash), content_state().reviews,
+                        lambda: _version_review(kind, content_id, content_hash))
+
+
+def _version_review(kind: ContentKind, content_id: str, content_hash: str) -> VersionReview:
     snapshot = (select(ContentSnapshot.id).where(ContentSnapshot.kind == kind, ContentSnapshot.content_id == content_id,
                                                  ContentSnapshot.content_hash == content_hash).scalar_subquery())
     signed = select(literal(_SIGNED_OFF)).where(ContentReview.snapshot_id == snapshot,
