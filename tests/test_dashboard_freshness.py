@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import select, update
 
 from course.attendance.services import add_day, mark_attendance, remove_day
 from course.audit import record_event
 from course.caching import RecentlyUsed
+from course.cohorts.dashboard import cohort_dashboard
 from course.cohorts.services import remove_from_cohort
 from course.extensions import db
+from course.learn.pace import Skim, _record_skim
 from course.learn.queries import load_catalogue
 from course.models.attendance import SessionDay
 from course.models.user import User
@@ -140,6 +143,43 @@ def test_another_language_gets_its_own_dashboard(app, world, cohort, make_user):
     db.session.commit()
     page = dashboard(app, cohort)
     assert "Прогресс" in page or "Успеваемость" in page, page[:2000]
+
+
+def skim_a_section(cohort_, ana, _world):
+    _record_skim(ana.id, "alpha", "first", Skim(seconds=3, needed=40))
+    db.session.commit()
+
+
+def change_a_mark(cohort_, ana, world_):
+    day = db.session.scalar(select(SessionDay).where(SessionDay.cohort_id == cohort_.id))
+    mark_attendance(cohort_, day, {ana.id: "absent"}, _lead(world_).id)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("change", [skim_a_section, change_a_mark, read_a_section,
+                                    rename_the_learner, remove_the_learner],
+                         ids=lambda change: change.__name__)
+def test_the_kept_dashboard_equals_one_computed_afresh_after_a_change(app, world, cohort, make_user,  # noqa: F811
+                                                                     change):
+    """Whatever part of the page the change shows in (the attention list, a changed mark, a grid)."""
+    ana = join(cohort, make_user, "ana", "Ana")
+    join(cohort, make_user, "bob", "Bob")
+    mark_attendance(cohort, _a_day(cohort), {ana.id: "present"}, _lead(world).id)
+    db.session.commit()
+    shown_dashboard(app, cohort)
+    change(cohort, ana, world)
+    fresh = cohort_dashboard(cohort, load_catalogue(), "en", attention_days=app.config["ATTENTION_AFTER_DAYS"])
+    assert shown_dashboard(app, cohort) == fresh
+
+
+def shown_dashboard(app, cohort_):
+    contexts = []
+    template_rendered.connect(record := lambda _sender, template, context, **_: contexts.append(context), app)
+    try:
+        dashboard(app, cohort_)
+    finally:
+        template_rendered.disconnect(record, app)
+    return next(context["dashboard"] for context in contexts if context.get("cohort") is not None)
 
 
 def test_a_process_keeps_a_bounded_number_of_entries_for_a_bounded_time():
