@@ -131,6 +131,28 @@ def test_trainers_preview_every_track_and_read_trainer_notes(client, synced, mak
     assert client.get("/modules/beta/trainer-notes").status_code == 404
 
 
+def test_one_readers_progress_and_rights_never_show_on_anothers_module_page(app, synced, make_user):
+    """The module page is built once for every reader in a language (course.learn.queries.module_page): what is
+    the reader's own (sections read, where to go on, the trainer notes link) must be theirs alone."""
+    from tests.test_cohort_pages import as_user
+
+    make_user("ana", tracks=("full",))
+    make_user("bea", tracks=("full",))
+    make_user("tom", roles={Role.TRAINER})
+    ana, bea, tom = as_user(app, "ana"), as_user(app, "bea"), as_user(app, "tom")
+    assert "Trainer notes and session plan" in text_of(tom.get("/modules/alpha"))
+    finish(ana, "alpha", "first")
+    finish(ana, "alpha", "second-section")
+    ana_page = ana.get("/modules/alpha").get_data(as_text=True)
+    bea_page = bea.get("/modules/alpha").get_data(as_text=True)
+    assert ana_page.count(">read</span>") == 2 and "In progress" in text_of(ana.get("/modules/alpha"))
+    assert 'href="/modules/alpha/third">Continue reading' in ana_page
+    assert ">read</span>" not in bea_page and "Not started" in re.sub(r"\s+", " ", bea_page)
+    assert 'href="/modules/alpha/first">Start reading' in bea_page
+    assert "Trainer notes and session plan" not in bea_page + ana_page
+    assert "Trainer notes and session plan" in text_of(tom.get("/modules/alpha"))
+
+
 def test_trainer_notes_never_appear_on_learner_pages(learner):
     for url in ("/", "/tracks/full", "/modules/alpha", "/modules/alpha/first", "/modules/alpha/third"):
         assert "TRAINER-ONLY-MARKER" not in learner.get(url).get_data(as_text=True)

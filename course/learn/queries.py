@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from flask import g, has_request_context, url_for
+from flask import current_app, g, has_request_context, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
@@ -450,21 +450,38 @@ def track_modules(user: User, catalogue: Catalogue, track: dict[str, Any], local
     return rows
 
 
+#: Module pages as every reader sees them in a language, before the reader's own progress is added.
+MODULE_PAGES_KEPT = 64
+
+
 def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: str, *, review: VersionReview,
                 verified: frozenset[str]) -> ModulePage:
     """``review``: what the legal and translation reviewers said of this version; ``verified``: the sources a
-    reviewer verified."""
+    reviewer verified. The page is built once for every reader of this version in this language (its texts,
+    notices, sources and quizzes); only the reader's progress and rights are added here."""
+    kept = current_app.extensions.setdefault("course.module_pages", RecentlyUsed(MODULE_PAGES_KEPT))
+    page = kept.get_or_make((catalogue.fingerprint, module.id, locale, review, verified),
+                            lambda: _module_page_for_everyone(catalogue, module, locale, review, verified))
+    read = sections_read(user.id).get(module.id, set())
+    status, _done, _total = module_status(module, read)
+    sections = [replace(section, read=True) if section.key in read else section for section in page.sections]
+    return replace(page, status=status, sections=sections,
+                   has_trainer_notes=page.has_trainer_notes and can(user, Permission.READ_TRAINER_NOTES),
+                   resume_url=next((s for s in sections if not s.read), sections[0]).url)
+
+
+def _module_page_for_everyone(catalogue: Catalogue, module: LiveModule, locale: str, review: VersionReview,
+                              verified: frozenset[str]) -> ModulePage:
+    """The module page of a reader who has read nothing and may read the trainer notes."""
     fallbacks = catalogue.fallbacks(locale)
     meta = module.data["meta"]
     cited = [citation for citations in module_citations(module.data).values() for citation in citations]
-    read = sections_read(user.id).get(module.id, set())
-    status, _done, _total = module_status(module, read)
     sections = [
         SectionLink(
             key=section["key"],
             number=number,
             title=pick(section["title"], locale, fallbacks),
-            read=section["key"] in read,
+            read=False,
             url=url_for("learn.section", module_id=module.id, section_key=section["key"]),
         )
         for number, section in enumerate(module.data["sections"], start=1)
@@ -481,7 +498,6 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
     draft = shows_draft_notice(review.signed_off, catalogue.provisions, cited)
     draft_translation = (review.draft_translation(locale, meta["draft_languages"])
                          and any(not body.fallback for body in bodies))
-    resume = next((s for s in sections if not s.read), sections[0])
     return ModulePage(
         id=module.id,
         title=title,
@@ -493,16 +509,16 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
         draft=draft,
         draft_translation=draft_translation,
         legal_notices=notices_for(catalogue.provisions, cited, locale, fallbacks),
-        status=status,
+        status=Status.NOT_STARTED,
         sections=sections,
         sources=sources,
         quizzes=quizzes,
-        has_trainer_notes=bool(module.data["trainer_notes_html"]) and can(user, Permission.READ_TRAINER_NOTES),
+        has_trainer_notes=bool(module.data["trainer_notes_html"]),
         notice=page_status(
             Subject.MODULE, draft_translation_in=locale if draft_translation else None, not_reviewed=draft,
             fallback_languages=fallen_back_to([title, summary, *objectives, *key_points,
                                                *(s.title for s in sections), *bodies])),
-        resume_url=resume.url,
+        resume_url=sections[0].url,
     )
 
 
