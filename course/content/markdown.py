@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 #: Bump when rendering changes in a way that should make new content versions.
 RENDERER_VERSION = 1
@@ -24,12 +28,18 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 _ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
-_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+@cache
+def _renderer() -> MarkdownIt:
+    """Made on first use: a server renders Markdown only for quiz texts, and importing the parser cost every
+    process 30 ms of its start."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
 
 def render_markdown(source: str) -> str:
     """Render Markdown and keep only allow-listed tags, attributes and URL schemes."""
-    html = _markdown.render(source)
+    html = _renderer().render(source)
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

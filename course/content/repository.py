@@ -62,8 +62,19 @@ def live_item(kind: ContentKind, content_id: str) -> ContentItem | None:
     )
 
 
+def live_hash(kind: ContentKind, content_id: str) -> str | None:
+    """The content hash of the item's live version, which names it for ever; None if it is not live."""
+    return db.session.scalar(
+        select(ContentSnapshot.content_hash).join(ContentItem, ContentItem.snapshot_id == ContentSnapshot.id)
+        .where(ContentItem.kind == kind, ContentItem.content_id == content_id, ContentItem.retired.is_(False))
+    )
+
+
 def snapshot_data(kind: ContentKind, content_id: str, content_hash: str) -> dict[str, Any] | None:
-    """A specific version, live or not (old attempts and progress name their version)."""
+    """A specific version, live or not (old attempts and progress name their version); from the copy the live
+    versions were read into when there is one."""
+    if (kept := _DATA_CACHE.get((str(kind), content_id, content_hash))) is not None:
+        return kept
     return db.session.scalar(
         select(ContentSnapshot.data).where(
             ContentSnapshot.kind == kind,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from course.content.repository import live_item, snapshot_data
+from course.content.repository import live_hash, snapshot_data
 from course.content.schema import QuizSettings
 from course.models.content import ContentKind
 from course.quiz.registry import load_question_types
@@ -57,7 +57,9 @@ def pinned_definition(quiz_id: str, content_hash: str) -> QuizDefinition | None:
 
 
 def live_definition(quiz_id: str) -> QuizDefinition | None:
-    item = live_item(ContentKind.QUIZ, quiz_id)
-    if item is None:
+    """The live version of the quiz: one query for which version is live, and the version's data (a few hundred
+    KB of JSON in three languages) only when this process has not built that version yet."""
+    content_hash = live_hash(ContentKind.QUIZ, quiz_id)
+    if content_hash is None:
         return None
-    return definition_from_data(quiz_id, item.snapshot.content_hash, item.snapshot.data)
+    return pinned_definition(quiz_id, content_hash)

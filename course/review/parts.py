@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from course.models.content import ContentKind
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|tr|pre|div)>|<br\s*/?>", re.IGNORECASE)
@@ -43,6 +41,8 @@ def _per_language(texts: dict[str, str], transform=lambda text: text) -> str:
 
 
 def _dump(value: Any) -> str:
+    import yaml  # noqa: PLC0415  (only the reviewers' pages show YAML: not worth every process's start)
+
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=True, width=100).rstrip()
 
 
