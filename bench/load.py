@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from course import create_app  # noqa: E402
 from course.auth.passwords import hash_password  # noqa: E402
 from course.auth.services import create_user  # noqa: E402
+from course.cli import compile_code  # noqa: E402
 from course.content.sync import sync_content  # noqa: E402
 from course.demo_data import generate_demo_data  # noqa: E402
 from course.extensions import db  # noqa: E402
@@ -189,6 +190,7 @@ def start(kind: str, env: dict[str, str], log: Path, code: Path) -> tuple[subpro
                    f"127.0.0.1:{port}"]
     else:
         command = [str(ROOT / ".venv/bin/course"), "serve", "--port", str(port)]
+    compile_code(code / "course")  # as 'course init' does at installation: the bytecode a start reads
     began = time.perf_counter()
     process = subprocess.Popen(command, cwd=code, env=env, stdout=subprocess.DEVNULL,  # noqa: SIM115
                                stderr=log.open("w"), start_new_session=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
+from pathlib import Path
 
-from course import create_app
+from course import cli, create_app
+from course.cli import compile_code
 from course.content import repository
 from course.warm import warm_up
 from tests.conftest import base_config
@@ -30,3 +33,31 @@ def test_a_server_started_before_its_database_exists_still_starts(tmp_path, capl
         finally:
             gc.unfreeze()
     assert "content not warmed" in caplog.text
+
+
+def test_installing_compiles_the_code_so_a_read_only_checkout_starts_without_compiling(tmp_path):
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "module.py").write_text("ANSWER = 42\n")
+    assert compile_code(package)
+    compiled = {path.name.split(".")[0] for path in (package / "__pycache__").iterdir()}
+    assert compiled == {"__init__", "module"}
+
+
+def test_a_module_that_does_not_compile_is_reported_and_installing_goes_on(tmp_path, capsys):
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "good.py").write_text("ANSWER = 42\n")
+    (package / "broken.py").write_text("def (:\n")
+    assert not compile_code(package)
+    assert "could not all be compiled to bytecode" in capsys.readouterr().err
+    assert [path.name.split(".")[0] for path in (package / "__pycache__").iterdir()] == ["good"]
+
+
+def test_course_init_compiles_the_application(empty_database_app):
+    result = empty_database_app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "could not all be compiled" not in result.output
+    cli_module = Path(cli.__file__)
+    assert (cli_module.parent / "__pycache__" / f"cli.{sys.implementation.cache_tag}.pyc").exists()
