@@ -209,22 +209,25 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def resident_mb(process: subprocess.Popen) -> list[tuple[float, float]]:
-    """Memory of the server and of each of its worker processes, in MB: resident (RSS, which counts the pages
-    forked workers share) and private to the process (USS, what another worker adds)."""
+def resident_mb(process: subprocess.Popen) -> list[tuple[float, float, float]]:
+    """Memory of the server and of each of its worker processes, in MB: resident (RSS, which counts in full the
+    pages forked workers share with the master), proportional (PSS: each shared page divided among the
+    processes sharing it, so the PSS of all processes adds up to what the server costs the machine), and
+    private to the process (USS, what another worker adds)."""
     pids = [process.pid, *map(int, subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
                                                   text=True).stdout.split())]
     sizes = []
     for pid in pids:
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         kb = {name: int(re.search(rf"^{name}:\s+(\d+)", rollup, re.M).group(1))
-              for name in ("Rss", "Private_Clean", "Private_Dirty")}
-        sizes.append((kb["Rss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024))
+              for name in ("Rss", "Pss", "Private_Clean", "Private_Dirty")}
+        sizes.append((kb["Rss"] / 1024, kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024))
     return sizes
 
 
-def _memory(sizes: list[tuple[float, float]]) -> str:
-    return " / ".join(f"{rss:.0f} (USS {uss:.0f})" for rss, uss in sizes)
+def _memory(sizes: list[tuple[float, float, float]]) -> str:
+    total = sum(pss for _rss, pss, _uss in sizes)
+    return " / ".join(f"{rss:.0f} (PSS {pss:.0f}, USS {uss:.0f})" for rss, pss, uss in sizes) + f"; all {total:.0f}"
 
 
 # -- wrk -------------------------------------------------------------------------------------------------------------
