@@ -82,9 +82,12 @@ def _init_extensions(app: Flask) -> None:
     from course import models  # noqa: F401, PLC0415  (every table known to Alembic)
     from course.chrome import page_chrome  # noqa: PLC0415
     from course.i18n import install_template_gettext, select_locale  # noqa: PLC0415
+    from course.pooling import check_idle_connections  # noqa: PLC0415
     from course.sync import stamping  # noqa: F401, PLC0415  (every change to a synced record is stamped)
 
     db.init_app(app)
+    with app.app_context():
+        check_idle_connections(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -99,7 +99,9 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
     config: dict[str, Any] = {
         "ENV_NAME": env,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Connections idle for a while are checked before reuse instead (course.pooling): a ping before every
+        # request cost each one a round trip.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "CONTENT_DIR": content_dir,
         "DEFAULT_LOCALE": _env("DEFAULT_LOCALE", "en"),
         "LANGUAGES": LANGUAGES,
