@@ -70,11 +70,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     from course import cli, errors, formatting, security  # noqa: PLC0415  (wiring only)
+    from course.warm import trim_memory_periodically  # noqa: PLC0415
 
     errors.register(app)
     formatting.register(app)
     security.register(app)
     cli.register(app)
+    trim_memory_periodically(app)
     return app
 
 

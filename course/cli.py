@@ -50,6 +50,7 @@ from course.sync.cli import (
 )
 from course.sync.device import this_device
 from course.version import cascade_version
+from course.warm import limit_malloc_arenas
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -342,6 +343,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
         click.echo("Only this computer can open it; use --host 0.0.0.0 to serve the room's network.")
     else:
         click.echo("No network address was found: connect the laptop to the room's network and start again.")
+    limit_malloc_arenas()  # before waitress starts its threads
     waitress.serve(app, host=host, port=port, threads=threads)
 
 

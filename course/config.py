@@ -148,6 +148,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "METRICS": _env("METRICS", "0") in ("1", "true", "yes"),
         # Addresses /metrics answers (the monitoring host); anyone else gets 404.
         "METRICS_FROM": [a.strip() for a in (_env("METRICS_FROM", "127.0.0.1,::1") or "").split(",") if a.strip()],
+        # Requests a process serves between two hand-backs of freed memory to the system; 0 never (course.warm).
+        "TRIM_MEMORY_EVERY": _env_int("TRIM_MEMORY_EVERY", 50),
         # Backups `course init` takes before it upgrades a database with data, kept in the instance's backups/.
         "BACKUPS_KEPT": _env_int("BACKUPS_KEPT", 5),
         # A section counts as read after it was open for its words at this pace (three times a careful reader's

@@ -27,10 +27,12 @@ keepalive = 5
 
 
 def when_ready(server):
-    """Before the workers fork: load what they all read, once (course.warm)."""
-    from course.warm import warm_up  # noqa: PLC0415
+    """Before the workers fork: load what they all read, once, and let each worker's threads share two malloc
+    arenas (course.warm)."""
+    from course.warm import limit_malloc_arenas, warm_up  # noqa: PLC0415
 
     warm_up(server.app.wsgi())
+    limit_malloc_arenas()
 
 
 def post_fork(server, worker):

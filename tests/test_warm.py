@@ -7,7 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
-from course import cli, create_app
+import pytest
+
+from course import cli, create_app, warm
 from course.cli import compile_code
 from course.content import repository
 from course.warm import warm_up
@@ -61,3 +63,29 @@ def test_course_init_compiles_the_application(empty_database_app):
     assert "could not all be compiled" not in result.output
     cli_module = Path(cli.__file__)
     assert (cli_module.parent / "__pycache__" / f"cli.{sys.implementation.cache_tag}.pyc").exists()
+
+
+class _FakeLibc:
+    def __init__(self):
+        self.trims = 0
+
+    def malloc_trim(self, _pad):
+        self.trims += 1
+        return 1
+
+
+@pytest.mark.parametrize(("every", "trims"), [(3, 2), (0, 0)])
+def test_freed_memory_goes_back_to_the_system_every_few_requests(tmp_path, monkeypatch, database_url, every, trims):
+    libc = _FakeLibc()
+    monkeypatch.setattr(warm, "_libc", lambda: libc)
+    app = create_app({**base_config(database_url, tmp_path / "instance"), "TRIM_MEMORY_EVERY": every})
+    client = app.test_client()
+    for _ in range(7):
+        assert client.get("/healthz").status_code == 200
+    assert libc.trims == trims
+
+
+def test_a_servers_threads_share_two_malloc_arenas_where_glibc_is_there():
+    if not hasattr(warm._libc(), "mallopt"):  # noqa: SLF001
+        pytest.skip("not glibc: nothing to limit")
+    assert warm.limit_malloc_arenas()

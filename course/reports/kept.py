@@ -46,7 +46,8 @@ REPORTS_KEPT = 24
 #: Seconds a kept report is trusted at most: two workers stamping changes in the same millisecond, or a write
 #: made outside the application, could leave the signature where it was.
 REPORT_MAX_AGE = 60.0
-_CACHE_KEY = "course.kept_reports"
+#: Where an application keeps its reports (app.extensions).
+CACHE_KEY = "course.kept_reports"
 
 
 def _signature_statement() -> Select:
@@ -79,6 +80,6 @@ def report_signature() -> tuple[Any, ...]:
 def kept(kind: str, report_filter: ReportFilter, make: Callable[[], T]) -> T:
     """The figures of a kind for a filter as this process last computed them, or computed now if anything they
     count has changed."""
-    reports = current_app.extensions.setdefault(_CACHE_KEY, RecentlyUsed(REPORTS_KEPT, REPORT_MAX_AGE))
+    reports = current_app.extensions.setdefault(CACHE_KEY, RecentlyUsed(REPORTS_KEPT, REPORT_MAX_AGE))
     key = (kind, report_filter, live_catalogue().fingerprint, current_locale(), report_signature())
     return reports.get_or_make(key, make)
