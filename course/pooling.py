@@ -5,8 +5,14 @@ every borrow (SQLAlchemy's ``pool_pre_ping``) cost every request one more round 
 save's time on PostgreSQL (bench/RESULTS.md). A connection handed back a moment ago is as alive as the server:
 only one that has lain idle for ``IDLE_BEFORE_PING`` seconds is asked first (the server may have restarted,
 or a firewall dropped the idle socket overnight); if it does not answer, the pool throws it away and opens
-another, and the request never sees it. Should the server go away while connections are busy, the request
-using one fails once and SQLAlchemy throws away every connection of the pool, so the next ones reconnect.
+another, and the request never sees it.
+
+The price: when PostgreSQL restarts while the server is busy (an upgrade, a failover), the first request of
+each worker to use a connection of before the restart fails with an error page, and SQLAlchemy then throws
+away every connection of that pool, so the next requests reconnect. An answer save that fails this way is not
+acknowledged: the quiz page marks the answer as not saved and keeps it on screen, and the page's own Save
+sends every answer on it again (docs/operations.md says to restart Cascade after restarting PostgreSQL, which
+avoids even that).
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ stamps over the cohort's records tells whether the dashboard computed a moment a
 
 The key also holds the content's fingerprint, the reader's language and the day (the "has not started after
 N days" list moves with the calendar). Each process keeps a few dashboards (``DASHBOARDS_KEPT``), least recently
-used first out, none longer than a minute.
+used first out, none longer than a minute: a stamp is taken when a change is written and seen when it is
+committed, so two overlapping writes of the same learner's records can commit the lower stamp last and leave
+the learner's latest where it was; the minute bounds how long such a change can go unseen.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ from course.sql import plain_rows
 
 #: Dashboards a process keeps (each a few hundred KB for a cohort of 200).
 DASHBOARDS_KEPT = 16
-#: Seconds a kept dashboard is trusted at most, whatever the signature says: two workers that stamp changes in
-#: the same millisecond could leave the latest stamp where it was.
+#: Seconds a kept dashboard is trusted at most, whatever the signature says: two overlapping writes of one
+#: learner's records could leave the latest stamp where it was (see above).
 DASHBOARD_MAX_AGE = 60.0
 _CACHE_KEY = "course.cohort_dashboards"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,12 @@ def live_versions(*kinds: ContentKind) -> list[LiveVersion]:
         .where(ContentItem.kind.in_(kinds), ContentItem.retired.is_(False))
         .order_by(ContentItem.kind, ContentItem.position)
     ).all()
+    return versions_at(pointers)
+
+
+def versions_at(pointers: Sequence[Any]) -> list[LiveVersion]:
+    """The versions these pointers name (each with ``kind``, ``content_id``, ``snapshot_id`` and
+    ``content_hash``), their data read from the database only the first time this process needs it."""
     def key(row) -> tuple[str, str, str]:
         return (str(row.kind), row.content_id, row.content_hash)
 

@@ -20,8 +20,8 @@ from sqlalchemy import bindparam, select
 
 from course.caching import RecentlyUsed
 from course.content.localize import Text, fallback_chain, fallen_back_to, pick
-from course.content.repository import LiveVersion, live_versions
-from course.content.state import LIVE_KINDS, content_state
+from course.content.repository import LiveVersion, versions_at
+from course.content.state import content_state
 from course.extensions import db
 from course.formatting import plural_count
 from course.learn.status import PageStatus, Subject, page_status
@@ -134,10 +134,11 @@ _BUILT = RecentlyUsed(size=2)
 
 
 def _read_catalogue() -> Catalogue | None:
+    pointers = content_state().pointers
     fingerprint = hashlib.sha256("".join(
-        f"{pointer.kind}:{pointer.content_id}:{pointer.content_hash};" for pointer in content_state().pointers
-    ).encode()).hexdigest()
-    return _BUILT.get_or_make(fingerprint, lambda: _build_catalogue(live_versions(*LIVE_KINDS), fingerprint))
+        f"{pointer.kind}:{pointer.content_id}:{pointer.content_hash};" for pointer in pointers).encode()).hexdigest()
+    # Built from the very pointers the fingerprint was made of: read again, they could be a sync later.
+    return _BUILT.get_or_make(fingerprint, lambda: _build_catalogue(versions_at(pointers), fingerprint))
 
 
 def _build_catalogue(items: list[LiveVersion], fingerprint: str) -> Catalogue | None:

@@ -40,18 +40,19 @@ def _build(quiz_id: str, content_hash: str, data: dict[str, Any]) -> QuizDefinit
 
 
 def definition_from_data(quiz_id: str, content_hash: str, data: dict[str, Any]) -> QuizDefinition:
-    key = (quiz_id, content_hash)
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        _CACHE[key] = _build(quiz_id, content_hash, data)
-    return _CACHE[key]
+    # Read once into a local: another thread may clear the cache between a test and a second read.
+    if (found := _CACHE.get((quiz_id, content_hash))) is not None:
+        return found
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    definition = _CACHE[(quiz_id, content_hash)] = _build(quiz_id, content_hash, data)
+    return definition
 
 
 def pinned_definition(quiz_id: str, content_hash: str) -> QuizDefinition | None:
     """The exact version an attempt names, live or not."""
-    if (quiz_id, content_hash) in _CACHE:
-        return _CACHE[(quiz_id, content_hash)]
+    if (found := _CACHE.get((quiz_id, content_hash))) is not None:
+        return found
     data = snapshot_data(ContentKind.QUIZ, quiz_id, content_hash)
     return definition_from_data(quiz_id, content_hash, data) if data is not None else None
 

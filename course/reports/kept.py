@@ -16,6 +16,11 @@ figures change far less often than coordinators open them. So each process keeps
 The key also holds the filter, the content's fingerprint and the reader's language (the evaluation form's
 statements are kept translated). Each process keeps a few reports, least recently used first out, none
 longer than ``REPORT_MAX_AGE`` seconds, whatever the signature says.
+
+What that bound is for: a stamp is taken when a change is written and seen when it is committed, so of two
+writes that overlap, the one committed last may carry the lower stamp and leave the latest where it was (and a
+summary's refresh time is taken before its rows are written). On a busy server a report can therefore be up to
+a minute behind a change; it is never further behind, and the next change of the same table usually shows it.
 """
 
 from __future__ import annotations
@@ -43,8 +48,8 @@ T = TypeVar("T")
 
 #: Reports a process keeps: a national report is some hundreds of KB of plain data.
 REPORTS_KEPT = 24
-#: Seconds a kept report is trusted at most: two workers stamping changes in the same millisecond, or a write
-#: made outside the application, could leave the signature where it was.
+#: Seconds a kept report is trusted at most: overlapping writes, or a write made outside the application, can
+#: leave the signature where it was (see above).
 REPORT_MAX_AGE = 60.0
 #: Where an application keeps its reports (app.extensions).
 CACHE_KEY = "course.kept_reports"
