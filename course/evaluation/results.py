@@ -116,24 +116,27 @@ class Tally:
         self.text_counts.update(other.text_counts)
 
 
-def _mean(counter: Counter) -> float | None:
-    answers = sum(counter.values())
-    return round(sum(value * n for value, n in counter.items()) / answers, 2) if answers else None
+def _mean(total: int, answers: int) -> float | None:
+    return round(total / answers, 2) if answers else None
 
 
 def aggregate(tally: Tally, form: EvaluationForm, *, with_texts: bool = True) -> Results:
-    """Per item, per area and the written answers (or only their number), or just the count below the threshold."""
+    """Per item, per area and the written answers (or only their number), or just the count below the threshold.
+
+    Sums, not merged counters: a national page aggregates each of hundreds of cohorts."""
     if tally.responses < MIN_RESPONSES:
         return Results(tally.responses, [], [], [])
     scale = [choice.value for choice in form.likert]
-    items, by_area = [], defaultdict(Counter)
+    items, by_area = [], {}
     for item in form.ratings:
-        counter = tally.counts.get(item.id, Counter())
-        items.append(ItemResult(item.text.value, item.area or "", sum(counter.values()), _mean(counter),
+        counter = tally.counts.get(item.id) or {}
+        answers, total = sum(counter.values()), sum(value * n for value, n in counter.items())
+        items.append(ItemResult(item.text.value, item.area or "", answers, _mean(total, answers),
                                 [counter.get(value, 0) for value in scale]))
-        by_area[item.area].update(counter)
-    areas = [AreaResult(area, label, _mean(by_area[area]), sum(by_area[area].values()))
-             for area, label in AREA_LABELS.items() if by_area.get(area)]
+        area_total, area_answers = by_area.get(item.area, (0, 0))
+        by_area[item.area] = (area_total + total, area_answers + answers)
+    areas = [AreaResult(area, label, _mean(*by_area[area]), by_area[area][1])
+             for area, label in AREA_LABELS.items() if by_area.get(area, (0, 0))[1]]
     texts = [TextResult(item.text.value, sorted(tally.texts.get(item.id, [])) if with_texts else [],
                         tally.text_counts[item.id])
              for item in form.texts]
