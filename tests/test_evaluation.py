@@ -258,3 +258,21 @@ def test_a_turkmen_learner_sees_the_form_in_russian_marked_and_a_draft_translati
         assert form.intro == Text("Привет", "ru", fallback=True)
         assert form.notice.draft_translation and form.notice.fallback
         assert not evaluation_form(data, "ru", ("en",)).notice.shown
+
+
+def test_the_coordinators_list_of_cohorts_comes_a_page_at_a_time(app, group, make_user, monkeypatch):
+    from course.reports import programme_views
+
+    monkeypatch.setattr(programme_views, "ROWS_PER_PAGE", 1)
+    other = ended(cohort_of(group["trainer"], "short", "Balkan police"))
+    learner = make_user("balkan0")
+    enrol_in_cohort(learner, other)
+    db.session.commit()
+    evaluate(as_user(app, "balkan0"), other, apply="Balkan answer.")
+    evaluate(as_user(app, NAMES[0]), group["cohort"])
+    coordinator = as_user(app, "coord")
+    first = coordinator.get("/reports/evaluations").get_data(as_text=True)
+    second = coordinator.get("/reports/evaluations?page=2").get_data(as_text=True)
+    listed = [("Lebap judges" in page, "Balkan police" in page) for page in (first, second)]
+    assert sorted(listed) == [(False, True), (True, False)]  # each cohort on one page, once
+    assert 'href="/reports/evaluations?page=2#by-cohort"' in first

@@ -163,7 +163,7 @@ def test_an_evaluation_submitted_shows_on_the_next_view(app, world):
     def shown():
         with rendered(app) as contexts:
             assert coordinator.get("/reports/evaluations").status_code == 200
-        return [(line.cohort_id, line.responses) for line in contexts[0]["lines"]]
+        return [(line.cohort_id, line.responses) for line in contexts[0]["cohort_lines"].items]
 
     assert shown() == []
     for key in ("p1", "p2", "p3"):

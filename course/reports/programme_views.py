@@ -13,11 +13,12 @@ from course.evaluation.form import EvaluationForm, course_evaluation_form
 from course.evaluation.results import MIN_RESPONSES, across_cohorts, rating_cells, rating_header
 from course.exports import Table, export_response
 from course.extensions import db
+from course.pagination import paginate
 from course.permissions import Permission, require
 from course.reports.kept import kept
 from course.reports.programme import build_programme
 from course.reports.queries import ReportFilter, cohort_ids
-from course.reports.views import bp, filter_page_context, request_filter
+from course.reports.views import ROWS_PER_PAGE, bp, filter_page_context, request_filter
 from course.web import current_locale, live_catalogue
 
 
@@ -45,7 +46,9 @@ def evaluations():
     results, lines = (kept("evaluations", report_filter, lambda: across_cohorts(cohort_ids(report_filter), form))
                       if form else (None, []))
     context = filter_page_context()
-    return render_template("reports/evaluations.html", form=form, results=results, lines=lines,
+    # A national selection has hundreds of cohorts: a page of them at a time, as on the reports' cohort list.
+    cohort_lines = paginate(lines, per_page=ROWS_PER_PAGE, anchor="by-cohort")
+    return render_template("reports/evaluations.html", form=form, results=results, cohort_lines=cohort_lines,
                            minimum=MIN_RESPONSES, answers_url=url_for("reports.export_evaluations", what="answers",
                                                                       fmt="xlsx", **context["args"]),
                            **context)
