@@ -8,6 +8,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from flask import current_app, g, has_request_context
+
 T = TypeVar("T")
 
 
@@ -37,3 +39,19 @@ class RecentlyUsed:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def app_cache(name: str, size: int, max_age: float = float("inf")) -> RecentlyUsed:
+    """This application's cache ``name`` (in ``app.extensions``, so two apps of one process, as in the tests,
+    never share what they keep), made on first use."""
+    return current_app.extensions.setdefault(name, RecentlyUsed(size, max_age))
+
+
+def once_per_request(name: str, make: Callable[[], T]) -> T:
+    """``make()``, asked once per request however many parts of the page ask (kept on ``flask.g``); outside a
+    request, every time."""
+    if not has_request_context():
+        return make()
+    if name not in g:
+        setattr(g, name, make())
+    return g.get(name)

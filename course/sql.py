@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, Subquery, select, true
 
 from course.extensions import db
 
@@ -17,6 +17,15 @@ def plain_rows(query: Select, parameters: Mapping[str, Any] | None = None) -> li
     The connection does not autoflush: flush first when pending objects must be seen.
     """
     return db.session.connection().execute(query, parameters).all()
+
+
+def side_by_side(parts: Sequence[Subquery]) -> Select:
+    """One row of the columns of one-row subqueries, in one statement (a signature of counts and latest stamps
+    read in one round trip): each is joined on true, so the product is that row."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.join(part, true())
+    return select(*(column for part in parts for column in part.columns)).select_from(joined)
 
 
 def chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import format_percent, ngettext
 from sqlalchemy import case, func, select, tuple_
 
 from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_shares
 from course.attendance.services import session_days
-from course.caching import RecentlyUsed
+from course.caching import app_cache
 from course.cascade.completion import (
     TrackProgress,
     min_attendance,
@@ -295,7 +294,7 @@ def _difficult_questions(user_ids: list[int], columns: list[QuizColumn], locale:
     signature = tuple(plain_rows(select(func.count(), func.max(QuizAttempt.id), func.sum(QuizAttempt.earned))
                                  .where(*where))[0])
     key = (tuple(user_ids), tuple((c.quiz_id, c.title.value) for c in columns), locale, tuple(fallbacks), signature)
-    kept = current_app.extensions.setdefault("course.difficult_questions", RecentlyUsed(DIFFICULT_CACHE_SIZE))
+    kept = app_cache("course.difficult_questions", DIFFICULT_CACHE_SIZE)
     return kept.get_or_make(key, lambda: _hardest(where, columns, locale, fallbacks))
 
 

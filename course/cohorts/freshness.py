@@ -6,8 +6,9 @@ a hybrid-clock stamp of their last change (``course.sync.stamping``), so one que
 stamps over the cohort's records tells whether the dashboard computed a moment ago still holds:
 
 - a new or changed record raises the latest stamp of its table; the latest stamp of each learner's records
-  is read per learner, from the end of a (user, stamp) index: some 200 short probes, where counting every
-  section read of the cohort read thousands of index entries on each view;
+  is read per learner through an index that starts with the learner (for the large tables a (user, stamp)
+  index, read from its end): some 200 short probes, where counting every section read of the cohort read
+  thousands of index entries on each view;
 - a removed record lowers a count: learners taken off the roster and session days deleted (with their marks)
   are the only removals, and both are counted; section reads, attempts, certificates, practice assessments
   and skims are never removed (a certificate is revoked, an attempt abandoned: both are changes);
@@ -27,11 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, func, select, true
+from sqlalchemy import Select, bindparam, func, select
 
-from course.caching import RecentlyUsed
+from course.caching import RecentlyUsed, app_cache
 from course.models.attempt import QuizAttempt
 from course.models.attendance import Attendance, SessionDay
 from course.models.audit import AuditEvent
@@ -41,7 +41,7 @@ from course.models.enrolment import Enrolment
 from course.models.practice import PracticeAssessment
 from course.models.progress import ReadingSkim, SectionRead
 from course.models.user import User
-from course.sql import plain_rows
+from course.sql import plain_rows, side_by_side
 
 #: Dashboards a process keeps (each a few hundred KB for a cohort of 200).
 DASHBOARDS_KEPT = 16
@@ -87,10 +87,7 @@ def _signature_statement() -> Select:
         learners,
         select(func.count(), func.max(SessionDay.clock)).where(SessionDay.cohort_id == cohort_id).subquery(),
     ]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined.join(part, true())  # each part is one row: the product is that row, side by side
-    return select(*(column for part in parts for column in part.columns)).select_from(joined)
+    return side_by_side(parts)
 
 
 #: Asked on every view of every dashboard: built once (building it cost more than PostgreSQL's answer).
@@ -104,4 +101,4 @@ def cohort_signature(cohort: Cohort) -> tuple[Any, ...]:
 
 def kept_dashboards() -> RecentlyUsed:
     """This process's dashboards, per application."""
-    return current_app.extensions.setdefault(_CACHE_KEY, RecentlyUsed(DASHBOARDS_KEPT, DASHBOARD_MAX_AGE))
+    return app_cache(_CACHE_KEY, DASHBOARDS_KEPT, DASHBOARD_MAX_AGE)

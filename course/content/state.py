@@ -15,10 +15,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
-from course.caching import RecentlyUsed
+from course.caching import app_cache, once_per_request
 from course.extensions import db
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
 from course.models.review import ContentReview, SourceVerification, TranslationReview
@@ -73,11 +72,7 @@ def _read() -> ContentState:
 
 def content_state() -> ContentState:
     """The live pointers and the review marks, read once per request."""
-    if not has_request_context():
-        return _read()
-    if "content_state" not in g:
-        g.content_state = _read()
-    return g.content_state
+    return once_per_request("content_state", _read)
 
 
 #: Entries kept of what was worked out from the reviews (a version's review, the verified sources).
@@ -86,5 +81,4 @@ FROM_REVIEWS_KEPT = 256
 
 def from_reviews(key: Hashable, marks: tuple[Any, ...], make: Callable[[], T]) -> T:
     """``make()``, or what it gave for ``key`` in this application while the marks were the same."""
-    kept = current_app.extensions.setdefault("course.from_reviews", RecentlyUsed(FROM_REVIEWS_KEPT))
-    return kept.get_or_make((key, marks), make)
+    return app_cache("course.from_reviews", FROM_REVIEWS_KEPT).get_or_make((key, marks), make)

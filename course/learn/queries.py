@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from flask import current_app, g, has_request_context, url_for
+from flask import url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from course.caching import RecentlyUsed
+from course.caching import RecentlyUsed, app_cache, once_per_request
 from course.content.localize import Text, fallback_chain, fallen_back_to, pick
 from course.content.repository import LiveVersion, versions_at
 from course.content.state import content_state
@@ -120,11 +120,7 @@ class Catalogue:
 def load_catalogue() -> Catalogue | None:
     """The live content; None before the first ``course sync``. Read once per request (a page, its permission
     checks and its chrome all ask for it), in one query."""
-    if has_request_context():
-        if "catalogue" not in g:
-            g.catalogue = _read_catalogue()
-        return g.catalogue
-    return _read_catalogue()
+    return once_per_request("catalogue", _read_catalogue)
 
 
 #: The catalogue built from one set of live versions: every request asks which versions are live (one light
@@ -460,9 +456,9 @@ def module_page(user: User, catalogue: Catalogue, module: LiveModule, locale: st
     """``review``: what the legal and translation reviewers said of this version; ``verified``: the sources a
     reviewer verified. The page is built once for every reader of this version in this language (its texts,
     notices, sources and quizzes); only the reader's progress and rights are added here."""
-    kept = current_app.extensions.setdefault("course.module_pages", RecentlyUsed(MODULE_PAGES_KEPT))
-    page = kept.get_or_make((catalogue.fingerprint, module.id, locale, review, verified),
-                            lambda: _module_page_for_everyone(catalogue, module, locale, review, verified))
+    page = app_cache("course.module_pages", MODULE_PAGES_KEPT).get_or_make(
+        (catalogue.fingerprint, module.id, locale, review, verified),
+        lambda: _module_page_for_everyone(catalogue, module, locale, review, verified))
     read = sections_read(user.id).get(module.id, set())
     status, _done, _total = module_status(module, read)
     sections = [replace(section, read=True) if section.key in read else section for section in page.sections]

@@ -28,10 +28,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import current_app, g
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Select, func, select
 
-from course.caching import RecentlyUsed
+from course.caching import app_cache, once_per_request
 from course.models.attendance import Attendance, SessionDay
 from course.models.audit import AuditEvent
 from course.models.certificate import Certificate
@@ -41,7 +40,7 @@ from course.models.evaluation import EvaluationResponse
 from course.models.summary import LearnerSummary
 from course.models.user import User
 from course.reports.queries import ReportFilter
-from course.sql import plain_rows
+from course.sql import plain_rows, side_by_side
 from course.web import current_locale, live_catalogue
 
 T = TypeVar("T")
@@ -65,10 +64,7 @@ def _signature_statement() -> Select:
         select(func.count()).select_from(EvaluationResponse).subquery(),
         select(func.max(AuditEvent.id)).subquery(),
     ]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined.join(part, true())  # each part is one row: the product is that row, side by side
-    return select(*(column for part in parts for column in part.columns)).select_from(joined)
+    return side_by_side(parts)
 
 
 #: Built once: it is asked on every view of every report.
@@ -77,14 +73,12 @@ _SIGNATURE = _signature_statement()
 
 def report_signature() -> tuple[Any, ...]:
     """What the reports read, in one query, asked once per request however many figures the page keeps."""
-    if "report_signature" not in g:
-        g.report_signature = tuple(plain_rows(_SIGNATURE)[0])
-    return g.report_signature
+    return once_per_request("report_signature", lambda: tuple(plain_rows(_SIGNATURE)[0]))
 
 
 def kept(kind: str, report_filter: ReportFilter, make: Callable[[], T]) -> T:
     """The figures of a kind for a filter as this process last computed them, or computed now if anything they
     count has changed."""
-    reports = current_app.extensions.setdefault(CACHE_KEY, RecentlyUsed(REPORTS_KEPT, REPORT_MAX_AGE))
+    reports = app_cache(CACHE_KEY, REPORTS_KEPT, REPORT_MAX_AGE)
     key = (kind, report_filter, live_catalogue().fingerprint, current_locale(), report_signature())
     return reports.get_or_make(key, make)
