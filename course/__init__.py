@@ -12,15 +12,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
+from course.gc_pause import collector_paused
 
-from course.config import PROJECT_ROOT, build_config, refuse_debugging
-from course.days import DAY_HINT, DAY_PLACEHOLDER
-from course.extensions import babel, csrf, db, login_manager, migrate
-from course.search import sqlite_fold
+with collector_paused():  # the libraries' import is most of the objects a start creates
+    from flask import Flask
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from course.config import PROJECT_ROOT, build_config, refuse_debugging
+    from course.days import DAY_HINT, DAY_PLACEHOLDER
+    from course.extensions import babel, csrf, db, login_manager, migrate
+    from course.search import sqlite_fold
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -47,6 +50,11 @@ def _unicode_lower(value):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides the environment (tests use it)."""
+    with collector_paused():  # the first call imports every view (course.gc_pause)
+        return _build_app(config)
+
+
+def _build_app(config: Mapping[str, Any] | None) -> Flask:
     instance_path = Path((config or {}).get("INSTANCE_DIR") or os.environ.get("COURSE_INSTANCE_DIR")
                          or PROJECT_ROOT / "instance")
     app = Flask(

@@ -6,6 +6,7 @@ what happened. Exit status 1 means nothing was changed.
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -344,6 +345,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     else:
         click.echo("No network address was found: connect the laptop to the room's network and start again.")
     limit_malloc_arenas()  # before waitress starts its threads
+    gc.freeze()  # the code and content loaded so far live as long as the server: no collection walks them again
     waitress.serve(app, host=host, port=port, threads=threads)
 
 

@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from course.extensions import db
+from course.gc_pause import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,13 @@ def trim_memory_periodically(app: Flask) -> bool:
 
 
 def warm_up(app: Flask) -> None:
+    """Load what every worker reads, then freeze it (see the module's docstring)."""
+    with collector_paused():  # decoding 5 MB of content makes objects by the hundred thousand (course.gc_pause)
+        _load_live_content(app)
+    gc.freeze()
+
+
+def _load_live_content(app: Flask) -> None:
     from course.content.repository import live_versions  # noqa: PLC0415
     from course.models.content import ContentKind  # noqa: PLC0415
     from course.quiz.definition import live_definition  # noqa: PLC0415
@@ -85,4 +93,3 @@ def warm_up(app: Flask) -> None:
         finally:
             db.session.remove()
             db.engine.dispose()  # no connection crosses the fork
-    gc.freeze()
