@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.certificates.views import bp as certificates_bp  # noqa: PLC0415
     from course.cohorts import roster_views, views  # noqa: F401, PLC0415  (their routes join the blueprint)
     from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
+    from course.credentials.views import bp as credentials_bp  # noqa: PLC0415
     from course.evaluation.views import bp as evaluation_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
     from course.people.views import bp as people_bp  # noqa: PLC0415
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(cascade_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(credentials_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)

@@ -38,6 +38,9 @@ MANIFEST = "manifest.json"
 #: Instance files a backup carries: without them a restored server signs everyone out and cannot open the
 #: bundles its field laptops sealed to it.
 INSTANCE_FILES = (SECRET_KEY_FILE, "sync-keys.json")
+#: Instance folders whose every file is kept too: the Open Badges signing keys (a credential signed with a lost
+#: key no longer verifies, and a new key would take its name).
+INSTANCE_FOLDERS = ("credentials/keys",)
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 #: Backups ``course init`` keeps in the instance folder before it upgrades a database (the oldest go first).
 BACKUPS_DIR = "backups"
@@ -163,8 +166,7 @@ def take_backup(out: Path) -> Manifest:
         else:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--schema={_schema()}",
                   f"--file={dump}", _libpq_url()], "pg_dump")
-        files = {dump.name: dump, **{f"instance/{name}": instance / name for name in INSTANCE_FILES
-                                     if (instance / name).is_file()}}
+        files = {dump.name: dump, **_instance_files(instance)}
         manifest = Manifest(
             created_at=datetime.now(UTC).isoformat(timespec="seconds"), cascade_version=cascade_version(),
             schema_revision=schema_revision(), content_version=_content_version(), database=kind,
@@ -294,6 +296,16 @@ def _restore_postgresql(dump: Path, schema: str) -> None:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--use-list={entries}",
           f"--dbname={_libpq_url()}", str(dump)], "pg_restore")
+
+
+def _instance_files(instance: Path) -> dict[str, Path]:
+    """The instance files a backup holds, by their name in the archive."""
+    files = {f"instance/{name}": instance / name for name in INSTANCE_FILES if (instance / name).is_file()}
+    for folder in INSTANCE_FOLDERS:
+        if (instance / folder).is_dir():
+            files.update({f"instance/{path.relative_to(instance).as_posix()}": path
+                          for path in sorted((instance / folder).iterdir()) if path.is_file()})
+    return files
 
 
 def _restore_instance_files(archive: zipfile.ZipFile, manifest: Manifest) -> None:

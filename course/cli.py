@@ -30,6 +30,7 @@ from course.content.coverage import language_coverage
 from course.content.loader import load_content
 from course.content.problems import ContentInvalid
 from course.content.sync import sync_content
+from course.credentials.cli import credential_group
 from course.days import today as local_today
 from course.demo_data import MIN_LEARNERS, generate_demo_data
 from course.domain import DomainError
@@ -75,8 +76,8 @@ def _create_app(*_args):
 
 
 #: The commands ``course --help`` lists first, in the order the README teaches them; the rest follow by name.
-FIRST_COMMANDS = ("init", "serve", "backup", "restore", "user", "sync", "validate", "device", "expire-attempts",
-                  "issue-due-certificates", "refresh-summaries", "demo-data")
+FIRST_COMMANDS = ("init", "serve", "backup", "restore", "user", "sync", "validate", "device", "credential",
+                  "expire-attempts", "issue-due-certificates", "refresh-summaries", "demo-data")
 
 
 class CascadeGroup(FlaskGroup):
@@ -565,5 +566,5 @@ def user_list() -> None:
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
                     issue_due_certificates_command, refresh_summaries_command, demo_data_command, user_group,
-                    device_group, backup_command, restore_command):
+                    device_group, backup_command, restore_command, credential_group):
         app.cli.add_command(command)

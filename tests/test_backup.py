@@ -199,3 +199,24 @@ def test_init_backs_up_a_database_with_data_before_it_migrates_and_keeps_the_new
     with zipfile.ZipFile(kept[-1]) as archive:
         assert json.loads(archive.read("manifest.json"))["schema_revision"] == "0016"
     upgrade(directory=directory)
+
+
+def test_a_backup_keeps_the_credential_signing_keys_so_issued_credentials_still_verify(installation, tmp_path):
+    from course.credentials import keys  # noqa: PLC0415
+
+    app, runner = installation
+    signing = keys.current_key(app.instance_path)
+    retired = keys.rotate(app.instance_path)  # one retired public key and a current private one
+    out = tmp_path / "server.zip"
+    backup(runner, out)
+    with zipfile.ZipFile(out) as archive:
+        assert {"instance/credentials/keys/key-1.public.pem", "instance/credentials/keys/key-2.pem"} <= set(
+            archive.namelist())
+    folder = keys.key_folder(app.instance_path)
+    for path in folder.iterdir():  # the machine is lost; a new one starts with no keys
+        path.unlink()
+    result = runner.invoke(args=["restore", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert keys.current_key(app.instance_path).key.as_dict() == retired.key.as_dict()
+    published = {key.name: key.key.as_dict(private=False) for key in keys.published_keys(app.instance_path)}
+    assert published["key-1"] == signing.key.as_dict(private=False)

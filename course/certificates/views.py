@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import timedelta
 
@@ -23,6 +24,9 @@ from course.certificates.services import (
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.confirm import confirmation
 from course.content.localize import pick
+from course.credentials.baking import badge_png, bake
+from course.credentials.issuing import CredentialsUnavailable, credential_of, credentials_offered, status_entry
+from course.credentials.open_badge import enveloped
 from course.downloads import private_download
 from course.extensions import db
 from course.inputs import database_id
@@ -45,7 +49,7 @@ def mine():
     after_progress(catalogue)  # a certificate that waited for the cohort's last day is issued once it has come
     return render_template("certificates/mine.html", certificates=queries.certificates_of(current_user.id),
                            waiting=waiting_for_last_day(current_user.id, catalogue),
-                           tracks=catalogue.track_titles(current_locale()))
+                           tracks=catalogue.track_titles(current_locale()), badges=credentials_offered())
 
 
 def _may_download(certificate: Certificate) -> bool:
@@ -77,6 +81,32 @@ def download(certificate_id: int):
         abort(404)
     body = render_certificate(certificate_document(certificate, live_catalogue()))
     return private_download(body, f"certificate-{certificate.serial}.pdf", "application/pdf")
+
+
+#: The three forms of a certificate's Open Badges credential: the file name's ending, its type, and how it is made.
+CREDENTIAL_FORMS = {
+    "json": ("application/json", lambda token: json.dumps(enveloped(token), indent=2)),
+    "jwt": ("application/vc+jwt", lambda token: token),
+    "png": ("image/png", lambda token: bake(badge_png(), token)),
+}
+
+
+@bp.route("/certificates/<int:certificate_id>/credential.<any(json, jwt, png):form>")
+@require(Permission.READ_COURSE)
+def credential(certificate_id: int, form: str):
+    """The certificate as an Open Badges 3.0 credential: a JSON document, the bare JWT, or a badge image with
+    the JWT baked in. Signed on the central server the first time it is asked for."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not _may_download(certificate):
+        abort(404)
+    try:
+        token = credential_of(certificate, live_catalogue(), actor_id=current_user.id).token
+    except CredentialsUnavailable as unavailable:
+        flash(str(unavailable), "error")
+        return redirect(url_for("certificates.mine"))
+    db.session.commit()
+    mimetype, make = CREDENTIAL_FORMS[form]
+    return private_download(make(token), f"credential-{certificate.serial}.{form}", mimetype)
 
 
 @bp.route("/cohorts/<int:cohort_id>/certificates", methods=["POST"])
@@ -171,7 +201,8 @@ def _verification_page(certificate: Certificate | None, asked: bool):
         tracks=catalogue.track_titles(current_locale()), issuer=issuer_name(),
         serial=request.args.get("serial", ""), family_name=request.args.get("family_name", ""),
         # On a field laptop: the centre does not know this certificate until the laptop's bundle arrives.
-        field_device=this_device() if certificate else None))
+        field_device=this_device() if certificate else None,
+        badge_status=status_entry(certificate) if certificate else None))
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "no-store"
     return response

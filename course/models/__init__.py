@@ -3,6 +3,7 @@
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.attendance import Attendance, AttendanceStatus, SessionDay
 from course.models.audit import AuditEvent
+from course.models.badge_credential import BadgeCredential
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
 from course.models.content import ContentItem, ContentKind, ContentSnapshot
@@ -27,6 +28,7 @@ from course.models.user import Role, User, UserRole
 from course.models.user_session import UserSession
 
 __all__ = [
+    "BadgeCredential",
     "UserSession",
     "ThisDevice",
     "SyncConflict",
