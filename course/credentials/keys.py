@@ -12,10 +12,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from joserfc.jwk import RSAKey
+if TYPE_CHECKING:  # cryptography and joserfc load when a key is first used: most requests never sign
+    from joserfc.jwk import RSAKey
 
 KEY_BITS = 2048
 _PRIVATE = re.compile(r"key-(\d+)\.pem")
@@ -47,6 +47,8 @@ def _numbered(folder: Path, pattern: re.Pattern) -> dict[int, Path]:
 
 
 def _load(path: Path, number: int) -> SigningKey:
+    from joserfc.jwk import RSAKey  # noqa: PLC0415
+
     try:
         return SigningKey(number, RSAKey.import_key(path.read_bytes()))
     except (OSError, ValueError) as exc:
@@ -64,6 +66,10 @@ def current_key(instance_path: str | Path) -> SigningKey:
 
 
 def _write_new_key(folder: Path, number: int) -> SigningKey:
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415
+    from joserfc.jwk import RSAKey  # noqa: PLC0415
+
     folder.mkdir(parents=True, exist_ok=True)
     private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -87,6 +93,8 @@ def rotate(instance_path: str | Path) -> SigningKey:
 
 def published_keys(instance_path: str | Path) -> list[SigningKey]:
     """Every key a credential may have been signed with: the current one and the retired ones, public only."""
+    from joserfc.jwk import RSAKey  # noqa: PLC0415
+
     folder = key_folder(instance_path)
     keys = {number: _load(path, number) for number, path in _numbered(folder, _PUBLIC).items()}
     current = current_key(instance_path)

@@ -10,11 +10,10 @@ import base64
 import calendar
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import RSAKey
+if TYPE_CHECKING:  # joserfc loads with the first signature (course.credentials.keys)
+    from joserfc.jwk import RSAKey
 
 ALGORITHM = "RS256"
 
@@ -39,6 +38,8 @@ def registered_claims(credential: dict[str, Any]) -> dict[str, Any]:
 
 def sign(credential: dict[str, Any], key: RSAKey, key_id: str) -> str:
     """The compact JWS of a credential; ``key_id`` is the URL that serves the public key."""
+    from joserfc import jwt  # noqa: PLC0415
+
     return jwt.encode({"alg": ALGORITHM, "kid": key_id, "typ": "JWT"}, {**credential, **registered_claims(credential)},
                       key, algorithms=[ALGORITHM])
 
@@ -57,6 +58,9 @@ def header_of(token: str) -> dict[str, Any]:
 
 def verify(token: str, public_key: RSAKey, *, now: datetime | None = None) -> dict[str, Any]:
     """The credential of a token whose signature and claims hold; ProofError says what does not."""
+    from joserfc import jwt  # noqa: PLC0415
+    from joserfc.errors import JoseError  # noqa: PLC0415
+
     try:
         decoded = jwt.decode(token.strip(), public_key, algorithms=[ALGORITHM])
     except JoseError as exc:

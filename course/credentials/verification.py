@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from joserfc.jwk import RSAKey
+from typing import TYPE_CHECKING, Any
 
 from course.credentials import proof, status_list
 from course.credentials.baking import PNG_SIGNATURE, BakingError, unbake
+
+if TYPE_CHECKING:
+    from joserfc.jwk import RSAKey
 
 ENVELOPE_PREFIX = "data:application/vc+jwt,"
 
@@ -55,6 +56,8 @@ def token_in(data: bytes) -> str:
 
 def keys_in_did_document(document: dict[str, Any]) -> dict[str, RSAKey]:
     """The keys of a did:web document saved from the issuer, by name (the fragment of each method's id)."""
+    from joserfc.jwk import RSAKey  # noqa: PLC0415
+
     found = {}
     for method in document.get("verificationMethod", []):
         name = str(method.get("id", "")).rpartition("#")[2]
