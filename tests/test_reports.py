@@ -84,11 +84,27 @@ def test_the_overview_counts_what_the_database_holds(app, population):
     assert figures["Reach multiplier"] == "2 learners per certified trainer"
 
 
-def test_participants_are_phrased_as_donor_reports_phrase_them(app, population):
+def test_participants_are_phrased_as_donor_reports_phrase_them(app, population, make_user):
+    for number in range(9):  # Mary's prosecutors: 3 women and 9 men
+        person = learner(make_user, f"pm{number}", Agency.PROSECUTION, Gender.MALE if number < 7 else Gender.FEMALE,
+                         Velayat.MARY)
+        enrol_in_cohort(person, population["mary"])
+    db.session.commit()
     page = as_user(app, "coord").get("/reports").get_data(as_text=True)
-    assert "3 prosecutors (1 female, 2 male)" in page
-    assert "2 judges (1 female, 0 male, 1 not stated)" in page
-    assert "1 prosecutor (1 female, 0 male)" in page  # completed and certified in Mary
+    assert "12 prosecutors (&lt;5 female, * male)" in page  # 3 women: withheld, and the men with them
+    assert "Judiciary: &lt;5" in page  # Lebap's 2 judges: no breakdown at all
+    assert "Prosecution: &lt;5" in page  # completed and certified in Mary: 1
+    assert "fewer than 5 people, withheld so that no one can be identified" in page
+
+
+def test_a_breakdown_of_five_or_more_in_every_cell_is_shown_in_full(app, population, make_user):
+    for number in range(12):
+        person = learner(make_user, f"pm{number}", Agency.PROSECUTION, Gender.MALE if number < 5 else Gender.FEMALE,
+                         Velayat.MARY)
+        enrol_in_cohort(person, population["mary"])
+    db.session.commit()
+    page = as_user(app, "coord").get("/reports").get_data(as_text=True)
+    assert "15 prosecutors (8 female, 7 male)" in page
 
 
 def test_the_filter_narrows_by_velayat_and_dates(app, population):
@@ -124,7 +140,7 @@ def test_exports_open_in_a_spreadsheet_with_the_same_numbers_and_no_formulas(app
     response = coordinator.get("/reports/export/disaggregation.csv")
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     mary_prosecutors = next(r for r in rows if r[0] == "Mary" and r[1] == "Prosecution")
-    assert mary_prosecutors[2:6] == ["3", "1", "2", "0"]
+    assert mary_prosecutors[2:6] == ["<5", "*", "*", "*"]  # 3 people: withheld (test_small_cells)
     response = coordinator.get("/reports/export/cohorts.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
     response.close()
@@ -332,7 +348,13 @@ def test_gain_by_module_is_charted_from_the_tests_questions(app, population):
     db.session.commit()
     page = as_user(app, "coord").get("/reports").get_data(as_text=True)
     assert "Average gain by module, pre-test to post-test (points)" in page
-    assert "50 points (1 learner)" in page
+    assert "50 points (1 learner)" not in page  # one learner's gain is theirs: withheld
+    for other in ("p2", "p3", "j1", "j2"):
+        db.session.add(ModuleGain(user_id=population[other].id, course_id="sample-course", module_id="beta",
+                                  pre_percent=25.0, post_percent=75.0))
+    db.session.commit()
+    page = as_user(app, "coord").get("/reports").get_data(as_text=True)
+    assert "50 points (5 learners)" in page
 
 
 def test_the_charts_show_every_module_and_every_month_between_the_first_and_last_cohort(app, population):

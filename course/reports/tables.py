@@ -16,6 +16,7 @@ from course.learn.queries import Catalogue
 from course.models.user import Agency, Gender, Velayat
 from course.reports.charts import Bar, bar_chart, column_chart
 from course.reports.queries import Report
+from course.reports.suppression import FEWER, Shown, is_small, withheld
 
 FLAGS = ("participants", "completed", "certified")
 
@@ -30,19 +31,27 @@ class GenderCount:
     def total(self) -> int:
         return self.female + self.male + self.not_stated
 
+    def shown(self) -> tuple[Shown, Shown, Shown, Shown]:
+        """Total, female, male, not stated, as a published table shows them (course.reports.suppression)."""
+        total, (female, male, not_stated) = withheld(self.total, (self.female, self.male, self.not_stated))
+        return total, female, male, not_stated
+
 
 def _agency_phrase(agency: Agency | None, count: GenderCount) -> str:
-    """ "10 prosecutors (1 female, 9 male)", the form donor reports use."""
-    n = count.total
+    """ "10 prosecutors (1 female, 9 male)", the form donor reports use; small numbers withheld."""
+    total, female, male, not_stated = count.shown()
+    if isinstance(total, str):
+        label = str(AGENCY_LABELS[agency]) if agency else gettext("Other participants")
+        return gettext("%(agency)s: %(fewer)s", agency=label, fewer=total)
     head = {
-        Agency.PROSECUTION: ngettext("%(num)d prosecutor", "%(num)d prosecutors", n),
-        Agency.JUDICIARY: ngettext("%(num)d judge", "%(num)d judges", n),
-        Agency.ADVOCACY: ngettext("%(num)d advocate", "%(num)d advocates", n),
-        Agency.LAW_ENFORCEMENT: ngettext("%(num)d police officer", "%(num)d police officers", n),
-    }.get(agency, ngettext("%(num)d other participant", "%(num)d other participants", n))
-    tail = gettext("%(female)d female, %(male)d male", female=count.female, male=count.male)
+        Agency.PROSECUTION: ngettext("%(num)d prosecutor", "%(num)d prosecutors", total),
+        Agency.JUDICIARY: ngettext("%(num)d judge", "%(num)d judges", total),
+        Agency.ADVOCACY: ngettext("%(num)d advocate", "%(num)d advocates", total),
+        Agency.LAW_ENFORCEMENT: ngettext("%(num)d police officer", "%(num)d police officers", total),
+    }.get(agency, ngettext("%(num)d other participant", "%(num)d other participants", total))
+    tail = gettext("%(female)s female, %(male)s male", female=female, male=male)
     if count.not_stated:
-        tail += gettext(", %(n)d not stated", n=count.not_stated)
+        tail += gettext(", %(n)s not stated", n=not_stated)
     return f"{head} ({tail})"
 
 
@@ -80,6 +89,11 @@ def disaggregation(report: Report) -> list[DisaggregationRow]:
     ]
 
 
+def generation_rows(report: Report) -> list[tuple[int, str]]:
+    """Learners reached by cascade generation, small numbers withheld."""
+    return [(generation, FEWER if is_small(count) else number(count)) for generation, count in report.by_generation()]
+
+
 @dataclass(frozen=True)
 class Chart:
     svg: Markup
@@ -110,17 +124,22 @@ def charts(report: Report, catalogue: Catalogue, locale: str) -> list[Chart]:
         completed[group.velayat] += group.completed
     by_velayat = []
     for velayat in Velayat:
-        value, shown = _percent(completed[velayat], enrolled[velayat])
+        value, shown = (None, FEWER) if is_small(enrolled[velayat]) else _percent(completed[velayat],
+                                                                                   enrolled[velayat])
         by_velayat.append(Bar(str(VELAYAT_LABELS[velayat]), value, shown))
     gains = {row.module_id: row for row in report.module_gains}
     modules = []
     for module_id, module in catalogue.modules.items():  # every module, in the course's order, data or not
         title = pick(module.data["meta"]["title"], locale, catalogue.fallbacks(locale)).value
         row = gains.get(module_id)
+        if row and is_small(row.learners):
+            modules.append(Bar(title, None, FEWER))
+            continue
         modules.append(Bar(title, row.mean_gain if row else None, ngettext(
             "%(gain)s points (%(num)d learner)", "%(gain)s points (%(num)d learners)", row.learners,
             gain=number(row.mean_gain)) if row else ""))
-    generations = [Bar(gettext("Generation %(n)d", n=g), count, number(count)) for g, count in report.by_generation()]
+    generations = [Bar(gettext("Generation %(n)d", n=g), None if is_small(count) else count,
+                       FEWER if is_small(count) else number(count)) for g, count in report.by_generation()]
     months = Counter(cohort.starts_on.replace(day=1) for cohort in report.cohorts)
     # "Mar 2027", "март 2027": the month's stand-alone name in the reader's language; the months without a
     # cohort are shown too, so the axis is time at its true scale.

@@ -23,7 +23,8 @@ from course.pagination import paginate
 from course.permissions import Permission, require, velayat_scope
 from course.reports.kept import kept
 from course.reports.queries import CohortResult, ReportFilter, build_report, cohort_ids, cohort_results
-from course.reports.tables import FLAGS, charts, disaggregation
+from course.reports.suppression import note as suppression_note
+from course.reports.tables import FLAGS, charts, disaggregation, generation_rows
 from course.web import current_locale, live_catalogue
 
 bp = Blueprint("reports", __name__)
@@ -90,6 +91,7 @@ def dashboard():
     sort_links = {key: url_for("reports.dashboard", **{**request.args.to_dict(), "sort": key}) for key in COHORT_ORDERS}
     return render_template(
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
+        small_cells=suppression_note(), generations=generation_rows(report),
         charts=charts(report, catalogue, current_locale()), filter=report_filter, velayats=VELAYAT_LABELS,
         sort_links=sort_links, order=order, cohorts=cohorts, trainers=trainers, search=search, run_on=run_on,
         **filter_page_context(),
@@ -141,9 +143,9 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
         for row in disaggregation(report):
             values = [row.velayat_label, row.agency_label]
             for flag in FLAGS:
-                count = row.counts[flag]
-                values += [count.total, count.female, count.male, count.not_stated]
+                values += row.counts[flag].shown()
             yield values
+        yield [suppression_note()]
 
     return Table("disaggregation", header, rows())
 
