@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from flask import abort, flash
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cascade.promotion import promote_if_automatic
 from course.certificates.services import issue_if_automatic
+from course.certificates.validity import renew_if_refreshed
 from course.extensions import db
 from course.learn.queries import Catalogue, load_catalogue
 
@@ -41,12 +42,16 @@ def after_progress(catalogue: Catalogue | None, user_ids: Collection[int] | None
     ids = [current_user.id] if own else list(user_ids)
     certificates = issue_if_automatic(ids, catalogue)
     promotions = promote_if_automatic(ids, catalogue)
-    if not certificates and not promotions:
+    renewals = renew_if_refreshed(ids, catalogue)
+    if not certificates and not promotions and not renewals:
         return
     db.session.commit()
     if own:
         if certificates:
             flash(_("You have completed the track. Your certificate is ready under My certificates."), "success")
+        for renewed in renewals:
+            flash(_("Your certificate %(serial)s is renewed: valid until %(day)s.", serial=renewed.serial,
+                    day=format_date(renewed.valid_until, "long")), "success")
         if promotions:
             flash(_("You have completed the trainer track: you are now a trainer."), "success")
         return

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt as pyjwt
@@ -359,8 +360,10 @@ def test_the_issuer_profile_and_did_web_addresses():
     assert addresses.did == "did:web:courts.example.tm%3A8443:cascade"
     assert addresses.issuer == "https://courts.example.tm:8443/cascade/credentials/issuer"
     assert addresses.subject(7) == addresses.subject(7) != addresses.subject(8)
-    assert addresses.credential("code-a") != addresses.credential("code-b")
-    assert "code-a" not in addresses.credential("code-a")
+    issued, renewed = datetime(2027, 3, 1, tzinfo=UTC), datetime(2029, 2, 1, tzinfo=UTC)
+    assert addresses.credential("code-a", issued) != addresses.credential("code-b", issued)
+    assert addresses.credential("code-a", issued) != addresses.credential("code-a", renewed)
+    assert "code-a" not in addresses.credential("code-a", issued)
 
 
 def test_the_issuer_profile_is_public(central):

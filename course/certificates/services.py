@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from course.audit import record_event
 from course.cascade.completion import complete_enrolments, track_progress
+from course.certificates.validity import lapses_on
 from course.days import today
 from course.domain import DomainError
 from course.extensions import db
@@ -162,6 +163,7 @@ def issue_certificate(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: i
     certificate = _issue(user, enrolment, CertificateKind(rule["kind"]),
                          contact_hours_held(track["contact_hours"], cohort),
                          _language(user, enrolment, catalogue), actor_id=actor_id)
+    certificate.valid_until = lapses_on(catalogue, enrolment.track_id, certificate.issued_at)
     record_legal_basis(certificate, track_citations(catalogue, enrolment.track_id))
     record_event("certificate.issue", certificate.serial, actor_id=actor_id, user=user.username,
                  track=enrolment.track_id, automatic=actor_id is None)
@@ -237,6 +239,7 @@ def reissue_certificate(certificate: Certificate, reason: str, *, actor_id: int)
     language = holder.locale if holder.locale in current_app.config["LANGUAGES"] else certificate.language
     replacement = _issue(holder, certificate, certificate.kind, certificate.contact_hours, language,
                          actor_id=actor_id)
+    replacement.valid_until = certificate.valid_until  # a correction, not a renewal
     copy_legal_basis(certificate, replacement)
     record_event("certificate.reissue", replacement.serial, actor_id=actor_id, replaces=certificate.serial,
                  reason=reason, user=certificate.holder.username)

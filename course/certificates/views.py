@@ -21,6 +21,7 @@ from course.certificates.services import (
     revoke_certificate,
     waiting_for_last_day,
 )
+from course.certificates.validity import renewal_of
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.confirm import confirmation
 from course.content.localize import pick
@@ -47,9 +48,17 @@ bp = Blueprint("certificates", __name__)
 def mine():
     catalogue = live_catalogue()
     after_progress(catalogue)  # a certificate that waited for the cohort's last day is issued once it has come
-    return render_template("certificates/mine.html", certificates=queries.certificates_of(current_user.id),
-                           waiting=waiting_for_last_day(current_user.id, catalogue),
-                           tracks=catalogue.track_titles(current_locale()), badges=credentials_offered())
+    certificates = queries.certificates_of(current_user.id)
+    renewals = {certificate.id: renewal for certificate in certificates
+                if (renewal := renewal_of(certificate, catalogue)) is not None}
+    locale, fallbacks = current_locale(), catalogue.fallbacks(current_locale())
+    return render_template(
+        "certificates/mine.html", certificates=certificates, waiting=waiting_for_last_day(current_user.id, catalogue),
+        tracks=catalogue.track_titles(locale), badges=credentials_offered(), renewals=renewals,
+        quiz_titles={quiz_id: pick(meta["title"], locale, fallbacks).value
+                     for quiz_id, meta in catalogue.quizzes.items()} if renewals else {},
+        module_titles={module_id: pick(module.data["meta"]["title"], locale, fallbacks).value
+                       for module_id, module in catalogue.modules.items()} if renewals else {})
 
 
 def _may_download(certificate: Certificate) -> bool:

@@ -548,6 +548,16 @@ def _check_references(
         quiz_refs += [(("tracks", t_index, "completion", "pass_quizzes", index), quiz_id, None)
                       for t_index, track in enumerate(course.tracks)
                       for index, quiz_id in enumerate(track.completion.pass_quizzes)]
+        refreshers = [(t_index, track.certificate.refresher) for t_index, track in enumerate(course.tracks)
+                      if track.certificate and track.certificate.refresher]
+        quiz_refs += [(("tracks", t_index, "certificate", "refresher", "pass_quizzes", index), quiz_id, None)
+                      for t_index, refresher in refreshers for index, quiz_id in enumerate(refresher.pass_quizzes)]
+        for t_index, refresher in refreshers:
+            for index, module_id in enumerate(refresher.modules):
+                if module_id not in course.modules:
+                    loc = ("tracks", t_index, "certificate", "refresher", "modules", index)
+                    loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
+                                   f"module '{module_id}' is not in the course's list of modules")
         for loc, quiz_id, kind in quiz_refs:
             if not quiz_id or f"quiz:{quiz_id}" in loader.broken_ids:
                 continue

@@ -105,6 +105,15 @@ class CompletionRule(ContentModel):
     teaching_practice: bool = False
 
 
+class Refresher(ContentModel):
+    """What renews a certificate that lapses: quizzes passed again from the day its renewal window opens, with
+    modules suggested for reading again beforehand (course.certificates.validity). Reading is recorded once per
+    section, so a second reading cannot be required, only suggested."""
+
+    pass_quizzes: list[Slug] = Field(min_length=1)
+    modules: list[Slug] = Field(default_factory=list)
+
+
 class CertificateRule(ContentModel):
     """The certificate a completed track earns."""
 
@@ -112,6 +121,17 @@ class CertificateRule(ContentModel):
     kind: Literal["completion", "trainer"]
     #: automatic: issued as soon as the track is complete; trainer_confirms: a trainer confirms it.
     issue: Literal["automatic", "trainer_confirms"] = "automatic"
+    #: Months the certificate stays valid (a trainer's certification that must be kept up); none: it never lapses.
+    valid_for_months: int | None = Field(default=None, ge=1, le=120)
+    #: What renews it before (or after) it lapses.
+    refresher: Refresher | None = None
+
+    @model_validator(mode="after")
+    def _refresher_needs_a_validity(self) -> CertificateRule:
+        if self.refresher is not None and self.valid_for_months is None:
+            raise PydanticCustomError("refresher_without_validity",
+                                      "a refresher renews a certificate that lapses: set valid_for_months too")
+        return self
 
 
 class Track(ContentModel):

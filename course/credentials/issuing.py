@@ -107,7 +107,8 @@ def achievement_of(certificate: Certificate, catalogue: Catalogue) -> Achievemen
 def _award(certificate: Certificate) -> Award:
     return Award(certificate_code=certificate.code, holder_id=certificate.user_id,
                  holder_name=certificate.holder_name, holder_email=certificate.holder.email,
-                 language=certificate.language, issued_at=certificate.issued_at, valid_until=None,
+                 language=certificate.language, issued_at=certificate.renewed_at or certificate.issued_at,
+                 valid_until=certificate.valid_until,
                  status=status_list.position_of(certificate.id))
 
 

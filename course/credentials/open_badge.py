@@ -57,9 +57,11 @@ class Addresses:
         """The holder, as an opaque id that is the same on each of their credentials (no name, no email)."""
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.issuer}/holders/{user_id}')}"
 
-    def credential(self, certificate_code: str) -> str:
-        """A credential's id: derived from, but not revealing, the certificate's verification code."""
-        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.issuer}/credentials/{certificate_code}')}"
+    def credential(self, certificate_code: str, valid_from: datetime) -> str:
+        """A credential's id: derived from, but not revealing, the certificate's verification code; a renewed
+        certificate's credential (valid from the renewal) is another credential."""
+        name = f"{self.issuer}/credentials/{certificate_code}/{valid_from.isoformat()}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def badge_credential(addresses: Addresses, organisation: str, achievement: Achie
     status_list = addresses.status_list(award.status.list_number)
     credential: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": addresses.credential(award.certificate_code),
+        "id": addresses.credential(award.certificate_code, award.issued_at),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": achievement.name,
         "issuer": _issuer(addresses, organisation),

@@ -27,7 +27,7 @@ class Certificate(Synced, FieldClocks, db.Model):
     """
 
     __tablename__ = "certificates"
-    editable_fields = ("revoked_at", "revoked_by_id", "revocation_reason")
+    editable_fields = ("revoked_at", "revoked_by_id", "revocation_reason", "valid_until", "renewed_at")
     __table_args__ = (
         Index("uq_certificates_one_valid", "user_id", "course_id", "track_id", "kind", unique=True,
               sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
@@ -54,9 +54,18 @@ class Certificate(Synced, FieldClocks, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    #: When it lapses, for a track whose certificate must be kept up (course.certificates.validity); None: never.
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its holder last renewed it with the track's refresher.
+    renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     holder: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def lapsed(self) -> bool:
+        """Past its validity period (course.certificates.validity) and not renewed."""
+        return self.valid_until is not None and self.valid_until <= utcnow()
