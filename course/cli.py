@@ -53,6 +53,7 @@ from course.sync.cli import (
 from course.sync.device import this_device
 from course.version import cascade_version
 from course.warm import limit_malloc_arenas
+from course.xapi.cli import export_xapi_command
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -566,5 +567,5 @@ def user_list() -> None:
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
                     issue_due_certificates_command, refresh_summaries_command, demo_data_command, user_group,
-                    device_group, backup_command, restore_command, credential_group):
+                    device_group, backup_command, restore_command, credential_group, export_xapi_command):
         app.cli.add_command(command)

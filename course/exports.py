@@ -98,6 +98,12 @@ def csv_response(table: Table) -> Response:
     return _private(response, _filename(table.filename_stem, "csv"))
 
 
+def json_response(chunks: Iterator[str], filename_stem: str) -> Response:
+    """A streamed JSON download (learning records for a learning record store), read as the body is sent."""
+    response = Response(stream_with_context(chunk.encode() for chunk in chunks), mimetype="application/json")
+    return _private(response, _filename(filename_stem, "json"))
+
+
 #: The characters a worksheet cannot hold (openpyxl's own rule, kept here so openpyxl loads only for a workbook).
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 

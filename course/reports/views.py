@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from sqlalchemy import select
 from course.audit import record_event
 from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
 from course.cohorts.views import render_dashboard
-from course.days import NotADay, parse_day
-from course.exports import Table, export_response, percent_cell
+from course.days import NotADay, parse_day, today
+from course.exports import Table, export_response, json_response, percent_cell
 from course.extensions import db
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
@@ -26,6 +26,7 @@ from course.reports.queries import CohortResult, ReportFilter, build_report, coh
 from course.reports.suppression import note as suppression_note
 from course.reports.tables import FLAGS, charts, disaggregation, generation_rows
 from course.web import current_locale, live_catalogue
+from course.xapi.export import json_array, learning_statements
 
 bp = Blueprint("reports", __name__)
 
@@ -193,3 +194,17 @@ def export(what: str, fmt: str):
     record_event("report.export", what, actor_id=current_user.id, format=fmt, args=dict(request.args))
     db.session.commit()
     return export_response(EXPORTS[what](report_filter), fmt)
+
+
+@bp.route("/reports/export/learning-records.json")
+@require(Permission.VIEW_REPORTS)
+def learning_records():
+    """The selection's learning records as xAPI statements: a JSON array a learning record store takes as it is,
+    with the same statement ids at every export (course.xapi)."""
+    report_filter = request_filter()
+    record_event("report.export", "learning-records", actor_id=current_user.id, format="xapi",
+                 args=dict(request.args))
+    db.session.commit()
+    home = current_app.config.get("BASE_URL") or request.host_url
+    statements = learning_statements(cohort_ids(report_filter), live_catalogue(), home)
+    return json_response(json_array(statements), f"learning-records-{today().isoformat()}")
