@@ -136,9 +136,10 @@ def run_on(device: str) -> str:
 def _disaggregation_table(report_filter: ReportFilter) -> Table:
     report = kept("report", report_filter, lambda: build_report(report_filter, live_catalogue()))
     header = [_("Velayat"), _("Agency")]
+    # Outside the f-strings: gettext calls inside one are not found by the catalogue's extraction.
+    parts = (_("total"), _("female"), _("male"), _("not stated"))
     for label in (_("Participants"), _("Completed"), _("Certified")):
-        header += [f"{label}: {_('total')}", f"{label}: {_('female')}", f"{label}: {_('male')}",
-                   f"{label}: {_('not stated')}"]
+        header += [f"{label}: {part}" for part in parts]
 
     def rows() -> Iterator[list]:
         for row in disaggregation(report):
@@ -146,7 +147,7 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
             for flag in FLAGS:
                 values += row.counts[flag].shown()
             yield values
-        yield [suppression_note()]
+        yield [suppression_note()] + [""] * (len(header) - 1)  # the table stays rectangular
 
     return Table("disaggregation", header, rows())
 
