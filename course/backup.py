@@ -346,7 +346,18 @@ def list_backups() -> list[Path]:
 
 def backup_before_upgrade(keep: int) -> Path | None:
     """Before ``course init`` migrates a database that holds data: a backup in the instance folder's backups/,
-    keeping the newest ``keep``. None when there is nothing to protect or nothing to migrate."""
+    keeping the newest ``keep``. None when there is nothing to protect or nothing to migrate.
+
+    The session's transaction ends here: on PostgreSQL the rows it read stay locked until it does, and a migration
+    that alters their table (0022 adds columns to users) would wait for it for ever.
+    """
+    try:
+        return _backup_before_upgrade(keep)
+    finally:
+        db.session.remove()
+
+
+def _backup_before_upgrade(keep: int) -> Path | None:
     revision = schema_revision()
     if not holds_data() or revision == head_revision():
         return None

@@ -150,14 +150,15 @@ def test_answers_holding_half_a_utf16_pair_are_repaired_and_the_rest_kept(empty_
     made its pages fail for good. Migration 0016 replaces each lone surrogate with U+FFFD."""
     from sqlalchemy import select, text
 
-    from course.auth.services import create_user
     from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
-    from course.models.user import Role
 
     directory = empty_database_app.extensions["migrate"].directory
     upgrade(directory=directory, revision="0015")
-    user, _ = create_user("ana", {Role.LEARNER}, password="a long enough password")
-    attempt = QuizAttempt(user_id=user.id, quiz_id="q", quiz_hash="h" * 64, number=1,
+    # The account as a row of revision 0015 (the User model of today has columns 0015 does not).
+    db.session.execute(text("INSERT INTO users (id, uid, username, full_name, password_hash, must_change_password, "
+                            "active, session_token, created_at, gender, position) VALUES (1, 'u-ana', 'ana', 'Ana', "
+                            "'x', false, true, 't', '2026-01-01 00:00:00', 'not_stated', '')"))
+    attempt = QuizAttempt(user_id=1, quiz_id="q", quiz_hash="h" * 64, number=1,
                           state=AttemptState.IN_PROGRESS, layout={"questions": ["q1", "q2"], "orders": {}})
     attempt.answers = [AttemptAnswer(question_id="q1", response={"text": "x"}),
                        AttemptAnswer(question_id="q2", response={"text": "fine \\ud800 as typed"})]

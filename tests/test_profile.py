@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from course.extensions import db
-from course.models.user import Agency, Gender, User, Velayat
+from course.models.user import AgeBand, Agency, Disability, Gender, User, Velayat
 from tests.conftest import csrf_token
 
 
@@ -35,6 +35,8 @@ def test_a_learner_saves_agency_position_gender_and_velayat(client, synced, make
     ({"email": "taken@example.tm"}, "Another account uses this email address."),
     ({"agency": "navy"}, "Not a valid choice"),
     ({"gender": "other"}, "Not a valid choice"),
+    ({"age_band": "37"}, "Not a valid choice"),
+    ({"disability": "maybe"}, "Not a valid choice"),
 ])
 def test_bad_profile_input_is_explained_and_changes_nothing(client, synced, make_user, login, overrides, message):
     make_user("someone", email="taken@example.tm")
@@ -45,6 +47,21 @@ def test_bad_profile_input_is_explained_and_changes_nothing(client, synced, make
     db.session.expire_all()
     unchanged = db.session.get(User, user.id)
     assert (unchanged.full_name, unchanged.agency, unchanged.velayat) == ("Ogul", None, None)
+
+
+def test_age_band_and_disability_are_voluntary_and_saved_when_given(client, synced, make_user, login):
+    user = make_user("ogul", full_name="Ogul")
+    login("ogul")
+    page = client.get("/account/profile").get_data(as_text=True)
+    assert page.count(">Prefer not to say<") == 2  # each has it, and it is what an account starts with
+    assert 'selected value="not_stated"' in page
+    client.post("/account/profile", data=profile_form(client, age_band="35_44", disability="yes"))
+    db.session.expire_all()
+    saved = db.session.get(User, user.id)
+    assert (saved.age_band, saved.disability) == (AgeBand.FROM_35_TO_44, Disability.YES)
+    client.post("/account/profile", data=profile_form(client, age_band="not_stated", disability="not_stated"))
+    db.session.expire_all()
+    assert db.session.get(User, user.id).disability == Disability.NOT_STATED
 
 
 def test_the_profile_needs_a_signed_in_user(client, synced):

@@ -14,7 +14,7 @@ from course.cohorts.roster_file import MAX_ROSTER_BYTES, MAX_ROSTER_ROWS, Roster
 from course.domain import DomainError
 from course.extensions import db
 from course.models.cohort import Cohort
-from course.models.user import Agency, Gender, Role, Velayat
+from course.models.user import AgeBand, Agency, Disability, Gender, Role, Velayat
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -452,6 +452,8 @@ def test_the_sample_file_in_each_language_reads_back_as_two_valid_learners(app, 
     assert (second.agency, second.gender, second.velayat) == (Agency.LAW_ENFORCEMENT, Gender.MALE,
                                                              Velayat.ASHGABAT)
     assert second.username  # made from the email address
+    assert (first.age_band, first.disability) == (AgeBand.FROM_25_TO_34, Disability.NO)
+    assert (second.age_band, second.disability) == (AgeBand.NOT_STATED, Disability.NOT_STATED)  # voluntary
 
 
 @pytest.mark.parametrize(("typed", "suggested"), [
@@ -474,3 +476,41 @@ def test_the_sample_file_is_only_for_the_cohorts_trainers(app, synced, make_user
     cohort_id = db.session.scalar(select(Cohort.id))
     assert as_user(app, who).get(f"/cohorts/{cohort_id}/roster-sample.csv").status_code == status
     assert as_user(app, "lead").get(f"/cohorts/{cohort_id}/roster-sample.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(("age", "band"), [
+    ("24", AgeBand.UNDER_25), ("25", AgeBand.FROM_25_TO_34), ("44", AgeBand.FROM_35_TO_44),
+    ("54", AgeBand.FROM_45_TO_54), ("55", AgeBand.FROM_55), ("25-34", AgeBand.FROM_25_TO_34),
+    ("35–44", AgeBand.FROM_35_TO_44), ("55+", AgeBand.FROM_55),
+    ("до 25", AgeBand.UNDER_25), ("55 и старше", AgeBand.FROM_55), ("", AgeBand.NOT_STATED),
+    ("Prefer not to say", AgeBand.NOT_STATED), ("не указано", AgeBand.NOT_STATED),
+])
+def test_an_age_or_its_band_is_read_into_the_band(age, band):
+    line = read_one(*ANNA, age, header=[*HEADER, "возраст"])
+    assert line.valid and line.age_band == band
+
+
+@pytest.mark.parametrize(("value", "disability"), [
+    ("yes", Disability.YES), ("нет", Disability.NO), ("hawa", Disability.YES), ("", Disability.NOT_STATED),
+    ("не хочу указывать", Disability.NOT_STATED),
+])
+def test_disability_is_voluntary_and_read_in_each_language(value, disability):
+    line = read_one(*ANNA, value, header=[*HEADER, "disability"])
+    assert line.valid and line.disability == disability
+
+
+@pytest.mark.parametrize(("header", "value", "message"), [
+    ("age", "7", "is not an age"),
+    ("age", "130", "is not an age"),
+    ("age", "thirty", "In the age band column, “thirty” is not recognised"),
+    ("disability", "sometimes", "In the disability column, “sometimes” is not recognised"),
+])
+def test_an_age_or_disability_that_cannot_be_read_is_explained(header, value, message):
+    line = read_one(*ANNA, value, header=[*HEADER, header])
+    assert not line.valid and any(message in problem for problem in line.problems), line.problems
+    assert line.age_band == AgeBand.NOT_STATED and line.disability == Disability.NOT_STATED
+
+
+def test_a_roster_without_the_voluntary_columns_states_neither():
+    line = read_one(*ANNA)
+    assert line.valid and (line.age_band, line.disability) == (AgeBand.NOT_STATED, Disability.NOT_STATED)

@@ -196,3 +196,19 @@ def test_a_lost_slip_is_replaced_only_while_the_account_is_unused(app, world, ma
 def test_a_huge_upload_is_cut_off_before_it_is_read(app, world):
     response = upload(as_user(app, "lead"), world["cohort"], b"x" * (3 * 1024 * 1024))
     assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+
+
+def test_age_band_and_disability_from_the_file_reach_the_new_accounts_only(app, world):
+    from course.models.user import AgeBand, Disability  # noqa: PLC0415
+
+    cohort, trainer = world["cohort"], as_user(app, "lead")
+    data = "\n".join([HEADER + ",Age,Disability", "Aýna Amanowa,ayna,,prosecution,,female,ahal,37,yes",
+                      "Merdan Known,,merdan@example.tm,judiciary,,male,mary,61,no"]).encode()
+    page = upload(trainer, cohort, data).get_data(as_text=True)
+    assert "Disability" not in page.split("<table", 1)[1].split("</table>", 1)[0]  # not shown to the trainer
+    trainer.post(f"/cohorts/{cohort.id}/import/confirm", data=confirm_form(page))
+    db.session.expire_all()
+    ayna = db.session.scalar(select(User).where(User.username == "ayna"))
+    assert (ayna.age_band, ayna.disability) == (AgeBand.FROM_35_TO_44, Disability.YES)
+    known = db.session.scalar(select(User).where(User.username == "merdan"))
+    assert (known.age_band, known.disability) == (AgeBand.NOT_STATED, Disability.NOT_STATED)  # account unchanged

@@ -7,10 +7,12 @@ import io
 
 import openpyxl
 import pytest
+from sqlalchemy import func, select
 
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
-from course.models.user import Agency, Gender, Velayat
+from course.models.audit import AuditEvent
+from course.models.user import AgeBand, Agency, Disability, Gender, Velayat
 from course.reports.suppression import FEWER, WITHHELD, withheld
 from tests.test_cohort_pages import as_user
 from tests.test_reports import learner, population  # noqa: F401  (the fixture)
@@ -69,3 +71,51 @@ def test_a_three_person_cell_is_withheld_on_the_page_and_in_its_charts(mary_with
     assert "3 female" not in page and "9 male" not in page
     # completion by velayat: Lebap's 2 learners give no percentage
     assert "Lebap</th><td>&lt;5</td>" in page.replace("\n", "")
+
+
+@pytest.fixture
+def ages(app, population, make_user):  # noqa: F811
+    """Six learners aged 35-44 with no disability, the reports' five as they were (not stated)."""
+    for number in range(6):
+        person = learner(make_user, f"age{number}", Agency.JUDICIARY, Gender.FEMALE, Velayat.MARY)
+        person.age_band, person.disability = AgeBand.FROM_35_TO_44, Disability.NO
+        enrol_in_cohort(person, population["mary"])
+    population["p1"].disability = Disability.YES  # one person: never shown as such
+    db.session.commit()
+    return as_user(app, "coord")
+
+
+def _table(page: str, heading: str) -> str:
+    return page[page.index(heading):].split("</table>")[0]
+
+
+def test_participants_by_age_band_with_small_bands_withheld(ages):
+    page = ages.get("/reports?by=age_band").get_data(as_text=True)
+    table = _table(page, "Participants by age band")
+    assert "<th scope=\"row\">35–44</th><td>6</td>" in table
+    assert "<th scope=\"row\">Prefer not to say</th><td>5</td>" in table
+    assert "<th scope=\"row\">Total</th><td>11</td>" in table
+
+
+def test_participants_by_disability_in_the_page_csv_and_xlsx(ages):
+    table = _table(ages.get("/reports?by=disability").get_data(as_text=True), "Participants by disability")
+    assert "<th scope=\"row\">Yes</th><td>&lt;5</td>" in table  # one person
+    assert "<th scope=\"row\">No</th><td>6</td>" in table
+    body = ages.get("/reports/export/breakdown.csv?by=disability").get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == ["Disability", "Participants", "Completed", "Certified"]
+    assert rows[1][:2] == ["Yes", FEWER] and rows[2][:2] == ["No", "6"]
+    assert rows[-2][0] == "Total" and "withheld" in rows[-1][0] and len(rows[-1]) == 4
+    response = ages.get("/reports/export/breakdown.xlsx?by=disability")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    response.close()
+    xlsx = list(sheet.iter_rows(values_only=True))
+    assert xlsx[1][:2] == ("Yes", FEWER) and xlsx[2][:2] == ("No", 6)
+
+
+def test_an_unknown_breakdown_is_explained_and_exports_nothing(ages):
+    page = ages.get("/reports?by=religion", follow_redirects=True).get_data(as_text=True)
+    assert "does not exist; the one by gender is shown" in page and "Participants by gender" in page
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert ages.get("/reports/export/breakdown.csv?by=religion").status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before

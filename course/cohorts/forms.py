@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.forms import DayField, TranslatedForm
 from course.models.cohort import CohortStatus
-from course.models.user import Agency, Gender, Velayat
+from course.models.user import AgeBand, Agency, Disability, Gender, Velayat
 
 REQUIRED = DataRequired()  # its message comes from our catalogue (course.forms.TranslatedForm)
 
@@ -24,6 +24,11 @@ AGENCY_LABELS = {
 }
 
 GENDER_LABELS = {Gender.FEMALE: _l("Female"), Gender.MALE: _l("Male"), Gender.NOT_STATED: _l("Not stated")}
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_25: _l("Under 25"), AgeBand.FROM_25_TO_34: _l("25–34"), AgeBand.FROM_35_TO_44: _l("35–44"),
+    AgeBand.FROM_45_TO_54: _l("45–54"), AgeBand.FROM_55: _l("55 and over"), AgeBand.NOT_STATED: _l("Prefer not to say"),
+}
+DISABILITY_LABELS = {Disability.YES: _l("Yes"), Disability.NO: _l("No"), Disability.NOT_STATED: _l("Prefer not to say")}
 STATUS_LABELS = {
     CohortStatus.OPEN: _l("open"), CohortStatus.CLOSED: _l("closed"), CohortStatus.ARCHIVED: _l("archived"),
 }

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from course.auth.services import USERNAME_PATTERN, normalise_username, username_problem
 from course.domain import DomainError
-from course.models.user import Agency, Gender, Velayat
+from course.models.user import AgeBand, Agency, Disability, Gender, Velayat
 
 MAX_ROSTER_BYTES = 512 * 1024
 MAX_ROSTER_ROWS = 500
@@ -33,7 +33,7 @@ EMPTY_MARKS = ("-", "—", "–")
 MAX_EMAIL = 254
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 ZIP_MAGIC = b"PK\x03\x04"
-COLUMN_NAMES = "full name, username, email, agency, position, gender, velayat"
+COLUMN_NAMES = "full name, username, email, agency, position, gender, velayat, age band, disability"
 #: What openpyxl and the XML parser raise on a damaged or hostile workbook, while opening or reading it.
 _XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, KeyError, IndexError, ValueError, TypeError, EOFError, OSError,
                 DefusedXmlException, ParseError)
@@ -55,6 +55,8 @@ _HEADERS = {
     "position": ("position", "должность", "wezipe", "wezipesi"),
     "gender": ("gender", "sex", "пол", "jyns", "jynsy"),
     "velayat": ("velayat", "region", "велаят", "область", "welaýat"),
+    "age_band": ("age band", "age", "age group", "возраст", "возрастная группа", "ýaş", "ýaş topary"),
+    "disability": ("disability", "инвалидность", "овз", "ограниченные возможности здоровья", "maýyplyk"),
 }
 _AGENCIES = {
     Agency.PROSECUTION: ("prosecutor", "prosecutor's office", "прокуратура", "прокурор", "prokuratura"),
@@ -68,6 +70,26 @@ _GENDERS = {
     Gender.MALE: ("m", "male", "man", "м", "муж", "мужской", "мужчина", "erkek", "e"),
     Gender.NOT_STATED: ("", "not stated", "не указан", "не указано", "görkezilmedik"),
 }
+_AGE_BANDS = {
+    AgeBand.UNDER_25: ("under 25", "<25", "до 25", "младше 25", "моложе 25", "25-den az", "25-den kiçi"),
+    AgeBand.FROM_25_TO_34: ("25-34", "25–34", "25 34"),
+    AgeBand.FROM_35_TO_44: ("35-44", "35–44", "35 44"),
+    AgeBand.FROM_45_TO_54: ("45-54", "45–54", "45 54"),
+    AgeBand.FROM_55: ("55+", "55 and over", "55 and older", "55 и старше", "старше 55", "55 we ondan uly"),
+    AgeBand.NOT_STATED: ("", "prefer not to say", "not stated", "не указан", "не указано", "не хочу указывать",
+                         "görkezilmedik", "aýtmak islemeýärin"),
+}
+_DISABILITIES = {
+    Disability.YES: ("yes", "y", "да", "есть", "hawa", "bar"),
+    Disability.NO: ("no", "n", "нет", "ýok"),
+    Disability.NOT_STATED: ("", "prefer not to say", "not stated", "не указано", "не хочу указывать",
+                            "görkezilmedik", "aýtmak islemeýärin"),
+}
+#: The youngest age a roster may give (professionals in training); younger is a typing mistake.
+MIN_AGE = 15
+#: An age written as a number of years is put in its band (and the number is not kept).
+_AGE_LIMITS = ((25, AgeBand.UNDER_25), (35, AgeBand.FROM_25_TO_34), (45, AgeBand.FROM_35_TO_44),
+               (55, AgeBand.FROM_45_TO_54), (120, AgeBand.FROM_55))
 #: Velayats as trainers write them: English, Russian (noun and adjective, old spellings) and Turkmen; the words
 #: "velayat", "welaýaty", "область", "city", "şäheri" around them are ignored (``_FILLER``).
 _VELAYATS = {
@@ -87,15 +109,15 @@ _FILLER = {"velayat", "welayat", "welayaty", "велаят", "велаята", "
 #: The sample file trainers download from the import page, in the cohort's language: the column titles and
 #: values as a trainer would write them, two learners (a test reads each sample back).
 SAMPLES = {
-    "en": (["Full name", "Username", "Email", "Agency", "Position", "Gender", "Velayat"],
-           [["Ayna Amanova", "a.amanova", "", "Prosecutor", "Investigator", "F", "Ahal"],
-            ["Merdan Orazov", "", "m.orazov@example.tm", "Police", "Inspector", "M", "Ashgabat city"]]),
-    "ru": (["ФИО", "Логин", "Электронная почта", "Ведомство", "Должность", "Пол", "Велаят"],
-           [["Аманова Айна", "a.amanova", "", "Прокуратура", "Следователь", "жен.", "Ахалский велаят"],
-            ["Оразов Мердан", "", "m.orazov@example.tm", "МВД", "Инспектор", "муж.", "г. Ашхабад"]]),
-    "tk": (["Doly ady", "Ulanyjy ady", "E-poçta", "Edara", "Wezipe", "Jyns", "Welaýat"],
-           [["Aýna Amanowa", "a.amanowa", "", "Prokuratura", "Derňewçi", "aýal", "Ahal welaýaty"],
-            ["Merdan Orazow", "", "m.orazow@example.tm", "Polisiýa", "Inspektor", "erkek", "Aşgabat şäheri"]]),
+    "en": (["Full name", "Username", "Email", "Agency", "Position", "Gender", "Velayat", "Age band", "Disability"],
+           [["Ayna Amanova", "a.amanova", "", "Prosecutor", "Investigator", "F", "Ahal", "25-34", "No"],
+            ["Merdan Orazov", "", "m.orazov@example.tm", "Police", "Inspector", "M", "Ashgabat city", "", ""]]),
+    "ru": (["ФИО", "Логин", "Электронная почта", "Ведомство", "Должность", "Пол", "Велаят", "Возраст", "Инвалидность"],
+           [["Аманова Айна", "a.amanova", "", "Прокуратура", "Следователь", "жен.", "Ахалский велаят", "25-34", "нет"],
+            ["Оразов Мердан", "", "m.orazov@example.tm", "МВД", "Инспектор", "муж.", "г. Ашхабад", "", ""]]),
+    "tk": (["Doly ady", "Ulanyjy ady", "E-poçta", "Edara", "Wezipe", "Jyns", "Welaýat", "Ýaş topary", "Maýyplyk"],
+           [["Aýna Amanowa", "a.amanowa", "", "Prokuratura", "Derňewçi", "aýal", "Ahal welaýaty", "25-34", "ýok"],
+            ["Merdan Orazow", "", "m.orazow@example.tm", "Polisiýa", "Inspektor", "erkek", "Aşgabat şäheri", "", ""]]),
 }
 
 
@@ -116,6 +138,9 @@ class RosterLine:
     gender: Gender
     velayat: Velayat | None
     problems: tuple[str, ...]
+    #: Voluntary: "not stated" unless the file gives them.
+    age_band: AgeBand = AgeBand.NOT_STATED
+    disability: Disability = Disability.NOT_STATED
 
     @property
     def valid(self) -> bool:
@@ -144,6 +169,7 @@ def _lookup(table: dict) -> dict:
 
 _HEADER_FIELDS = {_key(name): field for field, names in _HEADERS.items() for name in (field, *names)}
 _AGENCY_KEYS, _GENDER_KEYS, _VELAYAT_KEYS = _lookup(_AGENCIES), _lookup(_GENDERS), _lookup(_VELAYATS)
+_AGE_BAND_KEYS, _DISABILITY_KEYS = _lookup(_AGE_BANDS), _lookup(_DISABILITIES)
 
 
 def _header_key(text: str) -> str:
@@ -327,8 +353,24 @@ def _parse_line(line: int, cells: list[str], columns: dict[str, int]) -> RosterL
         agency=_choice(cell("agency"), _AGENCY_KEYS, Agency, _("agency"), problems),
         gender=_choice(cell("gender"), _GENDER_KEYS, Gender, _("gender"), problems) or Gender.NOT_STATED,
         velayat=_choice(cell("velayat"), _VELAYAT_KEYS, Velayat, _("velayat"), problems),
+        age_band=_age_band(cell("age_band"), problems),
+        disability=_choice(cell("disability"), _DISABILITY_KEYS, Disability, _("disability"), problems)
+        or Disability.NOT_STATED,
         problems=tuple(problems),
     )
+
+
+def _age_band(value: str, problems: list[str]) -> AgeBand:
+    """A band as written ("25-34", "55+", "до 25"), or an age in years put in its band."""
+    if value.isdigit():
+        years = int(value)
+        band = next((band for limit, band in _AGE_LIMITS if years < limit), None) if years >= MIN_AGE else None
+        if band is None:
+            problems.append(_("In the age band column, “%(value)s” is not an age; write the age or its band "
+                              "(e.g. 25-34).", value=value))
+            return AgeBand.NOT_STATED
+        return band
+    return _choice(value, _AGE_BAND_KEYS, AgeBand, _("age band"), problems) or AgeBand.NOT_STATED
 
 
 def _username(username: str, email: str, problems: list[str]) -> str:

@@ -24,7 +24,7 @@ from course.cohorts.services import CohortError, enrol_in_cohort
 from course.extensions import db
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
-from course.models.user import Agency, Gender, Role, User, Velayat
+from course.models.user import AgeBand, Agency, Disability, Gender, Role, User, Velayat
 
 #: A preview older than this must be made again: the roster may have changed.
 PREVIEW_MAX_AGE_SECONDS = 60 * 60
@@ -116,13 +116,15 @@ def _serializer(cohort: Cohort, actor: User) -> URLSafeTimedSerializer:
 def _plain(line: RosterLine) -> dict:
     data = asdict(line)
     data.update(agency=line.agency and line.agency.value, gender=line.gender.value,
-                velayat=line.velayat and line.velayat.value)
+                velayat=line.velayat and line.velayat.value, age_band=line.age_band.value,
+                disability=line.disability.value)
     return data
 
 
 def _line(data: dict) -> RosterLine:
     return RosterLine(**{**data, "agency": data["agency"] and Agency(data["agency"]), "gender": Gender(data["gender"]),
                          "velayat": data["velayat"] and Velayat(data["velayat"]),
+                         "age_band": AgeBand(data["age_band"]), "disability": Disability(data["disability"]),
                          "problems": tuple(data["problems"])})
 
 
@@ -152,6 +154,7 @@ def apply_import(cohort: Cohort, rows: list[PreviewRow], *, actor: User) -> list
                                          email=line.email or None, actor_id=actor.id)
             user.agency, user.position, user.gender = line.agency, line.position, line.gender
             user.velayat, user.locale = line.velayat, cohort.language
+            user.age_band, user.disability = line.age_band, line.disability
             slips.append(NewAccount(line.full_name, user.username, password))
         elif row.kind == RowKind.KNOWN:
             user = db.session.get(User, row.existing_user_id)

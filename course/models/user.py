@@ -43,6 +43,25 @@ class Gender(enum.StrEnum):
     NOT_STATED = "not_stated"
 
 
+class AgeBand(enum.StrEnum):
+    """Age in the bands donors' tables use; given voluntarily."""
+
+    UNDER_25 = "under_25"
+    FROM_25_TO_34 = "25_34"
+    FROM_35_TO_44 = "35_44"
+    FROM_45_TO_54 = "45_54"
+    FROM_55 = "55_plus"
+    NOT_STATED = "not_stated"
+
+
+class Disability(enum.StrEnum):
+    """Whether the person has a disability; given voluntarily, "prefer not to say" is always a choice."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_STATED = "not_stated"
+
+
 class Velayat(enum.StrEnum):
     """The five velayats and the capital, which reports count separately."""
 
@@ -63,8 +82,8 @@ class User(Synced, FieldClocks, UserMixin, db.Model):
     """An account. Usernames are stored lower-case so sign-in ignores case."""
 
     __tablename__ = "users"
-    editable_fields = ("full_name", "email", "agency", "position", "gender", "velayat", "active", "locale",
-                       "password_hash", "must_change_password")
+    editable_fields = ("full_name", "email", "agency", "position", "gender", "age_band", "disability", "velayat",
+                       "active", "locale", "password_hash", "must_change_password")
     __table_args__ = (CheckConstraint("username = lower(username)", name="username_lowercase"), clock_index("users"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +104,10 @@ class User(Synced, FieldClocks, UserMixin, db.Model):
     agency: Mapped[Agency | None] = mapped_column(str_enum(Agency, "agency"))
     position: Mapped[str] = mapped_column(String(200), default="")
     gender: Mapped[Gender] = mapped_column(str_enum(Gender, "gender"), default=Gender.NOT_STATED)
+    age_band: Mapped[AgeBand] = mapped_column(str_enum(AgeBand, "age_band"), default=AgeBand.NOT_STATED,
+                                              server_default=AgeBand.NOT_STATED.value)
+    disability: Mapped[Disability] = mapped_column(str_enum(Disability, "disability"), default=Disability.NOT_STATED,
+                                                   server_default=Disability.NOT_STATED.value)
     velayat: Mapped[Velayat | None] = mapped_column(str_enum(Velayat, "velayat"))
     #: Set when a coordinator found this account to be another person's (a suspected duplicate from a field
     #: laptop): its records moved there, and what its laptop sends later goes there too.

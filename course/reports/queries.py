@@ -23,7 +23,7 @@ from course.models.certificate import Certificate
 from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.summary import LearnerSummary, ModuleGain
-from course.models.user import Agency, Gender, User, Velayat
+from course.models.user import AgeBand, Agency, Disability, Gender, User, Velayat
 from course.sql import plain_rows
 
 
@@ -49,12 +49,15 @@ def cohort_ids(report: ReportFilter) -> Select:
 
 @dataclass(frozen=True)
 class Group:
-    """Learners of the selection who share a velayat, an agency, a gender and a cascade generation."""
+    """Learners of the selection who share a velayat, an agency, a gender, an age band, a disability status and a
+    cascade generation."""
 
     #: The learner's own velayat, or their cohort's when they did not give one.
     velayat: Velayat
     agency: Agency | None
     gender: Gender
+    age_band: AgeBand
+    disability: Disability
     generation: int | None
     participants: int
     started: int
@@ -162,21 +165,23 @@ def _groups(cohorts: Select) -> list[Group]:
     certified = select(Certificate.user_id).where(Certificate.cohort_id.in_(cohorts), Certificate.revoked_at.is_(None))
     people = (
         select(func.coalesce(User.velayat, func.min(Cohort.velayat)).label("velayat"), User.agency, User.gender,
-               func.max(Enrolment.generation).label("generation"),
+               User.age_band, User.disability, func.max(Enrolment.generation).label("generation"),
                _flag(LearnerSummary.started).label("started"), _flag(LearnerSummary.completed).label("completed"),
                case((User.id.in_(certified), 1), else_=0).label("certified"),
                func.max(LearnerSummary.post_score - LearnerSummary.pre_score).label("gain"))
         .join(Enrolment, Enrolment.user_id == User.id).join(Cohort, Cohort.id == Enrolment.cohort_id)
         .outerjoin(LearnerSummary, summary_of_enrolment())
         .where(Enrolment.cohort_id.in_(cohorts))
-        .group_by(User.id, User.velayat, User.agency, User.gender)
+        .group_by(User.id, User.velayat, User.agency, User.gender, User.age_band, User.disability)
         .subquery()
     )
-    keys = (people.c.velayat, people.c.agency, people.c.gender, people.c.generation)
+    keys = (people.c.velayat, people.c.agency, people.c.gender, people.c.age_band, people.c.disability,
+            people.c.generation)
     return [
-        Group(velayat, agency, gender, generation, participants, int(started), int(completed), int(certified),
-              float(gain_total or 0), gain_count)
-        for velayat, agency, gender, generation, participants, started, completed, certified, gain_total, gain_count
+        Group(velayat, agency, gender, age_band, disability, generation, participants, int(started), int(completed),
+              int(certified), float(gain_total or 0), gain_count)
+        for velayat, agency, gender, age_band, disability, generation, participants, started, completed, certified,
+        gain_total, gain_count
         in plain_rows(select(*keys, func.count(), func.sum(people.c.started), func.sum(people.c.completed),
                         func.sum(people.c.certified), func.sum(people.c.gain), func.count(people.c.gain))
                  .group_by(*keys))

@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import format_date, format_percent, gettext, ngettext
+from flask_babel import format_date, format_percent, gettext, lazy_gettext, ngettext
 from markupsafe import Markup
 
-from course.cohorts.forms import AGENCY_LABELS, VELAYAT_LABELS
+from course.cohorts.forms import AGE_BAND_LABELS, AGENCY_LABELS, DISABILITY_LABELS, GENDER_LABELS, VELAYAT_LABELS
 from course.content.localize import pick
 from course.formatting import number
 from course.learn.queries import Catalogue
@@ -87,6 +87,42 @@ def disaggregation(report: Report) -> list[DisaggregationRow]:
         for (velayat, agency), cells in sorted(tally.items(), key=lambda item: (
             order[item[0][0]], order.get(item[0][1], len(Agency))))
     ]
+
+
+#: What a breakdown table may be by: the learners' attribute, and the labels of its values.
+BREAKDOWNS = {
+    "gender": GENDER_LABELS, "age_band": AGE_BAND_LABELS, "disability": DISABILITY_LABELS,
+    "agency": AGENCY_LABELS, "velayat": VELAYAT_LABELS,
+}
+BREAKDOWN_TITLES = {
+    "gender": lazy_gettext("Gender"), "age_band": lazy_gettext("Age band"), "disability": lazy_gettext("Disability"),
+    "agency": lazy_gettext("Agency"), "velayat": lazy_gettext("Velayat"),
+}
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    shown: dict[str, Shown]  # participants, completed, certified, small cells withheld
+
+
+def breakdown(report: Report, by: str) -> list[BreakdownRow]:
+    """Participants, completers and certified by one attribute, with a total row. Each column is a total and
+    its parts, withheld as one (course.reports.suppression)."""
+    labels = BREAKDOWNS[by]
+    values = [*labels, None] if by == "agency" else list(labels)  # an agency may not be given
+    tally = {value: Counter() for value in values}
+    for group in report.groups:
+        for flag in FLAGS:
+            tally[getattr(group, by)][flag] += getattr(group, flag)
+    columns = {}
+    for flag in FLAGS:
+        total, parts = withheld(sum(tally[value][flag] for value in values), [tally[value][flag] for value in values])
+        columns[flag] = (total, parts)
+    rows = [BreakdownRow(str(labels[value]) if value is not None else gettext("Not given"),
+                         {flag: columns[flag][1][index] for flag in FLAGS})
+            for index, value in enumerate(values)]
+    return [*rows, BreakdownRow(gettext("Total"), {flag: columns[flag][0] for flag in FLAGS})]
 
 
 def generation_rows(report: Report) -> list[tuple[int, str]]:

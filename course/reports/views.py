@@ -24,7 +24,15 @@ from course.permissions import Permission, require, velayat_scope
 from course.reports.kept import kept
 from course.reports.queries import CohortResult, ReportFilter, build_report, cohort_ids, cohort_results
 from course.reports.suppression import note as suppression_note
-from course.reports.tables import FLAGS, charts, disaggregation, generation_rows
+from course.reports.tables import (
+    BREAKDOWN_TITLES,
+    BREAKDOWNS,
+    FLAGS,
+    breakdown,
+    charts,
+    disaggregation,
+    generation_rows,
+)
 from course.web import current_locale, live_catalogue
 from course.xapi.export import json_array, learning_statements
 
@@ -61,6 +69,9 @@ def request_filter() -> ReportFilter:
 #: The query arguments of the reports' shared filter.
 FILTER_KEYS = ("from", "to", "velayat")
 
+#: The breakdown the reports page shows first (course.reports.tables.BREAKDOWNS).
+DEFAULT_BREAKDOWN = "gender"
+
 #: Cohorts and trainers shown per page (a national report has hundreds of each).
 ROWS_PER_PAGE = 50
 
@@ -90,9 +101,14 @@ def dashboard():
                        per_page=ROWS_PER_PAGE, anchor="cohort-list")
     trainers = paginate(report.trainers, per_page=ROWS_PER_PAGE, arg="trainers_page", anchor="trainer-list")
     sort_links = {key: url_for("reports.dashboard", **{**request.args.to_dict(), "sort": key}) for key in COHORT_ORDERS}
+    by = request.args.get("by", DEFAULT_BREAKDOWN)
+    if by not in BREAKDOWNS:
+        flash(_("A breakdown by “%(by)s” does not exist; the one by gender is shown.", by=by[:40]), "error")
+        by = DEFAULT_BREAKDOWN
     return render_template(
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
         small_cells=suppression_note(), generations=generation_rows(report),
+        breakdown_by=by, breakdown_rows=breakdown(report, by), breakdown_titles=BREAKDOWN_TITLES,
         charts=charts(report, catalogue, current_locale()), filter=report_filter, velayats=VELAYAT_LABELS,
         sort_links=sort_links, order=order, cohorts=cohorts, trainers=trainers, search=search, run_on=run_on,
         **filter_page_context(),
@@ -152,6 +168,16 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
     return Table("disaggregation", header, rows())
 
 
+def _breakdown_table(report_filter: ReportFilter) -> Table:
+    """Participants, completed and certified by one attribute (``?by=``), small cells withheld."""
+    by = request.args.get("by", DEFAULT_BREAKDOWN)  # checked by the export view
+    report = kept("report", report_filter, lambda: build_report(report_filter, live_catalogue()))
+    header = [str(BREAKDOWN_TITLES[by]), _("Participants"), _("Completed"), _("Certified")]
+    rows = [[row.label, *(row.shown[flag] for flag in FLAGS)] for row in breakdown(report, by)]
+    rows.append([suppression_note()] + [""] * (len(header) - 1))
+    return Table(f"participants-by-{by.replace('_', '-')}", header, rows)
+
+
 def _cohorts_table(report_filter: ReportFilter) -> Table:
     """Streamed from one query, newest first."""
     header = [_("Cohort"), _("Velayat"), _("Track"), _("First day"), _("Last day"), _("Lead trainer"),
@@ -185,13 +211,16 @@ def _certificates_table(report_filter: ReportFilter) -> Table:
     return Table("certificates", header, rows())
 
 
-EXPORTS = {"disaggregation": _disaggregation_table, "cohorts": _cohorts_table, "certificates": _certificates_table}
+EXPORTS = {"disaggregation": _disaggregation_table, "breakdown": _breakdown_table, "cohorts": _cohorts_table,
+           "certificates": _certificates_table}
 
 
-@bp.route("/reports/export/<any(disaggregation, cohorts, certificates):what>.<any(csv, xlsx):fmt>")
+@bp.route("/reports/export/<any(disaggregation, breakdown, cohorts, certificates):what>.<any(csv, xlsx):fmt>")
 @require(Permission.VIEW_REPORTS)
 def export(what: str, fmt: str):
     report_filter = request_filter()
+    if what == "breakdown" and request.args.get("by", DEFAULT_BREAKDOWN) not in BREAKDOWNS:
+        abort(400)  # before anything is recorded
     record_event("report.export", what, actor_id=current_user.id, format=fmt, args=dict(request.args))
     db.session.commit()
     return export_response(EXPORTS[what](report_filter), fmt)
