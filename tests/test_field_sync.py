@@ -735,3 +735,16 @@ def test_the_devices_page_refuses_a_missing_file_a_bad_name_and_an_empty_or_seco
     db.session.expire_all()
     assert db.session.get(SyncConflict, conflict.id).note == "Two people."
     assert db.session.scalar(select(func.count(Device.id))) == 1
+
+
+def test_a_laptops_certificate_becomes_a_signed_credential_when_its_bundle_reaches_the_centre(centre, mary):
+    from course.models.badge_credential import BadgeCredential  # noqa: PLC0415
+
+    centre.config["BASE_URL"] = "https://training.example.org"
+    mary.certified_learner("jeren", full_name="Jeren Laptop")
+    with mary.use():  # the laptop signs nothing: it has no key to sign with
+        assert db.session.scalar(select(func.count()).select_from(BadgeCredential)) == 0
+    imported(mary.export())
+    kept = db.session.scalars(select(BadgeCredential)).all()
+    certificate = db.session.scalar(select(Certificate))
+    assert [credential.certificate_id for credential in kept] == [certificate.id]

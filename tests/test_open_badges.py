@@ -141,6 +141,14 @@ def test_the_signature_and_claims_verify_with_a_second_jose_implementation(holde
     assert pyjwt.PyJWK(method["publicKeyJwk"]).key.public_numbers() == public_key(client, token).public_numbers()
 
 
+def test_on_the_central_server_a_certificate_is_signed_as_it_is_issued(central, make_user):
+    certificate = certify(make_user("bea", tracks=("short",)))
+    kept = db.session.get(BadgeCredential, certificate.id)
+    assert kept is not None and kept.key_name == "key-1"
+    client = as_user(central, "bea")
+    assert token_of(client, certificate) == kept.token  # what was signed at issue is what is downloaded
+
+
 def test_a_credential_is_signed_once_and_then_served_as_signed(holder):
     user, certificate = holder
     client = as_user(running(), "ana")
@@ -199,10 +207,10 @@ def test_a_revoked_certificate_is_not_handed_to_its_holder(holder, make_user):
 
 @pytest.mark.parametrize("setting", [{"BASE_URL": None}, {"BASE_URL": "http://training.example.org"},
                                      {"DEVICE_PREFIX": "MARY1"}])
-def test_without_an_https_address_or_on_a_field_laptop_nothing_is_signed(holder, setting):
-    user, certificate = holder
+def test_without_an_https_address_or_on_a_field_laptop_nothing_is_signed(central, make_user, setting):
+    central.config.update(setting)
+    certificate = certify(make_user("ana", tracks=("short",)))
     app = running()
-    app.config.update(setting)
     client = as_user(app, "ana")
     response = client.get(f"/certificates/{certificate.id}/credential.json", follow_redirects=True)
     page = response.get_data(as_text=True)
@@ -344,11 +352,15 @@ def test_a_rotated_key_stays_published_and_what_it_signed_still_verifies(holder,
     assert checked_by_pyjwt(app.test_client(), old)["jti"]
 
 
-def test_issue_all_signs_each_valid_certificate_once(holder, runner, make_user):
-    user, certificate = holder
+def test_issue_all_signs_the_certificates_issued_before_credentials_were_signed(central, runner, make_user):
+    central.config["BASE_URL"] = None  # certificates issued before the programme had its https address
+    certificate = certify(make_user("ana", tracks=("short",)))
     revoked = certify(make_user("bea", tracks=("short",)))
     revoke_certificate(revoked, "issued by mistake", actor_id=make_user("coord", roles={Role.COORDINATOR}).id)
     db.session.commit()
+    refused = runner.invoke(args=["credential", "issue-all"])
+    assert refused.exit_code == 1 and "https address" in refused.output
+    central.config["BASE_URL"] = BASE
     first = runner.invoke(args=["credential", "issue-all"])
     assert first.exit_code == 0 and "1 credential(s) signed." in first.output
     assert runner.invoke(args=["credential", "issue-all"]).output.strip() == "0 credential(s) signed."

@@ -16,7 +16,7 @@ from course.certificates.validity import lapses_on
 from course.days import today
 from course.domain import DomainError
 from course.extensions import db
-from course.learn.queries import Catalogue
+from course.learn.queries import Catalogue, load_catalogue
 from course.models.attendance import SessionDay
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort
@@ -167,7 +167,16 @@ def issue_certificate(enrolment: Enrolment, catalogue: Catalogue, *, actor_id: i
     record_legal_basis(certificate, track_citations(catalogue, enrolment.track_id))
     record_event("certificate.issue", certificate.serial, actor_id=actor_id, user=user.username,
                  track=enrolment.track_id, automatic=actor_id is None)
+    _sign_credential(certificate, catalogue, actor_id)
     return certificate
+
+
+def _sign_credential(certificate: Certificate, catalogue: Catalogue | None, actor_id: int | None) -> None:
+    """Its Open Badges credential, signed at once on the central server (course.credentials builds on this
+    module, so it is imported here)."""
+    from course.credentials.issuing import sign_where_central  # noqa: PLC0415
+
+    sign_where_central([certificate], catalogue, actor_id)
 
 
 def issue_if_automatic(user_ids: Collection[int], catalogue: Catalogue) -> list[Certificate]:
@@ -243,4 +252,5 @@ def reissue_certificate(certificate: Certificate, reason: str, *, actor_id: int)
     copy_legal_basis(certificate, replacement)
     record_event("certificate.reissue", replacement.serial, actor_id=actor_id, replaces=certificate.serial,
                  reason=reason, user=certificate.holder.username)
+    _sign_credential(replacement, load_catalogue(), actor_id)
     return replacement

@@ -96,4 +96,8 @@ def renew_if_refreshed(user_ids: Collection[int], catalogue: Catalogue) -> list[
         record_event("certificate.renew", certificate.serial, user=certificate.holder.username,
                      previous=previous.isoformat(), until=certificate.valid_until.isoformat())
         renewed.append(certificate)
+    if renewed:
+        from course.credentials.issuing import sign_where_central  # noqa: PLC0415  (it builds on certificates)
+
+        sign_where_central(renewed, catalogue)
     return renewed

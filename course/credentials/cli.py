@@ -8,18 +8,22 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from course.audit import record_event
 from course.cli_refusals import fail
 from course.credentials import keys
-from course.credentials.issuing import CredentialsUnavailable, addresses, credential_of, list_count, revoked_indexes
+from course.credentials.issuing import (
+    CredentialsUnavailable,
+    addresses,
+    list_count,
+    revoked_indexes,
+    sign_where_central,
+    unsigned_certificates,
+)
 from course.credentials.status_list import encode
 from course.credentials.verification import VerificationError, keys_in_did_document, token_in, verify_token
 from course.extensions import db
 from course.learn.queries import load_catalogue
-from course.models.badge_credential import BadgeCredential
-from course.models.certificate import Certificate
 
 
 @click.group("credential")
@@ -63,15 +67,13 @@ def issue_all_command() -> None:
     catalogue = load_catalogue()
     if catalogue is None:
         fail("No course is loaded yet; run 'course sync' first.")
-    pending = db.session.scalars(select(Certificate).where(
-        Certificate.revoked_at.is_(None),
-        ~select(BadgeCredential.certificate_id).where(BadgeCredential.certificate_id == Certificate.id).exists()))
     try:
-        signed = [credential_of(certificate, catalogue) for certificate in pending]
+        addresses()  # says why, where nothing is signed here
     except CredentialsUnavailable as exc:
         fail(str(exc))
+    signed = sign_where_central(unsigned_certificates(), catalogue)
     db.session.commit()
-    click.echo(f"{len(signed)} credential(s) signed.")
+    click.echo(f"{signed} credential(s) signed.")
 
 
 @credential_group.command("rotate-key")

@@ -7,6 +7,7 @@ from the revoked certificates each time it is asked for, so a revocation shows i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -114,10 +115,10 @@ def _award(certificate: Certificate) -> Award:
 
 def credential_of(certificate: Certificate, catalogue: Catalogue, actor_id: int | None = None) -> BadgeCredential:
     """The certificate's credential: the one signed before, else signed now (kept, and in the audit log)."""
+    where = addresses()  # CredentialsUnavailable here too: an installation that stopped signing stops serving
     kept = db.session.get(BadgeCredential, certificate.id)
     if kept is not None:
         return kept
-    where = addresses()
     key = keys.current_key(current_app.instance_path)
     document = badge_credential(where, issuer_name(), achievement_of(certificate, catalogue), _award(certificate))
     kept = BadgeCredential(certificate_id=certificate.id, credential_id=document["id"], key_name=key.name,
@@ -127,6 +128,25 @@ def credential_of(certificate: Certificate, catalogue: Catalogue, actor_id: int 
     record_event("credential.sign", certificate.serial, actor_id=actor_id, credential=kept.credential_id,
                  key=key.name)
     return kept
+
+
+def unsigned_certificates() -> list[Certificate]:
+    """The valid certificates that have no credential yet."""
+    return list(db.session.scalars(select(Certificate).where(
+        Certificate.revoked_at.is_(None),
+        ~select(BadgeCredential.certificate_id).where(BadgeCredential.certificate_id == Certificate.id).exists())
+        .order_by(Certificate.id)))
+
+
+def sign_where_central(certificates: Iterable[Certificate], catalogue: Catalogue | None,
+                       actor_id: int | None = None) -> int:
+    """Sign at once the credentials of certificates just issued, renewed or synced, where this installation
+    signs (the central server); elsewhere nothing, and their credentials are signed once they are synced."""
+    if catalogue is None or not credentials_offered():
+        return 0
+    signed = [credential_of(certificate, catalogue, actor_id=actor_id) for certificate in certificates
+              if not certificate.revoked]
+    return len(signed)
 
 
 def list_count() -> int:

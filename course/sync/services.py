@@ -23,8 +23,10 @@ from sqlalchemy import select, update
 from course.audit import record_event
 from course.auth.services import set_roles
 from course.config import DEVICE_PREFIX, private_file
+from course.credentials.issuing import sign_where_central, unsigned_certificates
 from course.domain import DomainError
 from course.extensions import db
+from course.learn.queries import load_catalogue
 from course.models.certificate import Certificate
 from course.models.device import Device, SyncBundle, SyncConflict, ThisDevice
 from course.models.types import utcnow
@@ -269,6 +271,8 @@ def import_bundle(data: bytes, actor: User | None = None) -> ImportResult:
     db.session.flush()
     if report.people:
         refresh_learners(sorted(report.people))
+    # The laptop's certificates become Open Badges credentials now that the central server holds them.
+    sign_where_central(unsigned_certificates(), load_catalogue())
     return ImportResult(device, envelope.sequence, applied=True, report=report)
 
 
