@@ -393,3 +393,14 @@ def test_the_contexts_the_credentials_name_are_shipped():
     v2 = json.loads((STANDARDS / "credentials_v2.jsonld").read_text())
     assert {"BitstringStatusListEntry", "EnvelopedVerifiableCredential"} <= set(v2["@context"])
     assert OB_CONTEXT.endswith("context-3.0.3.json")
+
+
+def test_two_processes_creating_the_first_key_at_once_keep_one(tmp_path):
+    from course.credentials import keys  # noqa: PLC0415
+
+    first = keys.current_key(tmp_path)
+    # A second worker that saw no key a moment ago writes its own: the first one written stays the key.
+    second = keys._write_new_key(keys.key_folder(tmp_path), 1)  # noqa: SLF001
+    assert second.key.as_dict(private=False) == first.key.as_dict(private=False)
+    assert sorted(path.name for path in keys.key_folder(tmp_path).iterdir()) == ["key-1.pem"]
+    assert oct(keys.key_folder(tmp_path).joinpath("key-1.pem").stat().st_mode & 0o777) == "0o600"

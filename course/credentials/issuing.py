@@ -95,14 +95,13 @@ def achievement_of(certificate: Certificate, catalogue: Catalogue) -> Achievemen
     with force_locale(language):
         title = pick(track["title"], language, fallbacks).value
         course = pick(catalogue.course["title"], language, fallbacks).value
-        trainer = certificate.kind == CertificateKind.TRAINER
-        kind = _("Trainer certificate") if trainer else _("Certificate of completion")
+        kind = _("Trainer certificate") if certificate.kind == CertificateKind.TRAINER \
+            else _("Certificate of completion")
         description = pick(track.get("description"), language, fallbacks).value if track.get("description") \
             else _("%(track)s: a track of the course %(course)s.", track=title, course=course)
         return Achievement(course_id=certificate.course_id, track_id=certificate.track_id,
                            name=f"{kind}: {title}", description=description, criteria=_criteria(track),
-                           contact_hours=certificate.contact_hours, content_version=catalogue.fingerprint[:16],
-                           trainer=trainer)
+                           content_version=catalogue.fingerprint[:16])
 
 
 def _award(certificate: Certificate) -> Award:

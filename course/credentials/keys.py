@@ -75,9 +75,16 @@ def _write_new_key(folder: Path, number: int) -> SigningKey:
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     path = folder / f"key-{number}.pem"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    partial = folder / f".key-{number}.{os.getpid()}.partial"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(pem)
+    try:
+        os.link(partial, path)  # atomic, and refuses to replace: two workers starting at once keep one key
+    except FileExistsError:
+        return _load(path, number)
+    finally:
+        partial.unlink()
     return SigningKey(number, RSAKey.import_key(pem))
 
 

@@ -71,9 +71,7 @@ class Achievement:
     name: str
     description: str
     criteria: str
-    contact_hours: float
     content_version: str
-    trainer: bool
 
 
 @dataclass(frozen=True)
