@@ -194,3 +194,23 @@ def test_a_refresher_naming_what_does_not_exist_is_reported(content_dir, old, ne
     edit(content_dir / "modules" / "course.yaml", old, new)
     problems = problems_of(content_dir)
     assert any(expected in problem for problem in problems), problems
+
+
+def test_coordinators_see_whose_trainer_certification_lapsed_in_the_trainers_list(app, synced, make_user):
+    from course.models.certificate import Certificate, CertificateKind  # noqa: PLC0415
+
+    make_user("coordinator", roles={Role.COORDINATOR})
+    people = {name: make_user(name, roles={Role.TRAINER}, full_name=name.title())
+              for name in ("lapsed", "kept", "never")}
+    until = {"lapsed": utcnow() - timedelta(days=3), "kept": utcnow() + timedelta(days=200), "never": None}
+    for number, (name, person) in enumerate(people.items()):
+        db.session.add(Certificate(user_id=person.id, course_id="sample-course", track_id="full",
+                                   kind=CertificateKind.TRAINER, serial=f"TOT-T-{number}", code=f"code-{number}",
+                                   holder_name=person.full_name, language="en", contact_hours=8,
+                                   valid_until=until[name]))
+    db.session.commit()
+    page = as_user(app, "coordinator").get("/trainers").get_data(as_text=True)
+    rows = {name: next(line for line in page.split("<tr>") if f">{name.title()}</a>" in line) for name in people}
+    assert "certification lapsed on" in rows["lapsed"]
+    assert "certified until" in rows["kept"] and "lapsed" not in rows["kept"]
+    assert "certif" not in rows["never"]
