@@ -64,7 +64,7 @@ from course.models.identity import new_uid
 from course.models.practice import PracticeAssessment
 from course.models.progress import SectionRead
 from course.models.types import utcnow
-from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
+from course.models.user import AgeBand, Agency, Disability, Gender, Role, User, UserRole, Velayat
 from course.practice.rubric import Rubric, rubric_of
 from course.quiz.attempts import build_layout, score_percent
 from course.quiz.definition import QuizDefinition, live_definition
@@ -426,6 +426,8 @@ class _Person:
     created_at: datetime
     roles: list[Role]
     id: int | None = None
+    age_band: AgeBand = AgeBand.NOT_STATED
+    disability: Disability = Disability.NOT_STATED
     #: Trainer standing: generation, the ToT cohort trained in, and when granted.
     generation: int | None = None
     trained_in: _Cohort | None = None
@@ -508,6 +510,12 @@ class _Assessment:
     assessed_at: datetime
 
 
+#: Justice professionals are mostly in mid-career; a few prefer not to say.
+AGE_BAND_WEIGHTS = {AgeBand.UNDER_25: 4, AgeBand.FROM_25_TO_34: 30, AgeBand.FROM_35_TO_44: 33,
+                    AgeBand.FROM_45_TO_54: 20, AgeBand.FROM_55: 8, AgeBand.NOT_STATED: 5}
+DISABILITY_WEIGHTS = {Disability.NO: 80, Disability.YES: 3, Disability.NOT_STATED: 17}
+
+
 def _pick(rng: random.Random, weights: dict) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -540,6 +548,8 @@ class _Generator:
         self.large_cohort = large_cohort
         self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
+        # Age bands and disability from a stream of their own: the population drawn from ``rng`` stays as it was.
+        self.profile_rng = random.Random(seed + 1)  # noqa: S311
         self.prefix = prefix
         self.password_hash = password_hash
         self.now = utcnow()
@@ -604,6 +614,8 @@ class _Generator:
         email = f"{username}@example.org" if rng.random() < 0.2 else None  # noqa: PLR2004
         person = _Person(username, self._name(gender), gender, agency, velayat, locale, position, email, created_at,
                          roles)
+        person.age_band = _pick(self.profile_rng, AGE_BAND_WEIGHTS)
+        person.disability = _pick(self.profile_rng, DISABILITY_WEIGHTS)
         self.people.append(person)
         return person
 
@@ -1045,7 +1057,7 @@ class _Generator:
             "must_change_password": True, "locale": p.locale, "active": True,
             "session_token": secrets.token_urlsafe(16),
             "created_at": p.created_at, "last_login_at": None, "agency": p.agency, "position": p.position,
-            "gender": p.gender, "velayat": p.velayat,
+            "gender": p.gender, "age_band": p.age_band, "disability": p.disability, "velayat": p.velayat,
         } for p in self.people], self.people)
         self._insert(UserRole, [{"user_id": p.id, "role": role,
                                  "granted_at": p.granted_at if role == Role.TRAINER else p.created_at}

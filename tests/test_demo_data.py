@@ -343,3 +343,12 @@ def test_without_a_rubric_or_a_form_there_is_no_practice_and_no_evaluation(synce
     practice_tracks = [t["id"] for t in catalogue.course["tracks"] if requires_practice(t)]
     assert practice_tracks
     assert count(Certificate, Certificate.track_id.in_(practice_tracks)) == 0
+
+
+def test_the_population_has_age_bands_and_disability_as_donors_would_break_them_down(summary):
+    from course.models.user import AgeBand, Disability  # noqa: PLC0415
+
+    bands = Counter(db.session.scalars(select(User.age_band)))
+    assert bands[AgeBand.FROM_35_TO_44] > bands[AgeBand.UNDER_25] > 0 and bands[AgeBand.NOT_STATED] > 0
+    disability = Counter(db.session.scalars(select(User.disability)))
+    assert disability[Disability.NO] > disability[Disability.NOT_STATED] > disability[Disability.YES] > 0
