@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
     from course.credentials.views import bp as credentials_bp  # noqa: PLC0415
     from course.evaluation.views import bp as evaluation_bp  # noqa: PLC0415
+    from course.follow_up.views import bp as follow_up_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
     from course.people.views import bp as people_bp  # noqa: PLC0415
     from course.practice.views import bp as practice_bp  # noqa: PLC0415
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_bp)
     app.register_blueprint(practice_bp)
     app.register_blueprint(evaluation_bp)
+    app.register_blueprint(follow_up_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(devices_bp)
     app.register_blueprint(sync_link_bp)

@@ -8,8 +8,10 @@ and refuses a slash with a message saying why.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -26,6 +28,10 @@ DAY_PLACEHOLDER = "2027-03-31"
 
 class NotADay(ValueError):
     """Text that is not a date in a form Cascade reads; the message says what to write."""
+
+
+#: A date or a datetime (``add_months`` gives back what it is given).
+Moment = TypeVar("Moment", date, datetime)
 
 
 def parse_day(raw: str) -> date:
@@ -53,3 +59,11 @@ def today() -> date:
     """The date in the programme's time zone (``COURSE_TIMEZONE``): in Ashgabat the day starts five hours before
     it does in UTC, and a cohort's last day is Ashgabat's."""
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def add_months(moment: Moment, months: int) -> Moment:
+    """The same day ``months`` later, or the month's last day (31 January + 1 month: 28 or 29 February); a date
+    or a datetime alike (a certificate's validity, a follow-up's wave)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))

@@ -10,7 +10,8 @@ import jwt as pyjwt
 import pytest
 from sqlalchemy import select
 
-from course.certificates.validity import RENEWAL_WINDOW, add_months
+from course.certificates.validity import RENEWAL_WINDOW
+from course.days import add_months
 from course.extensions import db
 from course.models.attempt import QuizAttempt
 from course.models.audit import AuditEvent

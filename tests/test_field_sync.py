@@ -748,3 +748,30 @@ def test_a_laptops_certificate_becomes_a_signed_credential_when_its_bundle_reach
     kept = db.session.scalars(select(BadgeCredential)).all()
     certificate = db.session.scalar(select(Certificate))
     assert [credential.certificate_id for credential in kept] == [certificate.id]
+
+
+def test_a_follow_up_answered_on_a_laptop_reaches_the_centre(centre, mary, make_user):
+    from datetime import timedelta  # noqa: PLC0415
+
+    from course.auth.services import create_user  # noqa: PLC0415
+    from course.cohorts.services import enrol_in_cohort  # noqa: PLC0415
+    from course.days import add_months  # noqa: PLC0415
+    from course.follow_up.form import course_follow_up_form  # noqa: PLC0415
+    from course.follow_up.services import submit_follow_up  # noqa: PLC0415
+    from course.models.follow_up import FollowUpResponse  # noqa: PLC0415
+    from tests.test_cascade import cohort_of  # noqa: PLC0415
+
+    with mary.use():
+        lead, _password = create_user("fieldlead", {Role.TRAINER}, full_name="Field Lead")
+        cohort = cohort_of(lead, "short", "Field cohort")
+        cohort.ends_on = add_months(utcnow().date(), -3) - timedelta(days=1)
+        cohort.starts_on = cohort.ends_on - timedelta(days=2)
+        learner, _password = create_user("aynur", {Role.LEARNER}, full_name="Aynur Field")
+        enrol_in_cohort(learner, cohort)
+        submit_follow_up(cohort, learner, 3, course_follow_up_form(load_catalogue(), "en"), {"identified": "7"},
+                         utcnow().date())
+        db.session.commit()
+    imported(mary.export())
+    response = db.session.scalar(select(FollowUpResponse))
+    assert response.answers == {"identified": 7} and response.wave == 3
+    assert db.session.get(User, response.user_id).username == "aynur"

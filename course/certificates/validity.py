@@ -13,7 +13,6 @@ credential states its validity, so the one signed before is dropped and the next
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from course.audit import record_event
+from course.days import add_months
 from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.attempt import AttemptState, QuizAttempt
@@ -30,13 +30,6 @@ from course.models.types import utcnow
 
 #: How long before it lapses a certificate can be renewed.
 RENEWAL_WINDOW = timedelta(days=90)
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day ``months`` later, or the month's last day (31 January + 1 month: 28 or 29 February)."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
 def _rule(catalogue: Catalogue, track_id: str) -> dict:

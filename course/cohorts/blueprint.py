@@ -56,6 +56,8 @@ def cohort_tabs(cohort: Cohort, active: str) -> list[Tab]:
         tabs.append(("practice", "practice.cohort_practice", _("Teaching practice")))
     if catalogue and catalogue.course.get("evaluation"):
         tabs.append(("evaluation", "evaluation.results", _("Evaluation")))
+    if catalogue and catalogue.course.get("follow_up"):
+        tabs.append(("follow-up", "follow_up.cohort", _("Follow-up")))
     tabs.append(("edit", "cohorts.edit", _("Details and trainers")))
     return [Tab(label, url_for(endpoint, cohort_id=cohort.id), key == active) for key, endpoint, label in tabs]
 

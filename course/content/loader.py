@@ -21,6 +21,7 @@ from course.content.problems import Problem, display_path, field_name
 from course.content.schema import (
     CourseFile,
     EvaluationFile,
+    FollowUpFile,
     GlossaryFile,
     ModuleFile,
     ProvisionsFile,
@@ -49,6 +50,7 @@ SOURCES_FILE = "sources.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 RUBRIC_FILE = "teaching-practice.yaml"
 EVALUATION_FILE = "evaluation.yaml"
+FOLLOW_UP_FILE = "follow-up.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 PROVISIONS_FILE = "provisions.yaml"
 SOURCE_HOSTS_FILE = "source-hosts.yaml"
@@ -84,6 +86,8 @@ class ContentBundle:
     #: The teaching-practice rubric and the participant evaluation form, when the course has them.
     rubric: RubricFile | None = None
     evaluation: EvaluationFile | None = None
+    #: The questionnaire of the months after the training, when the course has one.
+    follow_up: FollowUpFile | None = None
     #: The key legal terms, when the course has a glossary.
     glossary: GlossaryFile | None = None
     #: The law the content cites, as provisions with editions.
@@ -436,6 +440,7 @@ def load_content(content_dir: Path) -> LoadResult:
     vocabulary = loader.load_vocabulary(modules_dir)
     rubric, _lines = loader.load_optional(modules_dir / RUBRIC_FILE, RubricFile)
     evaluation, _lines = loader.load_optional(modules_dir / EVALUATION_FILE, EvaluationFile)
+    follow_up, _lines = loader.load_optional(modules_dir / FOLLOW_UP_FILE, FollowUpFile)
     glossary, glossary_lines = loader.load_optional(modules_dir / GLOSSARY_FILE, GlossaryFile)
     provisions, provisions_lines = loader.load_optional(modules_dir / PROVISIONS_FILE, ProvisionsFile)
     hosts, _lines = loader.load_optional(modules_dir / SOURCE_HOSTS_FILE, SourceHostsFile)
@@ -498,6 +503,7 @@ def load_content(content_dir: Path) -> LoadResult:
         vocabulary=vocabulary,
         rubric=rubric,
         evaluation=evaluation,
+        follow_up=follow_up,
         glossary=glossary,
         provisions=provisions,
     )

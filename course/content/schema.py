@@ -467,6 +467,38 @@ class EvaluationFile(ContentModel):
         return self
 
 
+class FollowUpQuestion(ContentModel):
+    """What a learner is asked months after the training: a count (cases, sessions) or a few words."""
+
+    id: Slug
+    kind: Literal["count", "text"]
+    text: LocalizedText
+    #: Asked only of learners who are trainers now (the sessions they ran, the colleagues they trained).
+    trainers_only: bool = False
+
+
+class FollowUpFile(ContentModel):
+    """``modules/follow-up.yaml``: the questionnaire learners are invited to some months after their cohort's last
+    day, about what they have applied since (the behaviour level of the programme's evaluation)."""
+
+    schema_version: Literal[1]
+    id: Slug
+    title: LocalizedText
+    intro: LocalizedText
+    #: Months after the cohort's last day at which a learner is invited, each once.
+    waves: list[int] = Field(default_factory=lambda: [3, 6], min_length=1)
+    questions: list[FollowUpQuestion] = Field(min_length=1)
+    #: Languages whose texts here are draft translations: the form says so.
+    draft_languages: list[Language] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FollowUpFile:
+        if self.waves != sorted(set(self.waves)) or not all(1 <= wave <= 36 for wave in self.waves):  # noqa: PLR2004
+            raise PydanticCustomError("waves", "waves: months from 1 to 36, going up, each once", {})
+        _unique([question.id for question in self.questions], "questions")
+        return self
+
+
 class GlossaryTerm(ContentModel):
     """A key legal term, named and explained in each language, with the sources the explanation rests on."""
 

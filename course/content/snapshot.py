@@ -62,12 +62,14 @@ def quiz_data(quiz: QuizContent) -> dict[str, Any]:
 
 
 def course_data(bundle: ContentBundle) -> dict[str, Any]:
-    """The course file, with its rubric, evaluation form and glossary (None where it has none)."""
+    """The course file, with its rubric, evaluation form, follow-up questionnaire and glossary (None where it has
+    none)."""
     def dump(model) -> dict[str, Any] | None:
         return model.model_dump(mode="json", by_alias=True) if model else None
 
     return {**bundle.course.model_dump(mode="json"), "rubric": dump(bundle.rubric),
-            "evaluation": dump(bundle.evaluation), "glossary": dump(bundle.glossary)}
+            "evaluation": dump(bundle.evaluation), "follow_up": dump(bundle.follow_up),
+            "glossary": dump(bundle.glossary)}
 
 
 def provisions_data(bundle: ContentBundle) -> dict[str, Any]:

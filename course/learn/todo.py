@@ -1,4 +1,5 @@
-"""What a learner is asked to do outside the modules: evaluate a finished cohort, see their teaching practice."""
+"""What a learner is asked to do outside the modules: evaluate a finished cohort, answer its follow-up months
+later, see their teaching practice."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlalchemy import exists, or_, select
 from course.cascade.completion import requires_practice
 from course.evaluation.services import open_for_evaluation
 from course.extensions import db
+from course.follow_up.form import course_follow_up_form
+from course.follow_up.services import invitations
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
@@ -26,8 +29,8 @@ class TodoLink:
     url: str
 
 
-def learner_todo(user: User, catalogue: Catalogue, today: date) -> list[TodoLink]:
-    """Links for the home page, in two queries."""
+def learner_todo(user: User, catalogue: Catalogue, today: date, locale: str) -> list[TodoLink]:
+    """Links for the home page, in four queries."""
     links = []
     if catalogue.course.get("evaluation"):
         answered = select(EvaluationSubmission.cohort_id).where(EvaluationSubmission.user_id == user.id)
@@ -37,6 +40,12 @@ def learner_todo(user: User, catalogue: Catalogue, today: date) -> list[TodoLink
                 .order_by(Cohort.ends_on)):
             links.append(TodoLink(_("Evaluate your training: %(cohort)s", cohort=name),
                                   url_for("evaluation.fill", cohort_id=cohort_id)))
+    follow_up = course_follow_up_form(catalogue, locale)
+    if follow_up is not None:
+        links += [TodoLink(_("What have you applied since your training? Follow-up at %(wave)d months: %(cohort)s",
+                             wave=invitation.wave, cohort=invitation.cohort_name),
+                           url_for("follow_up.fill", cohort_id=invitation.cohort_id, wave=invitation.wave))
+                  for invitation in invitations(user.id, follow_up, today)]
     practice_tracks = [t["id"] for t in catalogue.course["tracks"] if requires_practice(t)]
     if db.session.scalar(select(or_(
             exists().where(Enrolment.user_id == user.id, Enrolment.track_id.in_(practice_tracks)),

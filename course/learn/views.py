@@ -48,7 +48,7 @@ def home():
     cards = queries.track_cards(current_user, catalogue, current_locale()) if catalogue else []
     status = page_status(Subject.PAGE, fallback_languages=queries.fallen_back_to(
         text for card in cards for text in (card.title, card.description)))
-    todo = learner_todo(current_user, catalogue, local_today()) if catalogue else []
+    todo = learner_todo(current_user, catalogue, local_today(), current_locale()) if catalogue else []
     return render_template("learn/home.html", cards=cards, content_missing=catalogue is None, status=status,
                            todo=todo)
 

@@ -10,6 +10,7 @@ from course.models.content import ContentItem, ContentKind, ContentSnapshot
 from course.models.device import ConflictKind, Device, SyncBundle, SyncConflict, ThisDevice
 from course.models.enrolment import Enrolment
 from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission
+from course.models.follow_up import FollowUpResponse
 from course.models.login_attempt import LoginAttempt
 from course.models.practice import PracticeAssessment
 from course.models.progress import ReadingSkim, SectionRead
@@ -28,6 +29,7 @@ from course.models.user import Role, User, UserRole
 from course.models.user_session import UserSession
 
 __all__ = [
+    "FollowUpResponse",
     "BadgeCredential",
     "UserSession",
     "ThisDevice",

@@ -37,6 +37,7 @@ from course.models.certificate import Certificate
 from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.evaluation import EvaluationResponse
+from course.models.follow_up import FollowUpResponse
 from course.models.summary import LearnerSummary
 from course.models.user import User
 from course.reports.queries import ReportFilter
@@ -58,7 +59,7 @@ def _signature_statement() -> Select:
     """One row: latest stamps of the large tables, counts and stamps of the small ones, the last audit id."""
     parts = [select(func.max(model.clock)).subquery() for model in (User, Enrolment, Attendance)]
     parts += [select(func.count(), func.max(model.clock)).select_from(model).subquery()
-              for model in (Cohort, CohortTrainer, TrainerStanding, SessionDay, Certificate)]
+              for model in (Cohort, CohortTrainer, TrainerStanding, SessionDay, Certificate, FollowUpResponse)]
     parts += [
         select(func.max(LearnerSummary.refreshed_at)).subquery(),
         select(func.count()).select_from(EvaluationResponse).subquery(),

@@ -2,19 +2,22 @@
 
 Reaction is what learners said in the evaluation, learning is what the pre- and
 post-tests measured, behaviour is what trainers trained in these cohorts went on
-to do: the cohorts they teach and the colleagues those reach. Each level is a
+to do: the cohorts they teach and the colleagues those reach, and what learners
+say they applied when asked months later (the follow-up). Each level is a
 few aggregate queries over the same selection of cohorts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
 
 from course.evaluation.form import EvaluationForm
 from course.evaluation.results import CohortLine, Results, across_cohorts
 from course.extensions import db
+from course.follow_up.form import FollowUpForm
+from course.follow_up.results import Wave, follow_up_results
 from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.summary import LearnerSummary
@@ -52,6 +55,8 @@ class Programme:
     reaction_cohorts: list[CohortLine]
     learning: Learning
     behaviour: Behaviour
+    #: The follow-up questionnaire's answers per wave (empty where the course has none).
+    follow_up: list[Wave] = field(default_factory=list)
 
 
 def _learning(cohorts: Select) -> Learning:
@@ -81,11 +86,13 @@ def _behaviour(cohorts: Select, velayats: frozenset[Velayat] | None) -> Behaviou
     return Behaviour(trainers_trained, teaching or 0, delivered or 0, reached)
 
 
-def build_programme(cohorts: Select, form: EvaluationForm | None,
-                    velayats: frozenset[Velayat] | None = None) -> Programme:
-    """The three levels for the cohorts of the selection (a SELECT of cohort ids), within the velayats."""
+def build_programme(cohorts: Select, form: EvaluationForm | None, velayats: frozenset[Velayat] | None = None,
+                    follow_up: FollowUpForm | None = None) -> Programme:
+    """The three levels for the cohorts of the selection (a SELECT of cohort ids), within the velayats; behaviour
+    both as the cascade shows it and as learners say it in the follow-up months later."""
     count = db.session.scalar(select(func.count()).select_from(cohorts.subquery())) or 0
     learners = db.session.scalar(select(func.count(func.distinct(Enrolment.user_id)))
                                  .where(Enrolment.cohort_id.in_(cohorts))) or 0
     reaction, lines = across_cohorts(cohorts, form) if form else (None, [])
-    return Programme(count, learners, reaction, lines, _learning(cohorts), _behaviour(cohorts, velayats))
+    return Programme(count, learners, reaction, lines, _learning(cohorts), _behaviour(cohorts, velayats),
+                     follow_up_results(cohorts, follow_up) if follow_up else [])

@@ -13,11 +13,13 @@ from course.evaluation.form import EvaluationForm, course_evaluation_form
 from course.evaluation.results import MIN_RESPONSES, across_cohorts, rating_cells, rating_header
 from course.exports import Table, export_response
 from course.extensions import db
+from course.follow_up.form import course_follow_up_form
 from course.pagination import paginate
 from course.permissions import Permission, require
 from course.reports.kept import kept
 from course.reports.programme import build_programme
 from course.reports.queries import ReportFilter, cohort_ids
+from course.reports.suppression import note as suppression_note
 from course.reports.views import ROWS_PER_PAGE, bp, filter_page_context, request_filter
 from course.web import current_locale, live_catalogue
 
@@ -32,9 +34,11 @@ def programme():
     """Reaction, learning and behaviour side by side for the cohorts that started in the chosen dates."""
     report_filter = request_filter()
     form = _form()
+    follow_up = course_follow_up_form(live_catalogue(), current_locale())
     programme = kept("programme", report_filter,
-                     lambda: build_programme(cohort_ids(report_filter), form, report_filter.velayats))
+                     lambda: build_programme(cohort_ids(report_filter), form, report_filter.velayats, follow_up))
     return render_template("reports/programme.html", programme=programme, form=form, minimum=MIN_RESPONSES,
+                           follow_up=follow_up, small_cells=suppression_note(),
                            **filter_page_context())
 
 
