@@ -23,41 +23,41 @@ BY = {"velayat": (lazy_gettext("Velayat"), VELAYAT_LABELS), "agency": (lazy_gett
 
 
 @dataclass(frozen=True)
-class Line:
+class Row:
     label: str
-    respondents: Shown
-    totals: list[Shown]  # one per count question, in the form's order
+    cells: list[Shown]  # one per group of the breakdown, then the total
 
 
 @dataclass(frozen=True)
 class Breakdown:
+    """Groups across (a handful of short labels), measures down (the questions' texts wrap)."""
+
     title: str
-    lines: list[Line]
+    groups: list[str]
+    rows: list[Row]
 
 
 @dataclass(frozen=True)
 class Wave:
     wave: int
     respondents: int
-    questions: list[str]  # the count questions' texts
     breakdowns: list[Breakdown]
 
 
-def _breakdown(title: str, labels: dict, people: list[dict[str, Any]], counts: list[str]) -> Breakdown:
-    """One line per value of the attribute and a total line. A line's totals are shown only where its number of
-    respondents is: a sum over fewer than five people is theirs."""
+def _breakdown(title: str, labels: dict, people: list[dict[str, Any]], questions: list[tuple[str, str]]) -> Breakdown:
+    """The respondents and each count question's total per group and in all. A group's totals are shown only
+    where its number of respondents is: a sum over fewer than five people is theirs."""
     values = [*labels, None] if any(person["key"] is None for person in people) else list(labels)
-    groups = {value: [person for person in people if person["key"] == value] for value in values}
-    total, shown = withheld(len(people), [len(groups[value]) for value in values])
-
-    def sums(members: list[dict[str, Any]]) -> list[int]:
-        return [sum(member["answers"].get(question, 0) for member in members) for question in counts]
-
-    lines = [Line(str(labels[value]) if value is not None else gettext("Not given"), shown[index],
-                  sums(groups[value]) if isinstance(shown[index], int) else [WITHHELD] * len(counts))
-             for index, value in enumerate(values)]
-    lines.append(Line(gettext("Total"), total, sums(people) if isinstance(total, int) else [WITHHELD] * len(counts)))
-    return Breakdown(title, lines)
+    groups = [[person for person in people if person["key"] == value] for value in values] + [people]
+    total, shown = withheld(len(people), [len(group) for group in groups[:-1]])
+    shown_respondents = [*shown, total]
+    names = [str(labels[value]) if value is not None else gettext("Not given") for value in values]
+    rows = [Row(gettext("Answered"), shown_respondents)]
+    for question_id, text in questions:
+        rows.append(Row(text, [sum(member["answers"].get(question_id, 0) for member in group)
+                               if isinstance(shown_respondents[index], int) else WITHHELD
+                               for index, group in enumerate(groups)]))
+    return Breakdown(title, [*names, gettext("Total")], rows)
 
 
 def follow_up_results(cohorts: Select, form: FollowUpForm) -> list[Wave]:
@@ -67,13 +67,13 @@ def follow_up_results(cohorts: Select, form: FollowUpForm) -> list[Wave]:
                func.coalesce(User.velayat, Cohort.velayat).label("velayat"), User.agency, User.gender)
         .join(User, User.id == FollowUpResponse.user_id).join(Cohort, Cohort.id == FollowUpResponse.cohort_id)
         .where(FollowUpResponse.cohort_id.in_(cohorts)))
-    counts = [question.id for question in form.counts]
+    questions = [(question.id, question.text.value) for question in form.counts]
     waves = []
     for wave in form.waves:
         answered = [row for row in rows if row.wave == wave]
         breakdowns = [
             _breakdown(str(title), labels, [{"key": getattr(row, attribute), "answers": row.answers or {}}
-                                            for row in answered], counts)
+                                            for row in answered], questions)
             for attribute, (title, labels) in BY.items()]
-        waves.append(Wave(wave, len(answered), [question.text.value for question in form.counts], breakdowns))
+        waves.append(Wave(wave, len(answered), breakdowns))
     return waves
