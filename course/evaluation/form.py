@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from course.content.localize import Text, draft_in, fallen_back_to, pick
 from course.domain import DomainError
 from course.learn.queries import Catalogue
-from course.learn.status import PageStatus, Subject, page_status
+from course.learn.status import LocalizedForm
 
 #: The longest written answer kept.
 MAX_TEXT = 2000
@@ -41,20 +41,9 @@ class Item:
 
 
 @dataclass(frozen=True)
-class EvaluationForm:
-    id: str
-    title: Text
-    intro: Text
+class EvaluationForm(LocalizedForm):
     likert: list[Choice]
     items: list[Item]
-    #: The reader's language when the form's text in it is a draft translation (evaluation.yaml's draft_languages).
-    draft_translation_in: str | None = None
-    fallback_languages: tuple[str, ...] = ()
-
-    @property
-    def notice(self) -> PageStatus:
-        return page_status(Subject.FORM, draft_translation_in=self.draft_translation_in,
-                           fallback_languages=self.fallback_languages)
 
     @property
     def ratings(self) -> list[Item]:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from course.content.localize import Text, draft_in, fallen_back_to, pick
 from course.domain import DomainError
 from course.learn.queries import Catalogue
-from course.learn.status import PageStatus, Subject, page_status
+from course.learn.status import LocalizedForm
 
 #: The longest written answer kept.
 MAX_TEXT = 2000
@@ -32,19 +32,9 @@ class Question:
 
 
 @dataclass(frozen=True)
-class FollowUpForm:
-    id: str
-    title: Text
-    intro: Text
+class FollowUpForm(LocalizedForm):
     waves: tuple[int, ...]
     questions: list[Question]
-    draft_translation_in: str | None = None
-    fallback_languages: tuple[str, ...] = ()
-
-    @property
-    def notice(self) -> PageStatus:
-        return page_status(Subject.FORM, draft_translation_in=self.draft_translation_in,
-                           fallback_languages=self.fallback_languages)
 
     @property
     def counts(self) -> list[Question]:

@@ -9,11 +9,12 @@ name of its language), so the banner need not repeat it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from flask_babel import gettext as _
 
+from course.content.localize import Text
 from course.i18n import language_name, language_names
 
 
@@ -71,3 +72,21 @@ def page_status(subject: Subject, *, draft_translation_in: str | None = None,
                    "marked with the name of their language.", language=names) if names else None,
         not_reviewed=_not_reviewed(subject) if not_reviewed and subject in (Subject.MODULE, Subject.QUIZ) else None,
     )
+
+
+@dataclass(frozen=True)
+class LocalizedForm:
+    """What every form of the content (the evaluation, the follow-up) has: its id, title and introduction in the
+    reader's language, and whether those are a draft translation or fell back to another language."""
+
+    id: str
+    title: Text
+    intro: Text
+    #: The reader's language when the form's text in it is a draft translation (the file's draft_languages).
+    draft_translation_in: str | None = field(default=None, kw_only=True)
+    fallback_languages: tuple[str, ...] = field(default=(), kw_only=True)
+
+    @property
+    def notice(self) -> PageStatus:
+        return page_status(Subject.FORM, draft_translation_in=self.draft_translation_in,
+                           fallback_languages=self.fallback_languages)
