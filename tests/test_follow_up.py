@@ -180,3 +180,38 @@ def test_groups_of_five_or_more_show_their_totals(app, people, mary, make_user):
     gender = section[section.index("<th scope=\"col\">Gender</th>"):].split("</table>")[0]
     assert "<th scope=\"row\">Answered</th><td>5</td><td>5</td><td>0</td><td>10</td>" in gender
     assert "<th scope=\"row\">Cases identified</th><td>10</td><td>35</td><td>0</td><td>45</td>" in gender
+
+
+def test_the_follow_up_totals_export_as_the_page_shows_them(app, people, mary, make_user):
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    import openpyxl  # noqa: PLC0415
+
+    ended(mary, 3)
+    for number in range(6):
+        person = learner(make_user, f"fu{number}", Agency.PROSECUTION, Gender.FEMALE, Velayat.MARY)
+        enrol_in_cohort(person, mary)
+    db.session.commit()
+    for number in range(6):
+        answer(as_user(app, f"fu{number}"), mary, identified="3", referred="1")
+    answer(as_user(app, "p2"), mary, identified="10")
+    coordinator = as_user(app, "coord")
+    assert "/reports/programme/follow-up.csv" in coordinator.get("/reports/programme").get_data(as_text=True)
+    body = coordinator.get("/reports/programme/follow-up.csv").get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:4] == ["Months after the training", "Breakdown", "Group", "Answered"]
+    by_gender = {row[2]: row[3:6] for row in rows if row[:2] == ["3", "Gender"]}
+    assert by_gender["Male"] == ["<5", "*", "*"] and by_gender["Female"] == ["*", "*", "*"]
+    assert by_gender["Total"] == ["7", "28", "6"]
+    assert "10" not in [cell for row in rows[1:-1] for cell in row[3:]]
+    assert "withheld" in rows[-1][0] and len(rows[-1]) == len(rows[0])
+    response = coordinator.get("/reports/programme/follow-up.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    response.close()
+    assert [row for row in sheet.iter_rows(values_only=True) if row[:3] == (3, "Gender", "Total")][0][3:6] == (
+        7, 28, 6)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.export")).all()
+    assert [event.target for event in events] == ["follow-up", "follow-up"]
+    assert as_user(app, "marycoord").get("/reports/programme/follow-up.csv?velayat=lebap").status_code == 403
+    assert as_user(app, "p2").get("/reports/programme/follow-up.csv").status_code == 403

@@ -13,7 +13,7 @@ from course.evaluation.form import EvaluationForm, course_evaluation_form
 from course.evaluation.results import MIN_RESPONSES, across_cohorts, rating_cells, rating_header
 from course.exports import Table, export_response
 from course.extensions import db
-from course.follow_up.form import course_follow_up_form
+from course.follow_up.form import FollowUpForm, course_follow_up_form
 from course.pagination import paginate
 from course.permissions import Permission, require
 from course.reports.kept import kept
@@ -35,11 +35,36 @@ def programme():
     report_filter = request_filter()
     form = _form()
     follow_up = course_follow_up_form(live_catalogue(), current_locale())
-    programme = kept("programme", report_filter,
-                     lambda: build_programme(cohort_ids(report_filter), form, report_filter.velayats, follow_up))
+    programme = _programme(report_filter, form, follow_up)
     return render_template("reports/programme.html", programme=programme, form=form, minimum=MIN_RESPONSES,
                            follow_up=follow_up, small_cells=suppression_note(),
                            **filter_page_context())
+
+
+def _programme(report_filter: ReportFilter, form: EvaluationForm | None, follow_up: FollowUpForm | None):
+    return kept("programme", report_filter,
+                lambda: build_programme(cohort_ids(report_filter), form, report_filter.velayats, follow_up))
+
+
+@bp.route("/reports/programme/follow-up.<any(csv, xlsx):fmt>")
+@require(Permission.VIEW_REPORTS)
+def export_follow_up(fmt: str):
+    """The follow-up's totals as the programme view shows them, one row per wave, breakdown and group, small groups
+    withheld the same way."""
+    follow_up = course_follow_up_form(live_catalogue(), current_locale())
+    if follow_up is None:
+        abort(404)
+    report_filter = request_filter()  # refused before anything is recorded
+    record_event("report.export", "follow-up", actor_id=current_user.id, format=fmt, args=dict(request.args))
+    db.session.commit()
+    programme = _programme(report_filter, _form(), follow_up)
+    header = [_("Months after the training"), _("Breakdown"), _("Group"), _("Answered"),
+              *(question.text.value for question in follow_up.counts)]
+    rows = [[wave.wave, breakdown.title, group, *(row.cells[index] for row in breakdown.rows)]
+            for wave in programme.follow_up for breakdown in wave.breakdowns
+            for index, group in enumerate(breakdown.groups)]
+    rows.append([suppression_note()] + [""] * (len(header) - 1))
+    return export_response(Table("follow-up", header, rows), fmt)
 
 
 @bp.route("/reports/evaluations")
