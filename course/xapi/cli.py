@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -30,14 +31,18 @@ def export_xapi_command(out: Path) -> None:
     catalogue = load_catalogue()
     if catalogue is None:
         fail("No course is loaded yet; run 'course sync' first.")
-    counted = itertools.count()
-    statements = (statement for statement in learning_statements(select(Cohort.id), catalogue, home)
-                  if next(counted) >= 0)
+    written = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal written
+        for statement in learning_statements(select(Cohort.id), catalogue, home):
+            written += 1
+            yield statement
+
     partial = out.with_name(out.name + ".partial")
     with partial.open("w", encoding="utf-8") as file:
-        file.writelines(json_array(statements))
+        file.writelines(json_array(counted()))
     partial.replace(out)  # a reader never sees half a file
-    written = next(counted)
     record_event("report.export", "learning-records", format="xapi", statements=written)
     db.session.commit()
     click.echo(f"{written} statement(s) written to {out}.")
