@@ -6,20 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 
-from course.cohorts.forms import AGENCY_LABELS, GENDER_LABELS, VELAYAT_LABELS
 from course.follow_up.form import FollowUpForm
 from course.models.cohort import Cohort
 from course.models.follow_up import FollowUpResponse
 from course.models.user import User
 from course.reports.suppression import WITHHELD, Shown, withheld
+from course.reports.tables import BREAKDOWNS
 from course.sql import plain_rows
 
-#: The breakdowns of the follow-up, each with its labels.
-BY = {"velayat": (lazy_gettext("Velayat"), VELAYAT_LABELS), "agency": (lazy_gettext("Agency"), AGENCY_LABELS),
-      "gender": (lazy_gettext("Gender"), GENDER_LABELS)}
+#: The attributes the follow-up's totals are broken down by (course.reports.tables.BREAKDOWNS).
+BY = ("velayat", "agency", "gender")
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,8 @@ def follow_up_results(cohorts: Select, form: FollowUpForm) -> list[Wave]:
     for wave in form.waves:
         answered = [row for row in rows if row.wave == wave]
         breakdowns = [
-            _breakdown(str(title), labels, [{"key": getattr(row, attribute), "answers": row.answers or {}}
-                                            for row in answered], questions)
-            for attribute, (title, labels) in BY.items()]
+            _breakdown(str(BREAKDOWNS[attribute].title), BREAKDOWNS[attribute].labels,
+                       [{"key": getattr(row, attribute), "answers": row.answers or {}} for row in answered], questions)
+            for attribute in BY]
         waves.append(Wave(wave, len(answered), breakdowns))
     return waves

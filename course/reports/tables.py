@@ -89,15 +89,30 @@ def disaggregation(report: Report) -> list[DisaggregationRow]:
     ]
 
 
-#: What a breakdown table may be by: the learners' attribute, and the labels of its values.
+@dataclass(frozen=True)
+class Dimension:
+    """An attribute of learners that donors' tables break figures down by: its title and its values' labels."""
+
+    title: str
+    labels: dict
+
+
+#: Every breakdown, by the learners' attribute (the reports' table and the follow-up's totals read it).
 BREAKDOWNS = {
-    "gender": GENDER_LABELS, "age_band": AGE_BAND_LABELS, "disability": DISABILITY_LABELS,
-    "agency": AGENCY_LABELS, "velayat": VELAYAT_LABELS,
+    "gender": Dimension(lazy_gettext("Gender"), GENDER_LABELS),
+    "age_band": Dimension(lazy_gettext("Age band"), AGE_BAND_LABELS),
+    "disability": Dimension(lazy_gettext("Disability"), DISABILITY_LABELS),
+    "agency": Dimension(lazy_gettext("Agency"), AGENCY_LABELS),
+    "velayat": Dimension(lazy_gettext("Velayat"), VELAYAT_LABELS),
 }
-BREAKDOWN_TITLES = {
-    "gender": lazy_gettext("Gender"), "age_band": lazy_gettext("Age band"), "disability": lazy_gettext("Disability"),
-    "agency": lazy_gettext("Agency"), "velayat": lazy_gettext("Velayat"),
-}
+#: The breakdown the reports page shows first.
+DEFAULT_BREAKDOWN = "gender"
+
+
+def breakdown_asked(raw: str | None) -> str | None:
+    """The breakdown ``?by=`` asks for (the default when it asks none); None for one that does not exist."""
+    by = raw or DEFAULT_BREAKDOWN
+    return by if by in BREAKDOWNS else None
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,7 @@ class BreakdownRow:
 def breakdown(report: Report, by: str) -> list[BreakdownRow]:
     """Participants, completers and certified by one attribute, with a total row. Each column is a total and
     its parts, withheld as one (course.reports.suppression)."""
-    labels = BREAKDOWNS[by]
+    labels = BREAKDOWNS[by].labels
     values = [*labels, None] if by == "agency" else list(labels)  # an agency may not be given
     tally = {value: Counter() for value in values}
     for group in report.groups:

@@ -25,10 +25,11 @@ from course.reports.kept import kept
 from course.reports.queries import CohortResult, ReportFilter, build_report, cohort_ids, cohort_results
 from course.reports.suppression import note as suppression_note
 from course.reports.tables import (
-    BREAKDOWN_TITLES,
     BREAKDOWNS,
+    DEFAULT_BREAKDOWN,
     FLAGS,
     breakdown,
+    breakdown_asked,
     charts,
     disaggregation,
     generation_rows,
@@ -69,9 +70,6 @@ def request_filter() -> ReportFilter:
 #: The query arguments of the reports' shared filter.
 FILTER_KEYS = ("from", "to", "velayat")
 
-#: The breakdown the reports page shows first (course.reports.tables.BREAKDOWNS).
-DEFAULT_BREAKDOWN = "gender"
-
 #: Cohorts and trainers shown per page (a national report has hundreds of each).
 ROWS_PER_PAGE = 50
 
@@ -101,14 +99,15 @@ def dashboard():
                        per_page=ROWS_PER_PAGE, anchor="cohort-list")
     trainers = paginate(report.trainers, per_page=ROWS_PER_PAGE, arg="trainers_page", anchor="trainer-list")
     sort_links = {key: url_for("reports.dashboard", **{**request.args.to_dict(), "sort": key}) for key in COHORT_ORDERS}
-    by = request.args.get("by", DEFAULT_BREAKDOWN)
-    if by not in BREAKDOWNS:
-        flash(_("A breakdown by “%(by)s” does not exist; the one by gender is shown.", by=by[:40]), "error")
+    by = breakdown_asked(request.args.get("by"))
+    if by is None:
+        flash(_("A breakdown by “%(by)s” does not exist; the one by gender is shown.", by=request.args["by"][:40]),
+              "error")
         by = DEFAULT_BREAKDOWN
     return render_template(
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
         small_cells=suppression_note(), generations=generation_rows(report),
-        breakdown_by=by, breakdown_rows=breakdown(report, by), breakdown_titles=BREAKDOWN_TITLES,
+        breakdown_by=by, breakdown_rows=breakdown(report, by), breakdowns=BREAKDOWNS,
         charts=charts(report, catalogue, current_locale()), filter=report_filter, velayats=VELAYAT_LABELS,
         sort_links=sort_links, order=order, cohorts=cohorts, trainers=trainers, search=search, run_on=run_on,
         **filter_page_context(),
@@ -170,9 +169,9 @@ def _disaggregation_table(report_filter: ReportFilter) -> Table:
 
 def _breakdown_table(report_filter: ReportFilter) -> Table:
     """Participants, completed and certified by one attribute (``?by=``), small cells withheld."""
-    by = request.args.get("by", DEFAULT_BREAKDOWN)  # checked by the export view
+    by = breakdown_asked(request.args.get("by"))  # checked by the export view
     report = kept("report", report_filter, lambda: build_report(report_filter, live_catalogue()))
-    header = [str(BREAKDOWN_TITLES[by]), _("Participants"), _("Completed"), _("Certified")]
+    header = [str(BREAKDOWNS[by].title), _("Participants"), _("Completed"), _("Certified")]
     rows = [[row.label, *(row.shown[flag] for flag in FLAGS)] for row in breakdown(report, by)]
     rows.append([suppression_note()] + [""] * (len(header) - 1))
     return Table(f"participants-by-{by.replace('_', '-')}", header, rows)
@@ -219,7 +218,7 @@ EXPORTS = {"disaggregation": _disaggregation_table, "breakdown": _breakdown_tabl
 @require(Permission.VIEW_REPORTS)
 def export(what: str, fmt: str):
     report_filter = request_filter()
-    if what == "breakdown" and request.args.get("by", DEFAULT_BREAKDOWN) not in BREAKDOWNS:
+    if what == "breakdown" and breakdown_asked(request.args.get("by")) is None:
         abort(400)  # before anything is recorded
     record_event("report.export", what, actor_id=current_user.id, format=fmt, args=dict(request.args))
     db.session.commit()
