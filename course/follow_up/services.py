@@ -51,6 +51,27 @@ def invitations(user_id: int, form: FollowUpForm, today: date) -> list[Invitatio
     return found
 
 
+@dataclass(frozen=True)
+class WaveStatus:
+    """One wave of a cohort's follow-up, for its trainers: when it opens and who has answered."""
+
+    wave: int
+    opens: date
+    open: bool
+    learners: list[tuple[User, bool]]
+
+
+def wave_statuses(cohort: Cohort, form: FollowUpForm, today: date) -> list[WaveStatus]:
+    """Each wave with the cohort's learners and whether they answered it, in two queries."""
+    learners = db.session.scalars(
+        select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.cohort_id == cohort.id)
+        .order_by(User.full_name, User.username)).all()
+    done = set(db.session.execute(select(FollowUpResponse.user_id, FollowUpResponse.wave)
+                                  .where(FollowUpResponse.cohort_id == cohort.id)).tuples())
+    return [WaveStatus(wave, wave_opens(cohort, wave), wave_opens(cohort, wave) <= today,
+                       [(learner, (learner.id, wave) in done) for learner in learners]) for wave in form.waves]
+
+
 def answered(cohort_id: int, user_id: int, wave: int) -> FollowUpResponse | None:
     return db.session.scalar(select(FollowUpResponse).where(
         FollowUpResponse.cohort_id == cohort_id, FollowUpResponse.user_id == user_id, FollowUpResponse.wave == wave))

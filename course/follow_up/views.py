@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import is_learner_of
 from course.days import today as local_today
 from course.extensions import db
 from course.follow_up.form import MAX_TEXT, FollowUpForm, course_follow_up_form
-from course.follow_up.services import answered, submit_follow_up, wave_opens
+from course.follow_up.services import answered, submit_follow_up, wave_opens, wave_statuses
 from course.models.cohort import Cohort
-from course.models.enrolment import Enrolment
-from course.models.follow_up import FollowUpResponse
 from course.models.user import Role, User
 from course.permissions import Permission, require
 from course.web import current_locale, live_catalogue
@@ -70,24 +64,8 @@ def cohort(cohort_id: int):
     """For the cohort's trainers: who has answered each wave, and where to type in a paper copy."""
     found = managed_cohort(cohort_id)
     form = current_form()
-    learners = db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id)
-                                  .where(Enrolment.cohort_id == found.id).order_by(User.full_name, User.username)).all()
-    done = set(db.session.execute(select(FollowUpResponse.user_id, FollowUpResponse.wave)
-                                  .where(FollowUpResponse.cohort_id == found.id)).tuples())
-    today = local_today()
-    waves = [WaveStatus(wave, wave_opens(found, wave), wave_opens(found, wave) <= today,
-                        [(learner, (learner.id, wave) in done) for learner in learners]) for wave in form.waves]
-    return render_template("follow_up/cohort.html", cohort=found, form=form, waves=waves)
-
-
-@dataclass(frozen=True)
-class WaveStatus:
-    """One wave of a cohort's follow-up, for its trainers: when it opens and who has answered."""
-
-    wave: int
-    opens: date
-    open: bool
-    learners: list[tuple[User, bool]]
+    return render_template("follow_up/cohort.html", cohort=found, form=form,
+                           waves=wave_statuses(found, form, local_today()))
 
 
 @bp.route("/cohorts/<int:cohort_id>/follow-up/<int:wave>/learners/<int:user_id>", methods=["GET", "POST"])
