@@ -404,3 +404,15 @@ def test_two_processes_creating_the_first_key_at_once_keep_one(tmp_path):
     assert second.key.as_dict(private=False) == first.key.as_dict(private=False)
     assert sorted(path.name for path in keys.key_folder(tmp_path).iterdir()) == ["key-1.pem"]
     assert oct(keys.key_folder(tmp_path).joinpath("key-1.pem").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize(("issuer", "message"), [
+    ('{"id": "did:web:training.example.org", "verificationMethod": []}', "lists no RSA key"),
+    ("{not json", "Not valid"),
+])
+def test_offline_verification_against_a_broken_did_document_is_refused(holder, runner, tmp_path, issuer, message):
+    user, certificate = holder
+    token = token_of(as_user(running(), "ana"), certificate)
+    did = _saved(tmp_path, "did.json", issuer)
+    result = runner.invoke(args=["credential", "verify", _saved(tmp_path, "c.jwt", token), "--issuer", did])
+    assert result.exit_code == 1 and message in result.output
