@@ -32,7 +32,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -52,7 +52,7 @@ from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.attendance import ATTENDED, Attendance, AttendanceStatus, SessionDay
 from course.models.certificate import Certificate, CertificateKind
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer, TrainerStanding
-from course.models.enrolment import Enrolment
+from course.models.enrolment import Enrolment, FormOrder
 from course.models.evaluation import (
     EvaluationAnswer,
     EvaluationResponse,
@@ -66,6 +66,7 @@ from course.models.progress import SectionRead
 from course.models.types import utcnow
 from course.models.user import AgeBand, Agency, Disability, Gender, Role, User, UserRole, Velayat
 from course.practice.rubric import Rubric, rubric_of
+from course.quiz import parallel
 from course.quiz.attempts import build_layout, score_percent
 from course.quiz.definition import QuizDefinition, live_definition
 from course.sql import chunks
@@ -319,6 +320,13 @@ class _QuizPlan:
     ease: dict[str, float]
     #: Share of the points a wrong response earns on average (partial credit), which scores must allow for.
     partial: dict[str, float]
+    #: The test this form is taken as by the learners who take the parallel forms the other way round.
+    counts_as: str | None = None
+
+    def taken_as(self, test: _QuizPlan) -> _QuizPlan:
+        """This form's questions under ``test``'s rules, standing for it (course.quiz.parallel)."""
+        return replace(self, pass_mark=test.pass_mark, attempts_allowed=test.attempts_allowed,
+                       time_limit=test.time_limit, counts_as=test.quiz_id)
 
     def chance_right(self, qid: str, level: float) -> float:
         """The chance of the right response that makes the expected share of points ``level`` (0..1), or so."""
@@ -432,6 +440,8 @@ class _Person:
     generation: int | None = None
     trained_in: _Cohort | None = None
     granted_at: datetime | None = None
+    #: Which parallel test form the learner takes first: alternate learners of a cohort take B first.
+    form_order: FormOrder = FormOrder.AB
 
 
 @dataclass(eq=False)
@@ -567,6 +577,9 @@ class _Generator:
                 self.plans[quiz_id] = _quiz_plan(definition, self.rng)
         self.pre = self.plans.get(course.get("pre_test") or "")
         self.post = self.plans.get(course.get("post_test") or "")
+        #: The tests of a learner who takes the forms the other way round: (as the pre-test, as the post-test).
+        self.swapped = (self.post.taken_as(self.pre), self.pre.taken_as(self.post)) \
+            if parallel.pair(course) and self.pre and self.post else (self.pre, self.post)
         finals = {track.get("final") for track in tracks}
         #: The checks and case studies of each module (not the pre-, post- or final tests).
         self.module_quizzes: dict[str, list[_QuizPlan]] = {}
@@ -750,6 +763,7 @@ class _Generator:
         for index in range(cohort.size):
             enrolled_at = begins - timedelta(minutes=rng.randint(10, 3 * 24 * 60))
             person = self._learner(cohort, enrolled_at)
+            person.form_order = FormOrder.BA if index % 2 else FormOrder.AB
             learners.append(person)
             self.enrolments.append((person, cohort, enrolled_at))
             # The first learner of a ToT cohort always completes and becomes a trainer: every generation exists.
@@ -891,7 +905,7 @@ class _Generator:
         reads_all = forced or (started and rng.random() < finish_share)
         ability = 100.0 if forced else _clip(rng.gauss(45, 15))
         gain = 0.0 if forced else rng.gauss(25, 12)
-        pre, post = self.pre, self.post
+        pre, post = self.swapped if person.form_order == FormOrder.BA else (self.pre, self.post)
         if pre and (forced or rng.random() < (0.97 if started else 0.45)):
             self._attempt(person, pre, ability, self._at(begins, ends, rng.uniform(0.0, 0.04)), ends, forced=forced)
         if not started:
@@ -919,8 +933,8 @@ class _Generator:
         if post and (forced or rng.random() < 0.95):  # noqa: PLR2004
             at = self._at(begins, ends, rng.uniform(0.88, 0.94))
             post_passed = self._attempts(person, post, level, at, ends, forced=forced)
-            if post.quiz_id in done:
-                done[post.quiz_id] = post_passed
+            if (post.counts_as or post.quiz_id) in done:
+                done[post.counts_as or post.quiz_id] = post_passed
         final = self.plans.get(track.get("final") or "")
         if final and (post is None or post_passed) and (forced or rng.random() < 0.9):  # noqa: PLR2004
             at = self._at(begins, ends, rng.uniform(0.95, 0.98))
@@ -1091,7 +1105,7 @@ class _Generator:
         course_id = self.catalogue.course["id"]
         self._insert(Enrolment, [{
             "user_id": p.id, "course_id": course_id, "track_id": c.track["id"], "enrolled_at": at, "cohort_id": c.id,
-            "generation": c.learner_generation,
+            "generation": c.learner_generation, "form_order": p.form_order,
         } for p, c, at in self.enrolments])
         self._insert_many(SectionRead.__table__, ("user_id", "module_id", "section_id", "module_hash", "read_at"),
                           [(p.id, m, s, h, at) for p, m, s, h, at in self.reads])
@@ -1100,7 +1114,7 @@ class _Generator:
             "state": AttemptState.SUBMITTED, "layout": a.layout, "started_at": a.started_at,
             "deadline_at": a.started_at + timedelta(minutes=a.plan.time_limit) if a.plan.time_limit else None,
             "submitted_at": a.submitted_at, "submitted_by": "learner", "earned": a.earned, "possible": a.possible,
-            "score": a.score, "passed": a.passed,
+            "score": a.score, "passed": a.passed, "counts_as": a.plan.counts_as,
         } for a in self.attempts], self.attempts)
         self._insert_many(
             AttemptAnswer.__table__,

@@ -25,10 +25,11 @@ from course.extensions import db
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.progress import SectionRead
-from course.models.summary import LearnerSummary, ModuleGain
+from course.models.summary import LearnerSummary, ModuleGain, ObjectiveGain
 from course.models.types import utcnow
 from course.models.user import User
 from course.practice.queries import practice_passed
+from course.quiz import parallel
 from course.quiz.analytics import course_gains
 from course.quiz.definition import live_definition
 from course.sql import chunks, plain_rows
@@ -60,10 +61,10 @@ def _modules_finished(users: Select, catalogue: Catalogue, bits: dict[str, int])
 
 def _quizzes_passed(users: Select, bits: dict[str, int]) -> dict[int, int]:
     """Per learner with any submitted attempt: the quizzes (of ``bits``) they passed at least once, as a bit mask."""
-    per_quiz = (select(QuizAttempt.user_id, QuizAttempt.quiz_id,
+    per_quiz = (select(QuizAttempt.user_id, QuizAttempt.counted_quiz_id.label("quiz_id"),
                        func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"))
                 .where(QuizAttempt.user_id.in_(users), QuizAttempt.state == AttemptState.SUBMITTED)
-                .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id).subquery())
+                .group_by(QuizAttempt.user_id, QuizAttempt.counted_quiz_id).subquery())
     return {uid: int(mask or 0) for uid, mask in plain_rows(select(per_quiz.c.user_id, func.sum(case(
         (per_quiz.c.passed == 1, _mask(per_quiz.c.quiz_id, bits)), else_=0))).group_by(per_quiz.c.user_id))}
 
@@ -75,6 +76,7 @@ def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]
     finished = _modules_finished(users, catalogue, modules)
     passed = _quizzes_passed(users, quizzes)
     gains = course_gains(catalogue.course, catalogue.quizzes, users)
+    orders = parallel.form_orders(users, catalogue.course["id"]) if parallel.pair(catalogue.course) else {}
     minimums = {track["id"]: min_attendance(track) for track in catalogue.course["tracks"]}
     shares = attendance_shares(users) if any(m is not None for m in minimums.values()) else {}
     practice = {track["id"] for track in catalogue.course["tracks"] if requires_practice(track)}
@@ -93,57 +95,75 @@ def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]
                 and shares.get((uid, track_id), NO_DAYS).meets(minimums[track_id])
                 and (track_id not in practice or (uid, track_id) in practised),
                 "pre_score": gain.pre if gain else None, "post_score": gain.post if gain else None,
-                "refreshed_at": now,
+                "form_order": orders[uid].value if uid in orders else None, "refreshed_at": now,
             })
     return rows
 
 
 def _counted_attempts(quiz_id: str, method: str, users: Select):
-    """The attempts a grading method counts, one per learner ("average" counts them all), as (id, user_id)."""
-    submitted = (QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED,
+    """The attempts a grading method counts, one per learner ("average" counts them all), as (id, user_id,
+    quiz_id): ``quiz_id`` is the form actually answered, which for a test may be the parallel one."""
+    submitted = (QuizAttempt.counted_quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED,
                  QuizAttempt.user_id.in_(users))
     if method == "average":
-        return select(QuizAttempt.id, QuizAttempt.user_id).where(*submitted).subquery()
+        return select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.quiz_id).where(*submitted).subquery()
     order = {"highest": (QuizAttempt.score.desc(), QuizAttempt.number.asc()),
              "last": (QuizAttempt.number.desc(),)}.get(method, (QuizAttempt.number.asc(),))
-    ranked = (select(QuizAttempt.id, QuizAttempt.user_id,
+    ranked = (select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.quiz_id,
                      func.row_number().over(partition_by=QuizAttempt.user_id, order_by=order).label("rank"))
               .where(*submitted).subquery())
-    return select(ranked.c.id, ranked.c.user_id).where(ranked.c.rank == 1).subquery()
+    return select(ranked.c.id, ranked.c.user_id, ranked.c.quiz_id).where(ranked.c.rank == 1).subquery()
 
 
-def _module_percents(quiz_id: str | None, default_method: str, users: Select,
-                     catalogue: Catalogue) -> dict[tuple[int, str], float]:
-    """Percent on each module's questions of a test, per (learner, module), from the counted attempts."""
-    definition = live_definition(quiz_id) if quiz_id else None
-    if definition is None:
-        return {}
-    module_of = {qid: spec.module for qid, spec in definition.questions.items() if spec.module}
-    if not module_of:
-        return {}
-    counted = _counted_attempts(quiz_id, catalogue.quizzes.get(quiz_id, {}).get("grading_method", default_method),
+#: Percent per (learner, group) of questions: the module's or the objective's.
+Percents = dict[tuple[int, str], float]
+
+
+def _group_percents(test_id: str | None, default_method: str, users: Select,
+                    catalogue: Catalogue) -> tuple[Percents, Percents]:
+    """Percent on each module's and on each objective's (tag's) questions of a test, per learner, from the
+    counted attempts, in one query. The questions are looked up in the form each attempt answered: the two
+    parallel forms share question ids but not always their modules and tags."""
+    forms = {quiz_id: live_definition(quiz_id) for quiz_id in
+             ([test_id, *(parallel.pair(catalogue.course) or ())] if test_id else [])}
+    groups = {(quiz_id, qid): (spec.module, tuple(spec.tags))
+              for quiz_id, definition in forms.items() if definition for qid, spec in definition.questions.items()}
+    if not groups:
+        return {}, {}
+    counted = _counted_attempts(test_id, catalogue.quizzes.get(test_id, {}).get("grading_method", default_method),
                                 users)
-    sums: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for uid, question_id, earned, possible in plain_rows(
-        select(counted.c.user_id, AttemptAnswer.question_id, func.sum(AttemptAnswer.earned),
+    by_module: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    by_objective: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for uid, quiz_id, question_id, earned, possible in plain_rows(
+        select(counted.c.user_id, counted.c.quiz_id, AttemptAnswer.question_id, func.sum(AttemptAnswer.earned),
                func.sum(AttemptAnswer.possible))
         .join(counted, counted.c.id == AttemptAnswer.attempt_id)
-        .where(AttemptAnswer.question_id.in_(list(module_of)))
-        .group_by(counted.c.user_id, AttemptAnswer.question_id)
+        .group_by(counted.c.user_id, counted.c.quiz_id, AttemptAnswer.question_id)
     ):
-        cell = sums[uid, module_of[question_id]]
-        cell[0] += earned or 0
-        cell[1] += possible or 0
-    return {key: round(earned / possible * 100, 1) for key, (earned, possible) in sums.items() if possible}
+        module, tags = groups.get((quiz_id, question_id), (None, ()))
+        cells = [by_objective[uid, tag] for tag in tags] + ([by_module[uid, module]] if module else [])
+        for cell in cells:
+            cell[0] += earned or 0
+            cell[1] += possible or 0
+
+    def percents(sums: dict[tuple[int, str], list[float]]) -> Percents:
+        return {key: round(earned / possible * 100, 1) for key, (earned, possible) in sums.items() if possible}
+
+    return percents(by_module), percents(by_objective)
 
 
-def _module_gains(users: Select, catalogue: Catalogue) -> list[dict[str, Any]]:
-    pre = _module_percents(catalogue.course.get("pre_test"), "first", users, catalogue)
-    post = _module_percents(catalogue.course.get("post_test"), "highest", users, catalogue)
+def _gain_rows(users: Select, catalogue: Catalogue) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of ``module_gains`` and of ``objective_gains`` for these learners."""
+    pre_modules, pre_objectives = _group_percents(catalogue.course.get("pre_test"), "first", users, catalogue)
+    post_modules, post_objectives = _group_percents(catalogue.course.get("post_test"), "highest", users, catalogue)
     course_id = catalogue.course["id"]
-    return [{"user_id": uid, "course_id": course_id, "module_id": module_id,
-             "pre_percent": pre.get((uid, module_id)), "post_percent": post.get((uid, module_id))}
-            for uid, module_id in sorted(pre.keys() | post.keys())]
+    modules = [{"user_id": uid, "course_id": course_id, "module_id": module_id,
+                "pre_percent": pre_modules.get((uid, module_id)), "post_percent": post_modules.get((uid, module_id))}
+               for uid, module_id in sorted(pre_modules.keys() | post_modules.keys())]
+    objectives = [{"user_id": uid, "course_id": course_id, "objective": tag,
+                   "pre_percent": pre_objectives.get((uid, tag)), "post_percent": post_objectives.get((uid, tag))}
+                  for uid, tag in sorted(pre_objectives.keys() | post_objectives.keys())]
+    return modules, objectives
 
 
 def _upsert(model, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
@@ -171,7 +191,7 @@ def refresh_learners(users: Select | Sequence[int], catalogue: Catalogue | None 
         users = select(User.id).where(User.id.in_(list(users)))
     course_id = catalogue.course["id"]
     summaries = _track_summaries(users, catalogue)
-    gains = _module_gains(users, catalogue)
+    module_gains, objective_gains = _gain_rows(users, catalogue)
     tracks = [track["id"] for track in catalogue.course["tracks"]]
     db.session.execute(delete(LearnerSummary).where(
         LearnerSummary.user_id.in_(users),
@@ -179,9 +199,12 @@ def refresh_learners(users: Select | Sequence[int], catalogue: Catalogue | None 
     db.session.execute(delete(ModuleGain).where(
         ModuleGain.user_id.in_(users),
         (ModuleGain.course_id != course_id) | ModuleGain.module_id.not_in(list(catalogue.modules))))
+    # A question's tags can change with its test's version: the learners' objectives are written anew.
+    db.session.execute(delete(ObjectiveGain).where(ObjectiveGain.user_id.in_(users)))
     _upsert(LearnerSummary, summaries, ("user_id", "course_id", "track_id"))
-    _upsert(ModuleGain, gains, ("user_id", "course_id", "module_id"))
-    return len(summaries) + len(gains)
+    _upsert(ModuleGain, module_gains, ("user_id", "course_id", "module_id"))
+    _upsert(ObjectiveGain, objective_gains, ("user_id", "course_id", "objective"))
+    return len(summaries) + len(module_gains) + len(objective_gains)
 
 
 def refresh_everyone(catalogue: Catalogue | None = None) -> int:

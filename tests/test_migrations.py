@@ -148,7 +148,7 @@ def test_the_centres_records_keep_the_empty_stamp_on_upgrade(empty_database_app)
 def test_answers_holding_half_a_utf16_pair_are_repaired_and_the_rest_kept(empty_database_app):
     """Before the autosave refused them, a JSON ``\\ud800`` could be stored in a typed answer; such an answer
     made its pages fail for good. Migration 0016 replaces each lone surrogate with U+FFFD."""
-    from sqlalchemy import select, text
+    from sqlalchemy import insert, select, text
 
     from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 
@@ -158,11 +158,13 @@ def test_answers_holding_half_a_utf16_pair_are_repaired_and_the_rest_kept(empty_
     db.session.execute(text("INSERT INTO users (id, uid, username, full_name, password_hash, must_change_password, "
                             "active, session_token, created_at, gender, position) VALUES (1, 'u-ana', 'ana', 'Ana', "
                             "'x', false, true, 't', '2026-01-01 00:00:00', 'not_stated', '')"))
-    attempt = QuizAttempt(user_id=1, quiz_id="q", quiz_hash="h" * 64, number=1,
-                          state=AttemptState.IN_PROGRESS, layout={"questions": ["q1", "q2"], "orders": {}})
-    attempt.answers = [AttemptAnswer(question_id="q1", response={"text": "x"}),
-                       AttemptAnswer(question_id="q2", response={"text": "fine \\ud800 as typed"})]
-    db.session.add(attempt)
+    # Core inserts name only the columns given (and those with defaults): the model has columns 0015 does not.
+    attempt_id = db.session.execute(insert(QuizAttempt.__table__).values(
+        user_id=1, quiz_id="q", quiz_hash="h" * 64, number=1, state=AttemptState.IN_PROGRESS,
+        layout={"questions": ["q1", "q2"], "orders": {}})).inserted_primary_key[0]
+    db.session.execute(insert(AttemptAnswer.__table__), [
+        {"attempt_id": attempt_id, "question_id": "q1", "response": {"text": "x"}},
+        {"attempt_id": attempt_id, "question_id": "q2", "response": {"text": "fine \\ud800 as typed"}}])
     db.session.commit()
     broken = '{"text": "a\\ud800b", "parts": ["\\udfff", "ok"]}'
     db.session.execute(text("UPDATE attempt_answers SET response = :broken WHERE question_id = 'q1'"

@@ -62,8 +62,8 @@ def renewal_of(certificate: Certificate, catalogue: Catalogue, now: datetime | N
     opens = certificate.valid_until - RENEWAL_WINDOW
     if now < opens:
         return None
-    passed = set(db.session.scalars(select(QuizAttempt.quiz_id).where(
-        QuizAttempt.user_id == certificate.user_id, QuizAttempt.quiz_id.in_(refresher["pass_quizzes"]),
+    passed = set(db.session.scalars(select(QuizAttempt.counted_quiz_id).where(
+        QuizAttempt.user_id == certificate.user_id, QuizAttempt.counted_quiz_id.in_(refresher["pass_quizzes"]),
         QuizAttempt.state == AttemptState.SUBMITTED, QuizAttempt.passed.is_(True), QuizAttempt.submitted_at >= opens)))
     left = [quiz for quiz in refresher["pass_quizzes"] if quiz not in passed]
     return Renewal(certificate, opens, certificate.valid_until <= now, left, list(refresher.get("modules", [])))

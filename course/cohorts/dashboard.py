@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -37,9 +37,11 @@ from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.progress import ReadingSkim, SectionRead
+from course.quiz import parallel
 from course.quiz.analytics import AnswerRow, GroupGain, course_gains, group_gain, statistics_of
 from course.quiz.definition import pinned_definition
 from course.quiz.presenters import describe_wrong_option
+from course.reports.gains import GainRow, figure_headings, gain_by_objective, objective_titles
 from course.sql import plain_rows
 
 #: Questions listed as difficult: the hardest ones, at most this many.
@@ -99,6 +101,8 @@ class LearnerRow:
     attendance: AttendanceShare = NO_DAYS
     #: Whether the track requires teaching practice, and whether the learner passed it (None: not required).
     practice_passed: bool | None = None
+    #: "A then B" or "B then A" where the course counterbalances its test forms, else empty.
+    form_order: str = ""
 
     @property
     def attendance_label(self) -> str:
@@ -155,6 +159,11 @@ class CohortDashboard:
     held_back: bool = False
     hours_now: float = 0
     track_hours: float = 0
+    #: Where the course counterbalances its test forms: the gain of each half ("A then B", "B then A").
+    gain_by_order: list[tuple[str, GroupGain]] = field(default_factory=list)
+    #: The gain on each learning objective's questions: (objective's name, its figures), and the figures' headings.
+    objective_gains: list[tuple[str, GainRow]] = field(default_factory=list)
+    gain_headings: list[str] = field(default_factory=list)
 
     @property
     def module_titles(self) -> list[Text]:
@@ -208,16 +217,17 @@ def track_quiz_ids(catalogue: Catalogue, track: dict[str, Any]) -> list[str]:
 
 
 def _quiz_cells(user_ids: list[int], quiz_ids: list[str]) -> dict[tuple[int, str], QuizCell]:
-    """One aggregate query over the cohort's submitted attempts."""
+    """One aggregate query over the cohort's submitted attempts, each under the test it counts as (a parallel
+    form taken in the other test's place is shown in that test's column)."""
     if not user_ids or not quiz_ids:
         return {}
     query = (
-        select(QuizAttempt.user_id, QuizAttempt.quiz_id, func.count(QuizAttempt.id), func.max(QuizAttempt.score),
-               func.sum(case((QuizAttempt.passed.is_(False), 1), else_=0)),
+        select(QuizAttempt.user_id, QuizAttempt.counted_quiz_id, func.count(QuizAttempt.id),
+               func.max(QuizAttempt.score), func.sum(case((QuizAttempt.passed.is_(False), 1), else_=0)),
                func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0)))
-        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id.in_(quiz_ids),
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.counted_quiz_id.in_(quiz_ids),
                QuizAttempt.state == AttemptState.SUBMITTED)
-        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+        .group_by(QuizAttempt.user_id, QuizAttempt.counted_quiz_id)
     )
     return {
         (user_id, quiz_id): QuizCell(best=None if best is None else round(float(best), 1), attempts=count,
@@ -375,6 +385,8 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])
     certificates, revoked = _certificates(ids, cohort)
     gains = course_gains(catalogue.course, catalogue.quizzes, ids) if ids else {}
+    orders = parallel.form_orders(ids, catalogue.course["id"]) if ids and parallel.pair(catalogue.course) else {}
+    titles = objective_titles(catalogue, locale)
     rows = []
     for person in people:
         gain, mine = gains.get(person.user_id), progress[person.user_id]
@@ -386,6 +398,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
             certificate_revoked=person.user_id in revoked,
             attendance=shares.get((person.user_id, cohort.track_id), NO_DAYS),
             practice_passed=mine.practice_passed if mine.practice_required else None,
+            form_order=str(parallel.ORDER_LABELS[orders[person.user_id]]) if person.user_id in orders else "",
         ))
     return CohortDashboard(
         modules=[ModuleColumn(pick(m.data["meta"]["title"], locale, fallbacks),
@@ -398,4 +411,9 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
         session_days=len(days), min_attendance=min_attendance(track),
         practice_required=requires_practice(track), held_back=held_back(cohort, today),
         hours_now=hours_held(track.get("contact_hours", 0), days, today), track_hours=track.get("contact_hours", 0),
+        gain_by_order=[(str(label), group_gain(gains[uid] for uid, mine in orders.items() if mine == order
+                                                and uid in gains))
+                       for order, label in parallel.ORDER_LABELS.items()] if orders else [],
+        objective_gains=[(titles.get(row.key, row.key), row) for row in gain_by_objective(ids, catalogue)]
+        if ids else [], gain_headings=figure_headings(),
     )

@@ -19,14 +19,16 @@ def _header(dashboard: CohortDashboard) -> list[str]:
     for column in dashboard.quizzes:
         header += [_("%(quiz)s: best score", quiz=column.title.value),
                    _("%(quiz)s: attempts", quiz=column.title.value)]
-    header += [_("Pre-test"), _("Post-test"), _("Gain"), _("Days attended"), _("Days excused"),
-               _("Attendance (%)")]
+    header += [_("Pre-test"), _("Post-test"), _("Gain")]
+    if dashboard.gain_by_order:
+        header.append(_("Test forms"))
+    header += [_("Days attended"), _("Days excused"), _("Attendance (%)")]
     if dashboard.practice_required:
         header.append(_("Teaching practice passed"))
     return header + [_("Track complete"), _("Certificate no.")]
 
 
-def _row(row: LearnerRow, practice: bool) -> list:
+def _row(row: LearnerRow, practice: bool, forms: bool) -> list:
     person = row.person
     values = [
         person.full_name, person.username, str(AGENCY_LABELS[person.agency]) if person.agency else "",
@@ -38,8 +40,8 @@ def _row(row: LearnerRow, practice: bool) -> list:
     for cell in row.quizzes:
         values += [cell.best, cell.attempts]
     share = row.attendance.share
-    values += [row.pre, row.post, row.gain, row.attendance.attended, row.attendance.excused,
-               percent_cell(share)]
+    values += [row.pre, row.post, row.gain] + ([row.form_order] if forms else [])
+    values += [row.attendance.attended, row.attendance.excused, percent_cell(share)]
     if practice:
         values.append(_("yes") if row.practice_passed else _("no"))
     return values + [_("yes") if row.complete else _("no"), row.certificate or ""]
@@ -50,6 +52,6 @@ def dashboard_table(cohort: Cohort, dashboard: CohortDashboard) -> Table:
 
     def rows() -> Iterator[list]:
         for row in dashboard.rows:
-            yield _row(row, dashboard.practice_required)
+            yield _row(row, dashboard.practice_required, bool(dashboard.gain_by_order))
 
     return Table(filename_stem=f"cohort-{cohort.id}-progress", header=_header(dashboard), rows=rows())

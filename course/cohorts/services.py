@@ -17,10 +17,11 @@ from course.auth.services import create_user
 from course.cascade.promotion import trainer_generation
 from course.domain import DomainError
 from course.extensions import db
-from course.learn.queries import Catalogue
+from course.learn.queries import Catalogue, load_catalogue
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer
 from course.models.enrolment import Enrolment
 from course.models.user import Agency, Gender, Role, User, UserRole, Velayat
+from course.quiz.parallel import next_form_order
 from course.sync.device import device_prefix
 
 #: No 0/O or 1/I/L: codes are read aloud and copied from a whiteboard.
@@ -163,13 +164,20 @@ def enrol_in_cohort(user: User, cohort: Cohort) -> Enrolment:
                             name=user.display_name))
     lead = cohort.lead
     generation = trainer_generation(lead) + 1 if lead else None
-    enrolment = existing or Enrolment(user_id=user.id, course_id=cohort.course_id, track_id=cohort.track_id)
+    enrolment = existing or Enrolment(user_id=user.id, course_id=cohort.course_id, track_id=cohort.track_id,
+                                      form_order=next_form_order(user.id, cohort.id, _course_of(cohort)))
     enrolment.cohort_id, enrolment.generation = cohort.id, generation
     if not any(row.role == Role.LEARNER for row in user.role_rows):
         user.role_rows.append(UserRole(role=Role.LEARNER))
     db.session.add(enrolment)
     db.session.flush()
     return enrolment
+
+
+def _course_of(cohort: Cohort) -> dict:
+    """The live course definition when the cohort follows it (its test forms decide the form order)."""
+    catalogue = load_catalogue()
+    return catalogue.course if catalogue and catalogue.course["id"] == cohort.course_id else {"id": cohort.course_id}
 
 
 def cohort_by_code(code: str) -> Cohort | None:

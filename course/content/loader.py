@@ -7,6 +7,7 @@ line and field, so an author fixes a whole batch in one pass.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -573,6 +574,7 @@ def _check_references(
             elif kind and quizzes[quiz_id][0].meta.kind != kind:
                 loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
                                f"quiz '{quiz_id}' has kind '{quizzes[quiz_id][0].meta.kind}', not '{kind}'")
+        _check_parallel_forms(loader, course, quizzes, course_path, course_lines)
         for module_id, (module, lines) in modules.items():
             if module_id not in course.modules:
                 loader.problem(modules_dir / module.folder / MODULE_FILE, lines.line_for(("id",)), "id",
@@ -613,6 +615,38 @@ def _check_references(
                 if source_id not in source_ids:
                     loader.problem(path, lines.line_for(loc), field_name(loc),
                                    f"no source has the id '{source_id}' in modules/sources.yaml")
+
+
+def _form_blueprint(quiz: QuizContent) -> tuple[int, Counter]:
+    """What two parallel forms must share: how many questions a learner answers, and how many carry each tag."""
+    drawn = sum(rule.count for rule in quiz.meta.draw) if quiz.meta.draw else len(quiz.questions)
+    return drawn, Counter(tag for question in quiz.questions for tag in question.tags)
+
+
+def _check_parallel_forms(loader: _Loader, course: CourseFile, quizzes: dict[str, tuple[QuizContent, LineMap, Path]],
+                          course_path: Path, course_lines: LineMap) -> None:
+    """Forms swapped between halves of a cohort must measure the same things, or the gain of one half is not the
+    gain of the other; the objectives named must be tags the tests use."""
+    pair = [course.pre_test, course.post_test]
+    if not all(quiz_id in quizzes for quiz_id in pair):
+        return  # reported as a missing quiz already
+    (pre_count, pre_tags), (post_count, post_tags) = (_form_blueprint(quizzes[quiz_id][0]) for quiz_id in pair)
+    if course.parallel_forms:
+        line = course_lines.line_for(("parallel_forms",))
+        if pre_count != post_count:
+            loader.problem(course_path, line, "parallel_forms",
+                           f"the parallel forms ask different numbers of questions: '{pair[0]}' {pre_count}, "
+                           f"'{pair[1]}' {post_count}")
+        for tag in sorted(pre_tags.keys() | post_tags.keys()):
+            if pre_tags[tag] != post_tags[tag]:
+                loader.problem(course_path, line, "parallel_forms",
+                               f"the parallel forms do not measure objective '{tag}' alike: {pre_tags[tag]} "
+                               f"question(s) tagged so in '{pair[0]}', {post_tags[tag]} in '{pair[1]}'")
+    for index, objective in enumerate(course.objectives):
+        if objective.id not in pre_tags | post_tags:
+            loc = ("objectives", index, "id")
+            loader.problem(course_path, course_lines.line_for(loc), field_name(loc),
+                           f"objective '{objective.id}' is not a tag of any question of '{pair[0]}' or '{pair[1]}'")
 
 
 def _check_terminology(loader: _Loader, terminology: TerminologyFile, own_path: Path) -> None:

@@ -156,6 +156,13 @@ class Track(ContentModel):
         return _unique(value, "the track's modules")
 
 
+class Objective(ContentModel):
+    """A learning objective of the pre/post-test: the tag its questions carry, and its name."""
+
+    id: Slug
+    title: LocalizedText
+
+
 class CourseFile(ContentModel):
     """``modules/course.yaml``."""
 
@@ -175,6 +182,12 @@ class CourseFile(ContentModel):
     #: Parallel forms taken before and after the course; knowledge gain is post minus pre.
     pre_test: Slug | None = None
     post_test: Slug | None = None
+    #: Counterbalance the two forms: half of each cohort takes the post-test's questions as its pre-test and the
+    #: pre-test's as its post-test, so a gain cannot come from meeting the same questions twice.
+    parallel_forms: bool = False
+    #: Names of the learning objectives the two tests measure, by the question tag that marks them; the
+    #: reports give the gain per objective (a tag without a name here is shown by its id).
+    objectives: list[Objective] = Field(default_factory=list)
 
     @field_validator("modules")
     @classmethod
@@ -204,6 +217,13 @@ class CourseFile(ContentModel):
                     "fallback_to_itself", "the fallback chain of '{code}' names '{code}' itself", {"code": code}
                 )
             _unique(chain, f"the fallback chain of '{code}'")
+        _unique([objective.id for objective in self.objectives], "objectives")
+        if self.parallel_forms and not (self.pre_test and self.post_test):
+            raise PydanticCustomError(
+                "parallel_forms_unpaired", "parallel_forms needs both a pre_test and a post_test to swap")
+        if self.parallel_forms and self.pre_test == self.post_test:
+            raise PydanticCustomError(
+                "parallel_forms_same", "parallel_forms needs two different quizzes; pre_test and post_test are one")
         return self
 
 

@@ -10,6 +10,7 @@ from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.enrolment import Enrolment
 from course.models.user import User
+from course.quiz.parallel import next_form_order
 
 
 def enrol(user: User, catalogue: Catalogue, track_id: str) -> Enrolment:
@@ -25,7 +26,8 @@ def enrol(user: User, catalogue: Catalogue, track_id: str) -> Enrolment:
     ))
     if existing:
         return existing
-    enrolment = Enrolment(user_id=user.id, course_id=course_id, track_id=track_id)
+    enrolment = Enrolment(user_id=user.id, course_id=course_id, track_id=track_id,
+                          form_order=next_form_order(user.id, None, catalogue.course))
     db.session.add(enrolment)
     db.session.flush()
     return enrolment

@@ -24,7 +24,7 @@ from course.models.review import (
     TranslationReview,
 )
 from course.models.scope import CoordinatorScope
-from course.models.summary import LearnerSummary, ModuleGain
+from course.models.summary import LearnerSummary, ModuleGain, ObjectiveGain
 from course.models.user import Role, User, UserRole
 from course.models.user_session import UserSession
 
@@ -61,6 +61,7 @@ __all__ = [
     "LearnerSummary",
     "LoginAttempt",
     "ModuleGain",
+    "ObjectiveGain",
     "PracticeAssessment",
     "QuizAttempt",
     "RateEvent",

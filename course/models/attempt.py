@@ -6,7 +6,8 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer, String, UniqueConstraint, func, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -46,6 +47,9 @@ class QuizAttempt(Synced, db.Model):
     state: Mapped[AttemptState] = mapped_column(
         str_enum(AttemptState, "attempt_state"), default=AttemptState.IN_PROGRESS
     )
+    #: The test this attempt stands for when it is not its own quiz: a learner who takes the course's parallel
+    #: forms the other way round takes the post-test's questions as their pre-test (course.quiz.parallel).
+    counts_as: Mapped[str | None] = mapped_column(String(100))
     #: Question ids in the order shown, and each choice question's option order.
     layout: Mapped[dict[str, Any]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -67,6 +71,17 @@ class QuizAttempt(Synced, db.Model):
     @property
     def is_open(self) -> bool:
         return self.state == AttemptState.IN_PROGRESS
+
+    @hybrid_property
+    def counted_quiz_id(self) -> str:
+        """The quiz whose place the attempt takes in completion, gain and grids: its own, or the test it stands
+        for."""
+        return self.counts_as or self.quiz_id
+
+    @counted_quiz_id.inplace.expression
+    @classmethod
+    def _counted_quiz_id_expression(cls):
+        return func.coalesce(cls.counts_as, cls.quiz_id)
 
 
 class AttemptAnswer(Synced, db.Model):

@@ -35,17 +35,35 @@ class LearnerSummary(db.Model):
     #: Counted scores (percent) under each test's grading method; the same on every track row of the learner.
     pre_score: Mapped[float | None] = mapped_column(Float)
     post_score: Mapped[float | None] = mapped_column(Float)
+    #: Which parallel form came first (course.models.enrolment.FormOrder), for the gain by form order; None for
+    #: a learner without an enrolment in the course.
+    form_order: Mapped[str | None] = mapped_column(String(2))
     #: Indexed: its latest value is the summaries' part of the coordinator reports' signature.
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class ModuleGain(db.Model):
-    """A learner's percent on one module's questions in the counted pre-test and post-test."""
+class _TestPercents:
+    """A learner's percent on one group of questions in the counted pre-test and post-test; the key starts with
+    the learner (``sort_order``), as the summaries are read and rewritten learner by learner."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, sort_order=-2)
+    course_id: Mapped[str] = mapped_column(String(100), primary_key=True, sort_order=-1)
+    pre_percent: Mapped[float | None] = mapped_column(Float)
+    post_percent: Mapped[float | None] = mapped_column(Float)
+
+
+class ModuleGain(_TestPercents, db.Model):
+    """The percents on one module's questions."""
 
     __tablename__ = "module_gains"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    course_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     module_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    pre_percent: Mapped[float | None] = mapped_column(Float)
-    post_percent: Mapped[float | None] = mapped_column(Float)
+
+
+class ObjectiveGain(_TestPercents, db.Model):
+    """The percents on the questions of one learning objective (a question tag): the gain per objective of the
+    reports."""
+
+    __tablename__ = "objective_gains"
+
+    objective: Mapped[str] = mapped_column(String(100), primary_key=True)

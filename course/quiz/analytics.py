@@ -24,11 +24,12 @@ GROUP_SHARE = 0.27
 
 
 def counted_scores(quiz_id: str, method: str, user_ids: Iterable[int] | Select | None = None) -> dict[int, float]:
-    """Each learner's score on a quiz under its grading method, in one query.
+    """Each learner's score on a quiz under its grading method, in one query; for a test, on the parallel form
+    taken in its place where a learner took the forms the other way round.
 
     ``user_ids`` may be a SELECT of ids, so reports over thousands of learners send no long list of ids.
     """
-    submitted = (QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED)
+    submitted = (QuizAttempt.counted_quiz_id == quiz_id, QuizAttempt.state == AttemptState.SUBMITTED)
     if user_ids is not None:
         submitted += (QuizAttempt.user_id.in_(user_ids if isinstance(user_ids, Select) else list(user_ids)),)
     if method in ("highest", "average"):

@@ -24,6 +24,7 @@ from course.domain import DomainError
 from course.extensions import db
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.types import utcnow
+from course.quiz import parallel
 from course.quiz.definition import QuizDefinition, pinned_definition
 from course.quiz.types.base import Grade, InvalidResponse
 from course.summary import refresh_learners
@@ -143,7 +144,7 @@ def start_attempt(user_id: int, definition: QuizDefinition) -> QuizAttempt:
     now = utcnow()
     limit = definition.settings.time_limit_minutes
     attempt = QuizAttempt(
-        user_id=user_id, quiz_id=definition.quiz_id, quiz_hash=definition.content_hash,
+        user_id=user_id, quiz_id=definition.quiz_id, quiz_hash=definition.content_hash, counts_as=definition.counts_as,
         number=max((a.number for a in attempts), default=0) + 1, state=AttemptState.IN_PROGRESS,
         layout=build_layout(definition, seed), started_at=now,
         deadline_at=now + timedelta(minutes=limit) if limit else None,
@@ -164,10 +165,11 @@ def start_attempt(user_id: int, definition: QuizDefinition) -> QuizAttempt:
 
 
 def definition_of(attempt: QuizAttempt) -> QuizDefinition:
+    """The version the attempt was started on, under the rules of the test it stands for."""
     definition = pinned_definition(attempt.quiz_id, attempt.quiz_hash)
     if definition is None:  # snapshots are never deleted; this is a damaged database
         raise LookupError(f"quiz {attempt.quiz_id} version {attempt.quiz_hash} is missing")
-    return definition
+    return parallel.as_attempted(definition, attempt.counts_as)
 
 
 def is_overdue(attempt: QuizAttempt) -> bool:

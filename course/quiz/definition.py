@@ -23,6 +23,8 @@ class QuizDefinition:
     content_hash: str
     settings: QuizSettings
     questions: dict[str, QuestionSpec]
+    #: The test this version is taken as when it stands in for another (course.quiz.parallel); None otherwise.
+    counts_as: str | None = None
 
     def question_type(self, question_id: str) -> type[QuestionType]:
         return load_question_types().get(self.questions[question_id].type)

@@ -15,7 +15,7 @@ from course.learn import queries as learn_queries
 from course.models.attempt import QuizAttempt
 from course.observability import count_event
 from course.permissions import Permission, require
-from course.quiz import pages
+from course.quiz import pages, parallel
 from course.quiz.attempts import (
     AnswerRejected,
     AttemptClosed,
@@ -41,7 +41,7 @@ def _takeable_quiz(quiz_id: str) -> tuple[learn_queries.Catalogue, QuizDefinitio
         abort(404)
     if not catalogue.quiz_belongs_to(quiz_id, learn_queries.readable_track_ids(current_user, catalogue)):
         abort(404)
-    return catalogue, definition
+    return catalogue, parallel.as_taken_by(current_user.id, catalogue.course, definition)
 
 
 #: Every answer saved starts here: the attempt with its answers, in one round trip.

@@ -24,6 +24,7 @@ from course.models.cohort import Cohort, CohortTrainer, TrainerStanding
 from course.models.enrolment import Enrolment
 from course.models.summary import LearnerSummary, ModuleGain
 from course.models.user import AgeBand, Agency, Disability, Gender, User, Velayat
+from course.reports.gains import GainRow, gain_by_objective, gain_by_order
 from course.sql import plain_rows
 
 
@@ -117,6 +118,9 @@ class Report:
     cascade_trainers: int
     module_gains: list[ModuleGainRow]
     trainers: list[TrainerReach] = field(default_factory=list)
+    #: Gain of each half of the cohorts where the test forms are counterbalanced, and gain per objective.
+    gain_by_order: list[GainRow] = field(default_factory=list)
+    objective_gains: list[GainRow] = field(default_factory=list)
 
     def count(self, flag: str) -> int:
         """Learners in the selection: all ("participants"), or those started, completed or certified."""
@@ -254,6 +258,7 @@ def _cascade_learners(cohorts: Select) -> int:
 def build_report(report: ReportFilter, catalogue: Catalogue) -> Report:
     """Every figure of the coordinator dashboard, in a fixed number of queries."""
     cohorts = cohort_ids(report)
+    learners = select(Enrolment.user_id).where(Enrolment.cohort_id.in_(cohorts))
     cohort_rows = list(cohort_results(cohorts))
     standing = dict(plain_rows(select(TrainerStanding.user_id, TrainerStanding.generation)))
     trainers = plain_rows(select(CohortTrainer.cohort_id, CohortTrainer.user_id, User.display_name)
@@ -263,6 +268,8 @@ def build_report(report: ReportFilter, catalogue: Catalogue) -> Report:
         groups=_groups(cohorts), cohorts=cohort_rows, trainers_active=len({uid for _, uid, _name in trainers}),
         cascade_learners=_cascade_learners(cohorts), cascade_trainers=len(cascade_trainers),
         module_gains=_module_gains(cohorts, catalogue), trainers=_trainer_reach(trainers, standing, cohort_rows),
+        gain_by_order=gain_by_order(learners, catalogue.course),
+        objective_gains=gain_by_objective(learners, catalogue),
     )
 
 

@@ -21,6 +21,7 @@ from course.models.cohort import Cohort
 from course.models.user import Velayat
 from course.pagination import paginate
 from course.permissions import Permission, require, velayat_scope
+from course.reports.gains import figure_headings, gain_table_rows, objective_titles, order_label, page_rows
 from course.reports.kept import kept
 from course.reports.queries import CohortResult, ReportFilter, build_report, cohort_ids, cohort_results
 from course.reports.suppression import note as suppression_note
@@ -104,8 +105,11 @@ def dashboard():
         flash(_("A breakdown by “%(by)s” does not exist; the one by gender is shown.", by=request.args["by"][:40]),
               "error")
         by = DEFAULT_BREAKDOWN
+    titles = objective_titles(catalogue, current_locale())
     return render_template(
         "reports/dashboard.html", report=report, rows=disaggregation(report), flags=FLAGS,
+        order_gains=page_rows(report.gain_by_order, order_label), gain_headings=figure_headings(),
+        objective_gains=page_rows(report.objective_gains, lambda tag: titles.get(tag, tag)),
         small_cells=suppression_note(), generations=generation_rows(report),
         breakdown_by=by, breakdown_rows=breakdown(report, by), breakdowns=BREAKDOWNS,
         charts=charts(report, catalogue, current_locale()), filter=report_filter, velayats=VELAYAT_LABELS,
@@ -210,11 +214,22 @@ def _certificates_table(report_filter: ReportFilter) -> Table:
     return Table("certificates", header, rows())
 
 
+def _gain_table(report_filter: ReportFilter) -> Table:
+    """Knowledge gain by form order and by learning objective; groups under five withheld."""
+    catalogue = live_catalogue()
+    report = kept("report", report_filter, lambda: build_report(report_filter, catalogue))
+    header = [_("Breakdown"), _("Group"), *figure_headings()]
+    rows = gain_table_rows(report.gain_by_order, report.objective_gains,
+                           objective_titles(catalogue, current_locale()))
+    rows.append([suppression_note()] + [""] * (len(header) - 1))
+    return Table("knowledge-gain", header, rows)
+
+
 EXPORTS = {"disaggregation": _disaggregation_table, "breakdown": _breakdown_table, "cohorts": _cohorts_table,
-           "certificates": _certificates_table}
+           "certificates": _certificates_table, "gain": _gain_table}
 
 
-@bp.route("/reports/export/<any(disaggregation, breakdown, cohorts, certificates):what>.<any(csv, xlsx):fmt>")
+@bp.route("/reports/export/<any(disaggregation, breakdown, cohorts, certificates, gain):what>.<any(csv, xlsx):fmt>")
 @require(Permission.VIEW_REPORTS)
 def export(what: str, fmt: str):
     report_filter = request_filter()

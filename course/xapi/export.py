@@ -60,12 +60,15 @@ def learning_statements(cohorts: Select, catalogue: Catalogue, home: str) -> Ite
         yield build.answered(row.uid, row.user_uid, row.quiz_id, row.question_id, row.earned, row.possible,
                              row.saved_at)
 
+    def names(quiz_id: str) -> dict:
+        return (catalogue.quizzes.get(quiz_id) or {}).get("title") or {}
+
     for row in _rows(select(QuizAttempt.uid, uid, QuizAttempt.quiz_id, QuizAttempt.passed, QuizAttempt.score,
-                            QuizAttempt.earned, QuizAttempt.possible, QuizAttempt.submitted_at)
+                            QuizAttempt.earned, QuizAttempt.possible, QuizAttempt.submitted_at, QuizAttempt.counts_as)
                      .join(User, User.id == QuizAttempt.user_id).where(*submitted).order_by(QuizAttempt.id)):
-        names = (catalogue.quizzes.get(row.quiz_id) or {}).get("title") or {}
-        yield build.quiz_result(row.uid, row.user_uid, row.quiz_id, names, bool(row.passed), row.score,
-                                row.earned, row.possible, row.submitted_at)
+        yield build.quiz_result(row.uid, row.user_uid, row.quiz_id, names(row.quiz_id), bool(row.passed), row.score,
+                                row.earned, row.possible, row.submitted_at,
+                                stands_for=(row.counts_as, names(row.counts_as)) if row.counts_as else None)
 
     for row in _rows(select(Attendance.uid, uid, SessionDay.uid.label("day_uid"), Enrolment.track_id, SessionDay.day,
                             SessionDay.topic)

@@ -100,7 +100,13 @@ class Statements:
 
     def quiz_result(self, attempt_uid: str, user_uid: str, quiz_id: str, names: Mapping[str, str], passed: bool,
                     score: float | None, earned: float | None, possible: float | None,
-                    when: datetime) -> dict[str, Any]:
+                    when: datetime, stands_for: tuple[str, Mapping[str, str]] | None = None) -> dict[str, Any]:
+        """``stands_for``: the test (id, names) a parallel form was taken as, given as an "other" context
+        activity, so a record store can tell a learner's pre-test from their post-test whichever form it was."""
+        context = self._context()
+        if stands_for:
+            context["contextActivities"] = {"other": [self.activity("assessment", f"quizzes/{stands_for[0]}",
+                                                                    stands_for[1])]}
         result: dict[str, Any] = {"success": passed, "completion": True}
         if score is not None:
             result["score"] = {"scaled": round(score / 100, 4)}
@@ -108,7 +114,7 @@ class Statements:
                 result["score"].update(raw=earned, min=0, max=possible)
         return self._statement("quiz-result", attempt_uid, user_uid, "passed" if passed else "failed",
                                self.activity("assessment", f"quizzes/{quiz_id}", names), when, result=result,
-                               context=self._context())
+                               context=context)
 
     def attended(self, attendance_uid: str, user_uid: str, day_uid: str, track_id: str, day: date,
                  topic: str) -> dict[str, Any]:

@@ -1,0 +1,110 @@
+"""The course's pre-test and post-test as two parallel forms, taken both ways (counterbalancing).
+
+A learner who meets the same questions before and after the course partly remembers them, and the gain is
+inflated. With ``parallel_forms: true`` in course.yaml, half of each cohort takes the two forms the other way
+round: the post-test's questions as their pre-test and the pre-test's as their post-test. The order is fixed at
+enrolment, alternating within the cohort (``next_form_order``), and kept on the enrolment.
+
+Whichever form is taken, the *test* frames it: a form taken as the pre-test has the pre-test's title, single
+attempt, grading and review rules; taken as the post-test, the post-test's pass mark and attempts. The attempt
+keeps the form's own questions (and so its item statistics) and records the test it stands for in ``counts_as``,
+which completion, gain and the trainers' grids count it as (``QuizAttempt.counted_quiz_id``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from course.extensions import db
+from course.models.attempt import QuizAttempt
+from course.models.enrolment import Enrolment, FormOrder
+from course.quiz.definition import QuizDefinition, live_definition
+
+#: What a form keeps of its own settings when it is taken as the other test: what belongs to its questions.
+FORM_SETTINGS = ("id", "module", "shuffle_questions", "shuffle_choices", "draw", "draft_languages")
+#: How trainers and reports name the orders: form A is the pre-test's own questions, form B the post-test's.
+ORDER_LABELS = {FormOrder.AB: _l("A then B"), FormOrder.BA: _l("B then A")}
+#: Framed definitions by (form id, form version, test id, test version); versions never change.
+_FRAMED: dict[tuple[str, str, str, str], QuizDefinition] = {}
+_FRAMED_LIMIT = 64
+
+
+def pair(course: dict[str, Any]) -> tuple[str, str] | None:
+    """The pre-test and post-test ids when the course swaps them between halves of a cohort, else None."""
+    if course.get("parallel_forms") and course.get("pre_test") and course.get("post_test"):
+        return course["pre_test"], course["post_test"]
+    return None
+
+
+def form_order_of(user_id: int, course_id: str) -> FormOrder:
+    """The order of the learner's first enrolment in the course; AB for someone never enrolled."""
+    found = db.session.scalar(select(Enrolment.form_order).where(
+        Enrolment.user_id == user_id, Enrolment.course_id == course_id).order_by(Enrolment.id).limit(1))
+    return found or FormOrder.AB
+
+
+def form_orders(users: Select | list[int], course_id: str) -> dict[int, FormOrder]:
+    """Each enrolled learner's order (their first enrolment's) in one query, for summaries and grids."""
+    first = (select(func.min(Enrolment.id)).where(Enrolment.user_id.in_(users), Enrolment.course_id == course_id)
+             .group_by(Enrolment.user_id))
+    return dict(db.session.execute(select(Enrolment.user_id, Enrolment.form_order).where(Enrolment.id.in_(first)))
+                .tuples().all())
+
+
+def forms_for(user_id: int, course: dict[str, Any]) -> dict[str, str]:
+    """For a learner taking the forms the other way round, each test's id with the form they take for it (the
+    swap is its own inverse, so it also gives the test each form stands for); empty for everyone else."""
+    tests = pair(course)
+    if tests is None or form_order_of(user_id, course["id"]) != FormOrder.BA:
+        return {}
+    return {tests[0]: tests[1], tests[1]: tests[0]}
+
+
+def next_form_order(user_id: int, cohort_id: int | None, course: dict[str, Any]) -> FormOrder:
+    """The order for a new enrolment: the one the learner already follows (an earlier enrolment in the course,
+    or a test already taken), else the one fewer learners of the cohort have, so the cohort splits in halves."""
+    earlier = db.session.scalar(select(Enrolment.form_order).where(
+        Enrolment.user_id == user_id, Enrolment.course_id == course["id"]).order_by(Enrolment.id).limit(1))
+    if earlier is not None:
+        return earlier
+    if (tests := pair(course)) is not None:
+        taken = db.session.execute(select(QuizAttempt.counts_as).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.quiz_id.in_(tests)).order_by(QuizAttempt.id).limit(1)).first()
+        if taken is not None:
+            return FormOrder.BA if taken.counts_as else FormOrder.AB
+    counts = dict(db.session.execute(
+        select(Enrolment.form_order, func.count()).where(
+            Enrolment.course_id == course["id"],
+            Enrolment.cohort_id == cohort_id if cohort_id is not None else Enrolment.cohort_id.is_(None))
+        .group_by(Enrolment.form_order)).all())
+    return FormOrder.BA if counts.get(FormOrder.AB, 0) > counts.get(FormOrder.BA, 0) else FormOrder.AB
+
+
+def framed(form: QuizDefinition, test: QuizDefinition) -> QuizDefinition:
+    """``form``'s questions under ``test``'s title and rules, standing for ``test``."""
+    key = (form.quiz_id, form.content_hash, test.quiz_id, test.content_hash)
+    if (found := _FRAMED.get(key)) is not None:
+        return found
+    if len(_FRAMED) >= _FRAMED_LIMIT:
+        _FRAMED.clear()
+    settings = test.settings.model_copy(update={name: getattr(form.settings, name) for name in FORM_SETTINGS})
+    made = _FRAMED[key] = replace(form, settings=settings, counts_as=test.quiz_id)
+    return made
+
+
+def as_taken_by(user_id: int, course: dict[str, Any], definition: QuizDefinition) -> QuizDefinition:
+    """The quiz as this learner takes it: framed as the other test when it is one of the swapped forms."""
+    stands_for = forms_for(user_id, course).get(definition.quiz_id) if definition.quiz_id in (pair(course) or ()) \
+        else None
+    test = live_definition(stands_for) if stands_for else None
+    return framed(definition, test) if test is not None else definition
+
+
+def as_attempted(definition: QuizDefinition, counts_as: str | None) -> QuizDefinition:
+    """An attempt's pinned version framed as the test it stood for (that test's live rules)."""
+    test = live_definition(counts_as) if counts_as and counts_as != definition.quiz_id else None
+    return framed(definition, test) if test is not None else definition
