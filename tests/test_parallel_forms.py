@@ -335,3 +335,23 @@ def test_the_learning_records_say_which_test_a_swapped_form_stood_for(app, cohor
     BaseXapiStatement(**results[0])
     other = results[0]["context"]["contextActivities"]["other"]
     assert [activity["id"].rsplit("/", 2)[-2:] for activity in other] == [["quizzes", "pre-test"]]
+
+
+def test_saving_an_answer_in_a_swapped_form_costs_no_more_statements(app, cohort, make_user, count_queries):
+    """Saving reads the form's own questions; only the pages and the grading need the test's rules."""
+    enrol(make_user, cohort, "first")
+    learner = enrol(make_user, cohort, "second")
+    client = as_user(app, learner.username)
+    client.post("/quizzes/post-test/start", data={"csrf_token": csrf_token(client, "/quizzes/post-test")})
+    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == learner.id))
+    assert attempt.counts_as == "pre-test"
+    token = csrf_token(client, f"/attempts/{attempt.id}")
+
+    def save(value: str):
+        return client.post(f"/attempts/{attempt.id}/answers/r1", json={"fields": [["r1", value]]},
+                           headers={"X-CSRFToken": token})
+
+    assert save("true").get_json()["ok"] is True
+    with count_queries() as saving:
+        assert save("false").get_json()["ok"] is True
+    assert saving.count <= 3, saving.statements  # noqa: PLR2004  (as for any attempt)

@@ -164,12 +164,18 @@ def start_attempt(user_id: int, definition: QuizDefinition) -> QuizAttempt:
 # -- answering ----------------------------------------------------------------
 
 
-def definition_of(attempt: QuizAttempt) -> QuizDefinition:
-    """The version the attempt was started on, under the rules of the test it stands for."""
+def questions_of(attempt: QuizAttempt) -> QuizDefinition:
+    """The version the attempt was started on, as it is: enough to check and grade answers, and what saving an
+    answer reads (without the query that framing a parallel form costs)."""
     definition = pinned_definition(attempt.quiz_id, attempt.quiz_hash)
     if definition is None:  # snapshots are never deleted; this is a damaged database
         raise LookupError(f"quiz {attempt.quiz_id} version {attempt.quiz_hash} is missing")
-    return parallel.as_attempted(definition, attempt.counts_as)
+    return definition
+
+
+def definition_of(attempt: QuizAttempt) -> QuizDefinition:
+    """The version the attempt was started on, under the rules of the test it stands for (pass mark, review)."""
+    return parallel.as_attempted(questions_of(attempt), attempt.counts_as)
 
 
 def is_overdue(attempt: QuizAttempt) -> bool:
@@ -196,7 +202,7 @@ def save_answer(attempt: QuizAttempt, question_id: str, raw: Any) -> AttemptAnsw
     ensure_open(attempt)
     if question_id not in attempt.layout["questions"]:
         raise AnswerRejected(_("This question is not part of the attempt."))
-    definition = definition_of(attempt)
+    definition = questions_of(attempt)
     spec = definition.questions[question_id]
     try:
         response = definition.question_type(question_id).clean(spec, raw)
@@ -250,7 +256,7 @@ def grade_responses(definition: QuizDefinition, question_ids: list[str],
 def regrade(attempt: QuizAttempt) -> AttemptGrade:
     """Grade an attempt again from its saved responses and its pinned quiz version."""
     responses = {answer.question_id: answer.response for answer in attempt.answers}
-    return grade_responses(definition_of(attempt), attempt.layout["questions"], responses)
+    return grade_responses(questions_of(attempt), attempt.layout["questions"], responses)
 
 
 def submit_attempt(attempt: QuizAttempt, *, by: str = "learner") -> QuizAttempt:

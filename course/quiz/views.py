@@ -20,8 +20,8 @@ from course.quiz.attempts import (
     AnswerRejected,
     AttemptClosed,
     AttemptRefused,
-    definition_of,
     ensure_open,
+    questions_of,
     save_answer,
     start_attempt,
     submit_attempt,
@@ -106,7 +106,7 @@ def take(attempt_id: int):
 
 def _save_form(attempt: QuizAttempt, form: MultiDict) -> dict[str, str]:
     """Save every question found in the form; return those refused, by question id, with the reason."""
-    definition = definition_of(attempt)
+    definition = questions_of(attempt)
     refused = {}
     for qid in attempt.layout["questions"]:
         spec = definition.questions[qid]
@@ -164,7 +164,7 @@ def save_json(attempt_id: int, question_id: str):
         return jsonify(ok=False, error=_("The answer could not be read.")), 400
     try:
         ensure_open(attempt)
-        definition = definition_of(attempt)
+        definition = questions_of(attempt)
         if question_id not in attempt.layout["questions"]:
             raise AnswerRejected(_("This question is not part of the attempt."))
         spec = definition.questions[question_id]
