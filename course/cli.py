@@ -39,6 +39,7 @@ from course.learn.enrolment import enrol
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.cohort import Cohort
 from course.models.user import Agency, Gender, Role, User, Velayat
+from course.questions.cli import questions_group
 from course.quiz.attempts import expire_overdue
 from course.room import ALL_INTERFACES, room_addresses
 from course.summary import refresh_everyone, summaries_missing
@@ -567,5 +568,6 @@ def user_list() -> None:
 def register(app: Flask) -> None:
     for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
                     issue_due_certificates_command, refresh_summaries_command, demo_data_command, user_group,
-                    device_group, backup_command, restore_command, credential_group, export_xapi_command):
+                    device_group, backup_command, restore_command, credential_group, export_xapi_command,
+                    questions_group):
         app.cli.add_command(command)

@@ -1,0 +1,278 @@
+"""Moodle XML: the question bank format that carries the most, read and written.
+
+Read with defusedxml (a question bank from elsewhere may be hostile: no entity expansion, no external entities).
+Types read: ``multichoice`` (single or multiple), ``truefalse``, ``shortanswer``, ``numerical``, ``matching``
+and ``ordering``; ``category`` entries are skipped; any other type (essay, cloze, drag and drop...) is reported
+and left out. A question's ``<idnumber>`` (else its name) gives its id, ``<generalfeedback>`` its explanation,
+``<defaultgrade>`` its points and ``<tags>`` its tags; the course's own facts Moodle has no field for travel as
+tags when written here (``cite:palermo-art3``, ``module:definitions``) and come back from them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement, indent, tostring  # noqa: S405  (writing only)
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
+from course.questions.bank import Parsed, ParsedFile, letter_id
+from course.questions.texts import as_markdown, dropped_notes, join_languages, plain, split_languages
+
+#: Tags standing for the course's own fields.
+CITE, MODULE = "cite:", "module:"
+_HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
+
+
+def _question_lines(text: str) -> list[int]:
+    """The line each ``<question`` element starts on, in document order (comments and CDATA skipped)."""
+    visible = _HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    return [visible.count("\n", 0, match.start()) + 1 for match in re.finditer(r"<question\b", visible)]
+
+
+class _Reader:
+    def __init__(self, parsed: ParsedFile, language: str):
+        self.parsed, self.language = parsed, language
+
+    def text(self, element: Element | None, dropped: set[str]) -> dict[str, str]:
+        """The ``<text>`` of an element in its ``format``, as ``{language: Markdown}``."""
+        if element is None:
+            return {}
+        node = element.find("text") if element.tag != "text" else element
+        raw = (node.text or "") if node is not None else ""
+        if element.find("file") is not None:
+            dropped.add("file")
+        return as_markdown(raw, element.get("format", "html"), self.language, dropped)
+
+    def question(self, line: int, node: Element) -> Parsed | None:
+        kind = node.get("type", "")
+        dropped: set[str] = set()
+        notes: list[str] = []
+        name = next(iter(self.text(node.find("name"), dropped).values()), "")
+        tags = [text for tag in node.findall("tags/tag") if (text := "".join(tag.itertext()).strip())]
+        data: dict[str, Any] = {"id": (node.findtext("idnumber") or "").strip(),
+                                "prompt": self.text(node.find("questiontext"), dropped)}
+        reader = getattr(self, f"_{kind}", None)
+        if reader is None:
+            self.parsed.leave_out(line, f"a '{kind}' question: the course has no such type; left out")
+            return None
+        if not reader(line, node, data, notes, dropped):
+            return None
+        if explanation := self.text(node.find("generalfeedback"), dropped):
+            data["explanation"] = explanation
+        grade = node.findtext("defaultgrade")
+        if grade and float(grade) != 1:
+            data["points"] = float(grade)
+        if cites := [tag[len(CITE):] for tag in tags if tag.startswith(CITE)]:
+            data["citations"] = cites
+        if modules := [tag[len(MODULE):] for tag in tags if tag.startswith(MODULE)]:
+            data["module"] = modules[0]
+        if plain_tags := [tag for tag in tags if not tag.startswith((CITE, MODULE))]:
+            data["tags"] = plain_tags
+        return Parsed(line, name, data, notes + dropped_notes(dropped))
+
+    def _answers(self, node: Element, dropped: set[str]) -> list[tuple[float, dict[str, str], dict[str, str]]]:
+        return [(float(answer.get("fraction", "0")), self.text(answer, dropped),
+                 self.text(answer.find("feedback"), dropped)) for answer in node.findall("answer")]
+
+    def _multichoice(self, line, node, data, notes, dropped) -> bool:
+        answers = self._answers(node, dropped)
+        right = [fraction for fraction, _text, _feedback in answers if fraction > 0]
+        if not right:
+            self.parsed.problem(line, "no answer with a positive fraction: the question has no right answer")
+            return False
+        single = (node.findtext("single") or "true").strip().lower() in ("true", "1")
+        choices = []
+        for index, (fraction, text, feedback) in enumerate(answers):
+            choice: dict[str, Any] = {"id": letter_id(index), "text": text, "correct": fraction > 0}
+            if feedback:
+                choice["feedback"] = feedback
+            choices.append(choice)
+        if single and len(right) == 1:
+            data.update(type="single_choice", choices=choices)
+        else:
+            negative = any(fraction < 0 for fraction, _text, _feedback in answers)
+            data.update(type="multiple_choice", choices=choices,
+                        partial_credit="right_minus_wrong" if negative else "all_or_nothing")
+            if single:
+                notes.append("several right answers of a one-answer question: read as a multiple-response question")
+        return True
+
+    def _truefalse(self, line, node, data, notes, dropped) -> bool:
+        right = [text for fraction, text, _feedback in self._answers(node, dropped) if fraction > 0]
+        value = next(iter(right[0].values()), "").strip().lower() if right else ""
+        if value not in ("true", "false"):
+            self.parsed.problem(line, "a true/false question needs its right answer 'true' or 'false'")
+            return False
+        data.update(type="true_false", answer=value == "true")
+        return True
+
+    def _shortanswer(self, line, node, data, notes, dropped) -> bool:
+        accepted = []
+        for fraction, text, _feedback in self._answers(node, dropped):
+            if fraction >= 100:  # noqa: PLR2004
+                accepted += [value for value in text.values() if value not in accepted]
+            elif fraction > 0:
+                notes.append(f"a partly right answer ({fraction:g}%) is not carried")
+        if not accepted:
+            self.parsed.problem(line, "a short-answer question needs an answer worth 100%")
+            return False
+        data.update(type="short_text", accepted=accepted)
+        return True
+
+    def _numerical(self, line, node, data, notes, dropped) -> bool:
+        answers = [answer for answer in node.findall("answer") if float(answer.get("fraction", "0")) >= 100]  # noqa: PLR2004
+        if not answers:
+            self.parsed.problem(line, "a numerical question needs an answer worth 100%")
+            return False
+        try:
+            value = float("".join(answers[0].find("text").itertext()))
+            tolerance = float(answers[0].findtext("tolerance") or 0)
+        except (TypeError, ValueError, AttributeError):
+            self.parsed.problem(line, "the numerical answer or its tolerance is not a number")
+            return False
+        if node.find("units/unit") is not None:
+            notes.append("units are not carried: the answer is the number alone")
+        data.update(type="numeric", answer=value, tolerance=tolerance)
+        return True
+
+    def _matching(self, line, node, data, notes, dropped) -> bool:
+        items, options = [], []
+        for sub in node.findall("subquestion"):
+            raw = "".join(sub.find("answer").itertext()) if sub.find("answer") is not None else ""
+            answer = {code: plain(text) for code, text in split_languages(raw, self.language).items()}
+            option = next((o for o in options if o["text"] == answer), None)
+            if option is None:
+                option = {"id": letter_id(len(options), "o"), "text": answer}
+                options.append(option)
+            if prompt := self.text(sub, dropped):
+                items.append({"id": letter_id(len(items), "i"), "text": prompt, "match": option["id"]})
+        if len(items) < 2:  # noqa: PLR2004
+            self.parsed.problem(line, "a matching question needs at least two items")
+            return False
+        data.update(type="matching", items=items, options=options)
+        return True
+
+    def _ordering(self, line, node, data, notes, dropped) -> bool:
+        answers = sorted(node.findall("answer"), key=lambda answer: float(answer.get("fraction", "0")))
+        data.update(type="ordering", items=[{"id": letter_id(index), "text": self.text(answer, dropped)}
+                                            for index, answer in enumerate(answers)])
+        if (node.findtext("gradingtype") or "").strip().upper() not in ("", "ALL_OR_NOTHING"):
+            data["partial_credit"] = "per_position"
+        return True
+
+
+def parse_moodle_xml(text: str, path: str, language: str) -> ParsedFile:
+    parsed = ParsedFile(path)
+    try:
+        root = fromstring(text.encode("utf-8"))
+    except ParseError as exc:
+        line = getattr(exc, "position", (1, 0))[0]
+        parsed.problem(line, f"not well-formed XML: {exc}")
+        return parsed
+    except DefusedXmlException:
+        parsed.problem(1, "the file declares entities or an external DTD, which a question bank never needs; "
+                          "refused")
+        return parsed
+    if root.tag != "quiz":
+        parsed.problem(1, f"a Moodle XML question file starts with <quiz>, not <{root.tag}>")
+        return parsed
+    reader = _Reader(parsed, language)
+    for line, node in zip(_question_lines(text), root.findall("question"), strict=False):
+        if node.get("type") == "category":
+            continue
+        if (question := reader.question(line, node)) is not None:
+            parsed.questions.append(question)
+    return parsed
+
+
+# -- writing -----------------------------------------------------------------------------------------------
+
+
+def _text_element(parent: Element, tag: str, texts: dict[str, str] | str, **attributes: str) -> Element:
+    element = SubElement(parent, tag, attributes)
+    SubElement(element, "text").text = texts if isinstance(texts, str) else join_languages(texts)
+    return element
+
+
+def _common(root: Element, kind: str, question: dict[str, Any]) -> Element:
+    node = SubElement(root, "question", {"type": kind})
+    _text_element(node, "name", question["id"])
+    _text_element(node, "questiontext", question["prompt"], format="markdown")
+    _text_element(node, "generalfeedback", question["explanation"], format="markdown")
+    SubElement(node, "defaultgrade").text = f"{question.get('points', 1):g}"
+    SubElement(node, "idnumber").text = question["id"]
+    tags = [*question.get("tags", []), *(CITE + cite for cite in question.get("citations", []))]
+    if question.get("module"):
+        tags.append(MODULE + question["module"])
+    if tags:
+        holder = SubElement(node, "tags")
+        for tag in tags:
+            SubElement(SubElement(holder, "tag"), "text").text = tag
+    return node
+
+
+def _answer(node: Element, fraction: float, texts: dict[str, str] | str, feedback: dict[str, str] | None = None,
+            text_format: str = "markdown") -> Element:
+    answer = _text_element(node, "answer", texts, fraction=f"{fraction:g}", format=text_format)
+    if feedback:
+        _text_element(answer, "feedback", feedback, format="markdown")
+    return answer
+
+
+def write_moodle_xml(questions: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """A Moodle XML file of the questions it can carry, and a note for each it cannot."""
+    root, notes = Element("quiz"), []
+    for question in questions:
+        kind = question["type"]
+        if kind in ("single_choice", "multiple_choice"):
+            node = _common(root, "multichoice", question)
+            SubElement(node, "single").text = "true" if kind == "single_choice" else "false"
+            SubElement(node, "shuffleanswers").text = "true"
+            right = sum(1 for choice in question["choices"] if choice.get("correct"))
+            penalty = -100 if question.get("partial_credit") == "right_minus_wrong" else 0
+            for choice in question["choices"]:
+                fraction = (100 if kind == "single_choice" else round(100 / right, 5)) if choice.get("correct") \
+                    else (0 if kind == "single_choice" else penalty)
+                _answer(node, fraction, choice["text"], choice.get("feedback"))
+        elif kind == "true_false":
+            node = _common(root, "truefalse", question)
+            _answer(node, 100 if question["answer"] else 0, "true", text_format="moodle_auto_format")
+            _answer(node, 0 if question["answer"] else 100, "false", text_format="moodle_auto_format")
+        elif kind == "short_text":
+            node = _common(root, "shortanswer", question)
+            SubElement(node, "usecase").text = "0"
+            for accepted in question["accepted"]:
+                _answer(node, 100, accepted, text_format="moodle_auto_format")
+        elif kind == "numeric":
+            node = _common(root, "numerical", question)
+            if question.get("answer") is not None:
+                value, tolerance = question["answer"], question.get("tolerance", 0)
+            else:  # Moodle has no range: the same numbers as a middle and a tolerance
+                value, tolerance = (question["min"] + question["max"]) / 2, (question["max"] - question["min"]) / 2
+                notes.append(f"{question['id']}: the range {question['min']:g}..{question['max']:g} is written as "
+                             f"{value:g} ± {tolerance:g}")
+            SubElement(_answer(node, 100, f"{value:g}", text_format="moodle_auto_format"),
+                       "tolerance").text = f"{tolerance:g}"
+        elif kind == "matching":
+            node = _common(root, "matching", question)
+            options = {option["id"]: option["text"] for option in question["options"]}
+            for item in question["items"]:
+                sub = _text_element(node, "subquestion", item["text"], format="markdown")
+                SubElement(SubElement(sub, "answer"), "text").text = join_languages(options[item["match"]])
+            for oid in [oid for oid in options if oid not in {item["match"] for item in question["items"]}]:
+                sub = _text_element(node, "subquestion", "", format="markdown")
+                SubElement(SubElement(sub, "answer"), "text").text = join_languages(options[oid])
+        elif kind == "ordering":
+            node = _common(root, "ordering", question)
+            SubElement(node, "layouttype").text = "VERTICAL"
+            SubElement(node, "selecttype").text = "ALL"
+            SubElement(node, "gradingtype").text = \
+                "ABSOLUTE_POSITION" if question.get("partial_credit") == "per_position" else "ALL_OR_NOTHING"
+            for position, item in enumerate(question["items"], start=1):
+                _answer(node, position, item["text"])
+        else:
+            notes.append(f"{question['id']}: a {kind} question cannot be written in Moodle XML; left out")
+    indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n", notes

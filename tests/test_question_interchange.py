@@ -1,0 +1,296 @@
+"""Questions in and out (course.questions): GIFT, Aiken and Moodle XML read into quiz files, and written back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course.content.loader import load_content
+from course.questions.exporting import export_questions, live_questions
+from course.questions.gift import parse_gift
+from course.questions.importing import ImportRefused, QuizOptions, import_questions
+
+OPTIONS = QuizOptions(quiz_id="imported-check", title={"en": "Imported", "ru": "Импорт"}, module="alpha",
+                      citations=["src-one"])
+
+GIFT_EN = r"""// A bank on the definition of trafficking, as a Moodle export writes it.
+$CATEGORY: $course$/top/Definitions
+
+// [id:three-elements] [tag:definitions]
+::Three elements::[html]<p>How many <b>elements</b> has the definition for adults?</p><img src="a.png">{
+  =Three\: act, means and purpose # right
+  ~Two # the means cannot be left out
+  ~One
+  ####Article 3(a) names act, means and purpose.
+}
+
+::Consent::Consent obtained by deception makes the act lawful.{FALSE####Consent is irrelevant where a means was used.}
+
+::Acts::Which are acts under Article 3(a)?{
+  ~%50%recruitment
+  ~%50%harbouring
+  ~%-100%begging
+  ####Recruitment and harbouring are acts.
+}
+
+::Age::Under what age is a person a child? {#18:0####Article 3(d).}
+
+::Range::Give a year from 2000 to 2003. {#2000..2003####Any.}
+
+::Word::Name the protocol (one word).{=Palermo =%50%Trafficking####The Palermo Protocol.}
+
+::Match::Match each fact to its element.{
+  =Recruiting through an advert -> act
+  =Threats of violence -> means
+  = -> purpose
+  ####Act, means, purpose.
+}
+
+::Essay::Describe a case you handled.{}
+"""
+
+GIFT_RU = r"""::Три элемента::[html]<p>Сколько <b>элементов</b> в определении для взрослых?</p>{
+  =Три\: деяние, способ и цель # верно
+  ~Два # способ нельзя опустить
+  ~Один
+  ####Статья 3(a) называет деяние, способ и цель.
+}
+
+::Согласие::Согласие, полученное обманом, делает деяние законным.{FALSE####Согласие не имеет значения.}
+
+::Деяния::Что из этого — деяния?{
+  ~%50%вербовка
+  ~%50%укрывательство
+  ~%-100%попрошайничество
+  ####Вербовка и укрывательство — деяния.
+}
+
+::Возраст::До какого возраста человек — ребёнок? {#18:0####Статья 3(d).}
+
+::Диапазон::Назовите год с 2000 по 2003. {#2000..2003####Любой.}
+
+::Слово::Назовите протокол (одно слово).{=Палермский####Палермский протокол.}
+
+::Сопоставление::Сопоставьте каждый факт с элементом.{
+  =Вербовка через объявление -> деяние
+  =Угрозы насилием -> способ
+  = -> цель
+  ####Деяние, способ, цель.
+}
+
+::Эссе::Опишите дело.{}
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def imported(content: Path, quiz_id: str = "imported-check") -> dict[str, dict]:
+    """The questions of the written quiz, as the content loader reads them (so: valid)."""
+    result = load_content(content)
+    assert result.problems == []
+    return {spec.id: spec.model_dump(mode="json", exclude_none=True)
+            for spec in result.bundle.quizzes[quiz_id].questions}
+
+
+def test_a_gift_bank_and_its_russian_translation_become_one_valid_quiz(tmp_path, editable_content):
+    source = write(tmp_path, "bank.gift", GIFT_EN)
+    result = import_questions(source, editable_content, OPTIONS, language="en",
+                              translations={"ru": write(tmp_path, "bank.ru.gift", GIFT_RU)})
+    assert result.path == editable_content / "quizzes" / "imported-check.yaml" and result.questions == 7  # noqa: PLR2004
+    questions = imported(editable_content)
+    assert list(questions) == ["three-elements", "consent", "acts", "age", "range", "word", "match"]
+    first = questions["three-elements"]
+    assert first["type"] == "single_choice" and first["tags"] == ["definitions"]
+    assert first["prompt"] == {"en": "How many **elements** has the definition for adults?",
+                               "ru": "Сколько **элементов** в определении для взрослых?"}
+    assert first["choices"][0] == {"id": "a", "text": {"en": "Three: act, means and purpose",
+                                                       "ru": "Три: деяние, способ и цель"},
+                                   "correct": True, "feedback": {"en": "right", "ru": "верно"}}
+    assert first["explanation"]["ru"] == "Статья 3(a) называет деяние, способ и цель."
+    assert questions["consent"]["answer"] is False
+    assert questions["acts"]["type"] == "multiple_choice" and questions["acts"]["partial_credit"] == "right_minus_wrong"
+    assert [c["correct"] for c in questions["acts"]["choices"]] == [True, True, False]
+    assert (questions["age"]["answer"], questions["age"]["tolerance"]) == (18, 0)
+    assert (questions["range"]["min"], questions["range"]["max"]) == (2000, 2003)
+    assert questions["word"]["accepted"] == ["Palermo", "Палермский"]  # the 50% answer is not carried
+    match = questions["match"]
+    assert [item["match"] for item in match["items"]] == ["oa", "ob"] and len(match["options"]) == 3  # noqa: PLR2004
+    assert all(question["citations"] == ["src-one"] for question in questions.values())
+    notes = "\n".join(result.notes)
+    assert "bank.gift:34: an essay or description" in notes
+    assert "bank.gift:5: question 'three-elements': <img> content dropped" in notes
+    assert "question 'word': a partly right short answer (50%) is not carried" in notes
+
+
+def test_every_problem_names_the_line_of_the_imported_file_and_nothing_is_written(tmp_path, editable_content):
+    source = write(tmp_path, "bank.gift", GIFT_EN)
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(source, editable_content, OPTIONS, language="en")  # no Russian
+    problems = [str(problem) for problem in refused.value.problems]
+    assert "bank.gift:5: question 'three-elements': questions[0].prompt: missing the ru translation" in problems[0]
+    assert any("bank.gift:12: question 'consent'" in p for p in problems)
+    assert not (editable_content / "quizzes" / "imported-check.yaml").exists()
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("::A::Question one{=yes ~no}\n\n::B::Question two{=yes ~no\n\n\n", 3, "not closed with '}'"),
+    ("::A::No answers here\n", 1, "no answer block"),
+    ("::A::All wrong{~yes ~no}\n", 1, "no right answer"),
+    ("::A:: A number {#abc}\n", 1, "'abc' is not a number"),
+    ("::A Unclosed name{T}\n", 1, "not closed with '::'"),
+])
+def test_malformed_gift_is_refused_with_its_line(tmp_path, editable_content, text, line, message):
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(write(tmp_path, "bad.gift", text), editable_content, OPTIONS, language="en")
+    assert any(str(problem).startswith(f"{tmp_path / 'bad.gift'}:{line}: ") and message in str(problem)
+               for problem in refused.value.problems), refused.value.problems
+    assert not (editable_content / "quizzes" / "imported-check.yaml").exists()
+
+
+def test_gift_escapes_and_multilang_spans_are_read(tmp_path):
+    text = (r'::Esc::[html]<span lang="en" class="multilang">Is 2\+2 \= 4 \{yes\}?</span>'
+            r'<span lang="ru" class="multilang">Верно ли 2\+2 \= 4?</span>{TRUE}')
+    question = parse_gift(text, "x.gift", "en").questions[0]
+    assert question.data["prompt"] == {"en": "Is 2\\+2 = 4 {yes}?", "ru": "Верно ли 2\\+2 = 4?"}
+    assert question.data["answer"] is True
+
+
+AIKEN = """Which protocol defines trafficking in persons?
+A) The Palermo Protocol
+B) The Smuggling Protocol
+C. The Firearms Protocol
+ANSWER: A
+
+What does the means element cover?
+A) Coercion, deception, abuse of vulnerability
+B) Only physical force
+ANSWER: A
+"""
+
+
+RUSSIAN_AIKEN = """Какой протокол определяет торговлю людьми?
+A) Палермский протокол
+B) Протокол о незаконном ввозе мигрантов
+C. Протокол об огнестрельном оружии
+ANSWER: A
+
+Что охватывает элемент способа?
+A) Принуждение, обман, злоупотребление уязвимостью
+B) Только физическую силу
+ANSWER: A
+"""
+
+
+def test_an_aiken_file_needs_an_explanation_and_imports_with_one(tmp_path, editable_content):
+    source, russian = write(tmp_path, "bank.txt", AIKEN), write(tmp_path, "bank.ru.txt", RUSSIAN_AIKEN)
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(source, editable_content, OPTIONS, language="en", translations={"ru": russian})
+    assert any(":1: question 'q1': explanation: Aiken" in str(p) or "give --explanation" in str(p)
+               for p in refused.value.problems), refused.value.problems
+    options = QuizOptions(**{**OPTIONS.__dict__, "explanation": {"en": "See module 2.", "ru": "См. модуль 2."}})
+    result = import_questions(source, editable_content, options, language="en", translations={"ru": russian})
+    questions = imported(editable_content)
+    assert result.questions == 2 and list(questions) == ["q1", "q2"]  # noqa: PLR2004
+    assert questions["q1"]["choices"][2]["text"] == {"en": "The Firearms Protocol",
+                                                     "ru": "Протокол об огнестрельном оружии"}
+    assert [c["correct"] for c in questions["q1"]["choices"]] == [True, False, False]
+    assert questions["q2"]["explanation"] == {"en": "See module 2.", "ru": "См. модуль 2."}
+
+
+def test_an_aiken_answer_naming_no_choice_is_refused_at_its_line(tmp_path, editable_content):
+    bad = AIKEN.replace("ANSWER: A\n\nWhat", "ANSWER: D\n\nWhat")
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(write(tmp_path, "bank.txt", bad), editable_content, OPTIONS, language="en")
+    assert any(":5: ANSWER: D names no choice (the choices are A, B, C)" in str(p) for p in refused.value.problems)
+
+
+#: A Moodle XML export with multilang texts, HTML, an embedded file, a category and an essay.
+MOODLE_XML = (Path(__file__).parent / "fixtures" / "questions" / "moodle-bank.xml").read_text(encoding="utf-8")
+
+
+def test_a_moodle_xml_bank_imports_its_languages_grades_and_tags_and_leaves_out_what_it_must(tmp_path,
+                                                                                              editable_content):
+    result = import_questions(write(tmp_path, "bank.xml", MOODLE_XML), editable_content, OPTIONS, language="en")
+    questions = imported(editable_content)
+    means = questions["means-element"]
+    assert means["prompt"] == {"en": "Which is a **means**?", "ru": "Что является **способом**?"}
+    assert means["explanation"] == {"en": "Deception is a means.", "ru": "Обман — способ."}
+    assert means["points"] == 2 and means["tags"] == ["means"] and means["citations"] == ["src-two", "src-one"]  # noqa: PLR2004
+    assert means["choices"][0]["feedback"] == {"en": "Yes", "ru": "Да"}
+    assert questions["consent"]["prompt"] == {"en": "Consent & deception", "ru": "Согласие и обман"}
+    notes = "\n".join(result.notes)
+    assert "bank.xml:23: a 'essay' question: the course has no such type; left out" in notes
+    assert "bank.xml:8: question 'means-element': <file> content dropped" in notes
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("<quiz><question type='truefalse'><name><text>x</text></name>\n</quiz>", ":2: not well-formed XML"),
+    ('<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
+     "<quiz>&b;</quiz>", ":1: the file declares entities"),
+    ("<questions/>", ":1: a Moodle XML question file starts with <quiz>"),
+])
+def test_a_broken_or_hostile_xml_file_is_refused(tmp_path, editable_content, text, message):
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(write(tmp_path, "bank.xml", text), editable_content, OPTIONS, language="en")
+    assert any(message in str(problem) for problem in refused.value.problems), refused.value.problems
+
+
+def _comparable(question: dict) -> dict:
+    """A question as it can be compared after a round trip: ids of choices, items and options are positions."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {key: strip(item) for key, item in value.items() if key not in ("id", "match")}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    made = strip(question)
+    if question["type"] == "matching":  # which option each item matches, by position
+        positions = {option["id"]: index for index, option in enumerate(question["options"])}
+        made["matches"] = [positions[item["match"]] for item in question["items"]]
+    return made
+
+
+@pytest.mark.parametrize(("file_format", "suffix", "carried"), [
+    ("gift", ".gift", {"single", "multi", "truth", "match", "text", "number"}),
+    ("moodle-xml", ".xml", {"single", "multi", "truth", "match", "order", "text", "number"}),
+])
+def test_every_type_a_format_carries_comes_back_the_same(app, synced, tmp_path, editable_content, file_format,
+                                                        suffix, carried):
+    originals = {question["id"]: question for question in live_questions(["all-types"])}
+    text, notes = export_questions(["all-types"], file_format)
+    assert any(note.startswith("case: a case_qualification question cannot be written") for note in notes)
+    result = import_questions(write(tmp_path, f"export{suffix}", text), editable_content,
+                              QuizOptions(**{**OPTIONS.__dict__, "kind": "case_study"}), language="en")
+    back = imported(editable_content)
+    assert set(back) == carried and result.questions == len(carried)
+    for question_id in carried:
+        assert _comparable(back[question_id]) == _comparable(originals[question_id]), question_id
+
+
+def test_the_commands_import_and_export_as_the_guide_says(app, synced, runner, tmp_path, editable_content):
+    app.config["CONTENT_DIR"] = editable_content
+    source, russian = write(tmp_path, "bank.gift", GIFT_EN), write(tmp_path, "bank.ru.gift", GIFT_RU)
+    args = ["questions", "import", str(source), "--quiz-id", "imported-check", "--title", "en=Imported",
+            "--title", "ru=Импорт", "--module", "alpha", "--cite", "src-one"]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 1 and "missing the ru translation" in refused.output
+    assert "Nothing was written" in refused.output
+    done = runner.invoke(args=[*args, "--translation", f"ru={russian}"])
+    assert done.exit_code == 0, done.output
+    assert "Wrote" in done.output and "note: " in done.output
+    assert yaml.safe_load((editable_content / "quizzes" / "imported-check.yaml").read_text())["module"] == "alpha"
+    again = runner.invoke(args=[*args, "--translation", f"ru={russian}"])
+    assert again.exit_code == 1 and "exists already" in again.output
+    out = tmp_path / "bank.xml"
+    exported = runner.invoke(args=["questions", "export", "all-types", "--format", "moodle-xml", "--out", str(out)])
+    assert exported.exit_code == 0 and "not carried: case: " in exported.output
+    assert out.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
+    unknown = runner.invoke(args=["questions", "export", "nope", "--format", "gift", "--out", str(out)])
+    assert unknown.exit_code == 1 and "No live quiz has the id 'nope'" in unknown.output
