@@ -83,6 +83,7 @@ _GROUPS = [
         ("people.index", _l("Accounts"), Permission.MANAGE_USERS),
         ("admin.audit", _l("Audit log"), Permission.MANAGE_USERS),
         ("admin.backups", _l("Backups"), Permission.MANAGE_USERS),
+        ("admin.questions", _l("Questions"), Permission.SYNC_CONTENT),
     ]),
     (_l("Legal review"), Permission.REVIEW_CONTENT, [
         ("review.index", _l("Legal review"), Permission.REVIEW_CONTENT),

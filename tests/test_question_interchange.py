@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -260,13 +261,16 @@ def _comparable(question: dict) -> dict:
 @pytest.mark.parametrize(("file_format", "suffix", "carried"), [
     ("gift", ".gift", {"single", "multi", "truth", "match", "text", "number"}),
     ("moodle-xml", ".xml", {"single", "multi", "truth", "match", "order", "text", "number"}),
+    ("spreadsheet", ".xlsx", {"single", "multi", "truth", "match", "order", "text", "number"}),
 ])
 def test_every_type_a_format_carries_comes_back_the_same(app, synced, tmp_path, editable_content, file_format,
                                                         suffix, carried):
     originals = {question["id"]: question for question in live_questions(["all-types"])}
-    text, notes = export_questions(["all-types"], file_format)
+    data, notes = export_questions(["all-types"], file_format, ["en", "ru", "tk"])
     assert any(note.startswith("case: a case_qualification question cannot be written") for note in notes)
-    result = import_questions(write(tmp_path, f"export{suffix}", text), editable_content,
+    exported = tmp_path / f"export{suffix}"
+    exported.write_bytes(data)
+    result = import_questions(exported, editable_content,
                               QuizOptions(**{**OPTIONS.__dict__, "kind": "case_study"}), language="en")
     back = imported(editable_content)
     assert set(back) == carried and result.questions == len(carried)
@@ -294,3 +298,90 @@ def test_the_commands_import_and_export_as_the_guide_says(app, synced, runner, t
     assert out.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
     unknown = runner.invoke(args=["questions", "export", "nope", "--format", "gift", "--out", str(out)])
     assert unknown.exit_code == 1 and "No live quiz has the id 'nope'" in unknown.output
+
+
+def _workbook(tmp_path: Path, sheets: dict[str, list[list]]) -> Path:
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    from course.questions.spreadsheet import HEADER  # noqa: PLC0415
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for code, rows in sheets.items():
+        sheet = workbook.create_sheet(code)
+        sheet.append(HEADER)
+        for row in rows:
+            sheet.append([row.get(column, "") for column in HEADER])
+    path = tmp_path / "bank.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_the_spreadsheet_reads_a_sheet_per_language_and_names_sheet_and_row_of_a_problem(tmp_path,
+                                                                                          editable_content):
+    english = [
+        {"id": "means", "type": "single_choice", "prompt": "Which is a means?", "answer": "2",
+         "choice 1": "Recruitment", "choice 2": "Deception", "feedback 2": "Yes, a means",
+         "explanation": "Deception is a means.", "tags": "means, definitions", "citations": "src-one"},
+        {"id": "age", "type": "numeric", "prompt": "Age of a child?", "answer": "18 ± 0", "explanation": "3(d).",
+         "citations": "src-one"},
+    ]
+    russian = [
+        {"id": "means", "prompt": "Что является способом?", "choice 1": "Вербовка", "choice 2": "Обман",
+         "feedback 2": "Да, способ", "explanation": "Обман — способ."},
+        {"id": "age", "prompt": "Возраст ребёнка?", "explanation": "3(d)."},
+    ]
+    import_questions(_workbook(tmp_path, {"en": english, "ru": russian}), editable_content, OPTIONS, language="en")
+    questions = imported(editable_content)
+    means = questions["means"]
+    assert means["choices"][1] == {"id": "b", "text": {"en": "Deception", "ru": "Обман"}, "correct": True,
+                                   "feedback": {"en": "Yes, a means", "ru": "Да, способ"}}
+    assert means["tags"] == ["means", "definitions"] and questions["age"]["answer"] == 18  # noqa: PLR2004
+    (editable_content / "quizzes" / "imported-check.yaml").unlink()
+    english[0]["answer"] = "3"
+    russian.append({"id": "unknown", "prompt": "?"})
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(_workbook(tmp_path, {"en": english, "ru": russian}), editable_content, OPTIONS,
+                         language="en")
+    assert [str(p) for p in refused.value.problems] == [
+        "en!2: answer '3' names no choice of the row",
+        "ru!4: id 'unknown' is not a question of the en sheet",
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path, editable_content):
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(write(tmp_path, "bank.xlsx", "not a zip"), editable_content, OPTIONS, language="en")
+    assert "not an .xlsx workbook" in str(refused.value.problems[0])
+
+
+def test_an_administrator_downloads_the_bank_and_a_template_that_imports_back(app, synced, make_user, tmp_path,
+                                                                              editable_content):
+    from openpyxl import load_workbook  # noqa: PLC0415
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from course.extensions import db  # noqa: PLC0415
+    from course.models.audit import AuditEvent  # noqa: PLC0415
+    from course.models.user import Role  # noqa: PLC0415
+    from tests.test_cohort_pages import as_user  # noqa: PLC0415
+
+    make_user("root", roles={Role.ADMIN})
+    make_user("trainer", roles={Role.TRAINER})
+    client = as_user(app, "root")
+    assert "Download the spreadsheet template" in client.get("/admin/questions").get_data(as_text=True)
+    template = client.get("/admin/questions/template.spreadsheet")
+    assert template.status_code == 200 and template.headers["Cache-Control"] == "no-store"  # noqa: PLR2004
+    workbook = load_workbook(io.BytesIO(template.data))
+    assert workbook.sheetnames == ["en", "ru", "tk"]
+    assert [row[1] for row in workbook["en"].iter_rows(min_row=2, values_only=True)] == [
+        "single_choice", "multiple_choice", "true_false", "short_text", "numeric", "matching", "ordering"]
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(template.data)
+    assert import_questions(path, editable_content, OPTIONS, language="en").questions == 7  # noqa: PLR2004
+    bank = client.get("/admin/questions/bank.moodle-xml")
+    assert bank.status_code == 200 and b"<quiz>" in bank.data  # noqa: PLR2004
+    assert client.get("/admin/questions/template.gift").status_code == 404  # noqa: PLR2004
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "questions.export")).all()
+    assert [(event.target, event.details["format"]) for event in events] == [
+        ("template", "spreadsheet"), ("bank", "moodle-xml")]
+    assert as_user(app, "trainer").get("/admin/questions/bank.gift").status_code == 403  # noqa: PLR2004

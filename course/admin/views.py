@@ -26,6 +26,7 @@ from course.models.user import Role, User, Velayat
 from course.pagination import paginate_query
 from course.permissions import Permission, require, velayat_scope
 from course.room import room_url
+from course.web import live_catalogue
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 #: Audit events on one page.
@@ -216,3 +217,40 @@ def download_backup(name: str):
     response = send_file(found, mimetype="application/zip", as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+#: The question files an administrator downloads: format, suffix and MIME type.
+QUESTION_FILES = {
+    "gift": ("gift", "text/plain; charset=utf-8"),
+    "moodle-xml": ("xml", "application/xml"),
+    "spreadsheet": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@bp.route("/questions")
+@require(Permission.SYNC_CONTENT)
+def questions():
+    """The question bank out (GIFT, Moodle XML, spreadsheet) and the spreadsheet template in."""
+    return render_template("admin/questions.html", formats=QUESTION_FILES)
+
+
+@bp.route("/questions/<any(template, bank):what>.<any('gift', 'moodle-xml', 'spreadsheet'):file_format>")
+@require(Permission.SYNC_CONTENT)
+def download_questions(what: str, file_format: str):
+    """The whole live bank in a format, or the spreadsheet template (a real question of each type); the bank
+    holds every answer key, so each download is in the audit log."""
+    from course.questions.exporting import export_questions, template_questions  # noqa: PLC0415
+    from course.questions.spreadsheet import write_spreadsheet  # noqa: PLC0415
+
+    catalogue = live_catalogue()
+    if what == "template" and file_format != "spreadsheet":
+        abort(404)
+    languages = catalogue.course["languages"]
+    if what == "template":
+        data, _notes = write_spreadsheet(template_questions(sorted(catalogue.quizzes)), languages)
+    else:
+        data, _notes = export_questions(sorted(catalogue.quizzes), file_format, languages)
+    record_event("questions.export", what, actor_id=current_user.id, format=file_format)
+    db.session.commit()
+    suffix, mimetype = QUESTION_FILES[file_format]
+    return private_download(data, f"questions-{what}.{suffix}", mimetype)

@@ -12,8 +12,8 @@ from flask.cli import with_appcontext
 from course.cli_refusals import fail
 
 #: The formats, named here so that the parsers and writers load only when a command runs (not at every start).
-IMPORT_FORMATS = ("aiken", "gift", "moodle-xml")
-EXPORT_FORMATS = ("gift", "moodle-xml")
+IMPORT_FORMATS = ("aiken", "gift", "moodle-xml", "spreadsheet")
+EXPORT_FORMATS = ("gift", "moodle-xml", "spreadsheet")
 
 _PAIR = re.compile(r"^([a-z]{2})=(.+)$", re.DOTALL)
 
@@ -30,7 +30,7 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 
 @click.group("questions")
 def questions_group() -> None:
-    """Questions in and out: GIFT, Aiken and Moodle XML."""
+    """Questions in and out: GIFT, Aiken, Moodle XML and the question spreadsheet."""
 
 
 @questions_group.command("import")
@@ -45,7 +45,7 @@ def questions_group() -> None:
 @click.option("--translation", "translations", multiple=True,
               help="LANGUAGE=FILE: the same questions in another language, in the same order (repeat).")
 @click.option("--format", "file_format", type=click.Choice(IMPORT_FORMATS),
-              help="The file's format; by default from its suffix (.gift, .xml, .aiken, .txt).")
+              help="The file's format; by default from its suffix (.gift, .xml, .aiken, .txt, .xlsx).")
 @click.option("--explanation", "explanations", multiple=True,
               help="LANGUAGE=TEXT: the explanation of the questions the file gives none (repeat per language).")
 @click.option("--pass-mark", default=70, show_default=True, type=click.IntRange(0, 100))
@@ -82,7 +82,7 @@ def import_command(file: Path, quiz_id: str, titles: tuple[str, ...], kind: str,
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(quiz_ids: tuple[str, ...], file_format: str, out: Path) -> None:
-    """Write the live course's quizzes (all when none is named) as a GIFT or Moodle XML file."""
+    """Write the live course's quizzes (all when none is named) as a GIFT, Moodle XML or spreadsheet file."""
     from course.learn.queries import load_catalogue  # noqa: PLC0415
     from course.questions.exporting import UnknownQuiz, export_questions  # noqa: PLC0415
 
@@ -90,10 +90,11 @@ def export_command(quiz_ids: tuple[str, ...], file_format: str, out: Path) -> No
     if catalogue is None:
         fail("No course is loaded yet; run 'course sync' first.")
     try:
-        text, notes = export_questions(list(quiz_ids) or sorted(catalogue.quizzes), file_format)
+        data, notes = export_questions(list(quiz_ids) or sorted(catalogue.quizzes), file_format,
+                                       catalogue.course["languages"])
     except UnknownQuiz as unknown:
         fail(f"No live quiz has the id '{unknown.args[0]}'.")
-    out.write_text(text, encoding="utf-8")
+    out.write_bytes(data)
     for note in notes:
         click.echo(f"not carried: {note}")
     click.echo(f"Wrote {out}.")

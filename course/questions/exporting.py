@@ -6,6 +6,7 @@ from typing import Any
 
 from course.questions.gift import write_gift
 from course.questions.moodle_xml import write_moodle_xml
+from course.questions.spreadsheet import write_spreadsheet
 from course.quiz.definition import live_definition
 
 WRITERS = {"gift": write_gift, "moodle-xml": write_moodle_xml}
@@ -29,6 +30,22 @@ def live_questions(quiz_ids: list[str]) -> list[dict[str, Any]]:
     return questions
 
 
-def export_questions(quiz_ids: list[str], file_format: str) -> tuple[str, list[str]]:
-    """The file's text, and what it could not carry (a question left out, a feature lost)."""
-    return WRITERS[file_format](live_questions(quiz_ids))
+def export_questions(quiz_ids: list[str], file_format: str, languages: list[str]) -> tuple[bytes, list[str]]:
+    """The file, and what it could not carry (a question left out, a feature lost)."""
+    questions = live_questions(quiz_ids)
+    if file_format == "spreadsheet":
+        return write_spreadsheet(questions, languages)
+    text, notes = WRITERS[file_format](questions)
+    return text.encode("utf-8"), notes
+
+
+def template_questions(quiz_ids: list[str]) -> list[dict[str, Any]]:
+    """One question of each type the spreadsheet carries, the first the live course has: the template's examples
+    are real questions, so filling it in is copying a row."""
+    from course.questions.spreadsheet import TYPES  # noqa: PLC0415
+
+    examples: dict[str, dict[str, Any]] = {}
+    for question in live_questions(quiz_ids):
+        if question["type"] in TYPES:
+            examples.setdefault(question["type"], question)
+    return [examples[kind] for kind in TYPES if kind in examples]

@@ -21,9 +21,10 @@ from course.questions.aiken import parse_aiken
 from course.questions.bank import Parsed, ParsedFile, SourceProblem, merge_translation, unique_ids
 from course.questions.gift import parse_gift
 from course.questions.moodle_xml import parse_moodle_xml
+from course.questions.spreadsheet import parse_spreadsheet
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken, "moodle-xml": parse_moodle_xml}
-SUFFIXES = {".gift": "gift", ".xml": "moodle-xml", ".aiken": "aiken"}
+SUFFIXES = {".gift": "gift", ".xml": "moodle-xml", ".aiken": "aiken", ".xlsx": "spreadsheet"}
 
 
 class ImportRefused(Exception):
@@ -67,6 +68,11 @@ def detect_format(path: Path, text: str) -> str:
 
 
 def read_questions(path: Path, language: str, file_format: str | None = None) -> ParsedFile:
+    if (file_format or SUFFIXES.get(path.suffix.lower())) == "spreadsheet":
+        try:
+            return parse_spreadsheet(path.read_bytes(), path.name, language)
+        except OSError as exc:
+            raise ImportRefused([f"{path}: cannot be read: {exc.strerror}"]) from exc
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
