@@ -231,7 +231,9 @@ QUESTION_FILES = {
 @require(Permission.SYNC_CONTENT)
 def questions():
     """The question bank out (GIFT, Moodle XML, spreadsheet) and the spreadsheet template in."""
-    return render_template("admin/questions.html", formats=QUESTION_FILES)
+    return render_template("admin/questions.html",
+                           import_command="course questions import bank.xlsx --quiz-id new-check --title en=… "
+                                          "--title ru=… --module … --cite …")
 
 
 @bp.route("/questions/<any(template, bank):what>.<any('gift', 'moodle-xml', 'spreadsheet'):file_format>")
