@@ -76,7 +76,7 @@ def _track_summaries(users: Select, catalogue: Catalogue) -> list[dict[str, Any]
     finished = _modules_finished(users, catalogue, modules)
     passed = _quizzes_passed(users, quizzes)
     gains = course_gains(catalogue.course, catalogue.quizzes, users)
-    orders = parallel.form_orders(users, catalogue.course["id"]) if parallel.pair(catalogue.course) else {}
+    orders = parallel.form_orders(users, catalogue.course) if parallel.pair(catalogue.course) else {}
     minimums = {track["id"]: min_attendance(track) for track in catalogue.course["tracks"]}
     shares = attendance_shares(users) if any(m is not None for m in minimums.values()) else {}
     practice = {track["id"] for track in catalogue.course["tracks"] if requires_practice(track)}

@@ -70,23 +70,16 @@ def order_of(user) -> FormOrder:
     return db.session.scalar(select(Enrolment.form_order).where(Enrolment.user_id == user.id))
 
 
-def take(user, quiz_id: str, answers: dict[str, str]) -> QuizAttempt:
-    """Start, answer (true/false by question id) and submit the quiz as the learner takes it."""
-    definition = parallel.as_taken_by(user.id, load_catalogue().course, live_definition(quiz_id))
+def take(user, test_id: str, answers: dict[str, dict[str, str]]) -> QuizAttempt:
+    """Start, answer and submit a test as the learner takes it: ``answers`` has the responses (true/false by
+    question id) to each form, and the learner answers the form behind the test for them."""
+    definition = parallel.as_taken_by(user.id, load_catalogue().course, live_definition(test_id))
     attempt = start_attempt(user.id, definition)
-    for question_id, value in answers.items():
+    for question_id, value in answers[definition.quiz_id].items():
         save_answer(attempt, question_id, value)
     submit_attempt(attempt)
     db.session.commit()
     return attempt
-
-
-def first_form(user) -> str:
-    return "post-test" if order_of(user) == FormOrder.BA else "pre-test"
-
-
-def second_form(user) -> str:
-    return "pre-test" if order_of(user) == FormOrder.BA else "post-test"
 
 
 ALL_WRONG = {"pre-test": {"p1": "false", "p2": "true"}, "post-test": {"r1": "false", "r2": "false"}}
@@ -142,7 +135,7 @@ def test_a_learner_removed_and_enrolled_again_keeps_the_order_of_the_test_they_t
     enrol(make_user, cohort, "first")
     second = enrol(make_user, cohort, "second")
     assert order_of(second) == FormOrder.BA
-    take(second, "post-test", ALL_WRONG["post-test"])  # their pre-test
+    assert take(second, "pre-test", ALL_WRONG).quiz_id == "post-test"
     remove_from_cohort(second, cohort, actor=cohort.lead)
     db.session.commit()
     enrol(make_user, cohort, "third")  # the cohort is AB, AB now: balance alone would give BA... and AB to second
@@ -155,17 +148,18 @@ def test_the_form_taken_first_has_the_pre_tests_rules_and_stands_for_it(cohort, 
     enrol(make_user, cohort, "first")
     learner = enrol(make_user, cohort, "second")
     course = load_catalogue().course
-    as_pre = parallel.as_taken_by(learner.id, course, live_definition("post-test"))
+    as_pre = parallel.as_taken_by(learner.id, course, live_definition("pre-test"))
+    assert as_pre.quiz_id == "post-test"  # the other form's questions
     assert as_pre.counts_as == "pre-test"
     assert as_pre.settings.kind == "pre_test" and as_pre.settings.attempts_allowed == 1
     assert as_pre.settings.grading_method == "first" and as_pre.settings.review.show == "score"
     assert set(as_pre.questions) == {"r1", "r2"}  # the form's own questions
-    attempt = take(learner, "post-test", ALL_WRONG["post-test"])
+    attempt = take(learner, "pre-test", ALL_WRONG)
     assert attempt.counts_as == "pre-test" and attempt.counted_quiz_id == "pre-test"
     assert definition_of(attempt).settings.kind == "pre_test"
     with pytest.raises(AttemptRefused):  # one attempt, as the pre-test allows
         start_attempt(learner.id, as_pre)
-    as_post = parallel.as_taken_by(learner.id, course, live_definition("pre-test"))
+    as_post = parallel.as_taken_by(learner.id, course, live_definition("post-test"))
     assert as_post.counts_as == "post-test" and as_post.settings.pass_mark == 50
     assert as_post.settings.attempts_allowed == 3
 
@@ -174,7 +168,7 @@ def test_a_learner_taking_the_forms_in_the_usual_order_takes_each_test_as_it_is(
     learner = enrol(make_user, cohort, "first")
     definition = parallel.as_taken_by(learner.id, load_catalogue().course, live_definition("post-test"))
     assert definition.counts_as is None and definition.settings.kind == "post_test"
-    assert take(learner, "pre-test", ALL_WRONG["pre-test"]).counts_as is None
+    assert take(learner, "pre-test", ALL_WRONG).counts_as is None
 
 
 def test_the_learner_pages_send_each_half_to_its_own_forms(app, cohort, make_user):
@@ -185,11 +179,12 @@ def test_the_learner_pages_send_each_half_to_its_own_forms(app, cohort, make_use
     assert 'href="/quizzes/pre-test">Pre-test' in track and 'href="/quizzes/post-test">Post-test' in track
     client = as_user(app, second.username)
     track = client.get("/tracks/full").get_data(as_text=True)
-    assert 'href="/quizzes/post-test">Pre-test' in track and 'href="/quizzes/pre-test">Post-test' in track
-    overview = client.get("/quizzes/post-test").get_data(as_text=True)
+    assert 'href="/quizzes/pre-test">Pre-test' in track and 'href="/quizzes/post-test">Post-test' in track
+    overview = client.get("/quizzes/pre-test").get_data(as_text=True)
     assert "<h1>Pre-test</h1>" in overview and "Post-test" not in overview
     assert "Pass mark" not in overview and "1 of 1 left" in overview  # the pre-test's rules
-    started = client.post("/quizzes/post-test/start", data={"csrf_token": csrf_token(client, "/quizzes/post-test")})
+    assert 'action="/quizzes/pre-test/start"' in overview  # the test's address, whichever form is behind it
+    started = client.post("/quizzes/pre-test/start", data={"csrf_token": csrf_token(client, "/quizzes/pre-test")})
     assert started.status_code == 302
     attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == second.id))
     assert (attempt.quiz_id, attempt.counts_as) == ("post-test", "pre-test")
@@ -198,11 +193,11 @@ def test_the_learner_pages_send_each_half_to_its_own_forms(app, cohort, make_use
 def test_passing_the_first_form_as_the_post_test_counts_for_completion(app, cohort, make_user):
     enrol(make_user, cohort, "first")
     learner = enrol(make_user, cohort, "second")
-    take(learner, "post-test", ALL_WRONG["post-test"])
+    take(learner, "pre-test", ALL_WRONG)
     catalogue = load_catalogue()
     progress = track_progress(catalogue, catalogue.track("full"), [learner.id])[learner.id]
     assert "post-test" not in progress.passed_quizzes
-    take(learner, "pre-test", ALL_RIGHT["pre-test"])
+    take(learner, "post-test", ALL_RIGHT)
     progress = track_progress(catalogue, catalogue.track("full"), [learner.id])[learner.id]
     assert "post-test" in progress.passed_quizzes and "pre-test" not in progress.passed_quizzes
 
@@ -216,9 +211,8 @@ def twenty(cohort, make_user):
     right on the "elements" objective only."""
     learners = [enrol(make_user, cohort, f"learner{n:02d}") for n in range(20)]
     for user in learners:
-        take(user, first_form(user), ALL_WRONG[first_form(user)])
-        answers = (ALL_RIGHT if order_of(user) == FormOrder.AB else HALF)[second_form(user)]
-        take(user, second_form(user), answers)
+        take(user, "pre-test", ALL_WRONG)
+        take(user, "post-test", ALL_RIGHT if order_of(user) == FormOrder.AB else HALF)
     return learners
 
 
@@ -265,8 +259,8 @@ def test_a_group_of_three_is_withheld_on_the_page_and_in_both_exports(app, cohor
     ba = [user for user in learners if order_of(user) == FormOrder.BA][:3]
     for user in learners:
         if order_of(user) == FormOrder.AB or user in ba:
-            take(user, first_form(user), ALL_WRONG[first_form(user)])
-            take(user, second_form(user), ALL_RIGHT[second_form(user)])
+            take(user, "pre-test", ALL_WRONG)
+            take(user, "post-test", ALL_RIGHT)
     coordinator = make_user("coord", roles={Role.COORDINATOR})
     client = as_user(app, coordinator.username)
     page = client.get("/reports").get_data(as_text=True)
@@ -308,8 +302,8 @@ def test_a_laptops_learners_order_and_swapped_tests_reach_the_centre(app, synced
             enrol_in_cohort(user, cohort)
         db.session.commit()
         second = db.session.scalar(select(User).where(User.username == "second"))
-        take(second, "post-test", ALL_WRONG["post-test"])
-        take(second, "pre-test", ALL_RIGHT["pre-test"])
+        take(second, "pre-test", ALL_WRONG)
+        take(second, "post-test", ALL_RIGHT)
     imported(laptop.export())
     second = db.session.scalar(select(User).where(User.username == "second"))
     assert order_of(second) == FormOrder.BA
@@ -328,7 +322,7 @@ def test_the_learning_records_say_which_test_a_swapped_form_stood_for(app, cohor
 
     enrol(make_user, cohort, "first")
     learner = enrol(make_user, cohort, "second")
-    take(learner, "post-test", ALL_WRONG["post-test"])
+    take(learner, "pre-test", ALL_WRONG)
     make_user("coord", roles={Role.COORDINATOR})
     results = [s for s in exported(as_user(app, "coord")) if s["object"]["id"].endswith("/quizzes/post-test")]
     assert len(results) == 1
@@ -342,7 +336,7 @@ def test_saving_an_answer_in_a_swapped_form_costs_no_more_statements(app, cohort
     enrol(make_user, cohort, "first")
     learner = enrol(make_user, cohort, "second")
     client = as_user(app, learner.username)
-    client.post("/quizzes/post-test/start", data={"csrf_token": csrf_token(client, "/quizzes/post-test")})
+    client.post("/quizzes/pre-test/start", data={"csrf_token": csrf_token(client, "/quizzes/pre-test")})
     attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == learner.id))
     assert attempt.counts_as == "pre-test"
     token = csrf_token(client, f"/attempts/{attempt.id}")
@@ -355,3 +349,28 @@ def test_saving_an_answer_in_a_swapped_form_costs_no_more_statements(app, cohort
     with count_queries() as saving:
         assert save("false").get_json()["ok"] is True
     assert saving.count <= 3, saving.statements  # noqa: PLR2004  (as for any attempt)
+
+
+def test_a_swapped_post_test_is_marked_by_the_post_tests_pass_mark(cohort, make_user):
+    enrol(make_user, cohort, "first")
+    learner = enrol(make_user, cohort, "second")
+    take(learner, "pre-test", ALL_WRONG)
+    attempt = take(learner, "post-test", HALF)  # the pre-test's form, half right
+    assert (attempt.quiz_id, attempt.score) == ("pre-test", 50.0)
+    assert attempt.passed is True  # the post-test's pass mark (50), not the form's own (70)
+
+
+def test_a_learner_who_took_the_pre_test_before_the_forms_were_swapped_keeps_their_forms(cohort, make_user):
+    """Orders are given at enrolment whether or not the course swaps its forms; what a learner took decides."""
+    from course.models.types import utcnow  # noqa: PLC0415
+
+    enrol(make_user, cohort, "first")
+    learner = enrol(make_user, cohort, "second")
+    assert order_of(learner) == FormOrder.BA
+    db.session.add(QuizAttempt(user_id=learner.id, quiz_id="pre-test", quiz_hash=live_definition("pre-test")
+                               .content_hash, number=1, state="submitted", layout={"questions": [], "orders": {}},
+                               submitted_at=utcnow(), score=0.0, earned=0.0, possible=2.0, passed=False))
+    db.session.commit()  # the pre-test as it was taken before parallel_forms was turned on
+    post = parallel.as_taken_by(learner.id, load_catalogue().course, live_definition("post-test"))
+    assert (post.quiz_id, post.counts_as) == ("post-test", None)
+    assert parallel.form_orders([learner.id], load_catalogue().course) == {learner.id: FormOrder.AB}

@@ -385,7 +385,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     cells = _quiz_cells(ids, [c.quiz_id for c in columns])
     certificates, revoked = _certificates(ids, cohort)
     gains = course_gains(catalogue.course, catalogue.quizzes, ids) if ids else {}
-    orders = parallel.form_orders(ids, catalogue.course["id"]) if ids and parallel.pair(catalogue.course) else {}
+    orders = parallel.form_orders(ids, catalogue.course) if ids and parallel.pair(catalogue.course) else {}
     titles = objective_titles(catalogue, locale)
     rows = []
     for person in people:

@@ -389,14 +389,10 @@ def source_groups(catalogue: Catalogue, locale: str, verified: frozenset[str]) -
     return tuple(group for group in groups if group.sources)
 
 
-def quiz_links(catalogue: Catalogue, quiz_ids: list[str], locale: str,
-               forms: dict[str, str] | None = None) -> list[QuizLink]:
-    """Links to quizzes under their titles; ``forms`` sends a test to the parallel form the learner takes for it
-    (course.quiz.parallel.forms_for), under the test's title."""
-    forms = forms or {}
+def quiz_links(catalogue: Catalogue, quiz_ids: list[str], locale: str) -> list[QuizLink]:
     return [
         QuizLink(quiz_id, pick(catalogue.quizzes[quiz_id]["title"], locale, catalogue.fallbacks(locale)),
-                 url_for("quiz.overview", quiz_id=forms.get(quiz_id, quiz_id)))
+                 url_for("quiz.overview", quiz_id=quiz_id))
         for quiz_id in quiz_ids
         if quiz_id in catalogue.quizzes
     ]

@@ -17,7 +17,6 @@ from course.learn.status import Subject, page_status
 from course.learn.todo import learner_todo
 from course.models.content import ContentKind
 from course.permissions import Permission, require
-from course.quiz import parallel
 from course.review.queries import verified_sources, version_review
 from course.summary import refresh_learners
 from course.web import after_progress, current_locale, live_catalogue
@@ -67,13 +66,11 @@ def track(track_id: str):
     status = page_status(Subject.PAGE, fallback_languages=queries.fallen_back_to(
         [title, *(text for row in rows for text in (row.title, row.summary))]))
     course = catalogue.course
-    forms = parallel.forms_for(current_user.id, course)
     return render_template(
         "learn/track.html", track_title=title, modules=rows,
         contact_hours_label=queries.contact_hours_label(track["contact_hours"]), status=status,
-        before=queries.quiz_links(catalogue, [q for q in [course.get("pre_test")] if q], locale, forms),
-        after=queries.quiz_links(catalogue, [q for q in [track.get("final"), course.get("post_test")] if q], locale,
-                                 forms),
+        before=queries.quiz_links(catalogue, [q for q in [course.get("pre_test")] if q], locale),
+        after=queries.quiz_links(catalogue, [q for q in [track.get("final"), course.get("post_test")] if q], locale),
     )
 
 

@@ -104,7 +104,7 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
         for a in attempts
     ]
     return OverviewPage(
-        quiz_id=definition.quiz_id,
+        quiz_id=definition.counts_as or definition.quiz_id,  # the test: its URL serves the learner's form
         title=pick(settings.title, locale, _fallbacks(catalogue, locale)),
         notices=quiz_notices(definition, list(definition.questions), catalogue, locale),
         kind_label=str(KIND_LABELS[settings.kind]),
@@ -176,7 +176,8 @@ def take_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str, *,
         questions = [as_entered(q, entered or MultiDict(), refused[q.id]) if q.id in refused else q
                      for q in questions]
     return TakePage(
-        attempt_id=attempt.id, quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, fallbacks),
+        attempt_id=attempt.id, quiz_id=attempt.counted_quiz_id,
+        title=pick(definition.settings.title, locale, fallbacks),
         number=attempt.number, notices=quiz_notices(definition, attempt.layout["questions"], catalogue, locale),
         questions=questions, deadline_at=attempt.deadline_at,
         save_url=url_for("quiz.save", attempt_id=attempt.id),
@@ -245,7 +246,8 @@ def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) 
                                      definition.question_type(qid).key_view(spec), access.answers, sources,
                                      locale, fallbacks))
     return ResultPage(
-        quiz_id=attempt.quiz_id, title=pick(definition.settings.title, locale, fallbacks), number=attempt.number,
+        quiz_id=attempt.counted_quiz_id, title=pick(definition.settings.title, locale, fallbacks),
+        number=attempt.number,
         score=attempt.score or 0.0, earned=round(attempt.earned or 0, 2), possible=round(attempt.possible or 0, 2),
         pass_mark=definition.settings.pass_mark, passed=bool(attempt.passed), timed_out=attempt.submitted_by == "time",
         baseline=is_baseline(definition.settings.kind), access=access, items=items,

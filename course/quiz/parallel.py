@@ -3,7 +3,9 @@
 A learner who meets the same questions before and after the course partly remembers them, and the gain is
 inflated. With ``parallel_forms: true`` in course.yaml, half of each cohort takes the two forms the other way
 round: the post-test's questions as their pre-test and the pre-test's as their post-test. The order is fixed at
-enrolment, alternating within the cohort (``next_form_order``), and kept on the enrolment.
+enrolment, alternating within the cohort (``next_form_order``), and kept on the enrolment; once a learner took a
+test, what they took decides. Pages and links always name the test (``/quizzes/pre-test`` is the learner's
+pre-test); ``as_taken_by`` picks the form behind it.
 
 Whichever form is taken, the *test* frames it: a form taken as the pre-test has the pre-test's title, single
 attempt, grading and review rules; taken as the post-test, the post-test's pass mark and attempts. The attempt
@@ -40,42 +42,39 @@ def pair(course: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def form_order_of(user_id: int, course_id: str) -> FormOrder:
-    """The order of the learner's first enrolment in the course; AB for someone never enrolled."""
-    found = db.session.scalar(select(Enrolment.form_order).where(
-        Enrolment.user_id == user_id, Enrolment.course_id == course_id).order_by(Enrolment.id).limit(1))
-    return found or FormOrder.AB
+def _taken(users: Select | list[int], tests: tuple[str, str]) -> dict[int, FormOrder]:
+    """The order each learner has shown by the first test they took: their first attempt at either form stood
+    for another test (BA) or for its own (AB). What was taken decides, whatever the enrolment says: a course
+    that turned the forms on (or off) after some learners took the pre-test keeps them on their forms."""
+    first = (select(func.min(QuizAttempt.id)).where(QuizAttempt.user_id.in_(users), QuizAttempt.quiz_id.in_(tests))
+             .group_by(QuizAttempt.user_id))
+    return {user_id: FormOrder.BA if counts_as else FormOrder.AB for user_id, counts_as in db.session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.counts_as).where(QuizAttempt.id.in_(first))).tuples()}
 
 
-def form_orders(users: Select | list[int], course_id: str) -> dict[int, FormOrder]:
-    """Each enrolled learner's order (their first enrolment's) in one query, for summaries and grids."""
-    first = (select(func.min(Enrolment.id)).where(Enrolment.user_id.in_(users), Enrolment.course_id == course_id)
+def form_orders(users: Select | list[int], course: dict[str, Any]) -> dict[int, FormOrder]:
+    """Each learner's order, in two queries: shown by the first test they took, else set by their first
+    enrolment in the course (AB for someone never enrolled is left out)."""
+    first = (select(func.min(Enrolment.id)).where(Enrolment.user_id.in_(users), Enrolment.course_id == course["id"])
              .group_by(Enrolment.user_id))
-    return dict(db.session.execute(select(Enrolment.user_id, Enrolment.form_order).where(Enrolment.id.in_(first)))
-                .tuples().all())
+    orders = dict(db.session.execute(select(Enrolment.user_id, Enrolment.form_order).where(Enrolment.id.in_(first)))
+                  .tuples().all())
+    if (tests := pair(course)) is not None:
+        orders.update(_taken(users, tests))
+    return orders
 
 
-def forms_for(user_id: int, course: dict[str, Any]) -> dict[str, str]:
-    """For a learner taking the forms the other way round, each test's id with the form they take for it (the
-    swap is its own inverse, so it also gives the test each form stands for); empty for everyone else."""
-    tests = pair(course)
-    if tests is None or form_order_of(user_id, course["id"]) != FormOrder.BA:
-        return {}
-    return {tests[0]: tests[1], tests[1]: tests[0]}
+def form_order_of(user_id: int, course: dict[str, Any]) -> FormOrder:
+    return form_orders([user_id], course).get(user_id, FormOrder.AB)
 
 
 def next_form_order(user_id: int, cohort_id: int | None, course: dict[str, Any]) -> FormOrder:
     """The order for a new enrolment: the one the learner already follows (an earlier enrolment in the course,
-    or a test already taken), else the one fewer learners of the cohort have, so the cohort splits in halves."""
-    earlier = db.session.scalar(select(Enrolment.form_order).where(
-        Enrolment.user_id == user_id, Enrolment.course_id == course["id"]).order_by(Enrolment.id).limit(1))
-    if earlier is not None:
-        return earlier
-    if (tests := pair(course)) is not None:
-        taken = db.session.execute(select(QuizAttempt.counts_as).where(
-            QuizAttempt.user_id == user_id, QuizAttempt.quiz_id.in_(tests)).order_by(QuizAttempt.id).limit(1)).first()
-        if taken is not None:
-            return FormOrder.BA if taken.counts_as else FormOrder.AB
+    or a test already taken), else the one fewer learners of the cohort have, so the cohort splits in halves.
+    Orders are given even while the course does not swap its forms, so turning ``parallel_forms`` on before
+    the pre-test splits the cohorts already enrolled."""
+    if (known := form_orders([user_id], course).get(user_id)) is not None:
+        return known
     counts = dict(db.session.execute(
         select(Enrolment.form_order, func.count()).where(
             Enrolment.course_id == course["id"],
@@ -96,12 +95,15 @@ def framed(form: QuizDefinition, test: QuizDefinition) -> QuizDefinition:
     return made
 
 
-def as_taken_by(user_id: int, course: dict[str, Any], definition: QuizDefinition) -> QuizDefinition:
-    """The quiz as this learner takes it: framed as the other test when it is one of the swapped forms."""
-    stands_for = forms_for(user_id, course).get(definition.quiz_id) if definition.quiz_id in (pair(course) or ()) \
-        else None
-    test = live_definition(stands_for) if stands_for else None
-    return framed(definition, test) if test is not None else definition
+def as_taken_by(user_id: int, course: dict[str, Any], test: QuizDefinition) -> QuizDefinition:
+    """The test as this learner takes it: for a learner taking the forms the other way round, the other form's
+    questions under this test's rules. Pages and links name the test (``/quizzes/post-test`` is always the
+    learner's post-test); the form behind it is chosen here."""
+    tests = pair(course)
+    if tests is None or test.quiz_id not in tests or form_order_of(user_id, course) != FormOrder.BA:
+        return test
+    form = live_definition(tests[1] if test.quiz_id == tests[0] else tests[0])
+    return framed(form, test) if form is not None else test
 
 
 def as_attempted(definition: QuizDefinition, counts_as: str | None) -> QuizDefinition:
