@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from course.questions.bank import Parsed, ParsedFile, letter_id
-from course.questions.texts import plain
 
 _CHOICE = re.compile(r"^([A-Z])[.)]\s+(.*)$")
 _ANSWER = re.compile(r"^ANSWER:\s*([A-Z])\s*$")
@@ -39,8 +38,8 @@ def parse_aiken(text: str, path: str, language: str) -> ParsedFile:
             else:
                 parsed.questions.append(Parsed(start, "", {
                     "id": "", "type": "single_choice",
-                    "prompt": {language: plain("\n".join(prompt).strip())},
-                    "choices": [{"id": letter_id(index), "text": {language: plain(choice)},
+                    "prompt": {language: "\n".join(prompt).strip()},
+                    "choices": [{"id": letter_id(index), "text": {language: choice.strip()},
                                  "correct": letter == answer.group(1)}
                                 for index, (letter, choice) in enumerate(choices)],
                 }))

@@ -54,6 +54,11 @@ class ParsedFile:
         self.left_out.append(SourceProblem(f"{self.path}:{line}", message))
 
 
+def number_text(value: float) -> str:
+    """A number as a question file writes it: every digit a float holds, no exponent for everyday values."""
+    return format(value, ".15g")
+
+
 def letter_id(index: int, prefix: str = "") -> str:
     return f"{prefix}{LETTERS[index]}" if index < len(LETTERS) else f"{prefix}{index + 1}"
 

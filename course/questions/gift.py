@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from course.questions.bank import Parsed, ParsedFile, letter_id
-from course.questions.texts import as_markdown, dropped_notes, join_languages
+from course.questions.bank import Parsed, ParsedFile, letter_id, number_text
+from course.questions.texts import as_text, dropped_notes, join_languages
 
 _ESCAPES = {"\\~": "~", "\\=": "=", "\\#": "#", "\\{": "{", "\\}": "}", "\\:": ":", "\\n": "\n", "\\\\": "\\"}
 _ESCAPE = re.compile(r"\\[~=#{}:n\\]")
@@ -65,14 +65,17 @@ class _Reader:
     def __init__(self, parsed: ParsedFile, language: str):
         self.parsed = parsed
         self.language = language
+        #: The format of the question text being read: its answers and feedback without one of their own
+        #: are in it too (Moodle writes ``[html]`` on the question text only).
+        self.kind = "moodle"
 
     def text(self, raw: str, dropped: set[str]) -> dict[str, str]:
-        """A GIFT text (escaped, maybe with a format) as ``{language: Markdown}``."""
+        """A GIFT text (escaped, maybe with a format) as ``{language: plain text}``."""
         raw = raw.strip()
-        kind = "moodle"
+        kind = self.kind
         if match := _FORMAT.match(raw):
             kind, raw = match.group(1).lower(), raw[match.end():]
-        return as_markdown(_unescape(raw).strip(), kind, self.language, dropped)
+        return as_text(_unescape(raw).strip(), kind, self.language, dropped)
 
     def answer(self, body: str, dropped: set[str]) -> tuple[dict[str, str], dict[str, str] | None]:
         """An answer's text and its feedback (after an unescaped ``#``)."""
@@ -97,6 +100,7 @@ class _Reader:
             return None
         dropped: set[str] = set()
         notes: list[str] = []
+        self.kind = match.group(1).lower() if (match := _FORMAT.match(block)) else "moodle"
         after = block[closing + 1:].strip()
         prompt_raw = block[:opening] + (" _____ " + after if after else "")
         if after:
@@ -153,10 +157,16 @@ class _Reader:
             data.update(type="short_text", accepted=accepted)
             return "short_text"
         choices, right = [], 0
+        # With an '=' answer the question takes one answer (as in Moodle): '=' marks the right one and a
+        # weighted '~' answer is wrong here; without one, weights make a multiple-response question.
+        one_answer = any(mark == "=" for _match, mark, _text in weighted)
         for index, (match, mark, text) in enumerate(weighted):
             answer, feedback = self.answer(text[match.end():] if match else text, dropped)
             weight = float(match.group(1)) if match else (100.0 if mark == "=" else 0.0)
-            correct = weight > 0
+            correct = mark == "=" if one_answer else weight > 0
+            if one_answer and mark == "~" and weight > 0:
+                notes.append(f"a partly right answer ({weight:g}%) of a one-answer question is not carried: it "
+                             "counts as wrong")
             right += correct
             choice: dict[str, Any] = {"id": letter_id(index), "text": answer, "correct": correct}
             if feedback:
@@ -165,7 +175,7 @@ class _Reader:
         if right == 0:
             self.parsed.problem(line, "no right answer: mark one with '=' (or give it a positive weight)")
             return None
-        if any(match for match, _mark, _text in weighted):
+        if not one_answer:
             negative = any(float(match.group(1)) < 0 for match, _mark, _text in weighted if match)
             data.update(type="multiple_choice", partial_credit="right_minus_wrong" if negative else "all_or_nothing")
             notes.append("weights of a multiple-response question: kept as right and wrong choices")
@@ -231,9 +241,10 @@ def parse_gift(text: str, path: str, language: str) -> ParsedFile:
     depth = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
-        if depth == 0 and stripped.startswith("//"):
-            for key, value in _META.findall(stripped):
-                pending.setdefault(key, []).append(value.strip())
+        if stripped.startswith("//"):  # a comment line, anywhere (Moodle drops them inside questions too)
+            if depth == 0 and not block:
+                for key, value in _META.findall(stripped):
+                    pending.setdefault(key, []).append(value.strip())
             continue
         if depth == 0 and stripped.startswith("$CATEGORY:"):
             continue
@@ -263,8 +274,8 @@ def _escape(text: str) -> str:
 
 
 def _text(texts: dict[str, str]) -> str:
-    """Every language in one text; Markdown, as the course writes it."""
-    return "[markdown]" + _escape(join_languages(texts))
+    """Every language in one HTML text (multilang spans)."""
+    return "[html]" + _escape(join_languages(texts))
 
 
 def _feedback(texts: dict[str, str] | None) -> str:
@@ -292,10 +303,11 @@ def write_gift(questions: list[dict[str, Any]]) -> tuple[str, list[str]]:
         elif kind == "true_false":
             body = "    TRUE" if question["answer"] else "    FALSE"
         elif kind == "short_text":
-            body = "\n".join(f"    ={_escape(answer)}" for answer in question["accepted"])
+            body = "\n".join(f"    =[plain]{_escape(answer)}" for answer in question["accepted"])
         elif kind == "numeric":
-            body = (f"    #{question['min']:g}..{question['max']:g}" if question.get("min") is not None
-                    else f"    #{question['answer']:g}:{question.get('tolerance', 0):g}")
+            body = (f"    #{number_text(question['min'])}..{number_text(question['max'])}"
+                    if question.get("min") is not None
+                    else f"    #{number_text(question['answer'])}:{number_text(question.get('tolerance', 0))}")
         elif kind == "matching":
             options = {option["id"]: option["text"] for option in question["options"]}
             used = {item["match"] for item in question["items"]}

@@ -17,8 +17,8 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring  # noqa:
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from course.questions.bank import Parsed, ParsedFile, letter_id
-from course.questions.texts import as_markdown, dropped_notes, join_languages, plain, split_languages
+from course.questions.bank import Parsed, ParsedFile, letter_id, number_text
+from course.questions.texts import as_text, dropped_notes, join_languages
 
 #: Tags standing for the course's own fields.
 CITE, MODULE = "cite:", "module:"
@@ -36,14 +36,14 @@ class _Reader:
         self.parsed, self.language = parsed, language
 
     def text(self, element: Element | None, dropped: set[str]) -> dict[str, str]:
-        """The ``<text>`` of an element in its ``format``, as ``{language: Markdown}``."""
+        """The ``<text>`` of an element in its ``format``, as ``{language: plain text}``."""
         if element is None:
             return {}
         node = element.find("text") if element.tag != "text" else element
         raw = (node.text or "") if node is not None else ""
         if element.find("file") is not None:
             dropped.add("file")
-        return as_markdown(raw, element.get("format", "html"), self.language, dropped)
+        return as_text(raw, element.get("format", "html"), self.language, dropped)
 
     def question(self, line: int, node: Element) -> Parsed | None:
         kind = node.get("type", "")
@@ -57,13 +57,17 @@ class _Reader:
         if reader is None:
             self.parsed.leave_out(line, f"a '{kind}' question: the course has no such type; left out")
             return None
-        if not reader(line, node, data, notes, dropped):
+        try:
+            if not reader(line, node, data, notes, dropped):
+                return None
+            grade = float(node.findtext("defaultgrade") or 1)
+        except ValueError as exc:  # a fraction, grade or tolerance that is not a number
+            self.parsed.problem(line, f"a number that is not one: {exc}")
             return None
         if explanation := self.text(node.find("generalfeedback"), dropped):
             data["explanation"] = explanation
-        grade = node.findtext("defaultgrade")
-        if grade and float(grade) != 1:
-            data["points"] = float(grade)
+        if grade != 1:
+            data["points"] = grade
         if cites := [tag[len(CITE):] for tag in tags if tag.startswith(CITE)]:
             data["citations"] = cites
         if modules := [tag[len(MODULE):] for tag in tags if tag.startswith(MODULE)]:
@@ -83,13 +87,18 @@ class _Reader:
             self.parsed.problem(line, "no answer with a positive fraction: the question has no right answer")
             return False
         single = (node.findtext("single") or "true").strip().lower() in ("true", "1")
+        full = [fraction for fraction, _text, _feedback in answers if fraction >= 100]  # noqa: PLR2004
+        # One answer only: the answer worth 100% is the right one; a partly right one is wrong here.
+        correct = (lambda fraction: fraction >= 100) if single and len(full) == 1 else (lambda f: f > 0)  # noqa: E731, PLR2004
+        if single and len(full) == 1 and len(right) > 1:
+            notes.append("a partly right answer of a one-answer question is not carried: it counts as wrong")
         choices = []
         for index, (fraction, text, feedback) in enumerate(answers):
-            choice: dict[str, Any] = {"id": letter_id(index), "text": text, "correct": fraction > 0}
+            choice: dict[str, Any] = {"id": letter_id(index), "text": text, "correct": correct(fraction)}
             if feedback:
                 choice["feedback"] = feedback
             choices.append(choice)
-        if single and len(right) == 1:
+        if single and len(full) == 1:
             data.update(type="single_choice", choices=choices)
         else:
             negative = any(fraction < 0 for fraction, _text, _feedback in answers)
@@ -141,7 +150,7 @@ class _Reader:
         items, options = [], []
         for sub in node.findall("subquestion"):
             raw = "".join(sub.find("answer").itertext()) if sub.find("answer") is not None else ""
-            answer = {code: plain(text) for code, text in split_languages(raw, self.language).items()}
+            answer = as_text(raw, "html", self.language, dropped)
             option = next((o for o in options if o["text"] == answer), None)
             if option is None:
                 option = {"id": letter_id(len(options), "o"), "text": answer}
@@ -199,8 +208,8 @@ def _text_element(parent: Element, tag: str, texts: dict[str, str] | str, **attr
 def _common(root: Element, kind: str, question: dict[str, Any]) -> Element:
     node = SubElement(root, "question", {"type": kind})
     _text_element(node, "name", question["id"])
-    _text_element(node, "questiontext", question["prompt"], format="markdown")
-    _text_element(node, "generalfeedback", question["explanation"], format="markdown")
+    _text_element(node, "questiontext", question["prompt"], format="html")
+    _text_element(node, "generalfeedback", question["explanation"], format="html")
     SubElement(node, "defaultgrade").text = f"{question.get('points', 1):g}"
     SubElement(node, "idnumber").text = question["id"]
     tags = [*question.get("tags", []), *(CITE + cite for cite in question.get("citations", []))]
@@ -214,10 +223,10 @@ def _common(root: Element, kind: str, question: dict[str, Any]) -> Element:
 
 
 def _answer(node: Element, fraction: float, texts: dict[str, str] | str, feedback: dict[str, str] | None = None,
-            text_format: str = "markdown") -> Element:
+            text_format: str = "html") -> Element:
     answer = _text_element(node, "answer", texts, fraction=f"{fraction:g}", format=text_format)
     if feedback:
-        _text_element(answer, "feedback", feedback, format="markdown")
+        _text_element(answer, "feedback", feedback, format="html")
     return answer
 
 
@@ -244,7 +253,7 @@ def write_moodle_xml(questions: list[dict[str, Any]]) -> tuple[str, list[str]]:
             node = _common(root, "shortanswer", question)
             SubElement(node, "usecase").text = "0"
             for accepted in question["accepted"]:
-                _answer(node, 100, accepted, text_format="moodle_auto_format")
+                _answer(node, 100, accepted, text_format="plain_text")
         elif kind == "numeric":
             node = _common(root, "numerical", question)
             if question.get("answer") is not None:
@@ -253,16 +262,16 @@ def write_moodle_xml(questions: list[dict[str, Any]]) -> tuple[str, list[str]]:
                 value, tolerance = (question["min"] + question["max"]) / 2, (question["max"] - question["min"]) / 2
                 notes.append(f"{question['id']}: the range {question['min']:g}..{question['max']:g} is written as "
                              f"{value:g} ± {tolerance:g}")
-            SubElement(_answer(node, 100, f"{value:g}", text_format="moodle_auto_format"),
-                       "tolerance").text = f"{tolerance:g}"
+            SubElement(_answer(node, 100, number_text(value), text_format="moodle_auto_format"),
+                       "tolerance").text = number_text(tolerance)
         elif kind == "matching":
             node = _common(root, "matching", question)
             options = {option["id"]: option["text"] for option in question["options"]}
             for item in question["items"]:
-                sub = _text_element(node, "subquestion", item["text"], format="markdown")
+                sub = _text_element(node, "subquestion", item["text"], format="html")
                 SubElement(SubElement(sub, "answer"), "text").text = join_languages(options[item["match"]])
             for oid in [oid for oid in options if oid not in {item["match"] for item in question["items"]}]:
-                sub = _text_element(node, "subquestion", "", format="markdown")
+                sub = _text_element(node, "subquestion", "", format="html")
                 SubElement(SubElement(sub, "answer"), "text").text = join_languages(options[oid])
         elif kind == "ordering":
             node = _common(root, "ordering", question)

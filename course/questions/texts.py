@@ -1,10 +1,12 @@
 """Texts between the course's format and other systems': languages, HTML and ids.
 
-Course texts are Markdown, one per language. Moodle keeps several languages in one text with its multilang
-filters (``<span lang="ru" class="multilang">…</span>``, or ``{mlang ru}…{mlang}``), and most of its texts are
-HTML. Importing splits the languages and turns the HTML a question bank holds (paragraphs, emphasis, lists,
-links) into Markdown; what Markdown cannot hold (images, embedded files, scripts) is dropped and reported.
-Exporting writes every language as multilang spans, so a Moodle site with the filter shows each reader theirs
+A question's texts in the course (prompt, choices, feedback, explanation) are plain text, one per language;
+only a case's scenario is Markdown. Moodle keeps several languages in one text with its multilang filter
+(``<span lang="ru" class="multilang">…</span>``; ``{mlang ru}…{mlang}`` with the multilang2 plugin), and most
+of its texts are HTML. Importing splits the languages (text outside every span belongs to all of them, as the
+filter shows it) and turns the HTML into plain text (paragraphs and line breaks kept, a link as its text and
+address); what plain text cannot hold (images, embedded files, scripts) is dropped and reported. Exporting
+writes every language as multilang spans in HTML, each text escaped, so a Moodle site shows each reader theirs
 and a second import gives the same texts back.
 """
 
@@ -14,127 +16,135 @@ import html
 import re
 from html.parser import HTMLParser
 
-_SPAN = re.compile(r'<span\s+(?:lang="([\w-]+)"\s+class="multilang"|class="multilang"\s+lang="([\w-]+)")\s*>(.*?)'
-                   r"</span>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<span\b[^>]*>|</span\s*>", re.IGNORECASE)
+_LANG = re.compile(r"""\blang\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _MLANG = re.compile(r"\{mlang\s+([\w-]+)\}(.*?)\{mlang\}", re.DOTALL | re.IGNORECASE)
 
 
-def split_languages(text: str, default: str) -> dict[str, str]:
-    """``{language: text}`` from a text with multilang spans or mlang tags; a plain text is in ``default``."""
+def _multilang_spans(text: str) -> tuple[dict[str, str], str]:
+    """The multilang spans' contents by language (nested spans inside one kept whole), and the text outside."""
     found: dict[str, str] = {}
-    for match in _SPAN.finditer(text):
-        found[(match.group(1) or match.group(2)).lower()[:2]] = match.group(3)
-    for match in _MLANG.finditer(text):
-        found[match.group(1).lower()[:2]] = match.group(2)
+    outside: list[str] = []
+    position, depth, language, start = 0, 0, "", 0
+    for match in _TAG.finditer(text):
+        tag = match.group(0)
+        if tag.startswith("</"):
+            if depth == 0:
+                continue
+            depth -= 1
+            if depth == 0:
+                found[language] = found.get(language, "") + text[start:match.start()]
+                position = match.end()
+        elif depth:
+            depth += 1
+        elif "multilang" in tag.lower() and (lang := _LANG.search(tag)):
+            outside.append(text[position:match.start()])
+            depth, language, start = 1, lang.group(1).lower()[:2], match.end()
+        # any other span outside a multilang one is ordinary markup, left in the outside text
+    outside.append(text[position:] if depth == 0 else "")
+    return found, "".join(outside)
+
+
+def split_languages(text: str, default: str) -> dict[str, str]:
+    """``{language: text}`` from a text with multilang spans or mlang tags; a plain text is in ``default``. Text
+    outside every span or tag is shown by Moodle to every reader: it is kept in every language."""
+    found, outside = _multilang_spans(text)
+    if not found:
+        found = {m.group(1).lower()[:2]: m.group(2) for m in _MLANG.finditer(text)}
+        outside = _MLANG.sub("", text)
     if not found:
         return {default: text}
-    return found
+    shared = outside.strip()
+    return {code: f"{value} {shared}".strip() if shared else value for code, value in found.items()}
 
 
 def join_languages(texts: dict[str, str]) -> str:
-    """One text holding every language as multilang spans (a single language stays plain)."""
+    """One HTML text holding every language as a multilang span (a single language stays a plain span-less
+    text), each text escaped and its line breaks kept."""
+    def as_html(value: str) -> str:
+        return html.escape(value, quote=False).replace("\n", "<br>")
+
     if len(texts) == 1:
-        return next(iter(texts.values()))
-    return "".join(f'<span lang="{code}" class="multilang">{text}</span>' for code, text in texts.items())
+        return as_html(next(iter(texts.values())))
+    return "".join(f'<span lang="{code}" class="multilang">{as_html(text)}</span>' for code, text in texts.items())
 
 
-class _ToMarkdown(HTMLParser):
-    """The HTML of a question bank as Markdown: blocks, emphasis, lists and links; anything else as its text."""
+class _ToText(HTMLParser):
+    """The HTML of a question bank as plain text: paragraphs, line breaks and list items on their own lines, a
+    link as its text and its address; emphasis and other markup dropped, their text kept."""
 
-    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr"}
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "ul", "ol"}
     DROPPED = {"img", "audio", "video", "object", "embed", "iframe", "script", "style", "svg", "math"}
+    SILENT = {"script", "style", "svg", "math"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self.lists: list[list] = []  # each open list: [kind, next number]
-        self.links: list[str] = []
+        self.links: list[tuple[str, int]] = []
         self.skipping = 0
         self.dropped: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
         if tag in self.DROPPED:
             self.dropped.add(tag)
-            self.skipping += tag in ("script", "style", "svg", "math")
+            self.skipping += tag in self.SILENT
         elif tag in self.BLOCKS:
             self.out.append("\n\n")
         elif tag == "br":
-            self.out.append("  \n")
-        elif tag in ("strong", "b"):
-            self.out.append("**")
-        elif tag in ("em", "i"):
-            self.out.append("*")
-        elif tag in ("ul", "ol"):
-            self.lists.append([tag, 1])
             self.out.append("\n")
         elif tag == "li":
-            kind = self.lists[-1] if self.lists else ["ul", 1]
-            marker = f"{kind[1]}. " if kind[0] == "ol" else "- "
-            kind[1] += 1
-            self.out.append("\n" + "  " * max(0, len(self.lists) - 1) + marker)
+            self.out.append("\n- ")
         elif tag == "a":
-            self.links.append(attributes.get("href") or "")
-            self.out.append("[")
+            self.links.append((dict(attrs).get("href") or "", len(self.out)))
         elif tag in ("td", "th"):
             self.out.append(" ")
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "svg", "math"):
+        if tag in self.SILENT:
             self.skipping = max(0, self.skipping - 1)
         elif tag in self.BLOCKS:
             self.out.append("\n\n")
-        elif tag in ("strong", "b"):
-            self.out.append("**")
-        elif tag in ("em", "i"):
-            self.out.append("*")
-        elif tag in ("ul", "ol"):
-            if self.lists:
-                self.lists.pop()
-            self.out.append("\n\n")
-        elif tag == "a":
-            href = self.links.pop() if self.links else ""
-            self.out.append(f"]({href})" if href.startswith(("http://", "https://")) else "]")
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            if href.startswith(("http://", "https://")) and href not in "".join(self.out[start:]):
+                self.out.append(f" ({href})")
 
     def handle_data(self, data):
         if not self.skipping:
-            self.out.append(re.sub(r"\s+", " ", data))
+            self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
 
 
-def html_to_markdown(text: str) -> tuple[str, set[str]]:
-    """Markdown for an HTML text, and the kinds of content it had to drop (``{"img"}``...)."""
-    parser = _ToMarkdown()
+def html_to_text(text: str) -> tuple[str, set[str]]:
+    """Plain text for an HTML text, and the kinds of content it had to drop (``{"img"}``...)."""
+    parser = _ToText()
     parser.feed(text)
     parser.close()
-    joined = "".join(parser.out)
-    joined = re.sub(r"[ \t]+\n", lambda m: "  \n" if m.group(0).startswith("  ") else "\n", joined)
-    joined = re.sub(r"\n{3,}", "\n\n", joined)
-    return joined.strip(), parser.dropped
+    joined = re.sub(r" *\n *", "\n", "".join(parser.out))
+    return re.sub(r"\n{3,}", "\n\n", joined).strip(), parser.dropped
 
 
-def as_markdown(text: str, text_format: str, default: str, dropped: set[str]) -> dict[str, str]:
-    """A text of another system in one of Moodle's formats (html, markdown, plain, moodle...) as ``{language:
-    Markdown}``; what HTML had that Markdown cannot hold is added to ``dropped``."""
-    texts = split_languages(text, default)
+def as_text(text: str, text_format: str, default: str, dropped: set[str]) -> dict[str, str]:
+    """A text of another system in one of Moodle's formats as ``{language: plain text}``: ``plain``/
+    ``plain_text`` as it is; ``html``, ``moodle`` and ``moodle_auto_format`` (HTML allowed) as the text it
+    shows; ``markdown`` rendered first. What HTML had that plain text cannot hold is added to ``dropped``."""
     converted = {}
-    for code, value in texts.items():
-        if text_format == "html":
-            value, lost = html_to_markdown(value)
-            dropped |= lost
-        converted[code] = value.strip() if text_format in ("html", "markdown") else plain(value)
+    for code, value in split_languages(text, default).items():
+        if text_format in ("plain", "plain_text"):
+            converted[code] = value.strip()
+            continue
+        if text_format == "markdown":
+            from course.content.markdown import render_markdown  # noqa: PLC0415
+
+            value = render_markdown(value)
+        converted[code], lost = html_to_text(value)
+        dropped |= lost
     return {code: value for code, value in converted.items() if value}
 
 
 def dropped_notes(dropped: set[str]) -> list[str]:
-    """What an import says of the content ``html_to_markdown`` dropped."""
-    return [f"<{kind}> content dropped: the course's texts are Markdown without embedded media"
+    """What an import says of the content ``html_to_text`` dropped."""
+    return [f"<{kind}> content dropped: the course's question texts are plain text, without embedded media"
             for kind in sorted(dropped)]
-
-
-def plain(text: str) -> str:
-    """A plain text (Moodle's ``plain`` and ``moodle_auto_format``) as Markdown: HTML entities decoded, Markdown's
-    own characters left as they are."""
-    return html.unescape(text).strip()
 
 
 def slug(text: str, fallback: str) -> str:
