@@ -374,3 +374,11 @@ def test_a_learner_who_took_the_pre_test_before_the_forms_were_swapped_keeps_the
     post = parallel.as_taken_by(learner.id, load_catalogue().course, live_definition("post-test"))
     assert (post.quiz_id, post.counts_as) == ("post-test", None)
     assert parallel.form_orders([learner.id], load_catalogue().course) == {learner.id: FormOrder.AB}
+
+
+def test_item_statistics_keep_a_form_taken_before_apart_from_the_same_form_taken_after(twenty, cohort):
+    """Form B is answered before the course by one half and after it by the other: pooled, its questions would
+    look half right and tell before from after instead of strong from weak learners."""
+    dashboard = cohort_dashboard(cohort, load_catalogue(), "en", attention_days=7)
+    r1 = [(q.quiz_title.value, q.responses, q.facility) for q in dashboard.difficult if q.prompt.value == "R1"]
+    assert r1 == [("Pre-test", 10, 0.0)]  # as the BA half's pre-test; as the AB half's post-test it was easy

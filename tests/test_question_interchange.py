@@ -435,3 +435,13 @@ def test_a_moodle_question_with_a_fraction_that_is_not_a_number_is_a_problem_at_
         import_questions(write(tmp_path, "bank.xml", text), editable_content, OPTIONS, language="en")
     assert [str(p).split("bank.xml")[1] for p in refused.value.problems] == [
         ":28: a number that is not one: could not convert string to float: 'zero'"]
+
+
+@pytest.mark.parametrize("quiz_id", ["../escape", "Upper", "", "a/b"])
+def test_a_quiz_id_that_is_not_a_file_name_of_the_course_is_refused(tmp_path, editable_content, quiz_id):
+    options = QuizOptions(**{**OPTIONS.__dict__, "quiz_id": quiz_id})
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(write(tmp_path, "bank.gift", GIFT_EN), editable_content, options, language="en")
+    assert "lower-case letters, digits and hyphens only" in str(refused.value.problems[0])
+    assert sorted(p.name for p in (editable_content / "quizzes").iterdir()) == sorted(
+        p.name for p in (Path(__file__).parent / "fixtures" / "content" / "quizzes").iterdir())

@@ -84,12 +84,12 @@ def personal_data(user: User) -> dict[str, Any]:
             "language": user.locale, "roles": sorted(user.roles), "active": user.active,
             "created_at": user.created_at, "last_sign_in": user.last_login_at,
         },
-        "enrolments": rows(select(Enrolment.course_id, Enrolment.track_id, Enrolment.enrolled_at,
+        "enrolments": rows(select(Enrolment.course_id, Enrolment.track_id, Enrolment.enrolled_at, Enrolment.form_order,
                                   Cohort.name.label("cohort")).outerjoin(Cohort, Cohort.id == Enrolment.cohort_id)
                            .where(Enrolment.user_id == user.id)),
         "sections_read": rows(select(SectionRead.module_id, SectionRead.section_id, SectionRead.read_at)
                               .where(SectionRead.user_id == user.id).order_by(SectionRead.read_at)),
-        "quiz_attempts": rows(select(QuizAttempt.quiz_id, QuizAttempt.number, QuizAttempt.state,
+        "quiz_attempts": rows(select(QuizAttempt.quiz_id, QuizAttempt.counts_as, QuizAttempt.number, QuizAttempt.state,
                                      QuizAttempt.started_at, QuizAttempt.submitted_at, QuizAttempt.earned,
                                      QuizAttempt.possible, QuizAttempt.passed)
                               .where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.started_at)),

@@ -312,38 +312,45 @@ def _hardest(where: tuple, columns: list[QuizColumn], locale: str,
              fallbacks: Sequence[str]) -> list[DifficultQuestion]:
     """Item statistics of the attempts ``where`` selects, hardest first (three queries, whatever the number of
     answers): the database finds the questions answered worst (the mean share of the points); only the answers
-    to those few are read, for the discrimination index and the wrong options chosen most."""
+    to those few are read, for the discrimination index and the wrong options chosen most.
+
+    Questions are counted per form and per test it was taken as: where the course swaps its parallel forms, the
+    same form is answered before the course by half the cohort and after it by the other half, and pooling the
+    two would make the discrimination index tell before from after, not strong from weak learners."""
     titles = {column.quiz_id: column.title for column in columns}
     share = func.avg(AttemptAnswer.earned / AttemptAnswer.possible)
+    taken_as = QuizAttempt.counted_quiz_id
     hardest = plain_rows(
-        select(QuizAttempt.quiz_id, AttemptAnswer.question_id).join(QuizAttempt)
+        select(QuizAttempt.quiz_id, taken_as, AttemptAnswer.question_id).join(QuizAttempt)
         .where(*where, AttemptAnswer.possible > 0)
-        .group_by(QuizAttempt.quiz_id, AttemptAnswer.question_id)
+        .group_by(QuizAttempt.quiz_id, taken_as, AttemptAnswer.question_id)
         .having(share < DIFFICULT_BELOW).order_by(share, func.count().desc(), AttemptAnswer.question_id)
         .limit(DIFFICULT_QUESTIONS_SHOWN))
     if not hardest:
         return []
-    scores: dict[str, dict[int, float]] = defaultdict(dict)
-    for attempt_id, quiz_id, score in plain_rows(
-            select(QuizAttempt.id, QuizAttempt.quiz_id, QuizAttempt.score).where(*where)):
-        scores[quiz_id][attempt_id] = score or 0.0
-    rows: dict[str, list[AnswerRow]] = defaultdict(list)
-    for row in plain_rows(
-            select(AttemptAnswer.attempt_id, QuizAttempt.quiz_id, QuizAttempt.quiz_hash, AttemptAnswer.question_id,
-                   AttemptAnswer.response, AttemptAnswer.earned, AttemptAnswer.possible).join(QuizAttempt)
-            .where(*where, tuple_(QuizAttempt.quiz_id, AttemptAnswer.question_id).in_([tuple(h) for h in hardest]))):
-        rows[row.quiz_id].append(AnswerRow(*row))
+    scores: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    for attempt_id, quiz_id, test_id, score in plain_rows(
+            select(QuizAttempt.id, QuizAttempt.quiz_id, taken_as, QuizAttempt.score).where(*where)):
+        scores[quiz_id, test_id][attempt_id] = score or 0.0
+    rows: dict[tuple[str, str], list[AnswerRow]] = defaultdict(list)
+    for attempt_id, quiz_id, test_id, *answer in plain_rows(
+            select(AttemptAnswer.attempt_id, QuizAttempt.quiz_id, taken_as, QuizAttempt.quiz_hash,
+                   AttemptAnswer.question_id, AttemptAnswer.response, AttemptAnswer.earned, AttemptAnswer.possible)
+            .join(QuizAttempt)
+            .where(*where, tuple_(QuizAttempt.quiz_id, taken_as, AttemptAnswer.question_id).in_(
+                [tuple(h) for h in hardest]))):
+        rows[quiz_id, test_id].append(AnswerRow(attempt_id, quiz_id, *answer))
     found = []
-    for quiz_id, answers in rows.items():
+    for (quiz_id, test_id), answers in rows.items():
         latest = max(answers, key=lambda answer: answer.attempt_id)
         definition = pinned_definition(quiz_id, latest.quiz_hash)
-        for stats in statistics_of(answers, scores[quiz_id]):
+        for stats in statistics_of(answers, scores[quiz_id, test_id]):
             spec = definition.questions.get(stats.question_id) if definition else None
             if spec is None:
                 continue
             found.append(DifficultQuestion(
-                quiz_title=titles[quiz_id], prompt=pick(spec.prompt, locale, fallbacks), responses=stats.responses,
-                facility=stats.facility, discrimination=stats.discrimination,
+                quiz_title=titles.get(test_id, titles.get(quiz_id)), prompt=pick(spec.prompt, locale, fallbacks),
+                responses=stats.responses, facility=stats.facility, discrimination=stats.discrimination,
                 common_wrong=[(describe_wrong_option(spec, token, locale, fallbacks), count)
                               for token, count in stats.common_wrong],
             ))

@@ -8,6 +8,7 @@ course's own files is shown as it is.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -127,6 +128,8 @@ def import_questions(path: Path, content_dir: Path, options: QuizOptions, *, lan
 
     :raises ImportRefused: with every problem found; nothing is written.
     """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", options.quiz_id):
+        raise ImportRefused([f"quiz id '{options.quiz_id}': lower-case letters, digits and hyphens only"])
     target = content_dir / "quizzes" / f"{options.quiz_id}.yaml"
     if target.exists() and not replace:
         raise ImportRefused([f"{target}: exists already; choose another --quiz-id or give --replace"])
