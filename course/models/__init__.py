@@ -14,6 +14,7 @@ from course.models.follow_up import FollowUpResponse
 from course.models.login_attempt import LoginAttempt
 from course.models.practice import PracticeAssessment
 from course.models.progress import ReadingSkim, SectionRead
+from course.models.question_report import QuestionReport
 from course.models.rate_event import RateEvent
 from course.models.review import (
     CertificateLegalBasis,
@@ -63,6 +64,7 @@ __all__ = [
     "ModuleGain",
     "ObjectiveGain",
     "PracticeAssessment",
+    "QuestionReport",
     "QuizAttempt",
     "RateEvent",
     "ReadingSkim",

@@ -21,6 +21,7 @@ from course.quiz.definition import QuizDefinition
 from course.quiz.presenters import QuestionView, ReviewItem, as_entered, question_view, review_item
 from course.quiz.review import ReviewAccess, review_access
 from course.review.queries import version_review
+from course.review.question_reports import reported_in
 
 GRADING_LABELS = {
     "highest": _l("your highest score counts"),
@@ -228,6 +229,9 @@ class ResultPage:
     access: ReviewAccess
     items: list[ReviewItem]
     attempts_left: int | None
+    attempt_id: int = 0
+    #: The questions of the attempt its learner has reported (course.review.question_reports).
+    reported: frozenset[str] = frozenset()
 
 
 def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) -> ResultPage:
@@ -251,5 +255,6 @@ def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) 
         score=attempt.score or 0.0, earned=round(attempt.earned or 0, 2), possible=round(attempt.possible or 0, 2),
         pass_mark=definition.settings.pass_mark, passed=bool(attempt.passed), timed_out=attempt.submitted_by == "time",
         baseline=is_baseline(definition.settings.kind), access=access, items=items,
-        attempts_left=attempts_left(definition, attempts),
+        attempts_left=attempts_left(definition, attempts), attempt_id=attempt.id,
+        reported=frozenset(reported_in(attempt.id)) if items else frozenset(),
     )

@@ -210,6 +210,7 @@ class ReviewItem:
     parts: tuple[ReviewPart, ...]
     explanation: Text | None
     citations: tuple[tuple[str, Text], ...] = field(default_factory=tuple)
+    question_id: str = ""
 
 
 def _describe(spec: QuestionSpec, part_key: str, value: Any, lang: _Lang) -> str:
@@ -266,7 +267,8 @@ def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict
     possible = sum(p["possible"] for p in parts)
     scenario = lang(spec.scenario) if spec.type == "case_qualification" else None
     return ReviewItem(
-        number=number, prompt=lang(spec.prompt), scenario_html=_markdown(scenario.value) if scenario else None,
+        question_id=spec.id, number=number, prompt=lang(spec.prompt),
+        scenario_html=_markdown(scenario.value) if scenario else None,
         scenario=scenario, earned=round(earned, 2), possible=round(possible, 2), correct=full_marks(earned, possible),
         parts=tuple(review_parts),
         explanation=lang(spec.explanation) if show_answers else None,

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from course.cohorts.blueprint import carry_out
 from course.extensions import db
 from course.inputs import UnreadableInput, json_body
 from course.learn import queries as learn_queries
@@ -20,6 +21,8 @@ from course.quiz.attempts import (
     AnswerRejected,
     AttemptClosed,
     AttemptRefused,
+    attempts_of,
+    definition_of,
     ensure_open,
     questions_of,
     save_answer,
@@ -27,7 +30,9 @@ from course.quiz.attempts import (
     submit_attempt,
 )
 from course.quiz.definition import QuizDefinition, live_definition
+from course.quiz.review import review_access
 from course.quiz.types.base import InvalidResponse
+from course.review.question_reports import report_question
 from course.web import after_progress, current_locale
 
 bp = Blueprint("quiz", __name__)
@@ -211,3 +216,18 @@ def result(attempt_id: int):
     catalogue = learn_queries.load_catalogue()
     page = pages.result_page(attempt, catalogue, current_locale())
     return render_template("quiz/result.html", page=page)
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<question_id>/report", methods=["POST"])
+@require(Permission.READ_COURSE)
+def report(attempt_id: int, question_id: str):
+    """A learner reports a question of their own submitted attempt, one its review shows them."""
+    attempt = _own_attempt(attempt_id)
+    shown = review_access(definition_of(attempt), attempt, attempts_of(attempt.user_id, attempt.quiz_id)).any
+
+    def record() -> str:
+        report_question(attempt, question_id, request.form.get("comment", ""), shown=shown)
+        return _("Thank you: the legal reviewer will read your comment.")
+
+    carry_out(record)
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))

@@ -8,12 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cohorts.blueprint import carry_out
+from course.extensions import db
 from course.inputs import database_id
 from course.learn.queries import source_entries
 from course.models.content import ContentKind
+from course.models.question_report import QuestionReport
 from course.models.review import ReviewDecision
 from course.permissions import Permission, can, require, velayat_scope
 from course.review import queries
+from course.review.question_reports import close_report, open_reports
 from course.review.services import MAX_COMMENT, decide, review_translation, verify_source
 from course.web import current_locale, live_catalogue
 
@@ -118,3 +121,24 @@ def legal_basis():
     return render_template("review/legal_basis.html", editions=queries.superseded_editions(catalogue, locale),
                            certificates=certificates, tracks=catalogue.track_titles(locale),
                            can_review=can(current_user, Permission.REVIEW_CONTENT))
+
+
+@bp.route("/question-reports")
+@require(Permission.REVIEW_CONTENT)
+def question_reports():
+    """Questions learners reported, the most reported first, with how every cohort answered them."""
+    return render_template("review/question_reports.html",
+                           questions=open_reports(live_catalogue(), current_locale()), max_note=MAX_COMMENT)
+
+
+@bp.route("/question-reports/<int:report_id>/close", methods=["POST"])
+@require(Permission.REVIEW_CONTENT)
+def close_question_report(report_id: int):
+    report = db.session.get(QuestionReport, report_id) or abort(404)
+
+    def close() -> str:
+        close_report(report, request.form.get("note", ""), actor_id=current_user.id)
+        return _("The report is closed.")
+
+    carry_out(close)
+    return redirect(url_for("review.question_reports"))
