@@ -125,6 +125,7 @@ def test_a_gift_bank_and_its_russian_translation_become_one_valid_quiz(tmp_path,
     assert all(question["citations"] == ["src-one"] for question in questions.values())
     notes = "\n".join(result.notes)
     assert "bank.gift:34: an essay or description" in notes
+    assert "bank.gift:2: category '$course$/top/Definitions': not carried; its questions join this quiz" in notes
     assert "bank.gift:5: question 'three-elements': <img> content dropped" in notes
     assert "question 'word': a partly right short answer (50%) is not carried" in notes
 
@@ -228,6 +229,7 @@ def test_a_moodle_xml_bank_imports_its_languages_grades_and_tags_and_leaves_out_
     assert questions["consent"]["prompt"] == {"en": "Consent & deception", "ru": "Согласие и обман"}
     notes = "\n".join(result.notes)
     assert "bank.xml:23: a 'essay' question: the course has no such type; left out" in notes
+    assert "bank.xml:4: category '$course$/top/Definitions': not carried" in notes
     assert "bank.xml:8: question 'means-element': <file> content dropped" in notes
 
 

@@ -53,6 +53,10 @@ class ParsedFile:
     def leave_out(self, line: int, message: str) -> None:
         self.left_out.append(SourceProblem(f"{self.path}:{line}", message))
 
+    def category(self, line: int, name: str) -> None:
+        """A category of the question bank: the course has none, so what follows joins the one quiz (said)."""
+        self.leave_out(line, f"category '{name.strip()}': not carried; its questions join this quiz")
+
 
 def number_text(value: float) -> str:
     """A number as a question file writes it: every digit a float holds, no exponent for everyday values."""

@@ -247,6 +247,7 @@ def parse_gift(text: str, path: str, language: str) -> ParsedFile:
                     pending.setdefault(key, []).append(value.strip())
             continue
         if depth == 0 and stripped.startswith("$CATEGORY:"):
+            parsed.category(number, stripped.removeprefix("$CATEGORY:"))
             continue
         if not stripped and depth == 0:
             flush()

@@ -190,6 +190,8 @@ def parse_moodle_xml(text: str, path: str, language: str) -> ParsedFile:
     reader = _Reader(parsed, language)
     for line, node in zip(_question_lines(text), root.findall("question"), strict=False):
         if node.get("type") == "category":
+            parsed.category(line, "".join(node.find("category").itertext()) if node.find("category") is not None
+                            else "")
             continue
         if (question := reader.question(line, node)) is not None:
             parsed.questions.append(question)
