@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.cohorts.blueprint import carry_out
+from course.content.localize import pick
 from course.extensions import db
 from course.inputs import database_id
 from course.learn.queries import source_entries
@@ -16,6 +17,7 @@ from course.models.question_report import QuestionReport
 from course.models.review import ReviewDecision
 from course.permissions import Permission, can, require, velayat_scope
 from course.review import queries
+from course.review.bank import DIFFICULTY_LABELS, BankFilter, bank_questions, objective_names
 from course.review.question_reports import close_report, open_reports
 from course.review.services import MAX_COMMENT, decide, review_translation, verify_source
 from course.web import current_locale, live_catalogue
@@ -142,3 +144,19 @@ def close_question_report(report_id: int):
 
     carry_out(close)
     return redirect(url_for("review.question_reports"))
+
+
+@bp.route("/bank")
+@require(Permission.PREVIEW_CONTENT)
+def bank():
+    """The question bank: the reviewer sees every question, those who teach from it the signed-off ones."""
+    catalogue, locale = live_catalogue(), current_locale()
+    reviewer = can(current_user, Permission.REVIEW_CONTENT)
+    questions = bank_questions(catalogue, locale, reviewed_only=not reviewer)
+    chosen = BankFilter.from_args(request.args)
+    modules = {module_id: pick(module.data["meta"]["title"], locale, catalogue.fallbacks(locale)).value
+               for module_id, module in catalogue.modules.items()}
+    return render_template("review/bank.html", questions=[q for q in questions if chosen.keeps(q)],
+                           total=len(questions), chosen=chosen, reviewer=reviewer, modules=modules,
+                           objectives=objective_names(catalogue, locale, questions),
+                           difficulties=DIFFICULTY_LABELS)
