@@ -104,6 +104,9 @@ def _seed(make_user, language: str) -> dict:
     day = add_day(cohort, today - timedelta(days=1), "Kesgitlemeler", ["definitions"], set(catalogue.modules))
     mark_attendance(cohort, day, {people["jeren"].id: "present", people["merdan"].id: "late"}, people["lead"].id)
     db.session.commit()
+    from tests.test_question_bank import sign_off  # noqa: PLC0415
+
+    sign_off("pre-test", make_user("reviewer", roles={Role.LEGAL_REVIEWER}))  # the bank offers its questions
     read_everything(people["jeren"], "cascade")
     pass_quiz(people["jeren"], "pre-test", passed=False)
     pass_quiz(people["jeren"], "post-test")
@@ -192,7 +195,7 @@ def test_a_trainers_day(live_server, new_page, synced, make_user, language):
     walk = Walk(new_page, live_server, "lead", language)
     for url in ("/cohorts", "/cohorts/new", f"/cohorts/{cohort.id}", f"/cohorts/{cohort.id}/roster",
                 f"/cohorts/{cohort.id}/days", f"/cohorts/{cohort.id}/days/{day.id}",
-                f"/cohorts/{cohort.id}/edit", f"/cohorts/{cohort.id}/evaluation/results", "/cascade"):
+                f"/cohorts/{cohort.id}/edit", f"/cohorts/{cohort.id}/evaluation/results", "/cascade", "/review/bank"):
         walk.visit(url)
 
     for screen, page in walk.screens.items():  # the roster file a trainer really writes, checked before import
