@@ -14,6 +14,7 @@ from course.models.follow_up import FollowUpResponse
 from course.models.login_attempt import LoginAttempt
 from course.models.practice import PracticeAssessment
 from course.models.progress import ReadingSkim, SectionRead
+from course.models.question_proposal import QuestionProposal
 from course.models.question_report import QuestionReport
 from course.models.rate_event import RateEvent
 from course.models.review import (
@@ -64,6 +65,7 @@ __all__ = [
     "ModuleGain",
     "ObjectiveGain",
     "PracticeAssessment",
+    "QuestionProposal",
     "QuestionReport",
     "QuizAttempt",
     "RateEvent",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from course.cohorts.blueprint import carry_out
@@ -13,16 +14,21 @@ from course.extensions import db
 from course.inputs import database_id
 from course.learn.queries import source_entries
 from course.models.content import ContentKind
+from course.models.question_proposal import ProposalStatus, QuestionProposal
 from course.models.question_report import QuestionReport
 from course.models.review import ReviewDecision
 from course.permissions import Permission, can, require, velayat_scope
-from course.review import queries
+from course.review import proposals, queries
 from course.review.bank import DIFFICULTY_LABELS, BankFilter, bank_questions, objective_names
+from course.review.proposal_forms import DecisionForm, TrainerProposalForm
 from course.review.question_reports import close_report, open_reports
 from course.review.services import MAX_COMMENT, decide, review_translation, verify_source
 from course.web import current_locale, live_catalogue
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+PROPOSAL_STATUS_LABELS = {ProposalStatus.SUBMITTED: _l("with the legal reviewer"),
+                          ProposalStatus.RETURNED: _l("returned to you"), ProposalStatus.ACCEPTED: _l("accepted")}
 
 KINDS = {"module": ContentKind.MODULE, "quiz": ContentKind.QUIZ}
 
@@ -160,3 +166,79 @@ def bank():
                            total=len(questions), chosen=chosen, reviewer=reviewer, modules=modules,
                            objectives=objective_names(catalogue, locale, questions),
                            difficulties=DIFFICULTY_LABELS)
+
+
+def _module_choices(form) -> None:
+    catalogue, locale = live_catalogue(), current_locale()
+    form.module_id.choices = [("", _("Any module"))] + [
+        (module_id, pick(module.data["meta"]["title"], locale, catalogue.fallbacks(locale)).value)
+        for module_id, module in catalogue.modules.items()]
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_COHORTS)
+def propose_case():
+    """A trainer proposes a case from practice, and follows what became of their proposals."""
+    form = TrainerProposalForm()
+    _module_choices(form)
+
+    def send() -> str:
+        proposals.propose(current_user, form.text(), current_locale())
+        return _("Your proposal is with the legal reviewer.")
+
+    if form.validate_on_submit() and carry_out(send):
+        return redirect(url_for("review.propose_case"))
+    return render_template("review/propose.html", form=form, mine=proposals.proposals_of(current_user.id),
+                           statuses=PROPOSAL_STATUS_LABELS)
+
+
+@bp.route("/proposals/<int:proposal_id>/change", methods=["GET", "POST"])
+@require(Permission.MANAGE_COHORTS)
+def change_proposal(proposal_id: int):
+    """The author changes a proposal returned to them and sends it again."""
+    proposal = db.session.get(QuestionProposal, proposal_id)
+    if proposal is None or proposal.author_id != current_user.id:
+        abort(404)
+    form = TrainerProposalForm()
+    _module_choices(form)
+
+    def send_again() -> str:
+        proposals.resubmit(proposal, current_user, form.text())
+        return _("Your proposal is with the legal reviewer again.")
+
+    if request.method == "GET":
+        form.fill(proposal)
+    elif form.validate_on_submit() and carry_out(send_again):
+        return redirect(url_for("review.propose_case"))
+    return render_template("review/propose.html", form=form, proposal=proposal, mine=[],
+                           statuses=PROPOSAL_STATUS_LABELS)
+
+
+@bp.route("/proposals")
+@require(Permission.REVIEW_CONTENT)
+def proposal_list():
+    return render_template("review/proposals.html", waiting=proposals.proposals_with(ProposalStatus.SUBMITTED),
+                           accepted=proposals.proposals_with(ProposalStatus.ACCEPTED))
+
+
+@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@require(Permission.REVIEW_CONTENT)
+def proposal(proposal_id: int):
+    """The reviewer corrects a proposal, then accepts it into the bank or returns it with a comment."""
+    found = db.session.get(QuestionProposal, proposal_id) or abort(404)
+    form = DecisionForm()
+    _module_choices(form)
+    accepting = request.form.get("decision") == "accept"
+
+    def decided() -> str:
+        proposals.decide(found, ProposalStatus.ACCEPTED if accepting else ProposalStatus.RETURNED,
+                         form.comment.data or "", form.text(), actor_id=current_user.id)
+        return _("The proposal is accepted into the bank.") if accepting else \
+            _("The proposal is returned to the trainer.")
+
+    if request.method == "GET":
+        form.fill(found)
+        form.comment.data = found.reviewer_comment
+    elif form.validate_on_submit() and carry_out(decided):
+        return redirect(url_for("review.proposal_list"))
+    return render_template("review/proposal.html", form=form, proposal=found, statuses=PROPOSAL_STATUS_LABELS)

@@ -47,7 +47,7 @@ SYNCED_TABLES = (
     "users", "user_roles", "cohorts", "cohort_trainers", "trainer_standings", "enrolments", "session_days",
     "attendance", "section_reads", "quiz_attempts", "attempt_answers", "practice_assessments",
     "evaluation_submissions", "evaluation_responses", "evaluation_answers", "certificates",
-    "certificate_legal_bases", "follow_up_responses", "question_reports", "audit_events",
+    "certificate_legal_bases", "follow_up_responses", "question_reports", "question_proposals", "audit_events",
 )
 #: Natural keys that mean "another record", not "the same fact": handled by their own rule above.
 OWN_RULES = {("users", ("username",)), ("cohorts", ("join_code",)), ("quiz_attempts", ("user_id", "quiz_id", "number"))}
