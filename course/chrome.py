@@ -92,7 +92,6 @@ _GROUPS = [
         ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
         ("cascade.mine", _l("My cascade"), Permission.MANAGE_COHORTS),
         ("review.bank", _l("Question bank"), Permission.MANAGE_COHORTS),
-        ("review.propose_case", _l("Propose a case"), Permission.MANAGE_COHORTS),
     ]),
     (_l("Learning"), Permission.READ_COURSE, [
         ("learn.home", _l("My courses"), Permission.READ_COURSE),

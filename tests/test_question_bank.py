@@ -51,6 +51,7 @@ def test_trainers_see_only_signed_off_quizzes_and_learners_not_at_all(app, synce
     assert "No question fits this selection." in trainer.get("/review/bank").get_data(as_text=True)
     sign_off("alpha-check", reviewer)
     page = trainer.get("/review/bank").get_data(as_text=True)
+    assert 'href="/review/proposals/new"' in page  # where a trainer proposes a case from practice
     assert "Alpha check" in page and "All question types" not in page and "Single prompt" not in page
     everything = as_user(app, "reviewer").get("/review/bank").get_data(as_text=True)
     assert "Single prompt" in everything and "not signed off" in everything

@@ -164,6 +164,7 @@ def bank():
                for module_id, module in catalogue.modules.items()}
     return render_template("review/bank.html", questions=[q for q in questions if chosen.keeps(q)],
                            total=len(questions), chosen=chosen, reviewer=reviewer, modules=modules,
+                           can_propose=can(current_user, Permission.MANAGE_COHORTS),
                            objectives=objective_names(catalogue, locale, questions),
                            difficulties=DIFFICULTY_LABELS)
 
