@@ -91,7 +91,6 @@ _GROUPS = [
     (_l("Teaching"), Permission.MANAGE_COHORTS, [
         ("cohorts.index", _l("My cohorts"), Permission.MANAGE_COHORTS),
         ("cascade.mine", _l("My cascade"), Permission.MANAGE_COHORTS),
-        ("review.bank", _l("Question bank"), Permission.MANAGE_COHORTS),
     ]),
     (_l("Learning"), Permission.READ_COURSE, [
         ("learn.home", _l("My courses"), Permission.READ_COURSE),

@@ -75,3 +75,8 @@ def test_the_bank_page_costs_the_same_few_queries_whatever_the_number_of_quizzes
     with count_queries() as counted:
         assert client.get("/review/bank").status_code == 200  # noqa: PLR2004
     assert counted.count <= 8, counted.statements  # noqa: PLR2004
+
+
+def test_a_trainer_finds_the_bank_from_their_cohorts(app, synced, make_user):
+    make_user("trainer", roles={Role.TRAINER})
+    assert 'href="/review/bank"' in as_user(app, "trainer").get("/cohorts").get_data(as_text=True)

@@ -106,7 +106,11 @@ def _seed(make_user, language: str) -> dict:
     db.session.commit()
     from tests.test_question_bank import sign_off  # noqa: PLC0415
 
-    sign_off("pre-test", make_user("reviewer", roles={Role.LEGAL_REVIEWER}))  # the bank offers its questions
+    people["reviewer"] = make_user("reviewer", roles={Role.LEGAL_REVIEWER}, full_name="Maýsa Hojaýewa")
+    people["admin"] = make_user("root", roles={Role.ADMIN}, full_name="Serdar Annaýew")
+    for person in (people["reviewer"], people["admin"]):
+        person.locale = language
+    sign_off("pre-test", people["reviewer"])  # the bank offers its questions
     read_everything(people["jeren"], "cascade")
     pass_quiz(people["jeren"], "pre-test", passed=False)
     pass_quiz(people["jeren"], "post-test")
@@ -226,7 +230,7 @@ def test_a_coordinators_day(live_server, new_page, synced, make_user, language):
                 "/people", "/people?q=durdyyewa", "/trainers", "/certificates/all", "/certificates/all?q=saparowa",
                 f"/cascade/{world['lead'].id}", "/devices/"):
         walk.visit(url)
-    for what in ("cohorts", "disaggregation", "certificates"):
+    for what in ("cohorts", "disaggregation", "certificates", "gain"):
         for kind in ("csv", "xlsx"):
             walk.download(f"/reports/export/{what}.{kind}")
     walk.download(f"/certificates/{world['certificate'].id}.pdf")
@@ -237,3 +241,17 @@ def test_a_coordinators_day(live_server, new_page, synced, make_user, language):
 
     walk.asks_first("/certificates/all", "button[formaction$='/revoke']", prepare=give_a_reason)
     assert walk.problems == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reviewers_and_an_administrators_day_with_the_question_bank(live_server, new_page, synced, make_user,
+                                                                        language):
+    _seed(make_user, language)
+    problems = {}
+    for username, urls in (("reviewer", ("/review/", "/review/bank", "/review/question-reports", "/review/proposals")),
+                           ("root", ("/admin/questions", "/admin/backups", "/admin/audit"))):
+        walk = Walk(new_page, live_server, username, language)
+        for url in urls:
+            walk.visit(url)
+        problems.update(walk.problems)
+    assert problems == {}
