@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import format_percent, ngettext
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import case, func, select
 
 from course.attendance.queries import NO_DAYS, AttendanceShare, attendance_shares
 from course.attendance.services import session_days
@@ -38,7 +38,7 @@ from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.progress import ReadingSkim, SectionRead
 from course.quiz import parallel
-from course.quiz.analytics import AnswerRow, GroupGain, course_gains, group_gain, statistics_of
+from course.quiz.analytics import GroupGain, course_gains, group_gain, grouped_statistics
 from course.quiz.definition import pinned_definition
 from course.quiz.presenters import describe_wrong_option
 from course.reports.gains import GainRow, figure_headings, gain_by_objective, objective_titles
@@ -328,23 +328,11 @@ def _hardest(where: tuple, columns: list[QuizColumn], locale: str,
         .limit(DIFFICULT_QUESTIONS_SHOWN))
     if not hardest:
         return []
-    scores: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
-    for attempt_id, quiz_id, test_id, score in plain_rows(
-            select(QuizAttempt.id, QuizAttempt.quiz_id, taken_as, QuizAttempt.score).where(*where)):
-        scores[quiz_id, test_id][attempt_id] = score or 0.0
-    rows: dict[tuple[str, str], list[AnswerRow]] = defaultdict(list)
-    for attempt_id, quiz_id, test_id, *answer in plain_rows(
-            select(AttemptAnswer.attempt_id, QuizAttempt.quiz_id, taken_as, QuizAttempt.quiz_hash,
-                   AttemptAnswer.question_id, AttemptAnswer.response, AttemptAnswer.earned, AttemptAnswer.possible)
-            .join(QuizAttempt)
-            .where(*where, tuple_(QuizAttempt.quiz_id, taken_as, AttemptAnswer.question_id).in_(
-                [tuple(h) for h in hardest]))):
-        rows[quiz_id, test_id].append(AnswerRow(attempt_id, quiz_id, *answer))
     found = []
-    for (quiz_id, test_id), answers in rows.items():
-        latest = max(answers, key=lambda answer: answer.attempt_id)
-        definition = pinned_definition(quiz_id, latest.quiz_hash)
-        for stats in statistics_of(answers, scores[quiz_id, test_id]):
+    for (quiz_id, test_id), (item_stats, latest_hash) in grouped_statistics(
+            where, (QuizAttempt.quiz_id, taken_as), hardest).items():
+        definition = pinned_definition(quiz_id, latest_hash)
+        for stats in item_stats:
             spec = definition.questions.get(stats.question_id) if definition else None
             if spec is None:
                 continue

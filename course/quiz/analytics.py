@@ -8,14 +8,14 @@ told strong from weak learners apart, and which wrong options drew people.
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 
-from course.models.attempt import AttemptState, QuizAttempt
+from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.quiz.definition import pinned_definition
 from course.sql import plain_rows
 
@@ -157,6 +157,28 @@ def item_statistics(attempts: list[QuizAttempt], top_wrong: int = 3) -> list[Ite
     rows = [AnswerRow(a.id, a.quiz_id, a.quiz_hash, answer.question_id, answer.response, answer.earned or 0.0,
                       answer.possible or 0.0) for a in submitted for answer in a.answers]
     return statistics_of(rows, {a.id: a.score or 0.0 for a in submitted}, top_wrong)
+
+
+def grouped_statistics(where: tuple, group: tuple, questions: list[tuple]) -> dict[tuple, tuple[list[ItemStatistics],
+                                                                                               str]]:
+    """Item statistics of some questions, by group of attempts, in two queries whatever the number of answers.
+
+    ``where`` selects the submitted attempts; ``group`` is a tuple of attempt columns, the quiz id first (a quiz, or
+    a quiz and the test it was taken as); ``questions`` are tuples of group values and a question id. Returns, per
+    group, its questions' statistics and the latest version (content hash) its attempts answered.
+    """
+    scores: dict[tuple, dict[int, float]] = defaultdict(dict)
+    for attempt_id, *key, score in plain_rows(select(QuizAttempt.id, *group, QuizAttempt.score).where(*where)):
+        scores[tuple(key)][attempt_id] = score or 0.0
+    rows: dict[tuple, list[AnswerRow]] = defaultdict(list)
+    for attempt_id, *values in plain_rows(
+            select(AttemptAnswer.attempt_id, *group, QuizAttempt.quiz_hash, AttemptAnswer.question_id,
+                   AttemptAnswer.response, AttemptAnswer.earned, AttemptAnswer.possible).join(QuizAttempt)
+            .where(*where, tuple_(*group, AttemptAnswer.question_id).in_([tuple(q) for q in questions]))):
+        key, answer = tuple(values[:len(group)]), values[len(group):]
+        rows[key].append(AnswerRow(attempt_id, key[0], *answer))
+    return {key: (statistics_of(answers, scores[key]), max(answers, key=lambda a: a.attempt_id).quiz_hash)
+            for key, answers in rows.items()}
 
 
 def statistics_of(rows: Iterable[AnswerRow], scores: dict[int, float], top_wrong: int = 3) -> list[ItemStatistics]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from course.audit import record_event
@@ -22,13 +22,12 @@ from course.content.localize import Text, pick
 from course.domain import DomainError
 from course.extensions import db
 from course.learn.queries import Catalogue
-from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
+from course.models.attempt import AttemptState, QuizAttempt
 from course.models.question_report import QuestionReport
 from course.models.types import utcnow
-from course.quiz.analytics import AnswerRow, ItemStatistics, statistics_of
+from course.quiz.analytics import ItemStatistics, grouped_statistics
 from course.quiz.definition import pinned_definition
 from course.quiz.presenters import describe_wrong_option
-from course.sql import plain_rows
 
 #: Longest comment kept (a paragraph or two); shorter than this many characters says nothing.
 MAX_COMMENT = 2000
@@ -104,23 +103,14 @@ class ReportedQuestion:
 
 
 def _statistics(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], ItemStatistics]:
-    """Item statistics of these questions over every submitted attempt of their quizzes (three queries)."""
+    """Item statistics of these questions over every submitted attempt of their quizzes (two queries)."""
     if not pairs:
         return {}
-    submitted = (QuizAttempt.state == AttemptState.SUBMITTED, QuizAttempt.possible > 0)
-    quiz_ids = sorted({quiz_id for quiz_id, _question in pairs})
-    scores: dict[str, dict[int, float]] = defaultdict(dict)
-    for attempt_id, quiz_id, score in plain_rows(select(QuizAttempt.id, QuizAttempt.quiz_id, QuizAttempt.score)
-                                                 .where(*submitted, QuizAttempt.quiz_id.in_(quiz_ids))):
-        scores[quiz_id][attempt_id] = score or 0.0
-    rows: dict[str, list[AnswerRow]] = defaultdict(list)
-    for row in plain_rows(
-            select(AttemptAnswer.attempt_id, QuizAttempt.quiz_id, QuizAttempt.quiz_hash, AttemptAnswer.question_id,
-                   AttemptAnswer.response, AttemptAnswer.earned, AttemptAnswer.possible).join(QuizAttempt)
-            .where(*submitted, tuple_(QuizAttempt.quiz_id, AttemptAnswer.question_id).in_(list(pairs)))):
-        rows[row.quiz_id].append(AnswerRow(*row))
-    return {(quiz_id, stats.question_id): stats for quiz_id, answers in rows.items()
-            for stats in statistics_of(answers, scores[quiz_id])}
+    where = (QuizAttempt.state == AttemptState.SUBMITTED, QuizAttempt.possible > 0,
+             QuizAttempt.quiz_id.in_(sorted({quiz_id for quiz_id, _question in pairs})))
+    return {(quiz_id, stats.question_id): stats
+            for (quiz_id,), (item_stats, _hash) in grouped_statistics(where, (QuizAttempt.quiz_id,), pairs).items()
+            for stats in item_stats}
 
 
 def open_reports(catalogue: Catalogue, locale: str) -> list[ReportedQuestion]:
