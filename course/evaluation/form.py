@@ -74,11 +74,19 @@ class EvaluationForm(LocalizedForm):
                                       field=item.id)
                 answers[item.id] = value
             else:
-                if len(given) > MAX_TEXT:
-                    raise DomainError(_("The answer to “%(item)s” is too long (at most %(num)d characters).",
-                                        item=item.text.value, num=MAX_TEXT), field=item.id)
-                answers[item.id] = given
+                answers[item.id] = free_text(given, item.text.value, item.id)
         return answers
+
+
+def free_text(given: str, label: str, field: str) -> str:
+    """A written answer of a questionnaire (this evaluation, the follow-up), refused when too long.
+
+    :raises DomainError: longer than MAX_TEXT, naming the question ``label``.
+    """
+    if len(given) > MAX_TEXT:
+        raise DomainError(_("The answer to “%(item)s” is too long (at most %(num)d characters).",
+                            item=label, num=MAX_TEXT), field=field)
+    return given
 
 
 def evaluation_form(data: dict[str, Any], locale: str, fallbacks: Sequence[str]) -> EvaluationForm:

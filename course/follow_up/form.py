@@ -10,11 +10,10 @@ from flask_babel import gettext as _
 
 from course.content.localize import Text, draft_in, fallen_back_to, pick
 from course.domain import DomainError
+from course.evaluation.form import free_text
 from course.learn.queries import Catalogue
 from course.learn.status import LocalizedForm
 
-#: The longest written answer kept.
-MAX_TEXT = 2000
 #: The largest count believed: more cases or sessions than this in six months is a typing mistake.
 MAX_COUNT = 9999
 
@@ -63,10 +62,7 @@ class FollowUpForm(LocalizedForm):
                                         question=question.text.value, max=MAX_COUNT), field=question.id)
                 answers[question.id] = int(given)
             else:
-                if len(given) > MAX_TEXT:
-                    raise DomainError(_("The answer to “%(question)s” is too long (at most %(num)d characters).",
-                                        question=question.text.value, num=MAX_TEXT), field=question.id)
-                answers[question.id] = given
+                answers[question.id] = free_text(given, question.text.value, question.id)
         return answers
 
 

@@ -9,8 +9,9 @@ from flask_login import current_user
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import is_learner_of
 from course.days import today as local_today
+from course.evaluation.form import MAX_TEXT
 from course.extensions import db
-from course.follow_up.form import MAX_TEXT, FollowUpForm, course_follow_up_form
+from course.follow_up.form import FollowUpForm, course_follow_up_form
 from course.follow_up.services import answered, submit_follow_up, wave_opens, wave_statuses
 from course.models.cohort import Cohort
 from course.models.user import Role, User
