@@ -26,6 +26,8 @@ def test_a_trainer_proposes_the_reviewer_returns_and_accepts_and_every_step_is_a
     make_user("reviewer", roles={Role.LEGAL_REVIEWER})
     trainer, reviewer = as_user(app, "lead"), as_user(app, "reviewer")
     assert send(trainer, "/review/proposals/new", CASE).status_code == 302  # noqa: PLR2004
+    again = send(trainer, "/review/proposals/new", CASE)  # a second click sends nothing more
+    assert "This case is with the legal reviewer already." in again.get_data(as_text=True)
     proposal = db.session.scalar(select(QuestionProposal))
     assert (proposal.status, proposal.module_id, proposal.language) == (ProposalStatus.SUBMITTED, "alpha", "en")
     page = reviewer.get("/review/proposals").get_data(as_text=True)

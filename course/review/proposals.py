@@ -40,6 +40,13 @@ def _apply(proposal: QuestionProposal, text: ProposalText) -> None:
 
 
 def propose(author: User, text: ProposalText, language: str) -> QuestionProposal:
+    """:raises DomainError: the same case from the same trainer is waiting already (a second click, a resent
+    form)."""
+    waiting = db.session.scalar(select(QuestionProposal.id).where(
+        QuestionProposal.author_id == author.id, QuestionProposal.status == ProposalStatus.SUBMITTED,
+        QuestionProposal.scenario == text.scenario.strip(), QuestionProposal.question == text.question.strip()))
+    if waiting is not None:
+        raise DomainError(_("This case is with the legal reviewer already."))
     proposal = QuestionProposal(author_id=author.id, language=language, status=ProposalStatus.SUBMITTED)
     _apply(proposal, text)
     db.session.add(proposal)
