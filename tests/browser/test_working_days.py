@@ -138,7 +138,10 @@ class Walk:
                 self.problems[f"{screen} {url}"] = found
 
     def check_page(self, screen: str, label: str) -> None:
+        """A page reached by a click, measured once it has loaded (as ``visit``'s goto waits for): measured when
+        its table is parsed, before its stylesheet and fonts apply, it looked too wide under load."""
         page = self.screens[screen]
+        page.wait_for_load_state("load")
         if found := page.evaluate(PROBLEMS, screen == "desktop"):
             self.problems[f"{screen} {label}"] = found
 
