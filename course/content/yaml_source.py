@@ -62,6 +62,11 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
             _walk(item, (*loc, index), lines)
 
 
+#: libyaml's parser where PyYAML was built with it (its wheels are), the pure-Python one otherwise: the same
+#: safe constructors either way, and twenty times faster for a course's few hundred files.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> tuple[Any, LineMap]:
     """Parse ``path`` safely and return the data with its line map.
 
@@ -71,9 +76,10 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError("the file is not UTF-8 text; save it as UTF-8", None) from exc
+    loader = _LOADER(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -81,6 +87,8 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         raise YamlError(f"not valid YAML: {problem} (check indentation and quotes)", line) from exc
     except yaml.YAMLError as exc:
         raise YamlError(f"not valid YAML: {exc}", None) from exc
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {(): 1}
     if node is not None:
         _walk(node, (), lines)
