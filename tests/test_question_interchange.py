@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -270,7 +271,9 @@ def test_every_type_a_format_carries_comes_back_the_same(app, synced, tmp_path, 
                                                         suffix, carried):
     originals = {question["id"]: question for question in live_questions(["all-types"])}
     data, notes = export_questions(["all-types"], file_format, ["en", "ru", "tk"])
-    assert any(note.startswith("case: a case_qualification question cannot be written") for note in notes)
+    assert any(note.startswith("case: a case_qualification question cannot be written")
+               or note.startswith("case: a case-qualification question is written as an embedded-answers (Cloze)")
+               for note in notes)
     exported = tmp_path / f"export{suffix}"
     exported.write_bytes(data)
     result = import_questions(exported, editable_content,
@@ -447,3 +450,29 @@ def test_a_quiz_id_that_is_not_a_file_name_of_the_course_is_refused(tmp_path, ed
     assert "lower-case letters, digits and hyphens only" in str(refused.value.problems[0])
     assert sorted(p.name for p in (editable_content / "quizzes").iterdir()) == sorted(
         p.name for p in (Path(__file__).parent / "fixtures" / "content" / "quizzes").iterdir())
+
+
+#: A Cloze gap as Moodle's multianswer grammar reads it: weight, type, alternatives with escaped specials.
+CLOZE_GAP = re.compile(r"\{(\d+(?:\.\d+)?):(MULTICHOICE|MULTIRESPONSE):((?:[^{}\\]|\\.)+)\}")
+
+
+def test_a_case_qualification_question_goes_to_moodle_as_a_cloze_question_with_its_parts_and_weights(app, synced):
+    from defusedxml.ElementTree import fromstring  # noqa: PLC0415
+
+    data, _notes = export_questions(["all-types"], "moodle-xml", ["en", "ru"])
+    cloze = fromstring(data).find("question[@type='cloze']")
+    assert cloze.find("name/text").text == "case"
+    text = cloze.find("questiontext/text").text
+    gaps = CLOZE_GAP.findall(text)
+    assert [(weight, kind) for weight, kind, _ in gaps] == [
+        ("1", "MULTIRESPONSE"), ("1", "MULTIRESPONSE"), ("1", "MULTIRESPONSE"), ("1", "MULTICHOICE"),
+        ("1", "MULTIRESPONSE"), ("1", "MULTICHOICE")]
+    assert len(re.findall(r"\{\d", text)) == 6  # noqa: PLR2004  (once each, outside the language spans)
+    acts = dict(alternative.split("%")[1:3][::-1] for alternative in re.split(r"(?<!\\)~", gaps[0][2]))
+    right = {option: fraction for option, fraction in acts.items() if float(fraction) > 0}
+    assert len(right) == 2 and set(right.values()) == {"50"}  # noqa: PLR2004  (recruitment and transportation)
+    assert all(float(fraction) == -50 for fraction in acts.values() if float(fraction) <= 0)  # noqa: PLR2004
+    assert '<span lang=\\"ru\\" class=\\"multilang\\">' in gaps[0][2]  # quotes and slashes escaped in a gap
+    assert "FEEDBACK-ACTS" in gaps[0][2] and "Qualify the case" in text and "Квалифицируйте" in text
+    child = gaps[3][2]
+    assert child.startswith("%0%") and "%100%" in child  # not a child victim: "No" is right

@@ -16,9 +16,11 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring  # noqa:
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from flask_babel import force_locale
 
 from course.questions.bank import Parsed, ParsedFile, letter_id, number_text
 from course.questions.texts import as_text, dropped_notes, join_languages
+from course.quiz.presenters import NO, PART_LABELS, YES
 
 #: Tags standing for the course's own fields.
 CITE, MODULE = "cite:", "module:"
@@ -232,6 +234,61 @@ def _answer(node: Element, fraction: float, texts: dict[str, str] | str, feedbac
     return answer
 
 
+#: Characters a Cloze gap's answers and feedback escape with a backslash (Moodle's multianswer grammar).
+_CLOZE_SPECIAL = str.maketrans({c: f"\\{c}" for c in '\\}#~/"'})
+
+
+def _gap_text(texts: dict[str, str]) -> str:
+    return join_languages(texts).translate(_CLOZE_SPECIAL)
+
+
+def _gap(weight: float, kind: str, answers: list[tuple[float, dict[str, str]]], feedback: dict[str, str]) -> str:
+    """One Cloze gap: ``{weight:TYPE:%fraction%answer#feedback~...}``; the part's feedback goes with its right
+    answers."""
+    alternatives = [f"%{fraction:g}%{_gap_text(text)}" + (f"#{_gap_text(feedback)}" if fraction > 0 else "")
+                    for fraction, text in answers]
+    return f"{{{weight:g}:{kind}:{'~'.join(alternatives)}}}"
+
+
+def cloze_text(question: dict[str, Any]) -> str:
+    """The scenario, the prompt and a labelled gap per part, every language as multilang spans, the gaps outside
+    them (a gap per language would make Moodle count each part three times): the parts' weights become the
+    gaps' weights, a multi-select part a MULTIRESPONSE gap (each right option its share, each wrong one as much
+    off), the child-victim part a yes/no MULTICHOICE, the qualification a MULTICHOICE where an option of the
+    right article earns the part's article credit."""
+    languages = list(question["prompt"])
+    lines = [join_languages(question.get("scenario") or {}), join_languages(question["prompt"])]
+    for part in question["parts"]:
+        options = {option["id"]: option for option in part.get("options", [])}
+        if part["part"] == "child_victim":
+            yes_no = {True: labels_in(languages, YES), False: labels_in(languages, NO)}
+            answers = [(100 if value == part["answer"] else 0, yes_no[value]) for value in (True, False)]
+            kind = "MULTICHOICE"
+        elif part["part"] == "qualification":
+            article = options.get(part["answer"], {}).get("article")
+            credit = round(100 * part.get("article_credit", 0.5), 5)
+            answers = [(100 if oid == part["answer"] else credit if article and option.get("article") == article
+                        else 0, option["text"]) for oid, option in options.items()]
+            kind = "MULTICHOICE"
+        else:
+            right = set(part["answer"])
+            share = round(100 / len(right), 5) if right else 100
+            answers = [(share if oid in right else -share, option["text"]) for oid, option in options.items()]
+            kind = "MULTIRESPONSE"
+        gap = _gap(part.get("weight", 1), kind, answers, part["feedback"])
+        lines.append(f"{join_languages(labels_in(languages, PART_LABELS[part['part']]))}: {gap}")
+    return "<br>".join(line for line in lines if line)
+
+
+def labels_in(languages: list[str], label) -> dict[str, str]:
+    """An interface label (lazy gettext) in each of the question's languages."""
+    found = {}
+    for code in languages:
+        with force_locale(code):
+            found[code] = str(label)
+    return found
+
+
 def write_moodle_xml(questions: list[dict[str, Any]]) -> tuple[str, list[str]]:
     """A Moodle XML file of the questions it can carry, and a note for each it cannot."""
     root, notes = Element("quiz"), []
@@ -283,6 +340,12 @@ def write_moodle_xml(questions: list[dict[str, Any]]) -> tuple[str, list[str]]:
                 "ABSOLUTE_POSITION" if question.get("partial_credit") == "per_position" else "ALL_OR_NOTHING"
             for position, item in enumerate(question["items"], start=1):
                 _answer(node, position, item["text"])
+        elif kind == "case_qualification":
+            node = _common(root, "cloze", question)
+            node.find("questiontext/text").text = cloze_text(question)
+            notes.append(f"{question['id']}: a case-qualification question is written as an embedded-answers "
+                         "(Cloze) question, a part per gap weighted as here; Moodle grades a part's wrong choices "
+                         "by its own rule, and the right article with a wrong part earns nothing there")
         else:
             notes.append(f"{question['id']}: a {kind} question cannot be written in Moodle XML; left out")
     indent(root)
