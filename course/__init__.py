@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.review.views import bp as review_bp  # noqa: PLC0415
     from course.sync.api import bp as sync_link_bp  # noqa: PLC0415
     from course.sync.views import bp as devices_bp  # noqa: PLC0415
+    from course.trainer_quizzes.views import bp as trainer_quizzes_bp  # noqa: PLC0415
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(follow_up_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(trainer_quizzes_bp)
     app.register_blueprint(devices_bp)
     app.register_blueprint(sync_link_bp)
     app.register_blueprint(branding_bp)

@@ -54,6 +54,8 @@ def cohort_tabs(cohort: Cohort, active: str) -> list[Tab]:
             ("attendance", "attendance.days", _("Attendance"))]
     if catalogue and has_practice(catalogue, track):
         tabs.append(("practice", "practice.cohort_practice", _("Teaching practice")))
+    if catalogue and (catalogue.course.get("trainer_quizzes") or {}).get("enabled", True):
+        tabs.append(("quizzes", "trainer_quizzes.index", _("Quizzes")))
     if catalogue and catalogue.course.get("evaluation"):
         tabs.append(("evaluation", "evaluation.results", _("Evaluation")))
     if catalogue and catalogue.course.get("follow_up"):

@@ -37,6 +37,7 @@ from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.certificate import Certificate
 from course.models.cohort import Cohort
 from course.models.progress import ReadingSkim, SectionRead
+from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
 from course.quiz import parallel
 from course.quiz.analytics import GroupGain, course_gains, group_gain, grouped_statistics
 from course.quiz.definition import pinned_definition
@@ -216,6 +217,16 @@ def track_quiz_ids(catalogue: Catalogue, track: dict[str, Any]) -> list[str]:
     return [q for q in dict.fromkeys(ordered) if q and q in catalogue.quizzes]
 
 
+def trainer_quiz_columns(cohort: Cohort, locale: str) -> list[QuizColumn]:
+    """The quizzes the cohort's trainers opened to it (open or closed since), oldest first, after the course's own:
+    their results are on the grid, and their questions among the item statistics. Drafts are not."""
+    return [QuizColumn(quiz_id, Text(title, locale), pass_mark, Text(title, locale))
+            for quiz_id, title, pass_mark in plain_rows(
+                select(TrainerQuiz.quiz_id, TrainerQuiz.title, TrainerQuiz.data["meta"]["pass_mark"].as_integer())
+                .where(TrainerQuiz.cohort_id == cohort.id, TrainerQuiz.state != TrainerQuizState.DRAFT)
+                .order_by(TrainerQuiz.opened_at, TrainerQuiz.id))]
+
+
 def _quiz_cells(user_ids: list[int], quiz_ids: list[str]) -> dict[tuple[int, str], QuizCell]:
     """One aggregate query over the cohort's submitted attempts, each under the test it counts as (a parallel
     form taken in the other test's place is shown in that test's column)."""
@@ -370,7 +381,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     modules = [catalogue.modules[m] for m in track["modules"] if m in catalogue.modules]
     columns = [QuizColumn(q, pick(catalogue.quizzes[q]["title"], locale, fallbacks),
                           catalogue.quizzes[q].get("pass_mark"), short_title(catalogue.quizzes[q], locale, fallbacks))
-               for q in track_quiz_ids(catalogue, track)]
+               for q in track_quiz_ids(catalogue, track)] + trainer_quiz_columns(cohort, locale)
     people = roster(cohort)
     ids = [person.user_id for person in people]
     days = [day.day for day in session_days(cohort)]

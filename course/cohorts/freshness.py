@@ -9,9 +9,10 @@ stamps over the cohort's records tells whether the dashboard computed a moment a
   is read per learner through an index that starts with the learner (for the large tables a (user, stamp)
   index, read from its end): some 200 short probes, where counting every section read of the cohort read
   thousands of index entries on each view;
-- a removed record lowers a count: learners taken off the roster and session days deleted (with their marks)
-  are the only removals, and both are counted; section reads, attempts, certificates, practice assessments
-  and skims are never removed (a certificate is revoked, an attempt abandoned: both are changes);
+- a removed record lowers a count: learners taken off the roster, session days deleted (with their marks)
+  and trainers' draft quizzes discarded are the only removals, and all three are counted; section reads,
+  attempts, certificates, practice assessments and skims are never removed (a certificate is revoked, an
+  attempt abandoned: both are changes);
 - a record written by the sync merge keeps the stamp it brought, which may be older than the latest here, and
   a merge of two people moves rows without stamping them: both are recorded in the audit log, whose last id
   is part of the signature.
@@ -40,6 +41,7 @@ from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
 from course.models.practice import PracticeAssessment
 from course.models.progress import ReadingSkim, SectionRead
+from course.models.trainer_quiz import TrainerQuiz
 from course.models.user import User
 from course.sql import plain_rows, side_by_side
 
@@ -86,6 +88,8 @@ def _signature_statement() -> Select:
         select(func.max(AuditEvent.id)).subquery(),
         learners,
         select(func.count(), func.max(SessionDay.clock)).where(SessionDay.cohort_id == cohort_id).subquery(),
+        # A trainer's quiz opened, closed or discarded adds or removes a column.
+        select(func.count(), func.max(TrainerQuiz.clock)).where(TrainerQuiz.cohort_id == cohort_id).subquery(),
     ]
     return side_by_side(parts)
 

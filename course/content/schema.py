@@ -163,6 +163,16 @@ class Objective(ContentModel):
     title: LocalizedText
 
 
+class TrainerQuizBounds(ContentModel):
+    """What a trainer may set on a quiz they build for their cohort from the question bank."""
+
+    #: False: trainers cannot build quizzes for their cohorts.
+    enabled: bool = True
+    max_questions: int = Field(default=30, ge=1, le=200)
+    max_attempts: int = Field(default=3, ge=1, le=100)
+    max_time_limit_minutes: int = Field(default=120, ge=1, le=600)
+
+
 class CourseFile(ContentModel):
     """``modules/course.yaml``."""
 
@@ -188,6 +198,8 @@ class CourseFile(ContentModel):
     #: Names of the learning objectives the two tests measure, by the question tag that marks them; the
     #: reports give the gain per objective (a tag without a name here is shown by its id).
     objectives: list[Objective] = Field(default_factory=list)
+    #: The bounds of the quizzes trainers build for their cohorts; they never count toward a certificate.
+    trainer_quizzes: TrainerQuizBounds = Field(default_factory=TrainerQuizBounds)
 
     @field_validator("modules")
     @classmethod
@@ -542,7 +554,8 @@ class GlossaryFile(ContentModel):
         return self
 
 
-QuizKind = Literal["pre_test", "module_check", "case_study", "post_test", "final"]
+#: ``trainer_quiz``: built by a trainer for a cohort from the question bank (course.trainer_quizzes), never in a file.
+QuizKind = Literal["pre_test", "module_check", "case_study", "post_test", "final", "trainer_quiz"]
 
 
 class DrawRule(ContentModel):
@@ -602,3 +615,15 @@ class QuizFile(QuizSettings):
     """``quizzes/<id>.yaml``; each question is checked by its type's own model."""
 
     questions: list[dict[str, Any]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_a_trainer_quiz(self) -> QuizFile:
+        """The quizzes trainers build have their own kind and ids (course.trainer_quizzes); a file may use neither."""
+        if self.kind == "trainer_quiz":
+            raise PydanticCustomError(
+                "trainer_quiz_in_file", "kind 'trainer_quiz' is for the quizzes trainers build in Cascade from the "
+                "question bank; a quiz file is a module_check, case_study, pre_test, post_test or final")
+        if self.id.startswith("tq-"):
+            raise PydanticCustomError(
+                "trainer_quiz_id", "a quiz id may not begin with 'tq-': the quizzes trainers build are named so")
+        return self

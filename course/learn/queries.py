@@ -101,6 +101,11 @@ class Catalogue:
         return {track["id"]: pick(track["title"], locale, self.fallbacks(locale)).value
                 for track in self.course["tracks"]}
 
+    def module_titles(self, locale: str) -> dict[str, str]:
+        """Every module's title in ``locale`` (or the first fallback that has one), by id, in course order."""
+        return {module_id: pick(module.data["meta"]["title"], locale, self.fallbacks(locale)).value
+                for module_id, module in self.modules.items()}
+
     def track(self, track_id: str) -> dict[str, Any] | None:
         return next((track for track in self.course["tracks"] if track["id"] == track_id), None)
 

@@ -1,5 +1,5 @@
-"""What a learner is asked to do outside the modules: evaluate a finished cohort, answer its follow-up months
-later, see their teaching practice."""
+"""What a learner is asked to do outside the modules: take a quiz their trainer opened, evaluate a finished
+cohort, answer its follow-up months later, see their teaching practice."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from course.models.enrolment import Enrolment
 from course.models.evaluation import EvaluationSubmission
 from course.models.practice import PracticeAssessment
 from course.models.user import User
+from course.trainer_quizzes.queries import waiting_for
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ class TodoLink:
 
 
 def learner_todo(user: User, catalogue: Catalogue, today: date, locale: str) -> list[TodoLink]:
-    """Links for the home page, in four queries."""
-    links = []
+    """Links for the home page, in five queries."""
+    links = [TodoLink(_("Quiz from your trainer: %(title)s (%(cohort)s)", title=title, cohort=cohort),
+                      url_for("quiz.overview", quiz_id=quiz_id)) for quiz_id, title, cohort in waiting_for(user.id)]
     if catalogue.course.get("evaluation"):
         answered = select(EvaluationSubmission.cohort_id).where(EvaluationSubmission.user_id == user.id)
         for cohort_id, name in db.session.execute(

@@ -27,10 +27,13 @@ from course.models.review import (
 )
 from course.models.scope import CoordinatorScope
 from course.models.summary import LearnerSummary, ModuleGain, ObjectiveGain
+from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
 from course.models.user import Role, User, UserRole
 from course.models.user_session import UserSession
 
 __all__ = [
+    "TrainerQuiz",
+    "TrainerQuizState",
     "FollowUpResponse",
     "BadgeCredential",
     "UserSession",

@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from course.content.repository import live_hash, snapshot_data
 from course.content.schema import QuizSettings
+from course.extensions import db
 from course.models.content import ContentKind
+from course.models.trainer_quiz import TrainerQuiz
 from course.quiz.registry import load_question_types
 from course.quiz.types.base import QuestionSpec, QuestionType
 
@@ -29,6 +33,9 @@ class QuizDefinition:
     def question_type(self, question_id: str) -> type[QuestionType]:
         return load_question_types().get(self.questions[question_id].type)
 
+
+#: The ids of the quizzes trainers build begin so; a course's quiz id cannot (course validate refuses it).
+TRAINER_QUIZ_PREFIX = "tq-"
 
 #: Parsed definitions by (quiz id, content hash). A version never changes, so entries never go stale.
 _CACHE: dict[tuple[str, str], QuizDefinition] = {}
@@ -52,10 +59,14 @@ def definition_from_data(quiz_id: str, content_hash: str, data: dict[str, Any]) 
 
 
 def pinned_definition(quiz_id: str, content_hash: str) -> QuizDefinition | None:
-    """The exact version an attempt names, live or not."""
+    """The exact version an attempt names, live or not: a version of the course's content, or a quiz a trainer
+    built for a cohort (kept in its own row, course.trainer_quizzes)."""
     if (found := _CACHE.get((quiz_id, content_hash))) is not None:
         return found
     data = snapshot_data(ContentKind.QUIZ, quiz_id, content_hash)
+    if data is None and quiz_id.startswith(TRAINER_QUIZ_PREFIX):
+        data = db.session.scalar(select(TrainerQuiz.data).where(
+            TrainerQuiz.quiz_id == quiz_id, TrainerQuiz.content_hash == content_hash))
     return definition_from_data(quiz_id, content_hash, data) if data is not None else None
 
 

@@ -31,7 +31,7 @@ GRADING_LABELS = {
 }
 KIND_LABELS = {
     "pre_test": _l("Pre-test"), "module_check": _l("Module check"), "case_study": _l("Case study"),
-    "post_test": _l("Post-test"), "final": _l("Final assessment"),
+    "post_test": _l("Post-test"), "final": _l("Final assessment"), "trainer_quiz": _l("Quiz from your trainer"),
 }
 
 
@@ -90,7 +90,9 @@ def _question_count(definition: QuizDefinition) -> int:
     return len(definition.questions)
 
 
-def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition, locale: str) -> OverviewPage:
+def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition, locale: str, *,
+                  accepting: bool = True) -> OverviewPage:
+    """``accepting``: False for a trainer's quiz closed since (its attempts stay readable, none may start)."""
     expire_overdue(user_id=user_id, quiz_id=definition.quiz_id)
     attempts = attempts_of(user_id, definition.quiz_id)
     settings = definition.settings
@@ -118,7 +120,7 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
         counted_score=counted_score(attempts, settings.grading_method),
         attempts=rows,
         open_attempt_url=url_for("quiz.take", attempt_id=open_attempt.id) if open_attempt else None,
-        can_start=open_attempt is None and left != 0,
+        can_start=accepting and open_attempt is None and left != 0,
     )
 
 
@@ -138,8 +140,10 @@ def quiz_notices(definition: QuizDefinition, question_ids: list[str], catalogue:
     cited = [citation for qid in question_ids
              for citation in question_citations(definition.questions[qid].model_dump(include={"cites", "parts"}))]
     review = version_review(ContentKind.QUIZ, definition.quiz_id, definition.content_hash)
+    # A trainer's quiz is made of questions from signed-off versions only (course.trainer_quizzes).
+    signed_off = review.signed_off or definition.settings.kind == "trainer_quiz"
     return QuizNotices(
-        status=page_status(Subject.QUIZ, not_reviewed=shows_draft_notice(review.signed_off, provisions, cited),
+        status=page_status(Subject.QUIZ, not_reviewed=shows_draft_notice(signed_off, provisions, cited),
                            draft_translation_in=locale if review.draft_translation(
                                locale, definition.settings.draft_languages) else None),
         legal_notices=notices_for(provisions, cited, locale, _fallbacks(catalogue, locale)),

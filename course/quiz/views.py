@@ -14,6 +14,7 @@ from course.extensions import db
 from course.inputs import UnreadableInput, json_body
 from course.learn import queries as learn_queries
 from course.models.attempt import QuizAttempt
+from course.models.trainer_quiz import TrainerQuizState
 from course.observability import count_event
 from course.permissions import Permission, require
 from course.quiz import pages, parallel
@@ -29,24 +30,34 @@ from course.quiz.attempts import (
     start_attempt,
     submit_attempt,
 )
-from course.quiz.definition import QuizDefinition, live_definition
+from course.quiz.definition import TRAINER_QUIZ_PREFIX, QuizDefinition, live_definition, pinned_definition
 from course.quiz.review import review_access
 from course.quiz.types.base import InvalidResponse
 from course.review.question_reports import report_question
+from course.trainer_quizzes.queries import learners_quiz
 from course.web import after_progress, current_locale
 
 bp = Blueprint("quiz", __name__)
 
 
-def _takeable_quiz(quiz_id: str) -> tuple[learn_queries.Catalogue, QuizDefinition]:
-    """The live quiz if the user's tracks include it; 404 otherwise (its existence is not confirmed)."""
+def _takeable_quiz(quiz_id: str) -> tuple[learn_queries.Catalogue, QuizDefinition, bool]:
+    """The quiz if the user's tracks include it, or a trainer opened it to a cohort the user learns in; 404
+    otherwise (its existence is not confirmed). The flag says whether attempts may start (a trainer's closed quiz
+    takes none)."""
     catalogue = learn_queries.load_catalogue()
+    if catalogue is None:
+        abort(404)
+    if quiz_id.startswith(TRAINER_QUIZ_PREFIX):
+        trainer_quiz = learners_quiz(current_user.id, quiz_id)
+        if trainer_quiz is None:
+            abort(404)
+        return (catalogue, pinned_definition(quiz_id, trainer_quiz.content_hash),
+                trainer_quiz.state == TrainerQuizState.OPEN)
     definition = live_definition(quiz_id)
-    if catalogue is None or definition is None:
+    if definition is None or not catalogue.quiz_belongs_to(quiz_id, learn_queries.readable_track_ids(current_user,
+                                                                                                      catalogue)):
         abort(404)
-    if not catalogue.quiz_belongs_to(quiz_id, learn_queries.readable_track_ids(current_user, catalogue)):
-        abort(404)
-    return catalogue, parallel.as_taken_by(current_user.id, catalogue.course, definition)
+    return catalogue, parallel.as_taken_by(current_user.id, catalogue.course, definition), True
 
 
 #: Every answer saved starts here: the attempt with its answers, in one round trip.
@@ -79,8 +90,8 @@ def _open_own_attempt(attempt_id: int) -> tuple[QuizAttempt, bool]:
 @bp.route("/quizzes/<quiz_id>")
 @require(Permission.READ_COURSE)
 def overview(quiz_id: str):
-    catalogue, definition = _takeable_quiz(quiz_id)
-    page = pages.overview_page(current_user.id, catalogue, definition, current_locale())
+    catalogue, definition, accepting = _takeable_quiz(quiz_id)
+    page = pages.overview_page(current_user.id, catalogue, definition, current_locale(), accepting=accepting)
     db.session.commit()  # overdue attempts may have been submitted
     return render_template("quiz/overview.html", page=page)
 
@@ -88,8 +99,10 @@ def overview(quiz_id: str):
 @bp.route("/quizzes/<quiz_id>/start", methods=["POST"])
 @require(Permission.READ_COURSE)
 def start(quiz_id: str):
-    _catalogue, definition = _takeable_quiz(quiz_id)
+    _catalogue, definition, accepting = _takeable_quiz(quiz_id)
     try:
+        if not accepting:
+            raise AttemptRefused(_("Your trainer has closed this quiz: no new attempt can start."))
         attempt = start_attempt(current_user.id, definition)
     except AttemptRefused as exc:
         db.session.rollback()

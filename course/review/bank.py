@@ -21,6 +21,7 @@ from course.content.repository import live_versions
 from course.learn.queries import Catalogue
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.content import ContentKind
+from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
 from course.quiz.definition import definition_from_data
 from course.reports.gains import objective_titles
 from course.review.queries import review_rows
@@ -54,6 +55,11 @@ class BankQuestion:
     reviewed: bool
 
     @property
+    def key(self) -> str:
+        """The question's name across the bank: question ids are unique within a quiz only."""
+        return f"{self.quiz_id}:{self.question_id}"
+
+    @property
     def difficulty(self) -> str:
         return difficulty(self.responses, self.facility)
 
@@ -68,16 +74,25 @@ class BankQuestion:
 
 def _answered() -> dict[tuple[str, str], tuple[int, float]]:
     """Responses and mean share of the points per (quiz, question) over every submitted attempt: one GROUP BY,
-    kept until an attempt is submitted (its latest id and count say so)."""
+    kept until an attempt is submitted (its latest id and count say so). The answers to a question a trainer
+    copied into a cohort's quiz count for the bank question it came from."""
     submitted = (QuizAttempt.state == AttemptState.SUBMITTED,)
     signature = tuple(plain_rows(select(func.count(), func.max(QuizAttempt.id)).where(*submitted))[0])
 
     def made() -> dict[tuple[str, str], tuple[int, float]]:
-        return {(quiz_id, question_id): (int(count), float(share)) for quiz_id, question_id, count, share in plain_rows(
-            select(QuizAttempt.quiz_id, AttemptAnswer.question_id, func.count(),
-                   func.avg(AttemptAnswer.earned / AttemptAnswer.possible)).join(QuizAttempt)
-            .where(*submitted, AttemptAnswer.possible > 0)
-            .group_by(QuizAttempt.quiz_id, AttemptAnswer.question_id))}
+        copied = dict(plain_rows(
+            select(TrainerQuiz.quiz_id, TrainerQuiz.sources).where(TrainerQuiz.state != TrainerQuizState.DRAFT)))
+        totals: dict[tuple[str, str], tuple[int, float]] = {}
+        for quiz_id, question_id, count, share in plain_rows(
+                select(QuizAttempt.quiz_id, AttemptAnswer.question_id, func.count(),
+                       func.avg(AttemptAnswer.earned / AttemptAnswer.possible)).join(QuizAttempt)
+                .where(*submitted, AttemptAnswer.possible > 0)
+                .group_by(QuizAttempt.quiz_id, AttemptAnswer.question_id)):
+            key = tuple(copied[quiz_id].get(question_id, (quiz_id, question_id))) if quiz_id in copied \
+                else (quiz_id, question_id)
+            before, points = totals.get(key, (0, 0.0))
+            totals[key] = (before + int(count), points + int(count) * float(share))
+        return {key: (count, points / count) for key, (count, points) in totals.items()}
 
     return app_cache("course.bank_answered", 4).get_or_make(signature, made)
 

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from course.cohorts.blueprint import carry_out
-from course.content.localize import pick
 from course.extensions import db
 from course.inputs import database_id
 from course.learn.queries import source_entries
@@ -160,20 +159,16 @@ def bank():
     reviewer = can(current_user, Permission.REVIEW_CONTENT)
     questions = bank_questions(catalogue, locale, reviewed_only=not reviewer)
     chosen = BankFilter.from_args(request.args)
-    modules = {module_id: pick(module.data["meta"]["title"], locale, catalogue.fallbacks(locale)).value
-               for module_id, module in catalogue.modules.items()}
     return render_template("review/bank.html", questions=[q for q in questions if chosen.keeps(q)],
-                           total=len(questions), chosen=chosen, reviewer=reviewer, modules=modules,
+                           total=len(questions), chosen=chosen, reviewer=reviewer,
+                           modules=catalogue.module_titles(locale),
                            can_propose=can(current_user, Permission.MANAGE_COHORTS),
                            objectives=objective_names(catalogue, locale, questions),
                            difficulties=DIFFICULTY_LABELS)
 
 
 def _module_choices(form) -> None:
-    catalogue, locale = live_catalogue(), current_locale()
-    form.module_id.choices = [("", _("Any module"))] + [
-        (module_id, pick(module.data["meta"]["title"], locale, catalogue.fallbacks(locale)).value)
-        for module_id, module in catalogue.modules.items()]
+    form.module_id.choices = [("", _("Any module")), *live_catalogue().module_titles(current_locale()).items()]
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])

@@ -39,6 +39,12 @@ def forget_clock_node() -> None:
     current_app.extensions.pop(NODE_KEY, None)
 
 
+def stamp_now(session: Session) -> str:
+    """The stamp of a change made now; for a conditional update written through Core, which the flush listener
+    below does not see."""
+    return CLOCK.now(clock_node(session), session.connection())
+
+
 def _edited_fields(record: FieldClocks) -> list[str]:
     state = inspect(record)
     return [name for name in record.editable_fields if state.attrs[name].history.has_changes()]
@@ -50,7 +56,7 @@ def stamp_changes(session: Session, _context: Any, _instances: Any) -> None:
     changed = [record for record in session.dirty if isinstance(record, Synced) and session.is_modified(record)]
     if not created and not changed:
         return
-    now = CLOCK.now(clock_node(session), session.connection())
+    now = stamp_now(session)
     for record in created:
         record.clock = now
     for record in changed:
