@@ -80,3 +80,27 @@ def test_the_bank_page_costs_the_same_few_queries_whatever_the_number_of_quizzes
 def test_a_trainer_finds_the_bank_from_their_cohorts(app, synced, make_user):
     make_user("trainer", roles={Role.TRAINER})
     assert 'href="/review/bank"' in as_user(app, "trainer").get("/cohorts").get_data(as_text=True)
+
+
+def test_each_bank_question_has_a_page_with_its_discrimination_and_wrong_answers(app, synced, make_user):
+    from tests.quiz.conftest import Learner  # noqa: PLC0415
+
+    reviewer = make_user("reviewer", roles={Role.LEGAL_REVIEWER})
+    make_user("trainer", roles={Role.TRAINER})
+    for name, answer in (("ana", "a"), ("bo", "b"), ("cy", "b")):
+        make_user(name, tracks=("full",))
+        learner = Learner(as_user(app, name))
+        attempt_id = learner.start("alpha-check")
+        learner.save(attempt_id, {"q-q1": answer, "q-q2": "true"})
+        learner.submit(attempt_id)
+    client = as_user(app, "reviewer")
+    assert 'href="/review/bank/alpha-check/q1"' in client.get("/review/bank").get_data(as_text=True)
+    page = client.get("/review/bank/alpha-check/q1").get_data(as_text=True)
+    assert "33% of the points earned over 3 answers" in page
+    assert "Wrong answers chosen most: Wrong (2)" in page
+    trainer = as_user(app, "trainer")
+    assert trainer.get("/review/bank/alpha-check/q1").status_code == 404  # noqa: PLR2004  (not signed off yet)
+    sign_off("alpha-check", reviewer)
+    assert "Wrong answers chosen most" in trainer.get("/review/bank/alpha-check/q1").get_data(as_text=True)
+    assert trainer.get("/review/bank/alpha-check/nope").status_code == 404  # noqa: PLR2004
+    assert as_user(app, "ana").get("/review/bank/alpha-check/q1").status_code == 403  # noqa: PLR2004

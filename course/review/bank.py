@@ -22,9 +22,12 @@ from course.learn.queries import Catalogue
 from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.content import ContentKind
 from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
-from course.quiz.definition import definition_from_data
+from course.quiz.analytics import ItemStatistics
+from course.quiz.definition import definition_from_data, live_definition
+from course.quiz.presenters import describe_wrong_option
 from course.reports.gains import objective_titles
 from course.review.queries import review_rows
+from course.review.question_reports import statistics_everywhere
 from course.sql import plain_rows
 
 #: Fewer answers than this say little about a question's difficulty: it is shown as "too few answers".
@@ -147,3 +150,38 @@ def objective_names(catalogue: Catalogue, locale: str, questions: list[BankQuest
     names = objective_titles(catalogue, locale)
     return {tag: names.get(tag, tag) for tag in sorted({tag for q in questions for tag in q.objectives},
                                                        key=lambda tag: names.get(tag, tag).casefold())}
+
+
+@dataclass(frozen=True)
+class BankQuestionDetail:
+    """One question of the bank with its full item statistics over every cohort's attempts at its quiz."""
+
+    question: BankQuestion
+    statistics: ItemStatistics | None
+    #: The wrong answers chosen most, in words, with how often.
+    common_wrong: list[tuple[str, int]]
+
+    @property
+    def discrimination(self) -> float | None:
+        return self.statistics.discrimination if self.statistics else None
+
+    @property
+    def facility_percent(self) -> int | None:
+        return round(self.statistics.facility * 100) if self.statistics else None
+
+
+def bank_question(catalogue: Catalogue, locale: str, quiz_id: str, question_id: str, *,
+                  reviewed_only: bool) -> BankQuestionDetail | None:
+    """The question as the bank lists it, with its discrimination and the wrong answers chosen most (two queries
+    over the answers to this one question); None when the bank does not offer it to the reader."""
+    found = next((q for q in bank_questions(catalogue, locale, reviewed_only=reviewed_only)
+                  if (q.quiz_id, q.question_id) == (quiz_id, question_id)), None)
+    if found is None:
+        return None
+    statistics = statistics_everywhere([(quiz_id, question_id)]).get((quiz_id, question_id))
+    definition = live_definition(quiz_id)
+    spec = definition.questions.get(question_id) if definition else None
+    fallbacks = catalogue.fallbacks(locale)
+    return BankQuestionDetail(found, statistics, [
+        (describe_wrong_option(spec, token, locale, fallbacks), count)
+        for token, count in statistics.common_wrong] if statistics and spec else [])

@@ -102,7 +102,7 @@ class ReportedQuestion:
         return round(self.statistics.facility * 100) if self.statistics else None
 
 
-def _statistics(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], ItemStatistics]:
+def statistics_everywhere(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], ItemStatistics]:
     """Item statistics of these questions over every submitted attempt of their quizzes (two queries)."""
     if not pairs:
         return {}
@@ -120,7 +120,7 @@ def open_reports(catalogue: Catalogue, locale: str) -> list[ReportedQuestion]:
     grouped: dict[tuple[str, str], list[QuestionReport]] = defaultdict(list)
     for report in reports:
         grouped[report.quiz_id, report.question_id].append(report)
-    statistics = _statistics(list(grouped))
+    statistics = statistics_everywhere(list(grouped))
     fallbacks = catalogue.fallbacks(locale)
     found = []
     for (quiz_id, question_id), listed in grouped.items():

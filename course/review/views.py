@@ -18,7 +18,7 @@ from course.models.question_report import QuestionReport
 from course.models.review import ReviewDecision
 from course.permissions import Permission, can, require, velayat_scope
 from course.review import proposals, queries
-from course.review.bank import DIFFICULTY_LABELS, BankFilter, bank_questions, objective_names
+from course.review.bank import DIFFICULTY_LABELS, BankFilter, bank_question, bank_questions, objective_names
 from course.review.proposal_forms import DecisionForm, TrainerProposalForm
 from course.review.question_reports import close_report, open_reports
 from course.review.services import MAX_COMMENT, decide, review_translation, verify_source
@@ -165,6 +165,19 @@ def bank():
                            can_propose=can(current_user, Permission.MANAGE_COHORTS),
                            objectives=objective_names(catalogue, locale, questions),
                            difficulties=DIFFICULTY_LABELS)
+
+
+@bp.route("/bank/<quiz_id>/<question_id>")
+@require(Permission.PREVIEW_CONTENT)
+def bank_question_page(quiz_id: str, question_id: str):
+    """One bank question with its item statistics: discrimination, and the wrong answers learners chose most."""
+    catalogue, locale = live_catalogue(), current_locale()
+    detail = bank_question(catalogue, locale, quiz_id[:100], question_id[:100],
+                           reviewed_only=not can(current_user, Permission.REVIEW_CONTENT))
+    if detail is None:
+        abort(404)
+    return render_template("review/bank_question.html", detail=detail, q=detail.question,
+                           objectives=objective_names(catalogue, locale, [detail.question]))
 
 
 def _module_choices(form) -> None:
