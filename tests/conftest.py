@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from jinja2 import BytecodeCache
+from sqlalchemy import Engine, event, text
 
 from course import create_app
 from course.config import normalise_database_url
@@ -122,9 +123,41 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates shared by the apps of one test process: each test makes its own app, whose Jinja
+    environment would otherwise parse and compile every template it renders again (a tenth of the suite's
+    time). Jinja checks each template's source checksum, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self.kept.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES_COMPILED = _SharedBytecode()
+
+
+@event.listens_for(Engine, "connect")
+def _no_fsync_for_throwaway_databases(dbapi_connection, _record) -> None:
+    """The suite's SQLite files are thrown away with the run: waiting for the disk at each of a test's commits
+    buys nothing. The durability the application relies on is tested where it is served as in production: the
+    answers-never-lost test kills a real server, whose connections this listener (in the test process only)
+    never touches."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
+
 @pytest.fixture
 def app(_schema, database_url, is_postgres, tmp_path, content_dir):
     app = create_app(base_config(database_url, tmp_path / "instance", content_dir))
+    app.jinja_env.bytecode_cache = _TEMPLATES_COMPILED
     app.test_client_class = FreshContextClient
     with app.app_context():
         yield app

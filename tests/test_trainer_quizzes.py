@@ -310,3 +310,17 @@ def test_a_quiz_built_on_a_field_laptop_reaches_the_centre_with_its_attempts(app
     cohort_id = arrived.cohort_id
     dashboard = as_user(app, "coord").get(f"/cohorts/{cohort_id}").get_data(as_text=True)
     assert "Built in Mary" in dashboard
+
+
+def test_a_quiz_title_is_a_column_of_the_dashboards_export_and_cannot_be_a_formula(app, synced, make_user):
+    from tests.test_exports import read_csv  # noqa: PLC0415
+
+    _trainer, cohort = _setting_up(app, make_user)
+    trainer = as_user(app, "trainer")
+    assert _build(trainer, cohort.id, title='=HYPERLINK("http://x.example","y")').status_code == 302  # noqa: PLR2004
+    quiz = _quiz()
+    show = f"/cohorts/{cohort.id}/quizzes/{quiz.id}"
+    trainer.post(f"{show}/open", data={"csrf_token": csrf_token(trainer, show), "confirmed": "yes"})
+    header = read_csv(trainer.get(f"/cohorts/{cohort.id}/export.csv").data)[0]
+    assert "'=HYPERLINK(\"http://x.example\",\"y\")" in "|".join(header)
+    assert not any(cell.startswith("=") for cell in header)

@@ -13,7 +13,6 @@ from flask_login import current_user
 from course.cohorts.blueprint import carry_out, managed_cohort
 from course.cohorts.queries import roster
 from course.confirm import confirmation
-from course.extensions import db
 from course.learn.queries import Catalogue
 from course.models.cohort import Cohort
 from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
@@ -62,11 +61,10 @@ def index(cohort_id: int):
     return render_template("trainer_quizzes/index.html", cohort=cohort, quizzes=queries.cohort_quizzes(cohort.id))
 
 
-def _compose_page(cohort: Cohort, form: TrainerQuizForm, quiz: TrainerQuiz | None, status: int = 200):
+def _compose_page(cohort: Cohort, form: TrainerQuizForm, quiz: TrainerQuiz | None, offered: list[BankQuestion]):
     """The form with the bank table: the questions the filter shows, each with its box, and the picks it hides
-    carried along so that filtering never drops a choice."""
+    carried along so that filtering never drops a choice. A refused post comes back with 422."""
     catalogue, locale = live_catalogue(), current_locale()
-    offered = offered_questions(catalogue, locale)
     chosen = BankFilter.from_args(request.args)
     picks = list(form.picks.data or [])
     shown = [(q, q.key in picks) for q in offered if chosen.keeps(q)]
@@ -78,7 +76,7 @@ def _compose_page(cohort: Cohort, form: TrainerQuizForm, quiz: TrainerQuiz | Non
         modules={m: title for m, title in catalogue.module_titles(locale).items() if m in used},
         objectives=objective_names(catalogue, locale, offered),
         difficulties=DIFFICULTY_LABELS, bounds=bounds_of(catalogue.course),
-    ), status
+    ), 422 if request.method == "POST" else 200
 
 
 def _built_form(catalogue: Catalogue, locale: str) -> tuple[TrainerQuizForm, list[BankQuestion]]:
@@ -112,7 +110,7 @@ def create(cohort_id: int):
 
         if carry_out(build):
             return redirect(url_for("trainer_quizzes.show", cohort_id=cohort.id, quiz_row=made[0].id))
-    return _compose_page(cohort, form, None, 422 if request.method == "POST" else 200)
+    return _compose_page(cohort, form, None, offered)
 
 
 @bp.route("/cohorts/<int:cohort_id>/quizzes/<int:quiz_row>/edit", methods=["GET", "POST"])
@@ -133,7 +131,7 @@ def edit(cohort_id: int, quiz_row: int):
 
         if carry_out(change):
             return redirect(url_for("trainer_quizzes.show", cohort_id=cohort.id, quiz_row=quiz.id))
-    return _compose_page(cohort, form, quiz, 422 if request.method == "POST" else 200)
+    return _compose_page(cohort, form, quiz, offered)
 
 
 @bp.route("/cohorts/<int:cohort_id>/quizzes/<int:quiz_row>")
@@ -191,5 +189,4 @@ def discard(cohort_id: int, quiz_row: int):
 
     if carry_out(drop):
         return redirect(url_for("trainer_quizzes.index", cohort_id=cohort.id))
-    db.session.rollback()
     return redirect(url_for("trainer_quizzes.show", cohort_id=cohort.id, quiz_row=quiz.id))
