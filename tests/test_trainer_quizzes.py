@@ -204,8 +204,9 @@ def test_a_draft_changes_until_it_is_opened_and_then_never(app, synced, make_use
     show = f"/cohorts/{cohort.id}/quizzes/{quiz.id}"
     client.post(f"{show}/open", data={"csrf_token": csrf_token(client, show), "confirmed": "yes"})
     refused = client.post(edit_url, data={**OPTIONS, "picks": ["alpha-check:q1"],
-                                          "csrf_token": csrf_token(client, edit_url)})
+                                          "csrf_token": csrf_token(client, show)})
     assert "no longer change" in refused.get_data(as_text=True)
+    assert "no longer change" in client.get(edit_url, follow_redirects=True).get_data(as_text=True)
     db.session.refresh(quiz)
     assert quiz.content_hash == before
     gone = client.post(f"{show}/discard", data={"csrf_token": csrf_token(client, show), "confirmed": "yes"},

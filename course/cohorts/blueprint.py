@@ -19,6 +19,7 @@ from course.learn.queries import load_catalogue
 from course.models.cohort import Cohort, CohortStatus, CohortTrainer
 from course.models.user import User
 from course.permissions import can_manage_cohort
+from course.trainer_quizzes.compose import bounds_of
 
 bp = Blueprint("cohorts", __name__)
 
@@ -54,7 +55,7 @@ def cohort_tabs(cohort: Cohort, active: str) -> list[Tab]:
             ("attendance", "attendance.days", _("Attendance"))]
     if catalogue and has_practice(catalogue, track):
         tabs.append(("practice", "practice.cohort_practice", _("Teaching practice")))
-    if catalogue and (catalogue.course.get("trainer_quizzes") or {}).get("enabled", True):
+    if catalogue and bounds_of(catalogue.course).enabled:
         tabs.append(("quizzes", "trainer_quizzes.index", _("Quizzes")))
     if catalogue and catalogue.course.get("evaluation"):
         tabs.append(("evaluation", "evaluation.results", _("Evaluation")))

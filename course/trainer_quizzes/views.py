@@ -6,7 +6,7 @@ opened quiz at its ordinary quiz address (course.quiz.views), graded by the same
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -121,6 +121,9 @@ def edit(cohort_id: int, quiz_row: int):
     catalogue, locale = live_catalogue(), current_locale()
     _enabled(catalogue)
     form, offered = _built_form(catalogue, locale)
+    if request.method == "GET" and quiz.state != TrainerQuizState.DRAFT:
+        flash(_("This quiz is open to the cohort already: its questions and options no longer change."), "info")
+        return redirect(url_for("trainer_quizzes.show", cohort_id=cohort.id, quiz_row=quiz.id))
     if request.method == "GET":
         form.fill(options_of(quiz.data), [":".join(source) for source in quiz.sources.values()])
     elif form.validate_on_submit():
