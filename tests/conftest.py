@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,7 @@ def _empty_tables(is_postgres: bool) -> None:
     db.session.commit()
 
 
+@cache
 def _restart_sequences():
     """One SELECT that sets the id sequence of every table with one back to 1 (ids are as in a new database)."""
     keyed = [table.name for table in db.metadata.sorted_tables

@@ -51,9 +51,14 @@ def _quiz() -> TrainerQuiz:
     return db.session.scalars(select(TrainerQuiz).order_by(TrainerQuiz.id.desc())).first()
 
 
+def _draft(client, cohort_id: int, **fields) -> TrainerQuiz:
+    """A draft built through the form."""
+    assert _build(client, cohort_id, **fields).status_code == 302  # noqa: PLR2004
+    return _quiz()
+
+
 def _opened(client, cohort_id: int) -> TrainerQuiz:
-    assert _build(client, cohort_id).status_code == 302  # noqa: PLR2004
-    quiz = _quiz()
+    quiz = _draft(client, cohort_id)
     url = f"/cohorts/{cohort_id}/quizzes/{quiz.id}/open"
     client.post(url, data={"csrf_token": csrf_token(client, f"/cohorts/{cohort_id}/quizzes/{quiz.id}"),
                            "confirmed": "yes"})
@@ -106,7 +111,9 @@ def test_an_opened_quiz_is_taken_graded_and_shown_on_the_dashboard_and_in_the_st
     assert "Practice on the definition" in dashboard
     results = trainer.get(f"/cohorts/{cohort.id}/quizzes/{quiz.id}").get_data(as_text=True)
     assert re.search(r"ana</th><td>1</td><td>50.0%</td><td>yes", results), results
-    assert "True?" in results and "100%" in results and "0%" in results  # q1 all right, q2 all wrong
+    # q1 answered right, q2 wrong: each question's row says so
+    assert re.search(r"Pick one</th><td>1</td>\s*<td>100%</td>", results), results
+    assert re.search(r"True\?</th><td>1</td>\s*<td>0%</td>", results), results
     listed = trainer.get(f"/cohorts/{cohort.id}/quizzes").get_data(as_text=True)
     assert "open to the cohort" in listed and "50.0%" in listed
     # The copies' answers count for the bank questions they came from.
@@ -191,8 +198,7 @@ def test_questions_drawn_at_random_on_an_objective_join_those_picked(app, synced
 def test_a_draft_changes_until_it_is_opened_and_then_never(app, synced, make_user):
     _trainer, cohort = _setting_up(app, make_user)
     client = as_user(app, "trainer")
-    _build(client, cohort.id)
-    quiz = _quiz()
+    quiz = _draft(client, cohort.id)
     edit_url = f"/cohorts/{cohort.id}/quizzes/{quiz.id}/edit"
     form = client.get(edit_url).get_data(as_text=True)
     assert 'value="alpha-check:q1" id="pick-1" checked' in form and 'value="Practice on the definition"' in form
@@ -218,8 +224,7 @@ def test_a_draft_changes_until_it_is_opened_and_then_never(app, synced, make_use
 def test_a_discarded_draft_is_gone_and_audited(app, synced, make_user):
     _trainer, cohort = _setting_up(app, make_user)
     client = as_user(app, "trainer")
-    _build(client, cohort.id)
-    quiz = _quiz()
+    quiz = _draft(client, cohort.id)
     show = f"/cohorts/{cohort.id}/quizzes/{quiz.id}"
     asked = client.post(f"{show}/discard", data={"csrf_token": csrf_token(client, show)})
     assert "Discard the draft Practice on the definition?" in asked.get_data(as_text=True)  # confirm first
@@ -251,8 +256,7 @@ def test_only_the_cohorts_trainers_reach_its_quizzes_and_only_its_learners_take_
 def test_writes_need_the_csrf_token(app, synced, make_user):
     _trainer, cohort = _setting_up(app, make_user)
     client = as_user(app, "trainer")
-    _build(client, cohort.id)
-    quiz = _quiz()
+    quiz = _draft(client, cohort.id)
     for url in (f"/cohorts/{cohort.id}/quizzes/new", f"/cohorts/{cohort.id}/quizzes/{quiz.id}/open",
                 f"/cohorts/{cohort.id}/quizzes/{quiz.id}/discard"):
         assert client.post(url, data={**OPTIONS, "confirmed": "yes"}).status_code == 400, url  # noqa: PLR2004
@@ -318,10 +322,46 @@ def test_a_quiz_title_is_a_column_of_the_dashboards_export_and_cannot_be_a_formu
 
     _trainer, cohort = _setting_up(app, make_user)
     trainer = as_user(app, "trainer")
-    assert _build(trainer, cohort.id, title='=HYPERLINK("http://x.example","y")').status_code == 302  # noqa: PLR2004
-    quiz = _quiz()
+    quiz = _draft(trainer, cohort.id, title='=HYPERLINK("http://x.example","y")')
     show = f"/cohorts/{cohort.id}/quizzes/{quiz.id}"
     trainer.post(f"{show}/open", data={"csrf_token": csrf_token(trainer, show), "confirmed": "yes"})
     header = read_csv(trainer.get(f"/cohorts/{cohort.id}/export.csv").data)[0]
     assert "'=HYPERLINK(\"http://x.example\",\"y\")" in "|".join(header)
     assert not any(cell.startswith("=") for cell in header)
+
+
+def test_an_archived_cohorts_quizzes_no_longer_change(app, synced, make_user):
+    from course.cohorts.services import set_status  # noqa: PLC0415
+    from course.models.cohort import CohortStatus  # noqa: PLC0415
+
+    trainer, cohort = _setting_up(app, make_user)
+    client = as_user(app, "trainer")
+    quiz = _draft(client, cohort.id)
+    set_status(cohort, CohortStatus.ARCHIVED, actor=trainer)
+    db.session.commit()
+    refused = _build(client, cohort.id)
+    assert refused.status_code == 422  # noqa: PLR2004
+    assert "The cohort is archived: its quizzes can no longer change." in refused.get_data(as_text=True)
+    show = f"/cohorts/{cohort.id}/quizzes/{quiz.id}"
+    opened = client.post(f"{show}/open", data={"csrf_token": csrf_token(client, show), "confirmed": "yes"},
+                         follow_redirects=True)
+    assert "The cohort is archived" in opened.get_data(as_text=True)
+    db.session.refresh(quiz)
+    assert quiz.state == TrainerQuizState.DRAFT
+    assert db.session.scalar(select(func.count()).select_from(TrainerQuiz)) == 1
+
+
+def test_a_course_without_trainer_quizzes_offers_neither_the_tab_nor_the_builder(app, synced, make_user,
+                                                                                 editable_content):
+    from tests.test_cascade import edit_course  # noqa: PLC0415
+
+    _trainer, cohort = _setting_up(app, make_user)
+    client = as_user(app, "trainer")
+    assert f'href="/cohorts/{cohort.id}/quizzes"' in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    edit_course(app, editable_content, "pre_test: pre-test", "trainer_quizzes: {enabled: false}\npre_test: pre-test")
+    assert f'href="/cohorts/{cohort.id}/quizzes"' not in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert client.get(f"/cohorts/{cohort.id}/quizzes/new").status_code == 404  # noqa: PLR2004
+    assert client.post(f"/cohorts/{cohort.id}/quizzes/new", data={
+        **OPTIONS, "picks": ["alpha-check:q1"], "csrf_token": csrf_token(client, f"/cohorts/{cohort.id}")
+    }).status_code == 404  # noqa: PLR2004
+    assert db.session.scalar(select(func.count()).select_from(TrainerQuiz)) == 0

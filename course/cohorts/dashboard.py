@@ -41,7 +41,7 @@ from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
 from course.quiz import parallel
 from course.quiz.analytics import GroupGain, course_gains, group_gain, grouped_statistics
 from course.quiz.definition import pinned_definition
-from course.quiz.presenters import describe_wrong_option
+from course.quiz.presenters import wrong_options_in_words
 from course.reports.gains import GainRow, figure_headings, gain_by_objective, objective_titles
 from course.sql import plain_rows
 
@@ -227,7 +227,7 @@ def trainer_quiz_columns(cohort: Cohort, locale: str) -> list[QuizColumn]:
                 .order_by(TrainerQuiz.opened_at, TrainerQuiz.id))]
 
 
-def _quiz_cells(user_ids: list[int], quiz_ids: list[str]) -> dict[tuple[int, str], QuizCell]:
+def quiz_cells(user_ids: list[int], quiz_ids: list[str]) -> dict[tuple[int, str], QuizCell]:
     """One aggregate query over the cohort's submitted attempts, each under the test it counts as (a parallel
     form taken in the other test's place is shown in that test's column)."""
     if not user_ids or not quiz_ids:
@@ -350,8 +350,7 @@ def _hardest(where: tuple, columns: list[QuizColumn], locale: str,
             found.append(DifficultQuestion(
                 quiz_title=titles.get(test_id, titles.get(quiz_id)), prompt=pick(spec.prompt, locale, fallbacks),
                 responses=stats.responses, facility=stats.facility, discrimination=stats.discrimination,
-                common_wrong=[(describe_wrong_option(spec, token, locale, fallbacks), count)
-                              for token, count in stats.common_wrong],
+                common_wrong=wrong_options_in_words(spec, stats.common_wrong, locale, fallbacks),
             ))
     return sorted(found, key=lambda q: (q.facility, -q.responses))
 
@@ -388,7 +387,7 @@ def cohort_dashboard(cohort: Cohort, catalogue: Catalogue, locale: str, *, atten
     today = today or local_today()
     shares = attendance_shares(ids) if ids else {}
     progress = track_progress(catalogue, track, ids, read=sections_read_by(ids), shares=shares)
-    cells = _quiz_cells(ids, [c.quiz_id for c in columns])
+    cells = quiz_cells(ids, [c.quiz_id for c in columns])
     certificates, revoked = _certificates(ids, cohort)
     gains = course_gains(catalogue.course, catalogue.quizzes, ids) if ids else {}
     orders = parallel.form_orders(ids, catalogue.course) if ids and parallel.pair(catalogue.course) else {}

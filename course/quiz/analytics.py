@@ -131,6 +131,10 @@ class ItemStatistics:
     #: Wrong options chosen most often, with counts.
     common_wrong: tuple[tuple[str, int], ...]
 
+    @property
+    def facility_percent(self) -> int:
+        return round(self.facility * 100)
+
 
 def _pearson(xs: list[float], ys: list[float]) -> float | None:
     if len(xs) < 3 or statistics.pstdev(xs) == 0 or statistics.pstdev(ys) == 0:

@@ -277,6 +277,14 @@ def review_item(spec: QuestionSpec, number: int, response: Any, parts: list[dict
     )
 
 
+def wrong_options_in_words(spec: QuestionSpec | None, common_wrong: Sequence[tuple[str, int]], locale: str,
+                           fallbacks: Sequence[str]) -> list[tuple[str, int]]:
+    """The item statistics' most chosen wrong options, each in words with how often (none without the spec)."""
+    if spec is None:
+        return []
+    return [(describe_wrong_option(spec, token, locale, fallbacks), count) for token, count in common_wrong]
+
+
 def describe_wrong_option(spec: QuestionSpec, option: str, locale: str, fallbacks: Sequence[str]) -> str:
     """A wrong option from the item statistics (``course.quiz.types`` ``wrong_options``) in words."""
     lang = _Lang(locale, fallbacks)

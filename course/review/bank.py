@@ -24,7 +24,7 @@ from course.models.content import ContentKind
 from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
 from course.quiz.analytics import ItemStatistics
 from course.quiz.definition import definition_from_data, live_definition
-from course.quiz.presenters import describe_wrong_option
+from course.quiz.presenters import wrong_options_in_words
 from course.reports.gains import objective_titles
 from course.review.queries import review_rows
 from course.review.question_reports import statistics_everywhere
@@ -167,7 +167,7 @@ class BankQuestionDetail:
 
     @property
     def facility_percent(self) -> int | None:
-        return round(self.statistics.facility * 100) if self.statistics else None
+        return self.statistics.facility_percent if self.statistics else None
 
 
 def bank_question(catalogue: Catalogue, locale: str, quiz_id: str, question_id: str, *,
@@ -182,6 +182,5 @@ def bank_question(catalogue: Catalogue, locale: str, quiz_id: str, question_id: 
     definition = live_definition(quiz_id)
     spec = definition.questions.get(question_id) if definition else None
     fallbacks = catalogue.fallbacks(locale)
-    return BankQuestionDetail(found, statistics, [
-        (describe_wrong_option(spec, token, locale, fallbacks), count)
-        for token, count in statistics.common_wrong] if statistics and spec else [])
+    return BankQuestionDetail(found, statistics, wrong_options_in_words(
+        spec, statistics.common_wrong, locale, fallbacks) if statistics else [])

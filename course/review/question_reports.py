@@ -27,7 +27,7 @@ from course.models.question_report import QuestionReport
 from course.models.types import utcnow
 from course.quiz.analytics import ItemStatistics, grouped_statistics
 from course.quiz.definition import pinned_definition
-from course.quiz.presenters import describe_wrong_option
+from course.quiz.presenters import wrong_options_in_words
 
 #: Longest comment kept (a paragraph or two); shorter than this many characters says nothing.
 MAX_COMMENT = 2000
@@ -99,7 +99,7 @@ class ReportedQuestion:
 
     @property
     def facility_percent(self) -> int | None:
-        return round(self.statistics.facility * 100) if self.statistics else None
+        return self.statistics.facility_percent if self.statistics else None
 
 
 def statistics_everywhere(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], ItemStatistics]:
@@ -132,6 +132,5 @@ def open_reports(catalogue: Catalogue, locale: str) -> list[ReportedQuestion]:
             quiz_id, question_id, pick(title, locale, fallbacks),
             pick(spec.prompt, locale, fallbacks) if spec else None,
             [ReportComment(report.id, report.comment, report.reported_at) for report in listed], stats,
-            [(describe_wrong_option(spec, token, locale, fallbacks), count) for token, count in stats.common_wrong]
-            if stats and spec else []))
+            wrong_options_in_words(spec, stats.common_wrong, locale, fallbacks) if stats else []))
     return sorted(found, key=lambda question: -len(question.comments))

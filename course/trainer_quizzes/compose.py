@@ -120,11 +120,11 @@ def compose(quiz_id: str, options: QuizOptions, picks: Sequence[str], offered: S
     return data, content_hash, sources
 
 
-def options_of(data: Mapping[str, Any]) -> QuizOptions:
-    """The options a quiz was built with, to change a draft."""
+def options_of(title: str, data: Mapping[str, Any]) -> QuizOptions:
+    """The options a quiz was built with (its title is kept beside its data, for lists), to change a draft."""
     meta = data["meta"]
     return QuizOptions(
-        title=next(iter(meta["title"].values()), ""), pass_mark=meta["pass_mark"],
+        title=title, pass_mark=meta["pass_mark"],
         attempts_allowed=meta["attempts_allowed"], time_limit_minutes=meta.get("time_limit_minutes"),
         review_show=meta["review"]["show"], review_when=meta["review"]["when"],
         shuffle_questions=meta["shuffle_questions"], shuffle_choices=meta["shuffle_choices"])

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, select
 
+from course.cohorts.dashboard import NO_ATTEMPT, QuizCell, quiz_cells
 from course.cohorts.queries import RosterRow
 from course.content.localize import Text, pick
 from course.extensions import db
@@ -17,9 +18,9 @@ from course.models.attempt import AttemptState, QuizAttempt
 from course.models.cohort import Cohort
 from course.models.enrolment import Enrolment
 from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
-from course.quiz.analytics import grouped_statistics
+from course.quiz.analytics import ItemStatistics, grouped_statistics
 from course.quiz.definition import pinned_definition
-from course.quiz.presenters import describe_wrong_option
+from course.quiz.presenters import QuestionView, question_view, wrong_options_in_words
 from course.sql import plain_rows
 from course.trainer_quizzes.labels import STATE_LABELS
 
@@ -81,31 +82,34 @@ def waiting_for(user_id: int) -> list[tuple[str, str, str]]:
 @dataclass(frozen=True)
 class LearnerResult:
     name: str
-    attempts: int
-    best: float | None
-    passed: bool
+    #: Submitted attempts, best score and whether one passed: the dashboard's reading of a learner's record.
+    record: QuizCell
 
 
 @dataclass(frozen=True)
 class QuestionResult:
     number: int
     prompt: Text
-    responses: int
-    facility_percent: int | None
-    discrimination: float | None
+    statistics: ItemStatistics | None
     common_wrong: list[tuple[str, int]]
+
+    @property
+    def responses(self) -> int:
+        return self.statistics.responses if self.statistics else 0
+
+    @property
+    def facility_percent(self) -> int | None:
+        return self.statistics.facility_percent if self.statistics else None
+
+    @property
+    def discrimination(self) -> float | None:
+        return self.statistics.discrimination if self.statistics else None
 
 
 def learner_results(quiz: TrainerQuiz, people: Sequence[RosterRow]) -> list[LearnerResult]:
-    """Each learner of the roster: submitted attempts and best score (one query)."""
-    found = {user_id: (int(count), float(best)) for user_id, count, best in plain_rows(
-        select(QuizAttempt.user_id, func.count(), func.max(QuizAttempt.score))
-        .where(QuizAttempt.quiz_id == quiz.quiz_id, QuizAttempt.state == AttemptState.SUBMITTED,
-               QuizAttempt.user_id.in_([p.user_id for p in people]))
-        .group_by(QuizAttempt.user_id))} if people else {}
-    pass_mark = quiz.data["meta"]["pass_mark"]
-    return [LearnerResult(person.display_name, *found.get(person.user_id, (0, None)),
-                          passed=person.user_id in found and found[person.user_id][1] >= pass_mark)
+    """Each learner of the roster with their record on the quiz (one query)."""
+    cells = quiz_cells([person.user_id for person in people], [quiz.quiz_id])
+    return [LearnerResult(person.display_name, cells.get((person.user_id, quiz.quiz_id), NO_ATTEMPT))
             for person in people]
 
 
@@ -113,18 +117,19 @@ def question_results(quiz: TrainerQuiz, people: Sequence[RosterRow], locale: str
                      fallbacks: Sequence[str]) -> list[QuestionResult]:
     """Item statistics of every question over the cohort's submitted attempts (two queries), in the quiz's order."""
     definition = pinned_definition(quiz.quiz_id, quiz.content_hash)
-    question_ids = list(definition.questions)
     where = (QuizAttempt.quiz_id == quiz.quiz_id, QuizAttempt.state == AttemptState.SUBMITTED,
              QuizAttempt.user_id.in_([p.user_id for p in people]))
-    grouped = grouped_statistics(where, (QuizAttempt.quiz_id,), [(quiz.quiz_id, q) for q in question_ids]) \
+    grouped = grouped_statistics(where, (QuizAttempt.quiz_id,), [(quiz.quiz_id, q) for q in definition.questions]) \
         if people else {}
     stats = {s.question_id: s for s in next(iter(grouped.values()), ([], ""))[0]}
-    results = []
-    for number, question_id in enumerate(question_ids, start=1):
-        spec, found = definition.questions[question_id], stats.get(question_id)
-        results.append(QuestionResult(
-            number, pick(spec.prompt, locale, fallbacks), found.responses if found else 0,
-            round(found.facility * 100) if found else None, found.discrimination if found else None,
-            [(describe_wrong_option(spec, token, locale, fallbacks), count) for token, count in found.common_wrong]
-            if found else []))
-    return results
+    return [QuestionResult(number, pick(spec.prompt, locale, fallbacks), stats.get(question_id),
+                           wrong_options_in_words(spec, stats[question_id].common_wrong, locale, fallbacks)
+                           if question_id in stats else [])
+            for number, (question_id, spec) in enumerate(definition.questions.items(), start=1)]
+
+
+def preview(quiz: TrainerQuiz, locale: str, fallbacks: Sequence[str]) -> list[QuestionView]:
+    """The questions as a learner is shown them, with no answer given and no key."""
+    definition = pinned_definition(quiz.quiz_id, quiz.content_hash)
+    return [question_view(spec, number, None, None, definition.question_type(qid).template, locale, fallbacks)
+            for number, (qid, spec) in enumerate(definition.questions.items(), start=1)]

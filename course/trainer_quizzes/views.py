@@ -19,7 +19,6 @@ from course.models.trainer_quiz import TrainerQuiz, TrainerQuizState
 from course.permissions import Permission, require
 from course.quiz.definition import pinned_definition
 from course.quiz.pages import quiz_notices
-from course.quiz.presenters import question_view
 from course.review.bank import DIFFICULTY_LABELS, BankFilter, BankQuestion, bank_questions, objective_names
 from course.trainer_quizzes import queries
 from course.trainer_quizzes.compose import bounds_of, drawn, options_of
@@ -125,7 +124,7 @@ def edit(cohort_id: int, quiz_row: int):
         flash(_("This quiz is open to the cohort already: its questions and options no longer change."), "info")
         return redirect(url_for("trainer_quizzes.show", cohort_id=cohort.id, quiz_row=quiz.id))
     if request.method == "GET":
-        form.fill(options_of(quiz.data), [":".join(source) for source in quiz.sources.values()])
+        form.fill(options_of(quiz.title, quiz.data), [":".join(source) for source in quiz.sources.values()])
     elif form.validate_on_submit():
         def change() -> str:
             change_draft(quiz, cohort, current_user, form.options(), _picks(form, offered), offered=offered,
@@ -146,12 +145,10 @@ def show(cohort_id: int, quiz_row: int):
     catalogue, locale = live_catalogue(), current_locale()
     fallbacks = catalogue.fallbacks(locale)
     definition = pinned_definition(quiz.quiz_id, quiz.content_hash)
-    preview = [question_view(spec, number, None, None, definition.question_type(qid).template, locale, fallbacks)
-               for number, (qid, spec) in enumerate(definition.questions.items(), start=1)]
     people = roster(cohort) if quiz.state != TrainerQuizState.DRAFT else []
     return render_template(
         "trainer_quizzes/show.html", cohort=cohort, quiz=quiz, state_label=str(STATE_LABELS[quiz.state]),
-        settings=definition.settings, preview=preview,
+        settings=definition.settings, preview=queries.preview(quiz, locale, fallbacks),
         notices=quiz_notices(definition, list(definition.questions), catalogue, locale),
         learners=queries.learner_results(quiz, people) if people else [],
         questions=queries.question_results(quiz, people, locale, fallbacks) if people else [],
