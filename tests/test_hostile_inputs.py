@@ -29,6 +29,7 @@ from course.extensions import db
 from course.learn.queries import load_catalogue
 from course.models.cohort import Cohort
 from course.models.user import Role
+from course.paper.sheets import print_sheets
 from course.quiz.attempts import start_attempt
 from course.quiz.definition import live_definition
 from tests.conftest import csrf_token, sign_in
@@ -83,12 +84,13 @@ def world(app, synced, make_user):
     enrol_in_cohort(ana, cohort)
     day = add_day(cohort, cohort.starts_on, "Definitions", [], set(load_catalogue().modules))
     attempt = start_attempt(ana.id, live_definition("alpha-check"))
+    sheet = print_sheets(load_catalogue(), cohort, "all-types", lead).sheets[0][0]  # every question type on paper
     db.session.commit()
     return World(
         ids={"cohort_id": cohort.id, "attempt_id": attempt.id, "user_id": ana.id, "day_id": day.id},
         texts={"module_id": "alpha", "section_key": "first", "quiz_id": "alpha-check", "question_id": "q1",
                "track_id": "full", "code": cohort.join_code or "x", "kind": "module", "content_id": "alpha",
-               "source_id": "x"},
+               "source_id": "x", "number": sheet.number},
     )
 
 

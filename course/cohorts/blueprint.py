@@ -57,6 +57,7 @@ def cohort_tabs(cohort: Cohort, active: str) -> list[Tab]:
         tabs.append(("practice", "practice.cohort_practice", _("Teaching practice")))
     if catalogue and bounds_of(catalogue.course).enabled:
         tabs.append(("quizzes", "trainer_quizzes.index", _("Quizzes")))
+    tabs.append(("paper", "paper.index", _("On paper")))
     if catalogue and catalogue.course.get("evaluation"):
         tabs.append(("evaluation", "evaluation.results", _("Evaluation")))
     if catalogue and catalogue.course.get("follow_up"):

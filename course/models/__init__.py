@@ -12,6 +12,7 @@ from course.models.enrolment import Enrolment
 from course.models.evaluation import EvaluationAnswer, EvaluationResponse, EvaluationSubmission
 from course.models.follow_up import FollowUpResponse
 from course.models.login_attempt import LoginAttempt
+from course.models.paper_sheet import PaperSheet
 from course.models.practice import PracticeAssessment
 from course.models.progress import ReadingSkim, SectionRead
 from course.models.question_proposal import QuestionProposal
@@ -32,6 +33,7 @@ from course.models.user import Role, User, UserRole
 from course.models.user_session import UserSession
 
 __all__ = [
+    "PaperSheet",
     "TrainerQuiz",
     "TrainerQuizState",
     "FollowUpResponse",

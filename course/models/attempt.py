@@ -56,7 +56,8 @@ class QuizAttempt(Synced, db.Model):
     #: Set when the quiz has a time limit; saving after it (plus a grace) is refused.
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: How the attempt ended: by the learner, or by the server when time ran out.
+    #: How the attempt ended: by the learner, by the server when time ran out, or keyed in from a paper sheet
+    #: ("paper", course.paper).
     submitted_by: Mapped[str | None] = mapped_column(String(16))
     earned: Mapped[float | None] = mapped_column(Float)
     possible: Mapped[float | None] = mapped_column(Float)

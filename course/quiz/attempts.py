@@ -30,6 +30,8 @@ from course.quiz.types.base import Grade, InvalidResponse
 from course.summary import refresh_learners
 
 DEFAULT_GRACE_SECONDS = 30
+#: How an attempt answered on a printed sheet says it was submitted: keyed in by a trainer (course.paper).
+ON_PAPER = "paper"
 
 
 class AttemptRefused(DomainError):
@@ -270,6 +272,12 @@ def submit_attempt(attempt: QuizAttempt, *, by: str = "learner") -> QuizAttempt:
     db.session.refresh(attempt)
     if not claimed:
         return attempt
+    return record_grade(attempt)
+
+
+def record_grade(attempt: QuizAttempt) -> QuizAttempt:
+    """Grade a submitted attempt from its saved responses and store the grades, per answer and in all (an
+    online attempt once its submission is claimed, a paper sheet as it is keyed in)."""
     result = regrade(attempt)
     answers = {answer.question_id: answer for answer in attempt.answers}
     for qid, grade in result.by_question.items():

@@ -16,7 +16,7 @@ from course.learn.status import PageStatus, Subject, page_status
 from course.legal.provisions import EditionNotice, notices_for, question_citations, shows_draft_notice
 from course.models.attempt import AttemptState, QuizAttempt
 from course.models.content import ContentKind
-from course.quiz.attempts import attempts_left, attempts_of, counted_score, definition_of, expire_overdue
+from course.quiz.attempts import ON_PAPER, attempts_left, attempts_of, counted_score, definition_of, expire_overdue
 from course.quiz.definition import QuizDefinition
 from course.quiz.presenters import QuestionView, ReviewItem, as_entered, question_view, review_item
 from course.quiz.review import ReviewAccess, review_access
@@ -47,6 +47,8 @@ class AttemptRow:
     timed_out: bool
     #: "passed", "not passed", or for a pre-test "starting point recorded": a pre-test is not failed.
     verdict: str = ""
+    #: Answered on a printed sheet, keyed in by a trainer (course.paper).
+    on_paper: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def overview_page(user_id: int, catalogue: Catalogue, definition: QuizDefinition
         AttemptRow(
             number=a.number, state=a.state, started_at=a.started_at, submitted_at=a.submitted_at, score=a.score,
             passed=a.passed, timed_out=a.submitted_by == "time", verdict=_verdict(settings.kind, a.passed),
+            on_paper=a.submitted_by == ON_PAPER,
             url=url_for("quiz.result" if a.state == AttemptState.SUBMITTED else "quiz.take", attempt_id=a.id),
         )
         for a in attempts
@@ -228,6 +231,7 @@ class ResultPage:
     pass_mark: int
     passed: bool
     timed_out: bool
+    on_paper: bool
     #: A pre-test: the page says the starting point is recorded, never "not passed".
     baseline: bool
     access: ReviewAccess
@@ -258,6 +262,7 @@ def result_page(attempt: QuizAttempt, catalogue: Catalogue | None, locale: str) 
         number=attempt.number,
         score=attempt.score or 0.0, earned=round(attempt.earned or 0, 2), possible=round(attempt.possible or 0, 2),
         pass_mark=definition.settings.pass_mark, passed=bool(attempt.passed), timed_out=attempt.submitted_by == "time",
+        on_paper=attempt.submitted_by == ON_PAPER,
         baseline=is_baseline(definition.settings.kind), access=access, items=items,
         attempts_left=attempts_left(definition, attempts), attempt_id=attempt.id,
         reported=frozenset(reported_in(attempt.id)) if items else frozenset(),

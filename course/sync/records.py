@@ -45,8 +45,8 @@ from course.sync.clock import ORIGIN, is_stamp, latest, no_later_than
 #: Parents before children: a row's references are resolved when it is read.
 SYNCED_TABLES = (
     "users", "user_roles", "cohorts", "cohort_trainers", "trainer_standings", "trainer_quizzes", "enrolments",
-    "session_days", "attendance", "section_reads", "quiz_attempts", "attempt_answers", "practice_assessments",
-    "evaluation_submissions", "evaluation_responses", "evaluation_answers", "certificates",
+    "session_days", "attendance", "section_reads", "quiz_attempts", "attempt_answers", "paper_sheets",
+    "practice_assessments", "evaluation_submissions", "evaluation_responses", "evaluation_answers", "certificates",
     "certificate_legal_bases", "follow_up_responses", "question_reports", "question_proposals", "audit_events",
 )
 #: Natural keys that mean "another record", not "the same fact": handled by their own rule above.

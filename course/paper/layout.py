@@ -1,0 +1,52 @@
+"""A sheet's questions as printed and as keyed in: the same views, with the same letters.
+
+The printed sheet and the key-in page both read ``sheet_questions``, so the letter a learner crosses on paper
+is, by construction, the letter the trainer taps: A is the first option in the sheet's recorded order, B the
+second... Ordering questions keep their numbered places (the learner writes a number in each item's box).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import replace
+
+from course.content.localize import Text
+from course.models.attempt import QuizAttempt
+from course.models.paper_sheet import PaperSheet
+from course.quiz.attempts import definition_of
+from course.quiz.definition import QuizDefinition
+from course.quiz.presenters import Field, QuestionView, question_view
+
+LETTERS = string.ascii_uppercase
+
+
+def letter(index: int) -> str:
+    """A, B, ... Z, then AA, AB...: no question of the course has more than 26 options, but nothing breaks if
+    one does."""
+    size = len(LETTERS)
+    return LETTERS[index] if index < size else LETTERS[index // size - 1] + LETTERS[index % size]
+
+
+def _lettered(field: Field, question_type: str) -> Field:
+    if question_type == "ordering" or field.kind not in ("radio", "checkbox", "select"):
+        return field
+    return replace(field, options=tuple(
+        replace(option, label=Text(f"{letter(n)}. {option.label}", getattr(option.label, "lang", "")))
+        for n, option in enumerate(field.options)))
+
+
+def sheet_definition(sheet: PaperSheet) -> QuizDefinition:
+    """The version printed on the sheet, under the rules of the test it stands for."""
+    return definition_of(QuizAttempt(quiz_id=sheet.quiz_id, quiz_hash=sheet.quiz_hash, counts_as=sheet.counts_as))
+
+
+def sheet_questions(sheet: PaperSheet, definition: QuizDefinition, locale: str,
+                    fallbacks: tuple[str, ...]) -> list[QuestionView]:
+    """The sheet's questions in its order, each option with its printed letter, nothing marked."""
+    orders = sheet.layout.get("orders", {})
+    views = []
+    for number, qid in enumerate(sheet.layout["questions"], start=1):
+        view = question_view(definition.questions[qid], number, None, orders.get(qid),
+                             definition.question_type(qid).template, locale, fallbacks)
+        views.append(replace(view, fields=tuple(_lettered(field, view.type) for field in view.fields)))
+    return views

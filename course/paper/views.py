@@ -1,0 +1,147 @@
+"""Paper quizzes of a cohort: print the answer sheets, find a sheet, key it in.
+
+Only the cohort's trainers (and coordinators who may manage it) reach these pages. A sheet's QR code opens its
+key-in page (``/paper/<number>``) on the trainer's phone; typing the number on the cohort's paper page does the
+same where a camera cannot read the code.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from course.cohorts.blueprint import managed_cohort
+from course.content.localize import pick
+from course.downloads import private_download
+from course.extensions import db
+from course.models.cohort import Cohort
+from course.models.paper_sheet import PaperSheet
+from course.models.trainer_quiz import TrainerQuiz
+from course.models.user import User
+from course.paper.keying import MarksRefused, SheetRefused, check_sheet, key_in, sheet_of_cohort
+from course.paper.layout import sheet_definition, sheet_questions
+from course.paper.pdf import render_sheets
+from course.paper.printing import printed_sheets
+from course.paper.queries import cohort_sheets
+from course.paper.sheets import PrintRefused, paper_quizzes, print_sheets, typed_sheet_number
+from course.permissions import Permission, require
+from course.quiz.presenters import as_entered
+from course.web import after_progress, current_locale, live_catalogue
+
+bp = Blueprint("paper", __name__)
+
+
+def _quiz_titles(cohort: Cohort, locale: str) -> dict[str, str]:
+    """Every quiz a sheet of the cohort may name, by id: the course's and the cohort's trainers'."""
+    catalogue = live_catalogue()
+    fallbacks = catalogue.fallbacks(locale)
+    titles = {quiz_id: pick(meta["title"], locale, fallbacks).value for quiz_id, meta in catalogue.quizzes.items()}
+    titles.update(db.session.execute(select(TrainerQuiz.quiz_id, TrainerQuiz.title)
+                                     .where(TrainerQuiz.cohort_id == cohort.id)).tuples().all())
+    return titles
+
+
+@bp.route("/cohorts/<int:cohort_id>/paper")
+@require(Permission.MANAGE_COHORTS)
+def index(cohort_id: int):
+    cohort = managed_cohort(cohort_id)
+    locale = current_locale()
+    return render_template("paper/index.html", cohort=cohort, quizzes=paper_quizzes(live_catalogue(), cohort, locale),
+                           sheets=cohort_sheets(cohort.id, _quiz_titles(cohort, locale)))
+
+
+@bp.route("/cohorts/<int:cohort_id>/paper/print", methods=["POST"])
+@require(Permission.MANAGE_COHORTS)
+def print_run(cohort_id: int):
+    """The PDF of the sheets, one per learner who may still attempt the quiz; the sheets are recorded first."""
+    cohort = managed_cohort(cohort_id)
+    catalogue = live_catalogue()
+    quiz_id = request.form.get("quiz_id", "")
+    try:
+        run = print_sheets(catalogue, cohort, quiz_id, current_user._get_current_object())
+    except PrintRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("paper.index", cohort_id=cohort.id))
+    if not run.sheets:
+        db.session.rollback()
+        flash(_("No sheet to print: no learner of the cohort may attempt this quiz any more."), "error")
+        return redirect(url_for("paper.index", cohort_id=cohort.id))
+    body = render_sheets(printed_sheets(run, cohort, catalogue))
+    db.session.commit()
+    if run.skipped:  # shown on the next page the trainer opens: the download itself cannot say it
+        flash(_("No sheet was printed for %(names)s: every attempt the quiz allows is used.",
+                names=", ".join(row.display_name for row in run.skipped)), "info")
+    return private_download(body, f"sheets-{cohort.id}-{quiz_id}.pdf", "application/pdf")
+
+
+@bp.route("/cohorts/<int:cohort_id>/paper/find")
+@require(Permission.MANAGE_COHORTS)
+def find(cohort_id: int):
+    """A sheet by its typed number: its key-in page, or why not."""
+    cohort = managed_cohort(cohort_id)
+    try:
+        sheet = sheet_of_cohort(cohort, request.args.get("number", ""))
+    except SheetRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("paper.index", cohort_id=cohort.id))
+    return redirect(url_for("paper.sheet", number=sheet.number))
+
+
+def _managed_sheet(number: str) -> tuple[PaperSheet, Cohort]:
+    """The sheet if the user may manage its cohort; 404 otherwise (its existence is not confirmed)."""
+    sheet = db.session.scalar(select(PaperSheet).where(PaperSheet.number == typed_sheet_number(number)))
+    if sheet is None:
+        abort(404)
+    return sheet, managed_cohort(sheet.cohort_id)
+
+
+def _sheet_page(sheet: PaperSheet, cohort: Cohort, *, refused: dict[str, str] | None = None,
+                marks: MultiDict | None = None, status: int = 200):
+    catalogue, locale = live_catalogue(), current_locale()
+    definition = sheet_definition(sheet)
+    questions = sheet_questions(sheet, definition, locale, catalogue.fallbacks(locale))
+    if refused:
+        questions = [as_entered(q, marks or MultiDict(), refused[q.id]) if q.id in refused else q
+                     for q in questions]
+    try:
+        check_sheet(cohort, sheet)
+        why_not = None
+    except SheetRefused as exc:
+        why_not = str(exc)
+    return render_template(
+        "paper/sheet.html", cohort=cohort, sheet=sheet, learner=db.session.get(User, sheet.user_id),
+        title=pick(definition.settings.title, locale, catalogue.fallbacks(locale)), questions=questions,
+        why_not=why_not), status
+
+
+@bp.route("/paper/<number>")
+@require(Permission.MANAGE_COHORTS)
+def sheet(number: str):
+    """The key-in page the sheet's QR code opens: the sheet's questions with the letters printed on it."""
+    found, cohort = _managed_sheet(number)
+    return _sheet_page(found, cohort)
+
+
+@bp.route("/paper/<number>", methods=["POST"])
+@require(Permission.MANAGE_COHORTS)
+def record(number: str):
+    found, cohort = _managed_sheet(number)
+    try:
+        keyed = key_in(cohort, found, request.form, current_user._get_current_object())
+    except MarksRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _sheet_page(found, cohort, refused=exc.refused, marks=request.form, status=422)
+    except SheetRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _sheet_page(found, cohort, status=409)
+    db.session.commit()
+    after_progress(live_catalogue(), [keyed.learner.id])
+    flash(_("Sheet %(number)s keyed in: %(name)s scored %(score)s%%.", number=found.printed_number,
+            name=keyed.learner.display_name, score=f"{keyed.attempt.score:g}"), "success")
+    return redirect(url_for("paper.index", cohort_id=cohort.id))

@@ -1,0 +1,273 @@
+"""Quizzes taken on paper (course.paper): a sheet printed per learner, keyed in once as an ordinary graded attempt
+pinned to the version printed; foreign, repeated and withdrawn learners' sheets refused."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from course.cohorts.services import enrol_in_cohort
+from course.extensions import db
+from course.models.attempt import AttemptState, QuizAttempt
+from course.models.audit import AuditEvent
+from course.models.paper_sheet import PaperSheet
+from course.models.user import Role, User
+from tests.conftest import csrf_token
+from tests.quiz.conftest import RIGHT_ANSWERS
+from tests.test_cascade import cohort_of
+from tests.test_cohort_pages import as_user
+
+LEARNERS = ("ana", "bo", "cem")
+
+
+def _cohort(make_user, name="Mary court", trainer="trainer", learners=LEARNERS):
+    lead = make_user(trainer, roles={Role.TRAINER}) if User.query.filter_by(username=trainer).first() is None \
+        else User.query.filter_by(username=trainer).one()
+    cohort = cohort_of(lead, "full", name)
+    for username in learners:
+        enrol_in_cohort(make_user(username, full_name=f"{username.title()} Learner"), cohort)
+    db.session.commit()
+    return cohort
+
+
+def _print(client, cohort_id: int, quiz_id: str):
+    token = csrf_token(client, f"/cohorts/{cohort_id}/paper")
+    return client.post(f"/cohorts/{cohort_id}/paper/print", data={"quiz_id": quiz_id, "csrf_token": token})
+
+
+def _sheets(quiz_id: str | None = None) -> dict[str, PaperSheet]:
+    """The sheets by learner's username."""
+    query = select(User.username, PaperSheet).join(User, User.id == PaperSheet.user_id)
+    if quiz_id:
+        query = query.where(PaperSheet.quiz_id == quiz_id)
+    return dict(db.session.execute(query).tuples().all())
+
+
+def _key_in(client, sheet: PaperSheet, marks: dict):
+    token = csrf_token(client, f"/cohorts/{sheet.cohort_id}/paper")
+    return client.post(f"/paper/{sheet.number}", data={**marks, "csrf_token": token})
+
+
+def _pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_a_trainer_prints_a_sheet_per_learner_and_keys_them_in_as_graded_attempts(app, synced, make_user):
+    cohort = _cohort(make_user)
+    trainer = as_user(app, "trainer")
+    page = trainer.get(f"/cohorts/{cohort.id}/paper").get_data(as_text=True)
+    assert "All question types" in page and "Pre-test" in page
+
+    response = _print(trainer, cohort.id, "all-types")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"  # noqa: PLR2004
+    sheets = _sheets()
+    assert sorted(sheets) == sorted(LEARNERS)
+    text = _pdf_text(response.data)
+    for username in LEARNERS:
+        assert f"{username.title()} Learner" in text and sheets[username].printed_number in text
+    assert "Single prompt" in text and "Qualify the case" in text and "A scenario about a recruiter." in text
+    assert "FEEDBACK" not in text and "EXPLANATION" not in text  # no key, no feedback on a learner's sheet
+
+    # Printing again gives the same sheets, not new ones that could be counted twice.
+    _print(trainer, cohort.id, "all-types")
+    assert {u: s.number for u, s in _sheets().items()} == {u: s.number for u, s in sheets.items()}
+
+    ana = sheets["ana"]
+    keying = trainer.get(f"/paper/{ana.printed_number}").get_data(as_text=True)
+    assert "Ana Learner" in keying and "A. " in keying and "Record this sheet" in keying
+    response = _key_in(trainer, ana, RIGHT_ANSWERS)
+    assert response.status_code == 302, response.get_data(as_text=True)  # noqa: PLR2004
+    db.session.expire_all()
+    attempt = db.session.get(QuizAttempt, db.session.get(PaperSheet, ana.id).attempt_id)
+    assert (attempt.state, attempt.score, attempt.submitted_by, attempt.quiz_hash) == (
+        AttemptState.SUBMITTED, 100.0, "paper", ana.quiz_hash)
+    assert attempt.layout == ana.layout
+    listed = trainer.get(f"/cohorts/{cohort.id}/paper").get_data(as_text=True)
+    assert "100.0%" in listed
+    dashboard = trainer.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "100" in dashboard
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "paper_sheet.key_in"))
+    assert event.details["sheet"] == ana.printed_number and event.details["score"] == 100.0  # noqa: PLR2004
+    # The learner sees it as their attempt, taken on paper.
+    overview = as_user(app, "ana").get("/quizzes/all-types").get_data(as_text=True)
+    assert "on paper" in overview
+
+
+def test_a_sheet_keyed_in_twice_counts_once_and_says_who_keyed_it(app, synced, make_user):
+    cohort = _cohort(make_user)
+    trainer = as_user(app, "trainer")
+    _print(trainer, cohort.id, "alpha-check")
+    sheet = _sheets()["bo"]
+    assert _key_in(trainer, sheet, {"q-q1": "a", "q-q2": "true"}).status_code == 302  # noqa: PLR2004
+    again = _key_in(trainer, sheet, {"q-q1": "b", "q-q2": "false"})
+    assert again.status_code == 409  # noqa: PLR2004
+    assert "was keyed in already, by" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+    found = trainer.get(f"/cohorts/{cohort.id}/paper/find?number={sheet.number.lower()}", follow_redirects=True)
+    assert "was keyed in already" in found.get_data(as_text=True)
+
+
+def test_a_sheet_of_another_cohort_or_of_a_learner_taken_out_is_refused(app, synced, make_user):
+    mary = _cohort(make_user)
+    lebap = _cohort(make_user, "Lebap police", trainer="other", learners=("dag",))
+    trainer, other = as_user(app, "trainer"), as_user(app, "other")
+    _print(trainer, mary.id, "alpha-check")
+    _print(other, lebap.id, "alpha-check")
+    sheets = _sheets()
+    # Typed into the wrong cohort's page: refused without naming the cohort it belongs to.
+    found = trainer.get(f"/cohorts/{mary.id}/paper/find?number={sheets['dag'].printed_number}",
+                        follow_redirects=True).get_data(as_text=True)
+    assert "was printed for another cohort" in found and "Lebap" not in found
+    # Its QR code opened by a trainer who does not lead that cohort: not found.
+    assert trainer.get(f"/paper/{sheets['dag'].number}").status_code == 404  # noqa: PLR2004
+    assert _key_in(trainer, sheets["dag"], {"q-q1": "a"}).status_code == 404  # noqa: PLR2004
+    assert trainer.get(f"/cohorts/{mary.id}/paper/find?number=ZZZZ-ZZZZ",
+                       follow_redirects=True).get_data(as_text=True).count("No sheet has the number") == 1
+    # A learner taken out of the cohort after printing: their sheet is not counted.
+    token = csrf_token(trainer, f"/cohorts/{mary.id}/roster")
+    cem = User.query.filter_by(username="cem").one()
+    trainer.post(f"/cohorts/{mary.id}/learners/{cem.id}/remove", data={"csrf_token": token, "confirmed": "yes"})
+    refused = _key_in(trainer, sheets["cem"], {"q-q1": "a", "q-q2": "true"})
+    assert refused.status_code == 409  # noqa: PLR2004
+    assert "Cem Learner is no longer a learner of this cohort" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+
+
+def test_marks_that_do_not_fit_are_refused_with_nothing_recorded(app, synced, make_user):
+    cohort = _cohort(make_user)
+    trainer = as_user(app, "trainer")
+    _print(trainer, cohort.id, "all-types")
+    sheet = _sheets()["ana"]
+    response = _key_in(trainer, sheet, {**RIGHT_ANSWERS, "q-single": "not-an-option", "q-number": "lots"})
+    assert response.status_code == 422  # noqa: PLR2004
+    page = response.get_data(as_text=True)
+    assert page.count('class="field-error"') == 2  # noqa: PLR2004
+    db.session.expire_all()
+    assert db.session.get(PaperSheet, sheet.id).keyed_at is None
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+
+
+@pytest.mark.parametrize("who", ["ana", "other", None])
+def test_only_the_cohorts_trainers_print_and_key_in(app, synced, make_user, who):
+    cohort = _cohort(make_user)
+    make_user("other", roles={Role.TRAINER})
+    trainer = as_user(app, "trainer")
+    _print(trainer, cohort.id, "alpha-check")
+    sheet = _sheets()["ana"]
+    client = as_user(app, who) if who else app.test_client()
+    assert client.get(f"/cohorts/{cohort.id}/paper").status_code in (302, 403, 404)
+    assert client.get(f"/paper/{sheet.number}").status_code in (302, 403, 404)
+    token = csrf_token(client, "/") if who else ""
+    assert client.post(f"/paper/{sheet.number}", data={"q-q1": "a", "csrf_token": token}).status_code in (
+        302, 400, 403, 404)
+    assert client.post(f"/cohorts/{cohort.id}/paper/print",
+                       data={"quiz_id": "alpha-check", "csrf_token": token}).status_code in (302, 400, 403, 404)
+    db.session.expire_all()
+    assert db.session.get(PaperSheet, sheet.id).keyed_at is None
+    assert len(_sheets()) == len(LEARNERS)
+
+
+
+def test_a_sheet_printed_before_the_quiz_changed_is_graded_against_the_version_printed(
+        app, synced, make_user, editable_content):
+    from course.content.sync import sync_content  # noqa: PLC0415
+    from tests.test_content_validation import edit  # noqa: PLC0415
+
+    app.config["CONTENT_DIR"] = editable_content
+    cohort = _cohort(make_user, learners=("ana",))
+    trainer = as_user(app, "trainer")
+    _print(trainer, cohort.id, "alpha-check")
+    printed = _sheets()["ana"]
+    quiz = editable_content / "quizzes/alpha-check.yaml"
+    edit(quiz, "{id: a, text: {en: Right, ru: Верно}, correct: true}", "{id: a, text: {en: Right, ru: Верно}}")
+    edit(quiz, "{id: b, text: {en: Wrong, ru: Неверно}}", "{id: b, text: {en: Wrong, ru: Неверно}, correct: true}")
+    assert "quiz alpha-check" in sync_content(editable_content).updated
+    db.session.commit()
+
+    assert _key_in(trainer, printed, {"q-q1": "a", "q-q2": "true"}).status_code == 302  # noqa: PLR2004
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert (attempt.quiz_hash, attempt.score) == (printed.quiz_hash, 100.0)  # "a" was right on the sheet's version
+    # A new print run is of the new version: a new sheet, the one keyed in left as it was.
+    _print(trainer, cohort.id, "alpha-check")
+    numbers = db.session.scalars(select(PaperSheet.number).order_by(PaperSheet.id)).all()
+    assert len(numbers) == 2 and numbers[0] == printed.number  # noqa: PLR2004
+
+
+def test_a_test_allowing_one_attempt_is_not_printed_again_nor_keyed_in_twice_over_an_online_attempt(
+        app, synced, make_user):
+    from tests.quiz.conftest import Learner  # noqa: PLC0415
+
+    cohort = _cohort(make_user, learners=("ana", "bo"))
+    trainer = as_user(app, "trainer")
+    _print(trainer, cohort.id, "pre-test")
+    sheets = _sheets()
+    # Bo takes the pre-test online after the sheets were printed: his sheet can no longer count.
+    bo = Learner(as_user(app, "bo"))
+    attempt_id = bo.start("pre-test")
+    bo.save(attempt_id, {"q-p1": "true", "q-p2": "false"})
+    bo.submit(attempt_id)
+    refused = _key_in(trainer, sheets["bo"], {"q-p1": "false", "q-p2": "false"})
+    assert refused.status_code == 409  # noqa: PLR2004
+    assert "Bo Learner has used every attempt this quiz allows" in refused.get_data(as_text=True)
+    assert _key_in(trainer, sheets["ana"], {"q-p1": "true"}).status_code == 302  # noqa: PLR2004
+    # Printing again leaves out both: each has used the pre-test's one attempt.
+    response = _print(trainer, cohort.id, "pre-test")
+    assert response.status_code == 302  # noqa: PLR2004
+    assert "No sheet to print" in trainer.get(f"/cohorts/{cohort.id}/paper").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("language", "expected"), [("ru", ("Выберите один", "Лист", "Слушатель")),
+                                                    ("tk", ("Pick one", "Diňleýji",))])
+def test_sheets_print_in_the_cohorts_language_and_their_qr_code_opens_the_learners_sheet(
+        app, synced, make_user, language, expected):
+    import zxingcpp  # noqa: PLC0415
+
+    cohort = _cohort(make_user, learners=("ana",))
+    cohort.language = language
+    db.session.commit()
+    trainer = as_user(app, "trainer")
+    body = _print(trainer, cohort.id, "alpha-check").data
+    text = _pdf_text(body)
+    for words in expected:
+        assert words in text
+    sheet = _sheets()["ana"]
+    image = PdfReader(io.BytesIO(body)).pages[0].images[0].image
+    codes = zxingcpp.read_barcodes(image)
+    assert len(codes) == 1 and codes[0].text.endswith(f"/paper/{sheet.number}")
+    page = trainer.get(re.sub(r"^https?://[^/]+", "", codes[0].text)).get_data(as_text=True)
+    assert "Ana Learner" in page and sheet.printed_number in page
+
+
+def test_a_sheet_keyed_in_on_a_field_laptop_reaches_the_centre_with_its_attempt(app, synced, make_user, tmp_path,
+                                                                               content_dir):
+    from werkzeug.datastructures import MultiDict  # noqa: PLC0415
+
+    from course.auth.services import create_user  # noqa: PLC0415
+    from course.learn.queries import load_catalogue  # noqa: PLC0415
+    from course.paper.keying import key_in  # noqa: PLC0415
+    from course.paper.sheets import print_sheets  # noqa: PLC0415
+    from tests.test_field_sync import imported, new_laptop  # noqa: PLC0415
+
+    make_user("coord", roles={Role.COORDINATOR})
+    mary = new_laptop(tmp_path, content_dir, "MARY1")
+    with mary.use():
+        trainer, _password = create_user("laptop-trainer", {Role.TRAINER})
+        cohort = cohort_of(trainer, "full", "Mary district police")
+        learner, _password = create_user("laptop-learner", {Role.LEARNER})
+        enrol_in_cohort(learner, cohort)
+        run = print_sheets(load_catalogue(), cohort, "alpha-check", trainer)
+        key_in(cohort, run.sheets[0][0], MultiDict({"q-q1": "a", "q-q2": "false"}), trainer)
+        db.session.commit()
+        number = run.sheets[0][0].number
+
+    result = imported(mary.export())
+
+    assert result.applied and result.report.added["paper_sheets"] == 1
+    sheet = db.session.scalar(select(PaperSheet).where(PaperSheet.number == number))
+    attempt = db.session.get(QuizAttempt, sheet.attempt_id)
+    assert (attempt.score, attempt.submitted_by, attempt.quiz_hash) == (50.0, "paper", sheet.quiz_hash)
+    assert sheet.keyed_at is not None and db.session.get(User, sheet.keyed_by_id).username == "laptop-trainer"
