@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.evaluation.views import bp as evaluation_bp  # noqa: PLC0415
     from course.follow_up.views import bp as follow_up_bp  # noqa: PLC0415
     from course.learn.views import bp as learn_bp  # noqa: PLC0415
+    from course.packs.views import bp as packs_bp  # noqa: PLC0415
     from course.paper.views import bp as paper_bp  # noqa: PLC0415
     from course.people.views import bp as people_bp  # noqa: PLC0415
     from course.practice.views import bp as practice_bp  # noqa: PLC0415
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(trainer_quizzes_bp)
     app.register_blueprint(paper_bp)
+    app.register_blueprint(packs_bp)
     app.register_blueprint(devices_bp)
     app.register_blueprint(sync_link_bp)
     app.register_blueprint(branding_bp)

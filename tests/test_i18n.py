@@ -193,7 +193,7 @@ def test_scores_are_written_the_readers_way(app):
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 #: Words a template may show as they are in every language.
-SAME_IN_EVERY_LANGUAGE = {"Cascade", "CSV", "Excel"}
+SAME_IN_EVERY_LANGUAGE = {"Cascade", "CSV", "Excel", "PDF", "DOCX"}
 _JINJA = re.compile(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", re.S)
 _VISIBLE_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"')
 _WORD = re.compile(r"[^\W\d_]{2,}")

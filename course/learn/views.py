@@ -33,7 +33,7 @@ def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveMod
     return catalogue, module
 
 
-def _module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale: str) -> queries.ModulePage:
+def reviewed_module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale: str) -> queries.ModulePage:
     """The module page with what only the review knows: is this version signed off, which of its translations
     a native speaker has read, which sources are verified."""
     review = version_review(ContentKind.MODULE, live.id, live.content_hash)
@@ -78,7 +78,7 @@ def track(track_id: str):
 @require(Permission.READ_COURSE)
 def module(module_id: str):
     catalogue, live = _readable_module(module_id)
-    page = _module_page(catalogue, live, current_locale())
+    page = reviewed_module_page(catalogue, live, current_locale())
     return render_template("learn/module.html", page=page,
                            sources=rendered("learn/_sources.html", sources=page.sources))
 
@@ -112,7 +112,7 @@ def glossary():
 def trainer_notes(module_id: str):
     catalogue, live = _readable_module(module_id)
     locale = current_locale()
-    page = _module_page(catalogue, live, locale)
+    page = reviewed_module_page(catalogue, live, locale)
     if not live.data["trainer_notes_html"]:
         abort(404)
     notes = queries.pick(live.data["trainer_notes_html"], locale, catalogue.fallbacks(locale))
@@ -126,7 +126,7 @@ def trainer_notes(module_id: str):
 def section(module_id: str, section_key: str):
     catalogue, live = _readable_module(module_id)
     locale = current_locale()
-    page = _module_page(catalogue, live, locale)
+    page = reviewed_module_page(catalogue, live, locale)
     view = queries.section_page(page, catalogue, live, section_key, locale)
     if view is None:
         abort(404)

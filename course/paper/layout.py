@@ -27,12 +27,17 @@ def letter(index: int) -> str:
     return LETTERS[index] if index < size else LETTERS[index // size - 1] + LETTERS[index % size]
 
 
-def _lettered(field: Field, question_type: str) -> Field:
+def _lettered_field(field: Field, question_type: str) -> Field:
     if question_type == "ordering" or field.kind not in ("radio", "checkbox", "select"):
         return field
     return replace(field, options=tuple(
         replace(option, label=Text(f"{letter(n)}. {option.label}", getattr(option.label, "lang", "")))
         for n, option in enumerate(field.options)))
+
+
+def lettered(view: QuestionView) -> QuestionView:
+    """The question with its options lettered in the order shown."""
+    return replace(view, fields=tuple(_lettered_field(field, view.type) for field in view.fields))
 
 
 def sheet_definition(sheet: PaperSheet) -> QuizDefinition:
@@ -48,5 +53,5 @@ def sheet_questions(sheet: PaperSheet, definition: QuizDefinition, locale: str,
     for number, qid in enumerate(sheet.layout["questions"], start=1):
         view = question_view(definition.questions[qid], number, None, orders.get(qid),
                              definition.question_type(qid).template, locale, fallbacks)
-        views.append(replace(view, fields=tuple(_lettered(field, view.type) for field in view.fields)))
+        views.append(lettered(view))
     return views

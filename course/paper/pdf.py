@@ -94,7 +94,7 @@ def _write(pdf: FPDF, text: str, size: float = 10, style: str = "", color=INK, i
     pdf.set_font("DejaVu", style, size)
     pdf.set_text_color(*color)
     pdf.set_x(MARGIN + indent)
-    pdf.multi_cell(pdf.epw - indent, size * 0.45, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(pdf.epw - indent, size * 0.45, text, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(gap)
 
 
@@ -134,7 +134,7 @@ def _write_box(pdf: FPDF, text: str, indent: float) -> None:
     pdf.set_xy(MARGIN + indent + width + 3, y)
     pdf.set_font("DejaVu", "", 10)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(pdf.epw - indent - width - 3, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(pdf.epw - indent - width - 3, 4.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_y(max(pdf.get_y(), y + 7) + 1.5)
 
 

@@ -18,7 +18,8 @@ from course.quiz.presenters import QuestionView
 from course.room import room_url
 
 
-def _printed(view: QuestionView) -> PrintedQuestion:
+def printed_question(view: QuestionView) -> PrintedQuestion:
+    """A lettered question as print lays it out: boxes beside options, a box per item, a line to write on."""
     groups, legend, hint = [], (), view.hint or ""
     for field in view.fields:
         label = str(field.label or "")
@@ -68,6 +69,6 @@ def printed_sheets(run: PrintRun, cohort: Cohort, catalogue: Catalogue) -> list[
                 number=sheet.printed_number, title=pick(definition.settings.title, locale, fallbacks).value,
                 learner=learner.display_name, cohort=cohort.name, version=sheet.quiz_hash[:12],
                 key_in_url=room_url("paper.sheet", number=sheet.number).url, notices=notices[version],
-                questions=tuple(_printed(view) for view in sheet_questions(sheet, definition, locale, fallbacks)),
+                questions=tuple(map(printed_question, sheet_questions(sheet, definition, locale, fallbacks))),
                 labels=labels))
     return printed

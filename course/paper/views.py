@@ -21,6 +21,7 @@ from course.models.cohort import Cohort
 from course.models.paper_sheet import PaperSheet
 from course.models.trainer_quiz import TrainerQuiz
 from course.models.user import User
+from course.packs.views import pack_choices
 from course.paper.keying import MarksRefused, SheetRefused, check_sheet, key_in, sheet_of_cohort
 from course.paper.layout import sheet_definition, sheet_questions
 from course.paper.pdf import render_sheets
@@ -49,8 +50,10 @@ def _quiz_titles(cohort: Cohort, locale: str) -> dict[str, str]:
 def index(cohort_id: int):
     cohort = managed_cohort(cohort_id)
     locale = current_locale()
-    return render_template("paper/index.html", cohort=cohort, quizzes=paper_quizzes(live_catalogue(), cohort, locale),
-                           sheets=cohort_sheets(cohort.id, _quiz_titles(cohort, locale)))
+    catalogue = live_catalogue()
+    return render_template("paper/index.html", cohort=cohort, quizzes=paper_quizzes(catalogue, cohort, locale),
+                           sheets=cohort_sheets(cohort.id, _quiz_titles(cohort, locale)),
+                           packs=pack_choices(catalogue, cohort, locale))
 
 
 @bp.route("/cohorts/<int:cohort_id>/paper/print", methods=["POST"])
