@@ -1,11 +1,15 @@
-"""Issue 26's check in a real browser: a trainer prints the answer sheets of a cohort of five, keys them in on a
-390 px phone, and the dashboard, the gain and the certificates follow; a sheet keyed in again and another
-cohort's sheet are refused."""
+"""Issue 26's check in a real browser: a trainer downloads a day's pack and prints the answer sheets of a cohort
+of five, keys them in on a 390 px phone, and the dashboard, the gain and the certificates follow; a sheet keyed
+in again and another cohort's sheet are refused."""
 
 from __future__ import annotations
 
+import io
+
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from course.attendance.services import add_day
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
 from course.models.certificate import Certificate
@@ -23,6 +27,10 @@ def _print(page, base: str, cohort_id: int, quiz: str) -> bytes:
     with page.expect_download() as download:
         page.get_by_role("button", name="Print the answer sheets (PDF)").click()
     return download.value.path().read_bytes()
+
+
+def _pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
 def _numbers(cohort_id: int, quiz_id: str) -> dict[str, str]:
@@ -56,6 +64,7 @@ def test_a_trainer_keys_in_a_cohorts_paper_tests_on_a_phone_and_certificates_fol
         learner = make_user(f"learner{n}", full_name=name)
         enrol_in_cohort(learner, cohort)
         read_everything(learner, "short")
+    add_day(cohort, cohort.ends_on, "Definitions", ["alpha"], {"alpha"})
     other = cohort_of(make_user("olga", roles={Role.TRAINER}), "short", "Lebap police")
     enrol_in_cohort(make_user("stranger", full_name="Stranger"), other)
     db.session.commit()
@@ -66,6 +75,14 @@ def test_a_trainer_keys_in_a_cohorts_paper_tests_on_a_phone_and_certificates_fol
     desk.goto(f"{live_server}/cohorts/{cohort.id}")
     follow(desk, desk.get_by_role("link", name="On paper", exact=True))
     checks.check(desk, "paper-quizzes")
+    packs = {}
+    for kind in ("PDF", "DOCX"):  # the day's pack, to print and to adapt
+        with desk.expect_download() as download:
+            desk.get_by_role("link", name=kind).first.click()
+        packs[kind] = download.value.path().read_bytes()
+    assert packs["DOCX"].startswith(b"PK")  # a DOCX is a zip
+    pack = _pdf_text(packs["PDF"])
+    assert "Attendance sheet" in pack and all(name in pack for name in NAMES)
     assert _print(desk, live_server, cohort.id, "Pre-test").startswith(b"%PDF")
     assert _print(desk, live_server, cohort.id, "Post-test").startswith(b"%PDF")
     pre, post = _numbers(cohort.id, "pre-test"), _numbers(cohort.id, "post-test")
