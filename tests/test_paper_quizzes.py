@@ -271,3 +271,90 @@ def test_a_sheet_keyed_in_on_a_field_laptop_reaches_the_centre_with_its_attempt(
     attempt = db.session.get(QuizAttempt, sheet.attempt_id)
     assert (attempt.score, attempt.submitted_by, attempt.quiz_hash) == (50.0, "paper", sheet.quiz_hash)
     assert sheet.keyed_at is not None and db.session.get(User, sheet.keyed_by_id).username == "laptop-trainer"
+
+
+MM = 150 / 25.4  # pixels per mm at 150 dpi
+
+
+def _scanned_pages(pdf: bytes, sheet: PaperSheet, marks: dict[tuple[str, str], str], *, turn: float = 1.2):
+    """The sheet's pages as a scanner would give them (150 dpi, slightly turned and shrunk), with a pen's cross
+    in the boxes of ``marks`` ({(field, value): "cross" | "faint" | "filled"})."""
+    import pypdfium2  # noqa: PLC0415
+    from PIL import ImageDraw  # noqa: PLC0415
+
+    document = pypdfium2.PdfDocument(pdf)
+    pages = []
+    for number in range(len(document)):
+        image = document[number].render(scale=150 / 72).to_pil().convert("L")
+        draw = ImageDraw.Draw(image)
+        for page, x, y, size, field, value in sheet.print_layout["boxes"]:
+            how = marks.get((field, value))
+            if page != number + 1 or how is None:
+                continue
+            left, top, right, bottom = (x * MM, y * MM, (x + size) * MM, (y + size) * MM)
+            if how == "filled":
+                draw.rectangle((left, top, right, bottom), fill=20)
+            elif how == "faint":
+                draw.ellipse((left + 8, top + 8, left + 12, top + 12), fill=90)
+            else:
+                draw.line((left + 2, top + 2, right - 2, bottom - 2), fill=30, width=3)
+                draw.line((left + 2, bottom - 2, right - 2, top + 2), fill=30, width=3)
+        image = image.rotate(turn, expand=True, fillcolor=255, resample=3)
+        image = image.resize((int(image.width * 0.97), int(image.height * 0.97)))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        pages.append(buffer.getvalue())
+    return pages
+
+
+def _upload(client, cohort_id: int, files: list[bytes]):
+    token = csrf_token(client, f"/cohorts/{cohort_id}/paper")
+    return client.post(f"/cohorts/{cohort_id}/paper/scan", content_type="multipart/form-data",
+                       data={"csrf_token": token, "scan": [(io.BytesIO(f), f"page{n}.png") for n, f in
+                                                          enumerate(files, start=1)]}, follow_redirects=True)
+
+
+def test_a_scanned_sheet_is_read_into_its_key_in_page_with_what_to_check_on_the_paper(app, synced, make_user):
+    cohort = _cohort(make_user, learners=("ana",))
+    trainer = as_user(app, "trainer")
+    pdf = _print(trainer, cohort.id, "all-types").data
+    sheet = _sheets()["ana"]
+    marks = {("q-single", "s-right"): "cross", ("q-multi", "m-a"): "cross", ("q-multi", "m-b"): "cross",
+             ("q-multi", "m-c"): "filled", ("q-truth", "false"): "cross",
+             ("q-case-acts", "recruitment"): "cross", ("q-case-acts", "transportation"): "faint",
+             ("q-case-means", "deception"): "cross", ("q-case-purposes", "forced-labour"): "cross",
+             ("q-case-child_victim", "false"): "cross", ("q-case-aggravating", "two-or-more"): "cross",
+             ("q-case-qualification", "art-1-part-2"): "cross", ("q-case-qualification", "art-9"): "cross"}
+    page = _upload(trainer, cohort.id, _scanned_pages(pdf, sheet, marks)).get_data(as_text=True)
+
+    assert "These marks were read from the scan" in page and "Ana Learner" in page
+    checked = set(re.findall(r'name="(q-[\w-]+)" value="([\w-]+)" checked', page))
+    # The filled box is an answer withdrawn; of two qualifications marked, neither is taken.
+    assert checked == {key for key, how in marks.items() if how == "cross" and key[0] != "q-case-qualification"}
+    assert page.count("Not read from the scan") == 4  # noqa: PLR2004  (matching, ordering, text, number)
+    assert page.count("The scan is not clear here") == 1  # the case: a faint mark, two qualifications
+    db.session.expire_all()
+    assert db.session.get(PaperSheet, sheet.id).keyed_at is None  # nothing recorded before the trainer confirms
+
+    confirmed = {**RIGHT_ANSWERS}
+    assert _key_in(trainer, sheet, confirmed).status_code == 302  # noqa: PLR2004
+    assert db.session.scalar(select(QuizAttempt.score)) == 100.0  # noqa: PLR2004
+
+
+def test_a_scan_that_is_not_a_sheet_of_this_cohort_is_refused(app, synced, make_user):
+    from PIL import Image  # noqa: PLC0415
+
+    mary = _cohort(make_user, learners=("ana",))
+    lebap = _cohort(make_user, "Lebap police", trainer="other", learners=("dag",))
+    trainer, other = as_user(app, "trainer"), as_user(app, "other")
+    foreign_pdf = _print(other, lebap.id, "alpha-check").data
+    foreign = _scanned_pages(foreign_pdf, _sheets()["dag"], {})
+    blank = io.BytesIO()
+    Image.new("L", (1240, 1754), 255).save(blank, format="PNG")
+    for files, said in ((foreign, "was printed for another cohort"),
+                        ([blank.getvalue()], "page code was found in this image"),
+                        ([b"%PDF-1.4 not an image"], "not an image Cascade can read")):
+        page = _upload(trainer, mary.id, files).get_data(as_text=True)
+        assert said in page, said
+    assert _upload(trainer, mary.id, []).status_code == 200  # noqa: PLR2004  (back on the page, with why)
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0

@@ -39,6 +39,8 @@ class PaperSheet(Synced, db.Model):
     quiz_hash: Mapped[str] = mapped_column(String(64))
     counts_as: Mapped[str | None] = mapped_column(String(100))
     layout: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Where its last print run drew its QR codes and boxes, for reading a scan (course.paper.pdf.SheetPositions).
+    print_layout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="SET NULL"), unique=True)

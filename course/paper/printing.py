@@ -24,7 +24,8 @@ def printed_question(view: QuestionView) -> PrintedQuestion:
     for field in view.fields:
         label = str(field.label or "")
         if field.kind in ("radio", "checkbox"):
-            groups.append(PrintedGroup(label, "boxes", tuple(str(o.label) for o in field.options)))
+            groups.append(PrintedGroup(label, "boxes", tuple(str(o.label) for o in field.options), field.name,
+                                       tuple(o.value for o in field.options)))
         elif field.kind == "select":
             groups.append(PrintedGroup(label, "write"))
             if view.type == "matching" and not legend:

@@ -7,6 +7,8 @@ same where a camera cannot read the code.
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +24,7 @@ from course.models.paper_sheet import PaperSheet
 from course.models.trainer_quiz import TrainerQuiz
 from course.models.user import User
 from course.packs.views import pack_choices
+from course.paper import scan
 from course.paper.keying import MarksRefused, SheetRefused, check_sheet, key_in, sheet_of_cohort
 from course.paper.layout import sheet_definition, sheet_questions
 from course.paper.pdf import render_sheets
@@ -53,7 +56,7 @@ def index(cohort_id: int):
     catalogue = live_catalogue()
     return render_template("paper/index.html", cohort=cohort, quizzes=paper_quizzes(catalogue, cohort, locale),
                            sheets=cohort_sheets(cohort.id, _quiz_titles(cohort, locale)),
-                           packs=pack_choices(catalogue, cohort, locale))
+                           packs=pack_choices(catalogue, cohort, locale), scans=scan.available())
 
 
 @bp.route("/cohorts/<int:cohort_id>/paper/print", methods=["POST"])
@@ -73,12 +76,14 @@ def print_run(cohort_id: int):
         db.session.rollback()
         flash(_("No sheet to print: no learner of the cohort may attempt this quiz any more."), "error")
         return redirect(url_for("paper.index", cohort_id=cohort.id))
-    body = render_sheets(printed_sheets(run, cohort, catalogue))
+    rendered = render_sheets(printed_sheets(run, cohort, catalogue))
+    for sheet, _learner in run.sheets:  # a scan is read against the layout last printed
+        sheet.print_layout = asdict(rendered.positions[sheet.printed_number])
     db.session.commit()
     if run.skipped:  # shown on the next page the trainer opens: the download itself cannot say it
         flash(_("No sheet was printed for %(names)s: every attempt the quiz allows is used.",
                 names=", ".join(row.display_name for row in run.skipped)), "info")
-    return private_download(body, f"sheets-{cohort.id}-{quiz_id}.pdf", "application/pdf")
+    return private_download(rendered.body, f"sheets-{cohort.id}-{quiz_id}.pdf", "application/pdf")
 
 
 @bp.route("/cohorts/<int:cohort_id>/paper/find")
@@ -102,14 +107,16 @@ def _managed_sheet(number: str) -> tuple[PaperSheet, Cohort]:
     return sheet, managed_cohort(sheet.cohort_id)
 
 
-def _sheet_page(sheet: PaperSheet, cohort: Cohort, *, refused: dict[str, str] | None = None,
-                marks: MultiDict | None = None, status: int = 200):
+def _sheet_page(sheet: PaperSheet, cohort: Cohort, *, entered: MultiDict | None = None,
+                refused: dict[str, str] | None = None, checks: dict[str, str] | None = None, status: int = 200):
+    """The key-in page; ``entered``: marks to show instead of blank boxes (sent and refused, or read from a scan),
+    with why each question was ``refused`` or what to ``checks`` on the paper."""
     catalogue, locale = live_catalogue(), current_locale()
     definition = sheet_definition(sheet)
     questions = sheet_questions(sheet, definition, locale, catalogue.fallbacks(locale))
-    if refused:
-        questions = [as_entered(q, marks or MultiDict(), refused[q.id]) if q.id in refused else q
-                     for q in questions]
+    if entered is not None:
+        refused, checks = refused or {}, checks or {}
+        questions = [replace(as_entered(q, entered, refused.get(q.id)), check=checks.get(q.id)) for q in questions]
     try:
         check_sheet(cohort, sheet)
         why_not = None
@@ -118,7 +125,7 @@ def _sheet_page(sheet: PaperSheet, cohort: Cohort, *, refused: dict[str, str] | 
     return render_template(
         "paper/sheet.html", cohort=cohort, sheet=sheet, learner=db.session.get(User, sheet.user_id),
         title=pick(definition.settings.title, locale, catalogue.fallbacks(locale)), questions=questions,
-        why_not=why_not), status
+        why_not=why_not, scanned=entered is not None and not refused), status
 
 
 @bp.route("/paper/<number>")
@@ -138,7 +145,7 @@ def record(number: str):
     except MarksRefused as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return _sheet_page(found, cohort, refused=exc.refused, marks=request.form, status=422)
+        return _sheet_page(found, cohort, entered=request.form, refused=exc.refused, status=422)
     except SheetRefused as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -148,3 +155,55 @@ def record(number: str):
     flash(_("Sheet %(number)s keyed in: %(name)s scored %(score)s%%.", number=found.printed_number,
             name=keyed.learner.display_name, score=f"{keyed.attempt.score:g}"), "success")
     return redirect(url_for("paper.index", cohort_id=cohort.id))
+
+
+#: Scans taken in one upload: the pages of one sheet.
+MAX_SCANS = 8
+
+
+@bp.route("/cohorts/<int:cohort_id>/paper/scan", methods=["POST"])
+@require(Permission.MANAGE_COHORTS)
+def read_scan(cohort_id: int):
+    """The pages of one scanned sheet, read into its key-in page for the trainer to confirm; nothing is recorded
+    until they do."""
+    cohort = managed_cohort(cohort_id)
+    if not scan.available():
+        abort(404)
+    files = [f for f in request.files.getlist("scan") if f.filename][:MAX_SCANS + 1]
+    try:
+        if not files or len(files) > MAX_SCANS:
+            raise scan.ScanRefused(_("Upload the scanned pages of one sheet: from 1 to %(num)d images.",
+                                     num=MAX_SCANS))
+        pages = [scan.read_page(f.read(), _print_layout) for f in files]
+        if len({page.number for page in pages}) > 1:
+            raise scan.ScanRefused(_("These pages belong to different sheets: upload one sheet at a time."))
+        sheet = sheet_of_cohort(cohort, pages[0].number)
+    except (scan.ScanRefused, SheetRefused) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("paper.index", cohort_id=cohort.id))
+    return _scanned_page(sheet, cohort, pages)
+
+
+def _print_layout(number: str) -> dict | None:
+    """Where a sheet's boxes are; read for any sheet (only its cohort's trainers then get past sheet_of_cohort)."""
+    return db.session.scalar(select(PaperSheet.print_layout).where(PaperSheet.number == typed_sheet_number(number)))
+
+
+def _scanned_page(sheet: PaperSheet, cohort: Cohort, pages: list[scan.PageReading]):
+    """The key-in page with the marks read; every question the trainer must look at on the paper says why."""
+    catalogue, locale = live_catalogue(), current_locale()
+    questions = sheet_questions(sheet, sheet_definition(sheet), locale, catalogue.fallbacks(locale))
+    single = {f.name for q in questions for f in q.fields if f.kind == "radio"}
+    reading = scan.read_sheet(pages, single)
+    boxed = {box[4]: box[0] for box in sheet.print_layout["boxes"]}  # field: its page
+    checks = {}
+    for q in questions:
+        names = [f.name for f in q.fields]
+        if any(name not in boxed for name in names):
+            checks[q.id] = _("Not read from the scan: key in what is written on the paper.")
+        elif any(boxed[name] not in reading.pages for name in names):
+            checks[q.id] = _("Its page was not among the scans: key it in from the paper.")
+        elif any(name in reading.unsure for name in names):
+            checks[q.id] = _("The scan is not clear here: check the marks on the paper.")
+    entered = MultiDict([(name, value) for name, values in reading.values.items() for value in values])
+    return _sheet_page(sheet, cohort, entered=entered, checks=checks)

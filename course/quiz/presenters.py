@@ -72,6 +72,8 @@ class QuestionView:
     hint: str | None = None
     #: Why the answer the learner sent was refused; the fields then show what they sent.
     error: str | None = None
+    #: What the trainer keying in a scanned sheet should check on the paper (course.paper.scan).
+    check: str | None = None
 
     @property
     def points_label(self) -> str:
@@ -149,9 +151,10 @@ def question_view(spec: QuestionSpec, number: int, response: Any, order: list[st
     )
 
 
-def as_entered(view: QuestionView, form: MultiDict, error: str) -> QuestionView:
+def as_entered(view: QuestionView, form: MultiDict, error: str | None) -> QuestionView:
     """The question showing exactly what the learner sent, and why it was refused: a refused answer is not
-    saved, so showing the saved one instead would silently undo what they chose."""
+    saved, so showing the saved one instead would silently undo what they chose. (With no ``error``: what a
+    scanned sheet was read as.)"""
 
     def entered(field: Field) -> Field:
         if field.kind == "checkbox":

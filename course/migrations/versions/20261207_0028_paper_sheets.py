@@ -30,6 +30,7 @@ def upgrade():
         sa.Column('quiz_hash', sa.String(length=64), nullable=False),
         sa.Column('counts_as', sa.String(length=100), nullable=True),
         sa.Column('layout', sa.JSON(), nullable=False),
+        sa.Column('print_layout', sa.JSON(), nullable=True),
         sa.Column('printed_by_id', sa.Integer(), nullable=True),
         sa.Column('printed_at', UTCDateTime(timezone=True), nullable=False),
         sa.Column('attempt_id', sa.Integer(), nullable=True),
