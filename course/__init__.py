@@ -14,6 +14,11 @@ from typing import Any
 
 from course.gc_pause import collector_paused
 
+# Uploaded workbooks (rosters, question spreadsheets) are parsed by openpyxl through defusedxml, which refuses XML
+# bombs and raises the errors the readers catch. openpyxl switches to lxml when it is installed (python-docx, for
+# the trainers' packs, brings it): keep the one parser every uploaded workbook was tested with.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 with collector_paused():  # the libraries' import is most of the objects a start creates
     from flask import Flask
     from sqlalchemy import event
