@@ -22,6 +22,7 @@ from course.learn.enrolment import enrol
 from course.learn.queries import load_catalogue
 from course.models.audit import AuditEvent
 from course.models.certificate import Certificate
+from course.models.cohort import Cohort
 from course.models.device import ConflictKind, Device, SyncBundle, SyncConflict, ThisDevice
 from course.models.enrolment import Enrolment
 from course.models.types import utcnow
@@ -65,6 +66,19 @@ class Laptop:
             _sequence, data = export_bundle(**options)
             db.session.commit()
             return data
+
+    @staticmethod
+    def trainer_cohort(name: str = "Mary district police") -> tuple[User, Cohort, User]:
+        """Within ``use()``: a trainer, their cohort of the full track and a learner in it, all made here."""
+        from course.auth.services import create_user  # noqa: PLC0415
+        from course.cohorts.services import enrol_in_cohort  # noqa: PLC0415
+        from tests.test_cascade import cohort_of  # noqa: PLC0415
+
+        trainer, _password = create_user("laptop-trainer", {Role.TRAINER})
+        cohort = cohort_of(trainer, "full", name)
+        learner, _password = create_user("laptop-learner", {Role.LEARNER})
+        enrol_in_cohort(learner, cohort)
+        return trainer, cohort, learner
 
     def certified_learner(self, username: str, **profile) -> str:
         """A learner who completed the cascade track on this laptop and holds its certificate; their serial."""

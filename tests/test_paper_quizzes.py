@@ -246,7 +246,6 @@ def test_a_sheet_keyed_in_on_a_field_laptop_reaches_the_centre_with_its_attempt(
                                                                                content_dir):
     from werkzeug.datastructures import MultiDict  # noqa: PLC0415
 
-    from course.auth.services import create_user  # noqa: PLC0415
     from course.learn.queries import load_catalogue  # noqa: PLC0415
     from course.paper.keying import key_in  # noqa: PLC0415
     from course.paper.sheets import print_sheets  # noqa: PLC0415
@@ -255,10 +254,7 @@ def test_a_sheet_keyed_in_on_a_field_laptop_reaches_the_centre_with_its_attempt(
     make_user("coord", roles={Role.COORDINATOR})
     mary = new_laptop(tmp_path, content_dir, "MARY1")
     with mary.use():
-        trainer, _password = create_user("laptop-trainer", {Role.TRAINER})
-        cohort = cohort_of(trainer, "full", "Mary district police")
-        learner, _password = create_user("laptop-learner", {Role.LEARNER})
-        enrol_in_cohort(learner, cohort)
+        trainer, cohort, _learner = mary.trainer_cohort()
         run = print_sheets(load_catalogue(), cohort, "alpha-check", trainer)
         key_in(cohort, run.sheets[0][0], MultiDict({"q-q1": "a", "q-q2": "false"}), trainer)
         db.session.commit()

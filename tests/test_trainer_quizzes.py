@@ -278,7 +278,6 @@ def test_a_quiz_file_may_not_pass_for_a_trainers_quiz(app, editable_content):
 
 def test_a_quiz_built_on_a_field_laptop_reaches_the_centre_with_its_attempts(app, synced, make_user, tmp_path,
                                                                               content_dir):
-    from course.auth.services import create_user  # noqa: PLC0415
     from course.quiz.attempts import save_answer, start_attempt, submit_attempt  # noqa: PLC0415
     from course.quiz.definition import pinned_definition  # noqa: PLC0415
     from course.trainer_quizzes.compose import QuizOptions, bounds_of  # noqa: PLC0415
@@ -288,10 +287,7 @@ def test_a_quiz_built_on_a_field_laptop_reaches_the_centre_with_its_attempts(app
     make_user("coord", roles={Role.COORDINATOR})
     mary = new_laptop(tmp_path, content_dir, "MARY1")
     with mary.use():
-        trainer, _password = create_user("laptop-trainer", {Role.TRAINER})
-        cohort = cohort_of(trainer, "full", "Mary district police")
-        learner, _password = create_user("laptop-learner", {Role.LEARNER})
-        enrol_in_cohort(learner, cohort)
+        trainer, cohort, learner = mary.trainer_cohort()
         catalogue = load_catalogue()
         offered = bank_questions(catalogue, "en", reviewed_only=False)
         quiz = create_draft(cohort, trainer, QuizOptions("Built in Mary"), ["alpha-check:q1"], offered=offered,
