@@ -354,3 +354,36 @@ def test_a_scan_that_is_not_a_sheet_of_this_cohort_is_refused(app, synced, make_
         assert said in page, said
     assert _upload(trainer, mary.id, []).status_code == 200  # noqa: PLR2004  (back on the page, with why)
     assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+
+
+def test_where_the_tests_are_parallel_forms_each_learner_gets_their_form_on_paper(app, synced, make_user,
+                                                                                  editable_content):
+    from tests.test_cascade import edit_course  # noqa: PLC0415
+
+    edit_course(app, editable_content, "post_test: post-test\n", "post_test: post-test\nparallel_forms: true\n")
+    cohort = _cohort(make_user, learners=("ana", "bo"))  # enrolled in turn: one takes the forms the other way
+    trainer = as_user(app, "trainer")
+    text = _pdf_text(_print(trainer, cohort.id, "pre-test").data)
+    sheets = _sheets()
+    forms = {username: (sheet.quiz_id, sheet.counts_as) for username, sheet in sheets.items()}
+    assert sorted(forms.values()) == [("post-test", "pre-test"), ("pre-test", None)]
+    assert "P1" in text and "R1" in text  # each sheet has its own form's questions
+    swapped = next(username for username, (quiz_id, _as) in forms.items() if quiz_id == "post-test")
+    assert _key_in(trainer, sheets[swapped], {"q-r1": "true", "q-r2": "true"}).status_code == 302  # noqa: PLR2004
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert (attempt.quiz_id, attempt.counts_as, attempt.counted_quiz_id, attempt.score) == (
+        "post-test", "pre-test", "pre-test", 100.0)
+
+
+def test_printing_reads_the_database_the_same_number_of_times_for_any_cohort_size(app, synced, make_user,
+                                                                                 count_queries):
+    small = _cohort(make_user, learners=("ana", "bo"))
+    large = _cohort(make_user, "Lebap police", learners=("c1", "c2", "c3", "c4", "c5", "c6", "c7"))
+    trainer = as_user(app, "trainer")
+    counts = []
+    for cohort in (small, large):
+        _print(trainer, cohort.id, "pre-test")  # the first run of the process builds what it keeps
+        with count_queries() as counter:
+            _print(trainer, cohort.id, "alpha-check")
+        counts.append(sum(statement.lstrip().startswith("SELECT") for statement in counter.statements))
+    assert counts[0] == counts[1], counts  # a sheet more is a row written, never a read more

@@ -89,7 +89,7 @@ def _definitions(catalogue: Catalogue, cohort: Cohort, quiz_id: str, user_ids: l
     definition = live_definition(quiz_id) if quiz_id in track_quiz_ids(catalogue, track) else None
     if definition is None:
         raise PrintRefused(_("This quiz is not part of the cohort's track."))
-    return {user_id: parallel.as_taken_by(user_id, catalogue.course, definition) for user_id in user_ids}
+    return parallel.as_taken_by_each(user_ids, catalogue.course, definition)
 
 
 def _submitted(user_ids: list[int], quiz_ids: set[str]) -> dict[tuple[int, str], int]:

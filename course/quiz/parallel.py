@@ -64,10 +64,6 @@ def form_orders(users: Select | list[int], course: dict[str, Any]) -> dict[int, 
     return orders
 
 
-def form_order_of(user_id: int, course: dict[str, Any]) -> FormOrder:
-    return form_orders([user_id], course).get(user_id, FormOrder.AB)
-
-
 def next_form_order(user_id: int, cohort_id: int | None, course: dict[str, Any]) -> FormOrder:
     """The order for a new enrolment: the one the learner already follows (an earlier enrolment in the course,
     or a test already taken), else the one fewer learners of the cohort have, so the cohort splits in halves.
@@ -99,11 +95,20 @@ def as_taken_by(user_id: int, course: dict[str, Any], test: QuizDefinition) -> Q
     """The test as this learner takes it: for a learner taking the forms the other way round, the other form's
     questions under this test's rules. Pages and links name the test (``/quizzes/post-test`` is always the
     learner's post-test); the form behind it is chosen here."""
+    return as_taken_by_each([user_id], course, test)[user_id]
+
+
+def as_taken_by_each(user_ids: list[int], course: dict[str, Any], test: QuizDefinition) -> dict[int, QuizDefinition]:
+    """``as_taken_by`` for several learners (a cohort's printed sheets) in the same two queries."""
     tests = pair(course)
-    if tests is None or test.quiz_id not in tests or form_order_of(user_id, course) != FormOrder.BA:
-        return test
+    if tests is None or test.quiz_id not in tests:
+        return dict.fromkeys(user_ids, test)
+    swapping = {user_id for user_id, order in form_orders(user_ids, course).items() if order == FormOrder.BA}
+    if not swapping:
+        return dict.fromkeys(user_ids, test)
     form = live_definition(tests[1] if test.quiz_id == tests[0] else tests[0])
-    return framed(form, test) if form is not None else test
+    swapped = framed(form, test) if form is not None else test
+    return {user_id: swapped if user_id in swapping else test for user_id in user_ids}
 
 
 def as_attempted(definition: QuizDefinition, counts_as: str | None) -> QuizDefinition:
