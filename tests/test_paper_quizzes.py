@@ -377,12 +377,13 @@ def test_where_the_tests_are_parallel_forms_each_learner_gets_their_form_on_pape
 
 def test_printing_reads_the_database_the_same_number_of_times_for_any_cohort_size(app, synced, make_user,
                                                                                  count_queries):
+    warm = _cohort(make_user, "Ahal court", learners=("w1",))
     small = _cohort(make_user, learners=("ana", "bo"))
     large = _cohort(make_user, "Lebap police", learners=("c1", "c2", "c3", "c4", "c5", "c6", "c7"))
     trainer = as_user(app, "trainer")
+    _print(trainer, warm.id, "alpha-check")  # the first print of a quiz version reads what the process then keeps
     counts = []
     for cohort in (small, large):
-        _print(trainer, cohort.id, "pre-test")  # the first run of the process builds what it keeps
         with count_queries() as counter:
             _print(trainer, cohort.id, "alpha-check")
         counts.append(sum(statement.lstrip().startswith("SELECT") for statement in counter.statements))
