@@ -388,3 +388,36 @@ def test_printing_reads_the_database_the_same_number_of_times_for_any_cohort_siz
             _print(trainer, cohort.id, "alpha-check")
         counts.append(sum(statement.lstrip().startswith("SELECT") for statement in counter.statements))
     assert counts[0] == counts[1], counts  # a sheet more is a row written, never a read more
+
+
+def test_a_sheet_keyed_in_wrongly_is_corrected_from_the_paper_and_graded_again(app, synced, make_user):
+    cohort = _cohort(make_user, learners=("ana",))
+    make_user("other", roles={Role.TRAINER})
+    trainer = as_user(app, "trainer")
+    _print(trainer, cohort.id, "alpha-check")
+    sheet = _sheets()["ana"]
+    _key_in(trainer, sheet, {"q-q1": "a", "q-q2": "false"})  # q2 tapped wrong: the paper says True
+    page = trainer.get(f"/paper/{sheet.number}").get_data(as_text=True)
+    assert "Correct the sheet" in page and re.search(r'value="false" checked', page)
+    url = f"/paper/{sheet.number}/correct"
+    token = csrf_token(trainer, f"/cohorts/{cohort.id}/paper")
+
+    refused = trainer.post(url, data={"q-q1": "zzz", "q-q2": "true", "csrf_token": token})
+    assert refused.status_code == 422  # noqa: PLR2004
+    other = as_user(app, "other")
+    assert other.post(url, data={"q-q2": "true", "csrf_token": csrf_token(other, "/")}).status_code == 404  # noqa: PLR2004
+    assert db.session.scalar(select(QuizAttempt.score)) == 50.0  # noqa: PLR2004
+
+    done = trainer.post(url, data={"q-q1": "a", "q-q2": "true", "csrf_token": token}, follow_redirects=True)
+    assert "now has 100%" in done.get_data(as_text=True)
+    db.session.expire_all()
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert (attempt.score, attempt.passed, db.session.scalar(select(func.count()).select_from(QuizAttempt))) == (
+        100.0, True, 1)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "paper_sheet.correct"))
+    assert (event.details["before"], event.details["after"]) == (50.0, 100.0)
+    # A sheet not keyed in yet is recorded, not corrected.
+    _print(trainer, cohort.id, "pre-test")
+    fresh = _sheets("pre-test")["ana"]
+    assert trainer.post(f"/paper/{fresh.number}/correct",
+                        data={"q-p1": "true", "csrf_token": token}).status_code == 409  # noqa: PLR2004

@@ -78,6 +78,12 @@ def keyed_already(sheet: PaperSheet) -> str | None:
              when=format_datetime(sheet.keyed_at, "short"), score="–" if score is None else f"{score:g}")
 
 
+def keyed_responses(sheet: PaperSheet) -> dict[str, object]:
+    """What was recorded from a sheet keyed in already, by question."""
+    return dict(db.session.execute(select(AttemptAnswer.question_id, AttemptAnswer.response)
+                                   .where(AttemptAnswer.attempt_id == sheet.attempt_id)).tuples().all())
+
+
 def check_sheet(cohort: Cohort, sheet: PaperSheet) -> None:
     """Refuse a sheet that cannot count: keyed in already, its learner out of the cohort, an archived cohort.
 
@@ -146,3 +152,31 @@ def key_in(cohort: Cohort, sheet: PaperSheet, marks: MultiDict, actor: User) -> 
     record_event("paper_sheet.key_in", f"user:{sheet.user_id}", actor_id=actor.id, sheet=sheet.printed_number,
                  quiz=sheet.counts_as or sheet.quiz_id, attempt=attempt.number, score=attempt.score)
     return KeyedSheet(attempt, learner)
+
+
+def correct(cohort: Cohort, sheet: PaperSheet, marks: MultiDict, actor: User) -> KeyedSheet:
+    """Replace what was keyed in from the sheet with ``marks`` and grade its attempt again; audited with the score
+    before and after. The caller commits. A certificate already issued on the earlier result stays: revoking it
+    is a coordinator's decision.
+
+    :raises SheetRefused: the sheet is not keyed in yet, or its cohort is archived.
+    :raises MarksRefused: a mark does not fit its question.
+    """
+    if sheet.attempt_id is None:
+        raise SheetRefused(_("Sheet %(number)s has not been keyed in yet.", number=sheet.printed_number))
+    if cohort.status == CohortStatus.ARCHIVED:
+        raise SheetRefused(_("This cohort is archived: its sheets can no longer be keyed in."))
+    responses = _responses(sheet, sheet_definition(sheet), marks)
+    attempt = db.session.get(QuizAttempt, sheet.attempt_id)
+    before, now = attempt.score, utcnow()
+    answers = {answer.question_id: answer for answer in attempt.answers}
+    for qid, response in responses.items():
+        if (answer := answers.get(qid)) is None:
+            attempt.answers.append(AttemptAnswer(question_id=qid, response=response, saved_at=now))
+        elif answer.response != response:
+            answer.response, answer.saved_at = response, now
+    db.session.flush()
+    record_grade(attempt)
+    record_event("paper_sheet.correct", f"user:{sheet.user_id}", actor_id=actor.id, sheet=sheet.printed_number,
+                 quiz=sheet.counts_as or sheet.quiz_id, attempt=attempt.number, before=before, after=attempt.score)
+    return KeyedSheet(attempt, db.session.get(User, sheet.user_id))

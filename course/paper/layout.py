@@ -8,7 +8,9 @@ second... Ordering questions keep their numbered places (the learner writes a nu
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from course.content.localize import Text
 from course.models.attempt import QuizAttempt
@@ -45,13 +47,15 @@ def sheet_definition(sheet: PaperSheet) -> QuizDefinition:
     return definition_of(QuizAttempt(quiz_id=sheet.quiz_id, quiz_hash=sheet.quiz_hash, counts_as=sheet.counts_as))
 
 
-def sheet_questions(sheet: PaperSheet, definition: QuizDefinition, locale: str,
-                    fallbacks: tuple[str, ...]) -> list[QuestionView]:
-    """The sheet's questions in its order, each option with its printed letter, nothing marked."""
+def sheet_questions(sheet: PaperSheet, definition: QuizDefinition, locale: str, fallbacks: tuple[str, ...],
+                    responses: Mapping[str, Any] | None = None) -> list[QuestionView]:
+    """The sheet's questions in its order, each option with its printed letter; marked as in ``responses`` (a
+    sheet keyed in already), else blank."""
     orders = sheet.layout.get("orders", {})
+    responses = responses or {}
     views = []
     for number, qid in enumerate(sheet.layout["questions"], start=1):
-        view = question_view(definition.questions[qid], number, None, orders.get(qid),
+        view = question_view(definition.questions[qid], number, responses.get(qid), orders.get(qid),
                              definition.question_type(qid).template, locale, fallbacks)
         views.append(lettered(view))
     return views

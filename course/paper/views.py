@@ -19,13 +19,22 @@ from course.cohorts.blueprint import managed_cohort
 from course.content.localize import pick
 from course.downloads import private_download
 from course.extensions import db
-from course.models.cohort import Cohort
+from course.models.cohort import Cohort, CohortStatus
 from course.models.paper_sheet import PaperSheet
 from course.models.trainer_quiz import TrainerQuiz
 from course.models.user import User
 from course.packs.views import pack_choices
 from course.paper import scan
-from course.paper.keying import MarksRefused, SheetRefused, check_sheet, key_in, sheet_of_cohort
+from course.paper.keying import (
+    MarksRefused,
+    SheetRefused,
+    check_sheet,
+    correct,
+    key_in,
+    keyed_already,
+    keyed_responses,
+    sheet_of_cohort,
+)
 from course.paper.layout import sheet_definition, sheet_questions
 from course.paper.pdf import render_sheets
 from course.paper.printing import printed_sheets
@@ -86,6 +95,28 @@ def print_run(cohort_id: int):
     return private_download(rendered.body, f"sheets-{cohort.id}-{quiz_id}.pdf", "application/pdf")
 
 
+@bp.route("/paper/<number>/correct", methods=["POST"])
+@require(Permission.MANAGE_COHORTS)
+def correct_sheet(number: str):
+    """What was keyed in from a sheet, corrected from the paper: its attempt graded again."""
+    found, cohort = _managed_sheet(number)
+    try:
+        keyed = correct(cohort, found, request.form, current_user._get_current_object())
+    except MarksRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _sheet_page(found, cohort, entered=request.form, refused=exc.refused, status=422)
+    except SheetRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _sheet_page(found, cohort, status=409)
+    db.session.commit()
+    after_progress(live_catalogue(), [keyed.learner.id])
+    flash(_("Sheet %(number)s corrected: %(name)s now has %(score)s%%.", number=found.printed_number,
+            name=keyed.learner.display_name, score=f"{keyed.attempt.score:g}"), "success")
+    return redirect(url_for("paper.index", cohort_id=cohort.id))
+
+
 @bp.route("/cohorts/<int:cohort_id>/paper/find")
 @require(Permission.MANAGE_COHORTS)
 def find(cohort_id: int):
@@ -110,22 +141,32 @@ def _managed_sheet(number: str) -> tuple[PaperSheet, Cohort]:
 def _sheet_page(sheet: PaperSheet, cohort: Cohort, *, entered: MultiDict | None = None,
                 refused: dict[str, str] | None = None, checks: dict[str, str] | None = None, status: int = 200):
     """The key-in page; ``entered``: marks to show instead of blank boxes (sent and refused, or read from a scan),
-    with why each question was ``refused`` or what to ``checks`` on the paper."""
+    with why each question was ``refused`` or what to ``checks`` on the paper. A sheet keyed in already shows
+    what was recorded, to be corrected."""
     catalogue, locale = live_catalogue(), current_locale()
     definition = sheet_definition(sheet)
-    questions = sheet_questions(sheet, definition, locale, catalogue.fallbacks(locale))
+    keyed = sheet.attempt_id is not None
+    questions = sheet_questions(sheet, definition, locale, catalogue.fallbacks(locale),
+                                keyed_responses(sheet) if keyed and entered is None else None)
     if entered is not None:
         refused, checks = refused or {}, checks or {}
         questions = [replace(as_entered(q, entered, refused.get(q.id)), check=checks.get(q.id)) for q in questions]
+    action = button = None
     try:
-        check_sheet(cohort, sheet)
-        why_not = None
+        if keyed:
+            why_not = keyed_already(sheet)
+            if cohort.status != CohortStatus.ARCHIVED:
+                action, button = url_for("paper.correct_sheet", number=sheet.number), _("Correct the sheet")
+        else:
+            check_sheet(cohort, sheet)
+            why_not = None
+            action, button = url_for("paper.record", number=sheet.number), _("Record this sheet")
     except SheetRefused as exc:
         why_not = str(exc)
     return render_template(
         "paper/sheet.html", cohort=cohort, sheet=sheet, learner=db.session.get(User, sheet.user_id),
         title=pick(definition.settings.title, locale, catalogue.fallbacks(locale)), questions=questions,
-        why_not=why_not, scanned=entered is not None and not refused), status
+        why_not=why_not, action=action, button=button, scanned=entered is not None and not refused), status
 
 
 @bp.route("/paper/<number>")
