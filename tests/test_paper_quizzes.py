@@ -377,17 +377,24 @@ def test_where_the_tests_are_parallel_forms_each_learner_gets_their_form_on_pape
 
 def test_printing_reads_the_database_the_same_number_of_times_for_any_cohort_size(app, synced, make_user,
                                                                                  count_queries):
-    warm = _cohort(make_user, "Ahal court", learners=("w1",))
+    from course.content import repository  # noqa: PLC0415
+    from course.quiz import definition  # noqa: PLC0415
+
+    # The process keeps versions it has read, and empties a keep that reaches its limit: one filled by the tests
+    # this process ran before must not empty itself between the two counts.
+    repository._DATA_CACHE.clear()  # noqa: SLF001
+    definition._CACHE.clear()  # noqa: SLF001
     small = _cohort(make_user, learners=("ana", "bo"))
     large = _cohort(make_user, "Lebap police", learners=("c1", "c2", "c3", "c4", "c5", "c6", "c7"))
     trainer = as_user(app, "trainer")
-    _print(trainer, warm.id, "alpha-check")  # the first print of a quiz version reads what the process then keeps
-    counts = []
+    for cohort in (small, large):  # the first runs read what the process then keeps, and make the sheets
+        _print(trainer, cohort.id, "alpha-check")
+    reads = []
     for cohort in (small, large):
         with count_queries() as counter:
             _print(trainer, cohort.id, "alpha-check")
-        counts.append(sum(statement.lstrip().startswith("SELECT") for statement in counter.statements))
-    assert counts[0] == counts[1], counts  # a sheet more is a row written, never a read more
+        reads.append([statement[:80] for statement in counter.statements if statement.lstrip().startswith("SELECT")])
+    assert len(reads[0]) == len(reads[1]), reads  # a sheet more is a row written, never a read more
 
 
 def test_a_sheet_keyed_in_wrongly_is_corrected_from_the_paper_and_graded_again(app, synced, make_user):
