@@ -26,7 +26,7 @@ from course.models.user import Role, User, Velayat
 from course.pagination import paginate_query
 from course.permissions import Permission, require, velayat_scope
 from course.room import room_url
-from course.web import live_catalogue
+from course.web import current_locale, live_catalogue
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 #: Audit events on one page.
@@ -223,6 +223,7 @@ def download_backup(name: str):
 QUESTION_FILES = {
     "gift": ("gift", "text/plain; charset=utf-8"),
     "moodle-xml": ("xml", "application/xml"),
+    "qti3": ("zip", "application/zip"),
     "spreadsheet": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
@@ -236,11 +237,12 @@ def questions():
                                           "--title ru=… --module … --cite …")
 
 
-@bp.route("/questions/<any(template, bank):what>.<any('gift', 'moodle-xml', 'spreadsheet'):file_format>")
+@bp.route("/questions/<any(template, bank):what>.<any('gift', 'moodle-xml', 'qti3', 'spreadsheet'):file_format>")
 @require(Permission.SYNC_CONTENT)
 def download_questions(what: str, file_format: str):
     """The whole live bank in a format, or the spreadsheet template (a real question of each type); the bank
-    holds every answer key, so each download is in the audit log."""
+    holds every answer key, so each download is in the audit log. A QTI package, of one language, is in the
+    administrator's where the course has it."""
     from course.questions.exporting import export_questions, template_questions  # noqa: PLC0415
     from course.questions.spreadsheet import write_spreadsheet  # noqa: PLC0415
 
@@ -251,7 +253,9 @@ def download_questions(what: str, file_format: str):
     if what == "template":
         data, _notes = write_spreadsheet(template_questions(sorted(catalogue.quizzes)), languages)
     else:
-        data, _notes = export_questions(sorted(catalogue.quizzes), file_format, languages)
+        locale = current_locale()
+        data, _notes = export_questions(sorted(catalogue.quizzes), file_format, languages,
+                                        locale if locale in languages else None)
     record_event("questions.export", what, actor_id=current_user.id, format=file_format)
     db.session.commit()
     suffix, mimetype = QUESTION_FILES[file_format]

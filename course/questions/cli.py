@@ -13,7 +13,7 @@ from course.cli_refusals import fail
 
 #: The formats, named here so that the parsers and writers load only when a command runs (not at every start).
 IMPORT_FORMATS = ("aiken", "gift", "moodle-xml", "spreadsheet")
-EXPORT_FORMATS = ("gift", "moodle-xml", "spreadsheet")
+EXPORT_FORMATS = ("gift", "moodle-xml", "qti3", "spreadsheet")
 
 _PAIR = re.compile(r"^([a-z]{2})=(.+)$", re.DOTALL)
 
@@ -80,9 +80,12 @@ def import_command(file: Path, quiz_id: str, titles: tuple[str, ...], kind: str,
 @click.argument("quiz_ids", nargs=-1)
 @click.option("--format", "file_format", required=True, type=click.Choice(EXPORT_FORMATS))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--language", default=None, help="For qti3 (one language per package): the language of its texts; "
+              "the course's first by default.")
 @with_appcontext
-def export_command(quiz_ids: tuple[str, ...], file_format: str, out: Path) -> None:
-    """Write the live course's quizzes (all when none is named) as a GIFT, Moodle XML or spreadsheet file."""
+def export_command(quiz_ids: tuple[str, ...], file_format: str, out: Path, language: str | None) -> None:
+    """Write the live course's quizzes (all when none is named) as a GIFT, Moodle XML, QTI 3.0 package (zip) or
+    spreadsheet file."""
     from course.learn.queries import load_catalogue  # noqa: PLC0415
     from course.questions.exporting import UnknownQuiz, export_questions  # noqa: PLC0415
 
@@ -90,8 +93,10 @@ def export_command(quiz_ids: tuple[str, ...], file_format: str, out: Path) -> No
     if catalogue is None:
         fail("No course is loaded yet; run 'course sync' first.")
     try:
+        if language is not None and language not in catalogue.course["languages"]:
+            fail(f"The course has no language '{language}'; it has {', '.join(catalogue.course['languages'])}.")
         data, notes = export_questions(list(quiz_ids) or sorted(catalogue.quizzes), file_format,
-                                       catalogue.course["languages"])
+                                       catalogue.course["languages"], language)
     except UnknownQuiz as unknown:
         fail(f"No live quiz has the id '{unknown.args[0]}'.")
     out.write_bytes(data)

@@ -30,8 +30,18 @@ def live_questions(quiz_ids: list[str]) -> list[dict[str, Any]]:
     return questions
 
 
-def export_questions(quiz_ids: list[str], file_format: str, languages: list[str]) -> tuple[bytes, list[str]]:
-    """The file, and what it could not carry (a question left out, a feature lost)."""
+def export_questions(quiz_ids: list[str], file_format: str, languages: list[str],
+                     language: str | None = None) -> tuple[bytes, list[str]]:
+    """The file, and what it could not carry (a question left out, a feature lost). ``language``: for a format
+    of one language (QTI), which one; the course's first by default."""
+    if file_format == "qti3":
+        from course.questions.qti3 import write_qti3  # noqa: PLC0415
+
+        quizzes = []
+        for quiz_id in quiz_ids:
+            questions = live_questions([quiz_id])
+            quizzes.append((quiz_id, live_definition(quiz_id).settings.title, questions))
+        return write_qti3(quizzes, language or languages[0], languages[0])
     questions = live_questions(quiz_ids)
     if file_format == "spreadsheet":
         return write_spreadsheet(questions, languages)

@@ -1,0 +1,124 @@
+"""QTI 3.0 export (course.questions.qti3): every item, test and manifest of the package validates against the
+1EdTech QTI 3.0 schemas, and carries each question's key as QTI grades it.
+
+The schemas are in tests/fixtures/qti3 (see its README): the ASI schema is its SBAC profile, which differs from
+the base only by attributes Cascade never writes, so what validates against it validates against the base."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+SCHEMAS = Path(__file__).parent / "fixtures" / "qti3" / "qtiv3p0"
+NS = {"q": "http://www.imsglobal.org/xsd/imsqtiasi_v3p0", "cp": "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"}
+
+
+@cache
+def _schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
+
+
+def _valid(document: bytes, schema: str) -> etree._Element:
+    root = etree.fromstring(document)
+    checker = _schema(schema)
+    assert checker.validate(root), [f"{e.line}: {e.message}" for e in checker.error_log]
+    return root
+
+
+def _export(runner, tmp_path, *args: str) -> tuple[zipfile.ZipFile, str]:
+    out = tmp_path / "package.zip"
+    result = runner.invoke(args=["questions", "export", *args, "--format", "qti3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return zipfile.ZipFile(io.BytesIO(out.read_bytes())), result.output
+
+
+ASI = "imsqti_asiv3p0_sbacv1p0_v1p0.xsd"
+CP = "imsqtiv3p0_imscpv1p2_v1p0.xsd"
+
+
+def test_every_file_of_a_qti3_package_validates_against_the_qti3_schemas(app, synced, runner, tmp_path):
+    package, output = _export(runner, tmp_path, "all-types", "alpha-check")
+    manifest = _valid(package.read("imsmanifest.xml"), CP)
+    hrefs = manifest.xpath("//cp:resource/@href", namespaces=NS)
+    assert sorted(hrefs) == sorted(name for name in package.namelist() if name != "imsmanifest.xml")
+    for href in hrefs:
+        _valid(package.read(href), ASI)
+    assert len([h for h in hrefs if h.startswith("items/")]) == 10  # noqa: PLR2004  (8 types, 2 checks)
+    assert "not carried: alpha" not in output and "not carried: all-types--case" not in output
+    assert "case: each part counts all or nothing" in output and "feedback and explanations" in output
+
+
+def test_each_type_carries_its_key_as_qti_grades_it(app, synced, runner, tmp_path):
+    package, _output = _export(runner, tmp_path, "all-types")
+
+    def item(question_id: str) -> etree._Element:
+        return etree.fromstring(package.read(f"items/all-types--{question_id}.xml"))
+
+    def correct(root, response="RESPONSE") -> list[str]:
+        return root.xpath(f"//q:qti-response-declaration[@identifier='{response}']/q:qti-correct-response/q:qti-value"
+                          "/text()", namespaces=NS)
+
+    assert correct(item("single")) == ["s-right"]
+    multi = item("multi")
+    assert sorted(correct(multi)) == ["m-a", "m-b"]
+    assert dict(zip(multi.xpath("//q:qti-map-entry/@map-key", namespaces=NS),
+                    multi.xpath("//q:qti-map-entry/@mapped-value", namespaces=NS), strict=True)) == {
+        "m-a": "0.5", "m-b": "0.5", "m-c": "-0.5"}  # right_minus_wrong
+    assert correct(item("truth")) == ["false"]
+    assert sorted(correct(item("match"))) == ["i-one o-uno", "i-two o-dos"]
+    assert correct(item("order")) == ["first-step", "second-step", "third-step"]
+    text = item("text")
+    assert text.xpath("//q:qti-map-entry[@case-sensitive='false']/@map-key", namespaces=NS) == [
+        "ZANZIBARWORD", "занзибар"]
+    number = item("number")
+    assert number.xpath("//q:qti-equal/@tolerance", namespaces=NS) == ["0.5 0.5"] and correct(number) == ["4242.5"]
+    case = item("case")
+    assert sorted(correct(case, "RESPONSE_ACTS")) == ["recruitment", "transportation"]
+    assert correct(case, "RESPONSE_CHILD_VICTIM") == ["false"]
+    assert correct(case, "RESPONSE_QUALIFICATION") == ["art-1-part-2"]
+    assert "A scenario about a recruiter." in "".join(case.itertext())
+    weights = package.read("tests/all-types.xml").decode()
+    assert 'identifier="all-types--case"' in weights and 'value="6"' in weights  # the case's 6 points
+
+
+@pytest.mark.parametrize(("language", "expected"), [("ru", "Один"), ("tk", "Single prompt")])
+def test_a_package_is_in_the_language_asked_for_the_default_filling_in(app, synced, runner, tmp_path, language,
+                                                                       expected):
+    package, _output = _export(runner, tmp_path, "all-types", "--language", language)
+    single = etree.fromstring(package.read("items/all-types--single.xml"))
+    assert single.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+    assert expected in "".join(single.itertext())
+
+
+def test_an_unknown_language_is_refused_and_nothing_written(app, synced, runner, tmp_path):
+    out = tmp_path / "package.zip"
+    result = runner.invoke(args=["questions", "export", "all-types", "--format", "qti3", "--out", str(out),
+                                 "--language", "fr"])
+    assert result.exit_code != 0 and "no language 'fr'" in result.output and not out.exists()
+
+
+def test_an_administrator_downloads_the_bank_as_a_qti3_package_in_their_language(app, synced, make_user):
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from course.extensions import db  # noqa: PLC0415
+    from course.models.audit import AuditEvent  # noqa: PLC0415
+    from course.models.user import Role  # noqa: PLC0415
+    from tests.test_cohort_pages import as_user  # noqa: PLC0415
+
+    make_user("root", roles={Role.ADMIN})
+    admin = as_user(app, "root")
+    assert "QTI 3.0 package" in admin.get("/admin/questions").get_data(as_text=True)
+    response = admin.get("/admin/questions/bank.qti3")
+    assert response.status_code == 200 and response.mimetype == "application/zip"  # noqa: PLR2004
+    package = zipfile.ZipFile(io.BytesIO(response.data))
+    _valid(package.read("imsmanifest.xml"), CP)
+    assert "items/all-types--case.xml" in package.namelist()
+    assert db.session.scalar(select(AuditEvent.details).where(AuditEvent.action == "questions.export")) == {
+        "format": "qti3"}
+    make_user("trainer", roles={Role.TRAINER})
+    assert as_user(app, "trainer").get("/admin/questions/bank.qti3").status_code in (403, 404)
