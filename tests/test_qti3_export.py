@@ -122,3 +122,64 @@ def test_an_administrator_downloads_the_bank_as_a_qti3_package_in_their_language
         "format": "qti3"}
     make_user("trainer", roles={Role.TRAINER})
     assert as_user(app, "trainer").get("/admin/questions/bank.qti3").status_code in (403, 404)
+
+
+def test_qti3_packages_in_two_languages_import_back_as_the_same_questions(app, synced, tmp_path, editable_content):
+    from course.questions.exporting import export_questions, live_questions  # noqa: PLC0415
+    from course.questions.importing import QuizOptions, import_questions  # noqa: PLC0415
+    from tests.test_question_interchange import imported  # noqa: PLC0415
+
+    originals = {question["id"]: question for question in live_questions(["all-types"])}
+    packages = {}
+    for language in ("en", "ru"):  # a package per language, as QTI holds one
+        data, _notes = export_questions(["all-types"], "qti3", ["en", "ru", "tk"], language)
+        packages[language] = tmp_path / f"package.{language}.zip"
+        packages[language].write_bytes(data)
+    result = import_questions(packages["en"], editable_content, QuizOptions(
+        quiz_id="from-qti", title={"en": "From QTI", "ru": "Из QTI"}, kind="case_study", module="alpha",
+        citations=["src-one"], explanation={"en": "See the module.", "ru": "См. модуль."}), language="en",
+        translations={"ru": packages["ru"]})
+    back = imported(editable_content, "from-qti")
+    assert set(back) == set(originals) - {"case"} and result.questions == len(originals) - 1
+    assert any("a case: its parts' feedback" in str(note) for note in result.notes), result.notes
+
+    def carried(value):
+        """The original as the packages carry it: English and Russian texts; no feedback, explanation or sources."""
+        if isinstance(value, dict):
+            if set(value) <= {"en", "ru", "tk"} and "en" in value:
+                return {code: text for code, text in value.items() if code in ("en", "ru")}
+            return {k: carried(v) for k, v in value.items()
+                    if k not in ("id", "match", "feedback", "explanation", "citations", "cites", "module", "tags",
+                                 "options", "article")}
+        if isinstance(value, list):
+            return [carried(v) for v in value]
+        return value
+
+    lost = {"order": {"partial_credit"}}  # per-position credit is not carried (the export says so)
+    for question_id in back:
+        expected = {k: v for k, v in carried(originals[question_id]).items() if k not in lost.get(question_id, ())}
+        got = {k: v for k, v in carried(back[question_id]).items() if k not in lost.get(question_id, ())}
+        assert got == expected, question_id
+    matching = back["match"]
+    assert [item["match"] for item in matching["items"]] == [item["match"] for item in originals["match"]["items"]]
+
+
+def test_a_broken_qti_package_is_refused_with_nothing_written(tmp_path, editable_content):
+    from course.questions.importing import ImportRefused, QuizOptions, import_questions  # noqa: PLC0415
+
+    options = QuizOptions(quiz_id="from-qti", title={"en": "From QTI", "ru": "Из QTI"})
+    for name, content in (("not-a-zip.zip", b"PK\x03\x04 nothing"), ("no-manifest.zip", _zip({"a.xml": b"<a/>"})),
+                          ("entities.zip", _zip({"imsmanifest.xml": b'<!DOCTYPE m [<!ENTITY e "x">]><m>&e;</m>'}))):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(ImportRefused):
+            import_questions(path, editable_content, options, language="en")
+    assert not (editable_content / "quizzes" / "from-qti.yaml").exists()
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, content in files.items():
+            package.writestr(name, content)
+    return buffer.getvalue()

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from course.cli_refusals import fail
 
 #: The formats, named here so that the parsers and writers load only when a command runs (not at every start).
-IMPORT_FORMATS = ("aiken", "gift", "moodle-xml", "spreadsheet")
+IMPORT_FORMATS = ("aiken", "gift", "moodle-xml", "qti3", "spreadsheet")
 EXPORT_FORMATS = ("gift", "moodle-xml", "qti3", "spreadsheet")
 
 _PAIR = re.compile(r"^([a-z]{2})=(.+)$", re.DOTALL)
@@ -45,7 +45,7 @@ def questions_group() -> None:
 @click.option("--translation", "translations", multiple=True,
               help="LANGUAGE=FILE: the same questions in another language, in the same order (repeat).")
 @click.option("--format", "file_format", type=click.Choice(IMPORT_FORMATS),
-              help="The file's format; by default from its suffix (.gift, .xml, .aiken, .txt, .xlsx).")
+              help="The file's format; by default from its suffix (.gift, .xml, .aiken, .txt, .xlsx, .zip).")
 @click.option("--explanation", "explanations", multiple=True,
               help="LANGUAGE=TEXT: the explanation of the questions the file gives none (repeat per language).")
 @click.option("--pass-mark", default=70, show_default=True, type=click.IntRange(0, 100))

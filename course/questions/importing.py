@@ -22,10 +22,13 @@ from course.questions.aiken import parse_aiken
 from course.questions.bank import Parsed, ParsedFile, SourceProblem, merge_translation, unique_ids
 from course.questions.gift import parse_gift
 from course.questions.moodle_xml import parse_moodle_xml
+from course.questions.qti3 import parse_qti3
 from course.questions.spreadsheet import parse_spreadsheet
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken, "moodle-xml": parse_moodle_xml}
-SUFFIXES = {".gift": "gift", ".xml": "moodle-xml", ".aiken": "aiken", ".xlsx": "spreadsheet"}
+#: Formats read from bytes: a workbook, a zip.
+BINARY_PARSERS = {"spreadsheet": parse_spreadsheet, "qti3": parse_qti3}
+SUFFIXES = {".gift": "gift", ".xml": "moodle-xml", ".aiken": "aiken", ".xlsx": "spreadsheet", ".zip": "qti3"}
 
 
 class ImportRefused(Exception):
@@ -69,9 +72,10 @@ def detect_format(path: Path, text: str) -> str:
 
 
 def read_questions(path: Path, language: str, file_format: str | None = None) -> ParsedFile:
-    if (file_format or SUFFIXES.get(path.suffix.lower())) == "spreadsheet":
+    binary = BINARY_PARSERS.get(file_format or SUFFIXES.get(path.suffix.lower()))
+    if binary is not None:
         try:
-            return parse_spreadsheet(path.read_bytes(), path.name, language)
+            return binary(path.read_bytes(), path.name, language)
         except OSError as exc:
             raise ImportRefused([f"{path}: cannot be read: {exc.strerror}"]) from exc
     try:

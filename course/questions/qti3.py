@@ -4,8 +4,8 @@ item per question and an assessment test per quiz, in one language.
 What each type becomes:
 
 - single choice, true/false: a choice interaction, graded by the ``match_correct`` template;
-- multiple choice: a choice interaction graded by ``map_response``, each right option worth its share and, under
-  ``right_minus_wrong``, each wrong one as much less (never below zero);
+- multiple choice: a choice interaction; all or nothing by ``match_correct``, or under ``right_minus_wrong`` by
+  ``map_response``, each right option worth its share and each wrong one as much less (never below zero);
 - matching: a match interaction of directed pairs, each right pair worth its share;
 - ordering: an order interaction, right only in the right order (per-position credit is not carried);
 - short text: a text entry whose accepted answers are mapped, without regard to case;
@@ -16,20 +16,26 @@ What each type becomes:
 
 A question's points become its weight in the test. Feedback and explanations are not written: the export's notes
 say so. QTI has one language per item: the package is in the language asked for, the default language filling in.
+
+Reading (``parse_qti3``) takes back what writing gives, but for cases (their parts' feedback is required and not
+in the package), and the same interactions from other systems; an item of another kind is left out and said so.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, tostring  # noqa: S405  (writing only)
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
 from flask_babel import force_locale
 
 from course.content.markdown import render_markdown
-from course.questions.bank import number_text
+from course.questions.bank import Parsed, ParsedFile, number_text, unique_ids
 from course.questions.texts import html_to_text
 from course.quiz.presenters import NO, PART_LABELS, YES
 from course.quiz.types.case_qualification import MULTI_SELECT_PARTS, PART_ORDER
@@ -132,14 +138,13 @@ def _choice_item(item: _Item, question: dict[str, Any], notes: list[str]) -> Ele
         options = [(identifier(c["id"]), item.text(c["text"])) for c in question["choices"]]
         right = [identifier(c["id"]) for c in question["choices"] if c.get("correct")]
     single = kind != "multiple_choice"
-    if single:
-        item.response("RESPONSE", "single", "identifier", right)
+    if single or question.get("partial_credit") != "right_minus_wrong":  # the exact set of right options
+        item.response("RESPONSE", "single" if single else "multiple", "identifier", right)
         processing = _template("match_correct")
     else:
         share = 1 / len(right)
-        penalty = -share if question.get("partial_credit") == "right_minus_wrong" else 0.0
         item.response("RESPONSE", "multiple", "identifier", right,
-                      [(option_id, share if option_id in right else penalty) for option_id, _label in options],
+                      [(option_id, share if option_id in right else -share) for option_id, _label in options],
                       upper=1)
         processing = _template("map_response")
     item.choices(item.body, "RESPONSE", options, 1 if single else 0, item.text(question["prompt"]))
@@ -273,7 +278,8 @@ def _test(quiz_id: str, title: str, refs: list[tuple[str, float]]) -> bytes:
     section = SubElement(part, "qti-assessment-section", {"identifier": "section-1", "title": title,
                                                           "visible": "true"})
     for item_id, points in refs:
-        ref = SubElement(section, "qti-assessment-item-ref", {"identifier": item_id, "href": f"items/{item_id}.xml"})
+        ref = SubElement(section, "qti-assessment-item-ref", {"identifier": item_id,
+                                                               "href": f"../items/{item_id}.xml"})
         SubElement(ref, "qti-weight", {"identifier": "W", "value": number_text(points)})
     indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8")
@@ -317,3 +323,179 @@ def write_qti3(quizzes: list[tuple[str, dict[str, str], list[dict[str, Any]]]], 
                               [f"item-{item_id}" for item_id, _points in refs]))
         package.writestr("imsmanifest.xml", _manifest(resources))
     return buffer.getvalue(), notes
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+
+#: A package larger than this once unpacked, or with more files, is refused (a zip bomb, or not a question bank).
+MAX_UNPACKED, MAX_FILES = 50_000_000, 5000
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(node, name: str) -> list:
+    return [child for child in node if _local(child.tag) == name]
+
+
+def _all(node, name: str) -> list:
+    return [child for child in node.iter() if _local(child.tag) == name]
+
+
+def _words(node) -> str:
+    return re.sub(r"\s+", " ", "".join(node.itertext())).strip() if node is not None else ""
+
+
+def _own_id(value: str) -> str:
+    """The course's id behind a QTI identifier (the writer prefixes ``_`` to one that is no XML name)."""
+    return value[1:] if value.startswith("_") and not _NCNAME.match(value[1:]) else value
+
+
+class _ItemReader:
+    """One item as a question of the course, or the reason it cannot be one."""
+
+    def __init__(self, root, language: str):
+        self.root, self.language = root, root.get(XML_LANG) or language
+        self.declarations = {node.get("identifier"): node for node in _all(root, "qti-response-declaration")}
+        body = next(iter(_all(root, "qti-item-body")), None)
+        self.body = body
+        self.interactions = [node for node in (body.iter() if body is not None else [])
+                             if _local(node.tag).endswith("-interaction")]
+        processing = next(iter(_all(root, "qti-response-processing")), None)
+        self.template = (processing.get("template") or "") if processing is not None else ""
+        self.processing = processing
+
+    def texts(self, value: str) -> dict[str, str]:
+        return {self.language: value}
+
+    def correct(self, response_id: str) -> list[str]:
+        declaration = self.declarations.get(response_id)
+        return [_words(value) for value in _all(declaration, "qti-value")] if declaration is not None else []
+
+    def mapping(self, response_id: str) -> dict[str, float]:
+        declaration = self.declarations.get(response_id)
+        return {entry.get("map-key", ""): float(entry.get("mapped-value", "0"))
+                for entry in _all(declaration, "qti-map-entry")} if declaration is not None else {}
+
+    def prompt(self, interaction) -> str:
+        prompt = next(iter(_children(interaction, "qti-prompt")), None)
+        if prompt is not None:
+            return _words(prompt)
+        return next((_words(p) for p in _all(self.body, "p") if _words(p)), self.root.get("title", ""))
+
+    def question(self) -> dict[str, Any]:
+        """:raises ValueError: an item the course has no type for, with why."""
+        kinds = [_local(node.tag) for node in self.interactions]
+        if len(kinds) > 1 and all(node.get("response-identifier", "").removeprefix("RESPONSE_").lower() in PART_ORDER
+                                  for node in self.interactions):
+            raise ValueError("a case: its parts' feedback, which the course requires, is not in a QTI package; "
+                             "write the case in its quiz file")
+        if len(kinds) != 1:
+            raise ValueError(f"{len(kinds)} interactions: the course's questions have one (or are a case)")
+        interaction, kind = self.interactions[0], kinds[0]
+        response_id = interaction.get("response-identifier", "")
+        declaration = self.declarations.get(response_id)
+        if declaration is None:
+            raise ValueError(f"no response declaration for '{response_id}'")
+        reader = {"qti-choice-interaction": self._choice, "qti-match-interaction": self._matching,
+                  "qti-order-interaction": self._ordering, "qti-text-entry-interaction": self._text_entry}.get(kind)
+        if reader is None:
+            raise ValueError(f"a {kind.removeprefix('qti-')}, which the course has no question type for")
+        return reader(interaction, response_id, declaration)
+
+    def _choice(self, interaction, response_id, declaration) -> dict[str, Any]:
+        options = [(_own_id(c.get("identifier", "")), _words(c)) for c in _children(interaction, "qti-simple-choice")]
+        right = {_own_id(value) for value in self.correct(response_id)}
+        prompt = self.texts(self.prompt(interaction))
+        if declaration.get("cardinality") == "single" and {o for o, _t in options} == {"true", "false"}:
+            return {"type": "true_false", "prompt": prompt, "answer": "true" in right}
+        choices = [{"id": option_id, "text": self.texts(text), **({"correct": True} if option_id in right else {})}
+                   for option_id, text in options]
+        if declaration.get("cardinality") == "single":
+            return {"type": "single_choice", "prompt": prompt, "choices": choices}
+        negative = any(value < 0 for value in self.mapping(response_id).values())
+        return {"type": "multiple_choice", "prompt": prompt, "choices": choices,
+                "partial_credit": "right_minus_wrong" if negative else "all_or_nothing"}
+
+    def _matching(self, interaction, response_id, _declaration) -> dict[str, Any]:
+        sets = _children(interaction, "qti-simple-match-set")
+        if len(sets) != 2:  # noqa: PLR2004
+            raise ValueError("a match interaction without its two sets")
+        pairs = dict(value.split() for value in self.correct(response_id) if len(value.split()) == 2)  # noqa: PLR2004
+        items = [{"id": _own_id(c.get("identifier", "")), "text": self.texts(_words(c)),
+                  "match": _own_id(pairs.get(c.get("identifier", ""), ""))}
+                 for c in _children(sets[0], "qti-simple-associable-choice")]
+        options = [{"id": _own_id(c.get("identifier", "")), "text": self.texts(_words(c))}
+                   for c in _children(sets[1], "qti-simple-associable-choice")]
+        return {"type": "matching", "prompt": self.texts(self.prompt(interaction)), "items": items, "options": options}
+
+    def _ordering(self, interaction, response_id, _declaration) -> dict[str, Any]:
+        texts = {c.get("identifier", ""): _words(c) for c in _children(interaction, "qti-simple-choice")}
+        order = self.correct(response_id) or list(texts)
+        return {"type": "ordering", "prompt": self.texts(self.prompt(interaction)),
+                "items": [{"id": _own_id(key), "text": self.texts(texts.get(key, ""))} for key in order]}
+
+    def _text_entry(self, interaction, response_id, declaration) -> dict[str, Any]:
+        prompt = self.texts(self.prompt(interaction))
+        if declaration.get("base-type") == "string":
+            accepted = list(self.mapping(response_id)) or self.correct(response_id)
+            return {"type": "short_text", "prompt": prompt, "accepted": accepted}
+        equal = next(iter(_all(self.processing, "qti-equal")), None) if self.processing is not None else None
+        if equal is not None:
+            tolerance = float((equal.get("tolerance") or "0").split()[0])
+            return {"type": "numeric", "prompt": prompt, "answer": float(self.correct(response_id)[0]),
+                    "tolerance": tolerance}
+        bounds = {_local(n.tag): float(_words(_children(n, "qti-base-value")[0]))
+                  for n in _all(self.processing, "qti-gte") + _all(self.processing, "qti-lte")
+                  if _children(n, "qti-base-value")} if self.processing is not None else {}
+        if {"qti-gte", "qti-lte"} <= set(bounds):
+            return {"type": "numeric", "prompt": prompt, "min": bounds["qti-gte"], "max": bounds["qti-lte"]}
+        return {"type": "numeric", "prompt": prompt, "answer": float(self.correct(response_id)[0])}
+
+
+def _weights(package: zipfile.ZipFile, tests: list[str]) -> dict[str, float]:
+    """Each item's points, by its file: its weight in the package's tests."""
+    weights: dict[str, float] = {}
+    for href in tests:
+        root = fromstring(package.read(href))
+        for ref in _all(root, "qti-assessment-item-ref"):
+            weight = next(iter(_children(ref, "qti-weight")), None)
+            if weight is not None:  # an item's address is relative to the test's
+                item = posixpath.normpath(posixpath.join(posixpath.dirname(href), ref.get("href", "")))
+                weights[item] = float(weight.get("value", "1"))
+    return weights
+
+
+def parse_qti3(content: bytes, path: str, language: str) -> ParsedFile:
+    """The questions of a QTI 3.0 package (a zip with ``imsmanifest.xml``), in the manifest's order; an item of a
+    kind the course has none for is left out and said so."""
+    parsed = ParsedFile(path)
+    try:
+        package = zipfile.ZipFile(io.BytesIO(content))
+        entries = package.infolist()
+        if len(entries) > MAX_FILES or sum(entry.file_size for entry in entries) > MAX_UNPACKED:
+            parsed.problem(1, "the package is too large once unpacked")
+            return parsed
+        manifest = fromstring(package.read("imsmanifest.xml"))
+        resources = [(node.get("type", ""), node.get("href", "")) for node in _all(manifest, "resource")]
+        weights = _weights(package, [href for kind, href in resources if kind.startswith("imsqti_test")])
+        for number, (kind, href) in enumerate(resources, start=1):
+            if not kind.startswith("imsqti_item"):
+                continue
+            root = fromstring(package.read(href))
+            reader = _ItemReader(root, language)
+            try:
+                data = reader.question()
+            except (ValueError, IndexError) as exc:
+                parsed.leave_out(number, f"{href}: {exc}")
+                continue
+            name = root.get("identifier", f"q{number}").rsplit("--", 1)[-1]
+            points = weights.get(href, 1)
+            parsed.questions.append(Parsed(number, name, {"id": name, **data, "points": points}))
+    except (zipfile.BadZipFile, KeyError) as exc:
+        parsed.problem(1, f"not a QTI package (a zip with imsmanifest.xml): {exc}")
+    except (ParseError, DefusedXmlException, ValueError) as exc:
+        parsed.problem(1, f"a file of the package cannot be read as QTI: {exc}")
+    unique_ids(parsed.questions)
+    return parsed
