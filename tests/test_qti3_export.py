@@ -183,3 +183,39 @@ def _zip(files: dict[str, bytes]) -> bytes:
         for name, content in files.items():
             package.writestr(name, content)
     return buffer.getvalue()
+
+
+ANOTHER_SYSTEMS_ITEM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="item-0001" title="Capital"
+    adaptive="false" time-dependent="false" xml:lang="en-US">
+  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="identifier">
+    <qti-correct-response><qti-value>ChoiceB</qti-value></qti-correct-response>
+  </qti-response-declaration>
+  <qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float"/>
+  <qti-item-body>
+    <qti-choice-interaction response-identifier="RESPONSE" max-choices="1">
+      <qti-prompt>Which city is the capital?</qti-prompt>
+      <qti-simple-choice identifier="ChoiceA">Mary</qti-simple-choice>
+      <qti-simple-choice identifier="ChoiceB">Ashgabat</qti-simple-choice>
+    </qti-choice-interaction>
+    <qti-extended-text-interaction response-identifier="ESSAY"/>
+  </qti-item-body>
+</qti-assessment-item>"""
+
+
+def test_another_systems_items_get_the_courses_ids_and_what_cannot_be_read_is_left_out_and_said():
+    from course.questions.qti3 import parse_qti3  # noqa: PLC0415
+
+    choice = ANOTHER_SYSTEMS_ITEM.replace(b'\n    <qti-extended-text-interaction response-identifier="ESSAY"/>', b"")
+    manifest = (b'<manifest xmlns="http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1" identifier="m"><resources>'
+                b'<resource identifier="a" type="imsqti_item_xmlv3p0" href="a.xml"/>'
+                b'<resource identifier="b" type="imsqti_item_xmlv3p0" href="b.xml"/></resources></manifest>')
+    parsed = parse_qti3(_zip({"imsmanifest.xml": manifest, "a.xml": choice, "b.xml": ANOTHER_SYSTEMS_ITEM}),
+                        "bank.zip", "en")
+    assert parsed.problems == []
+    (question,) = parsed.questions
+    assert question.data["type"] == "single_choice" and question.data["prompt"] == {"en": "Which city is the capital?"}
+    assert question.data["choices"] == [{"id": "xa", "text": {"en": "Mary"}},
+                                        {"id": "xb", "text": {"en": "Ashgabat"}, "correct": True}]
+    assert [str(problem) for problem in parsed.left_out] == [
+        "bank.zip:2: b.xml: 2 interactions: the course's questions have one (or are a case)"]

@@ -35,7 +35,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from flask_babel import force_locale
 
 from course.content.markdown import render_markdown
-from course.questions.bank import Parsed, ParsedFile, number_text, unique_ids
+from course.questions.bank import Parsed, ParsedFile, letter_id, number_text, unique_ids
 from course.questions.texts import html_to_text
 from course.quiz.presenters import NO, PART_LABELS, YES
 from course.quiz.types.case_qualification import MULTI_SELECT_PARTS, PART_ORDER
@@ -48,6 +48,8 @@ ASI_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1
 CP_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd"
 TEMPLATES = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/"
 _NCNAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+#: The ids the course's quiz files use for choices, items and options.
+_COURSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def identifier(value: str) -> str:
@@ -347,24 +349,26 @@ def _words(node) -> str:
     return re.sub(r"\s+", " ", "".join(node.itertext())).strip() if node is not None else ""
 
 
-def _own_id(value: str) -> str:
-    """The course's id behind a QTI identifier (the writer prefixes ``_`` to one that is no XML name)."""
-    return value[1:] if value.startswith("_") and not _NCNAME.match(value[1:]) else value
-
-
 class _ItemReader:
     """One item as a question of the course, or the reason it cannot be one."""
 
     def __init__(self, root, language: str):
-        self.root, self.language = root, root.get(XML_LANG) or language
+        self.root, self.language = root, (root.get(XML_LANG) or language)[:2].lower()
+        self.ids: dict[str, str] = {}
         self.declarations = {node.get("identifier"): node for node in _all(root, "qti-response-declaration")}
         body = next(iter(_all(root, "qti-item-body")), None)
         self.body = body
         self.interactions = [node for node in (body.iter() if body is not None else [])
                              if _local(node.tag).endswith("-interaction")]
-        processing = next(iter(_all(root, "qti-response-processing")), None)
-        self.template = (processing.get("template") or "") if processing is not None else ""
-        self.processing = processing
+        self.processing = next(iter(_all(root, "qti-response-processing")), None)
+
+    def own_id(self, value: str) -> str:
+        """The course's id for a QTI identifier: the one Cascade wrote (less the ``_`` it adds before an id that
+        is no XML name), or, for another system's ``ChoiceA``, one by position (``a``, ``b``...)."""
+        value = value[1:] if value.startswith("_") and not _NCNAME.match(value[1:]) else value
+        if _COURSE_ID.match(value):
+            return value
+        return self.ids.setdefault(value, letter_id(len(self.ids), "x"))
 
     def texts(self, value: str) -> dict[str, str]:
         return {self.language: value}
@@ -405,8 +409,9 @@ class _ItemReader:
         return reader(interaction, response_id, declaration)
 
     def _choice(self, interaction, response_id, declaration) -> dict[str, Any]:
-        options = [(_own_id(c.get("identifier", "")), _words(c)) for c in _children(interaction, "qti-simple-choice")]
-        right = {_own_id(value) for value in self.correct(response_id)}
+        options = [(self.own_id(c.get("identifier", "")), _words(c))
+                   for c in _children(interaction, "qti-simple-choice")]
+        right = {self.own_id(value) for value in self.correct(response_id)}
         prompt = self.texts(self.prompt(interaction))
         if declaration.get("cardinality") == "single" and {o for o, _t in options} == {"true", "false"}:
             return {"type": "true_false", "prompt": prompt, "answer": "true" in right}
@@ -423,10 +428,10 @@ class _ItemReader:
         if len(sets) != 2:  # noqa: PLR2004
             raise ValueError("a match interaction without its two sets")
         pairs = dict(value.split() for value in self.correct(response_id) if len(value.split()) == 2)  # noqa: PLR2004
-        items = [{"id": _own_id(c.get("identifier", "")), "text": self.texts(_words(c)),
-                  "match": _own_id(pairs.get(c.get("identifier", ""), ""))}
+        items = [{"id": self.own_id(c.get("identifier", "")), "text": self.texts(_words(c)),
+                  "match": self.own_id(pairs.get(c.get("identifier", ""), ""))}
                  for c in _children(sets[0], "qti-simple-associable-choice")]
-        options = [{"id": _own_id(c.get("identifier", "")), "text": self.texts(_words(c))}
+        options = [{"id": self.own_id(c.get("identifier", "")), "text": self.texts(_words(c))}
                    for c in _children(sets[1], "qti-simple-associable-choice")]
         return {"type": "matching", "prompt": self.texts(self.prompt(interaction)), "items": items, "options": options}
 
@@ -434,7 +439,7 @@ class _ItemReader:
         texts = {c.get("identifier", ""): _words(c) for c in _children(interaction, "qti-simple-choice")}
         order = self.correct(response_id) or list(texts)
         return {"type": "ordering", "prompt": self.texts(self.prompt(interaction)),
-                "items": [{"id": _own_id(key), "text": self.texts(texts.get(key, ""))} for key in order]}
+                "items": [{"id": self.own_id(key), "text": self.texts(texts.get(key, ""))} for key in order]}
 
     def _text_entry(self, interaction, response_id, declaration) -> dict[str, Any]:
         prompt = self.texts(self.prompt(interaction))
