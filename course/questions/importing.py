@@ -24,6 +24,7 @@ from course.questions.gift import parse_gift
 from course.questions.moodle_xml import parse_moodle_xml
 from course.questions.qti3 import parse_qti3
 from course.questions.spreadsheet import parse_spreadsheet
+from course.quiz.types.case_qualification import MULTI_SELECT_PARTS
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken, "moodle-xml": parse_moodle_xml}
 #: Formats read from bytes: a workbook, a zip.
@@ -125,6 +126,31 @@ def _where(line: int | None, starts: list[int], parsed: list[Parsed], source: st
     return f"{source}:{parsed[index].line}: question '{parsed[index].data['id']}'"
 
 
+def name_case_options(parsed: ParsedFile, content_dir: Path, source: str) -> list[str]:
+    """Name a read case's options by the course's vocabulary: a Cloze case comes back with its options' texts
+    (``{"texts": [...]}``), and the course's cases name them by id. A text the vocabulary does not have is a
+    problem at its question."""
+    cases = [q for q in parsed.questions if q.data.get("type") == "case_qualification"]
+    if not cases:
+        return []
+    path = content_dir / "modules" / "vocabulary.yaml"
+    vocabulary = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    problems = []
+    for question in cases:
+        for part in question.data["parts"]:
+            if not isinstance(part.get("answer"), dict):
+                continue
+            known = {text: entry["id"] for entry in (vocabulary or {}).get(part["part"], [])
+                     for text in entry.get("text", {}).values()}
+            missing = [text for text in part["answer"]["texts"] if text not in known]
+            if missing:
+                problems.append(f"{source}:{question.line}: {part['part']}: not in the course's vocabulary: "
+                                f"{', '.join(missing)}")
+            ids = [known.get(text, text) for text in part["answer"]["texts"]]
+            part["answer"] = ids if part["part"] in MULTI_SELECT_PARTS else (ids[0] if ids else "")
+    return problems
+
+
 def import_questions(path: Path, content_dir: Path, options: QuizOptions, *, language: str,
                      translations: dict[str, Path] | None = None, file_format: str | None = None,
                      replace: bool = False) -> ImportResult:
@@ -153,6 +179,7 @@ def import_questions(path: Path, content_dir: Path, options: QuizOptions, *, lan
                 problems.append(str(exc))
     if not parsed.questions and not problems:
         problems.append(f"{path}: no questions found")
+    problems += name_case_options(parsed, content_dir, str(path))
     if problems:
         raise ImportRefused(problems)
     unique_ids(parsed.questions)

@@ -2,8 +2,9 @@
 
 Read with defusedxml (a question bank from elsewhere may be hostile: no entity expansion, no external entities).
 Types read: ``multichoice`` (single or multiple), ``truefalse``, ``shortanswer``, ``numerical``, ``matching``
-and ``ordering``; ``category`` entries are skipped; any other type (essay, cloze, drag and drop...) is reported
-and left out. A question's ``<idnumber>`` (else its name) gives its id, ``<generalfeedback>`` its explanation,
+and ``ordering``, and ``cloze`` when it is a case as Cascade writes one (a labelled gap per part); ``category``
+entries are skipped; any other type (essay, another Cloze, drag and drop...) is reported and left out. A
+question's ``<idnumber>`` (else its name) gives its id, ``<generalfeedback>`` its explanation,
 ``<defaultgrade>`` its points and ``<tags>`` its tags; the course's own facts Moodle has no field for travel as
 tags when written here (``cite:palermo-art3``, ``module:definitions``) and come back from them.
 """
@@ -18,13 +19,35 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from flask_babel import force_locale
 
+from course.config import LANGUAGES
 from course.questions.bank import Parsed, ParsedFile, letter_id, number_text
 from course.questions.texts import as_text, dropped_notes, join_languages
 from course.quiz.presenters import NO, PART_LABELS, YES
+from course.quiz.types.case_qualification import MULTI_SELECT_PARTS
 
 #: Tags standing for the course's own fields.
 CITE, MODULE = "cite:", "module:"
 _HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
+
+
+#: A gap of a Cloze question as ``cloze_text`` writes one: ``{weight:KIND:alternatives}``, specials escaped.
+_GAP = re.compile(r"\{(?P<weight>[\d.]+):(?P<kind>MULTIRESPONSE|MULTICHOICE)(?:_[A-Z]+)?:(?P<body>(?:\\.|[^\\}])*)\}")
+
+
+def _cloze_unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _last_top_level_break(html: str) -> int:
+    """Where the last ``<br>`` outside every span is (-1 when none): between the scenario and the prompt."""
+    depth, found = 0, -1
+    for match in re.finditer(r"<span\b[^>]*>|</span\s*>|<br>", html, re.IGNORECASE):
+        tag = match.group(0).lower()
+        if tag == "<br>":
+            found = match.start() if depth == 0 else found
+        else:
+            depth += -1 if tag.startswith("</") else 1
+    return found
 
 
 def _question_lines(text: str) -> list[int]:
@@ -164,6 +187,64 @@ class _Reader:
             return False
         data.update(type="matching", items=items, options=options)
         return True
+
+    def _cloze(self, line, node, data, notes, dropped) -> bool:
+        """A case-qualification question as Cascade writes it (``cloze_text``): the scenario and the prompt, then a
+        gap per part after the part's label. Options come back as their texts in the file's language; the
+        import names them by the course's vocabulary (``importing.name_case_options``). Any other Cloze
+        question is left out."""
+        raw = node.findtext("questiontext/text") or ""
+        gaps = list(_GAP.finditer(raw))
+        labels = {name: set(labels_in(list(LANGUAGES), label).values()) for name, label in PART_LABELS.items()}
+        starts = [raw.rfind("<br>", 0, gap.start()) for gap in gaps]
+        parts = []
+        for gap, start in zip(gaps, starts, strict=True):
+            label = raw[start + 4:gap.start()].rstrip().removesuffix(":") if start >= 0 else ""
+            said = set(as_text(label, "html", self.language, dropped).values())
+            part = next((name for name, texts in labels.items() if said & texts), None)
+            if part is None:
+                break
+            parts.append(self._cloze_part(part, gap))
+        if not gaps or len(parts) != len(gaps):
+            self.parsed.leave_out(line, "a 'cloze' question that is not a case written by Cascade (a labelled gap "
+                                        "per part): the course has no such type; left out")
+            return False
+        head = raw[:starts[0]]
+        split = _last_top_level_break(head)
+        scenario = as_text(head[:split], "html", self.language, dropped) if split >= 0 else {}
+        data.update(type="case_qualification", prompt=as_text(head[split + 4 if split >= 0 else 0:], "html",
+                                                             self.language, dropped), parts=parts)
+        if any(scenario.values()):
+            data["scenario"] = scenario
+        return True
+
+    def _cloze_part(self, part: str, gap: re.Match) -> dict[str, Any]:
+        alternatives = []
+        for alternative in re.split(r"(?<!\\)~", gap.group("body")):
+            found = re.match(r"%(-?[\d.]+)%(.*)", alternative, re.DOTALL)
+            if found is None:
+                continue
+            text, _mark, feedback = (re.split(r"(?<!\\)(#)", found.group(2), maxsplit=1) + ["", ""])[:3]
+            alternatives.append((float(found.group(1)), _cloze_unescaped(text), _cloze_unescaped(feedback)))
+        right = [(text, feedback) for fraction, text, feedback in alternatives if fraction >= 100 or  # noqa: PLR2004
+                 (gap.group("kind") == "MULTIRESPONSE" and fraction > 0)]
+        made: dict[str, Any] = {"part": part}
+        texts = [next(iter(as_text(text, "html", self.language, set()).values()), "") for text, _fb in right]
+        if part == "child_victim":
+            made["answer"] = bool(texts) and texts[0] in set(labels_in(list(LANGUAGES), YES).values())
+        elif part in MULTI_SELECT_PARTS:
+            made["answer"] = {"texts": texts}
+        else:
+            made["answer"] = {"texts": texts[:1]}
+            credits = [fraction for fraction, _t, _f in alternatives if 0 < fraction < 100]  # noqa: PLR2004
+            if credits and credits[0] != 50:  # noqa: PLR2004  (the course's default article credit)
+                made["article_credit"] = round(credits[0] / 100, 6)
+        if float(gap.group("weight")) != 1:
+            made["weight"] = float(gap.group("weight"))
+        feedback = next((fb for _t, fb in right if fb), "")
+        if feedback:
+            made["feedback"] = as_text(feedback, "html", self.language, set())
+        return made
 
     def _ordering(self, line, node, data, notes, dropped) -> bool:
         answers = sorted(node.findall("answer"), key=lambda answer: float(answer.get("fraction", "0")))
@@ -345,7 +426,8 @@ def write_moodle_xml(questions: list[dict[str, Any]]) -> tuple[str, list[str]]:
             node.find("questiontext/text").text = cloze_text(question)
             notes.append(f"{question['id']}: a case-qualification question is written as an embedded-answers "
                          "(Cloze) question, a part per gap weighted as here; Moodle grades a part's wrong choices "
-                         "by its own rule, and the right article with a wrong part earns nothing there")
+                         "by its own rule, and the right article with a wrong part earns nothing there; a part's "
+                         "own sources are not carried (the question's are)")
         else:
             notes.append(f"{question['id']}: a {kind} question cannot be written in Moodle XML; left out")
     indent(root)
