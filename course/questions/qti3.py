@@ -14,11 +14,12 @@ What each type becomes:
   weight when the part is right, so a part is all or nothing (the engine's credit inside a multi-select part,
   and for the right article with a wrong paragraph, are not carried).
 
-A question's points become its weight in the test. Feedback and explanations are not written: the export's notes
-say so. QTI has one language per item: the package is in the language asked for, the default language filling in.
+A question's points become its weight in the test. The explanation, and a case's feedback per part, become
+modal feedback shown with the result; a choice's own feedback is not written (the export's notes say so). QTI
+has one language per item: the package is in the language asked for, the default language filling in.
 
-Reading (``parse_qti3``) takes back what writing gives, but for cases (their parts' feedback is required and not
-in the package), and the same interactions from other systems; an item of another kind is left out and said so.
+Reading (``parse_qti3``) takes back what writing gives, and the same interactions from other systems; an item
+of another kind is left out and said so.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ASI_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1p0.xsd"
 CP_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd"
-TEMPLATES = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/"
 _NCNAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 #: The ids the course's quiz files use for choices, items and options.
 _COURSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -74,6 +74,8 @@ class _Item:
             XML_LANG: language})
         self.declarations: list[Element] = []
         self.body = Element("qti-item-body")
+        #: Feedback shown with the result, whatever was answered: (identifier, title, text).
+        self.feedback: list[tuple[str, str, str]] = []
 
     def text(self, texts) -> str:
         return _text(texts, self.language, self.default)
@@ -112,14 +114,45 @@ class _Item:
             self.root.append(node)
         SubElement(self.root, "qti-outcome-declaration", {"identifier": "SCORE", "cardinality": "single",
                                                           "base-type": "float"})
+        if self.feedback:
+            SubElement(self.root, "qti-outcome-declaration", {"identifier": "FEEDBACK", "cardinality": "multiple",
+                                                              "base-type": "identifier"})
+            shown = Element("qti-set-outcome-value", {"identifier": "FEEDBACK"})
+            every = SubElement(shown, "qti-multiple")
+            for feedback_id, _title, _text in self.feedback:
+                SubElement(every, "qti-base-value", {"base-type": "identifier"}).text = feedback_id
+            processing.append(shown)
         self.root.append(self.body)
         self.root.append(processing)
+        for feedback_id, title, text in self.feedback:
+            modal = SubElement(self.root, "qti-modal-feedback", {"outcome-identifier": "FEEDBACK",
+                                                                 "identifier": feedback_id, "show-hide": "show",
+                                                                 "title": title})
+            body = SubElement(modal, "qti-content-body")
+            for paragraph in text.split("\n\n"):
+                SubElement(body, "p").text = paragraph
         indent(self.root)
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(self.root, encoding="utf-8")
 
 
 def _template(name: str) -> Element:
-    return Element("qti-response-processing", {"template": f"{TEMPLATES}{name}.xml"})
+    """The rules of QTI's standard template ``name`` written out (``match_correct`` or ``map_response``), so an
+    item needs nothing fetched to be graded and the feedback rule can follow them."""
+    processing = Element("qti-response-processing")
+    condition = SubElement(processing, "qti-response-condition")
+    when = SubElement(condition, "qti-response-if")
+    if name == "match_correct":
+        test = SubElement(when, "qti-match")
+        SubElement(test, "qti-variable", {"identifier": "RESPONSE"})
+        SubElement(test, "qti-correct", {"identifier": "RESPONSE"})
+        when.append(_score("1"))
+        SubElement(condition, "qti-response-else").append(_score("0"))
+    else:
+        SubElement(SubElement(when, "qti-is-null"), "qti-variable", {"identifier": "RESPONSE"})
+        when.append(_score("0"))
+        SubElement(condition, "qti-response-else").append(_score(Element("qti-map-response",
+                                                                          {"identifier": "RESPONSE"})))
+    return processing
 
 
 def _score(value: Element | str) -> Element:
@@ -242,6 +275,8 @@ def _case_item(item: _Item, question: dict[str, Any], notes: list[str]) -> Eleme
             many = name in MULTI_SELECT_PARTS
         item.response(response_id, "multiple" if many else "single", "identifier", right)
         item.choices(item.body, response_id, options, 0 if many else 1, labels[name])
+        if part.get("feedback"):
+            item.feedback.append((name.upper(), labels[name], item.text(part["feedback"])))
         condition = SubElement(SubElement(processing, "qti-response-condition"), "qti-response-if")
         match = SubElement(condition, "qti-match")
         SubElement(match, "qti-variable", {"identifier": response_id})
@@ -251,7 +286,8 @@ def _case_item(item: _Item, question: dict[str, Any], notes: list[str]) -> Eleme
         added.append(_base_float(number_text(round(part.get("weight", 1) / total, 6))))
         condition.append(_score(added))
     notes.append(f"{question['id']}: each part counts all or nothing (by its weight): the course's credit inside "
-                 "a multi-select part and for the right article with a wrong paragraph is not carried")
+                 "a multi-select part and for the right article with a wrong paragraph is not carried, nor a "
+                 "part's own sources; the scenario's Markdown goes as its plain text")
     return processing
 
 
@@ -268,7 +304,10 @@ BUILDERS = {"single_choice": _choice_item, "multiple_choice": _choice_item, "tru
 
 def _item(question: dict[str, Any], item_id: str, language: str, default: str, notes: list[str]) -> bytes:
     item = _Item(question, item_id, language, default)
-    return item.write(BUILDERS[question["type"]](item, question, notes))
+    processing = BUILDERS[question["type"]](item, question, notes)
+    if question.get("explanation"):
+        item.feedback.append(("EXPLANATION", "", item.text(question["explanation"])))
+    return item.write(processing)
 
 
 def _test(quiz_id: str, title: str, refs: list[tuple[str, float]]) -> bytes:
@@ -307,8 +346,8 @@ def _manifest(resources: list[tuple[str, str, str, list[str]]]) -> bytes:
 def write_qti3(quizzes: list[tuple[str, dict[str, str], list[dict[str, Any]]]], language: str,
                default: str) -> tuple[bytes, list[str]]:
     """The package of ``quizzes`` ((id, title, questions) each) in ``language``; and what it could not carry."""
-    notes = [f"feedback and explanations are not written (QTI 3.0 modal feedback is not produced); the texts are "
-             f"in {language}, missing ones in {default}"]
+    notes = [f"the explanation and a case's part feedback go as feedback shown with the result; a choice's own "
+             f"feedback does not; the texts are in {language}, missing ones in {default}"]
     resources: list[tuple[str, str, str, list[str]]] = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
@@ -388,13 +427,24 @@ class _ItemReader:
             return _words(prompt)
         return next((_words(p) for p in _all(self.body, "p") if _words(p)), self.root.get("title", ""))
 
+    def feedback(self) -> dict[str, dict[str, str]]:
+        """The modal feedback's texts by identifier (``EXPLANATION``, a case part's name in capitals)."""
+        return {node.get("identifier", ""): self.texts("\n\n".join(_words(p) for p in _all(node, "p"))
+                                                       or _words(node))
+                for node in _all(self.root, "qti-modal-feedback")}
+
     def question(self) -> dict[str, Any]:
         """:raises ValueError: an item the course has no type for, with why."""
+        made = self._question()
+        if explanation := self.feedback().get("EXPLANATION"):
+            made["explanation"] = explanation
+        return made
+
+    def _question(self) -> dict[str, Any]:
         kinds = [_local(node.tag) for node in self.interactions]
         if len(kinds) > 1 and all(node.get("response-identifier", "").removeprefix("RESPONSE_").lower() in PART_ORDER
                                   for node in self.interactions):
-            raise ValueError("a case: its parts' feedback, which the course requires, is not in a QTI package; "
-                             "write the case in its quiz file")
+            return self._case()
         if len(kinds) != 1:
             raise ValueError(f"{len(kinds)} interactions: the course's questions have one (or are a case)")
         interaction, kind = self.interactions[0], kinds[0]
@@ -457,6 +507,33 @@ class _ItemReader:
         if {"qti-gte", "qti-lte"} <= set(bounds):
             return {"type": "numeric", "prompt": prompt, "min": bounds["qti-gte"], "max": bounds["qti-lte"]}
         return {"type": "numeric", "prompt": prompt, "answer": float(self.correct(response_id)[0])}
+
+
+    def _case(self) -> dict[str, Any]:
+        """A case as Cascade writes it: a choice interaction per part, each part's weight the share its rule
+        adds, its feedback the modal feedback named after it."""
+        shares = {}
+        for condition in _all(self.processing, "qti-response-if") if self.processing is not None else []:
+            variable, values = next(iter(_all(condition, "qti-variable")), None), _all(condition, "qti-base-value")
+            if variable is not None and values:
+                shares[variable.get("identifier")] = float(_words(values[-1]))
+        smallest, feedback, parts = min(shares.values(), default=1) or 1, self.feedback(), []
+        for interaction in self.interactions:
+            response_id = interaction.get("response-identifier", "")
+            name = response_id.removeprefix("RESPONSE_").lower()
+            right = [self.own_id(value) for value in self.correct(response_id)]
+            part: dict[str, Any] = {"part": name, "weight": round(shares.get(response_id, smallest) / smallest, 6)}
+            part["answer"] = ("true" in right) if name == "child_victim" else right if name in MULTI_SELECT_PARTS \
+                else (right[0] if right else "")
+            if name.upper() in feedback:
+                part["feedback"] = feedback[name.upper()]
+            parts.append(part)
+        scenario = "\n\n".join(_words(p) for div in _children(self.body, "div") for p in _all(div, "p"))
+        made = {"type": "case_qualification", "prompt": self.texts(next((_words(p) for p in _children(self.body, "p")),
+                                                                        "")), "parts": parts}
+        if scenario:
+            made["scenario"] = self.texts(scenario)
+        return made
 
 
 def _weights(package: zipfile.ZipFile, tests: list[str]) -> dict[str, float]:
