@@ -389,11 +389,17 @@ def test_printing_reads_the_database_the_same_number_of_times_for_any_cohort_siz
     trainer = as_user(app, "trainer")
     for cohort in (small, large):  # the first runs read what the process then keeps, and make the sheets
         _print(trainer, cohort.id, "alpha-check")
+    # The fewest reads of three print runs each: a read per learner would be in every run, while a keep the
+    # process refreshes now and then (at most once in a run, and not in every run) is not.
     reads = []
     for cohort in (small, large):
-        with count_queries() as counter:
-            _print(trainer, cohort.id, "alpha-check")
-        reads.append([statement[:80] for statement in counter.statements if statement.lstrip().startswith("SELECT")])
+        runs = []
+        for _run in range(3):
+            with count_queries() as counter:
+                _print(trainer, cohort.id, "alpha-check")
+            runs.append([statement[:80] for statement in counter.statements
+                         if statement.lstrip().startswith("SELECT")])
+        reads.append(min(runs, key=len))
     assert len(reads[0]) == len(reads[1]), reads  # a sheet more is a row written, never a read more
 
 
