@@ -89,7 +89,7 @@ def test_a_trainer_prints_a_sheet_per_learner_and_keys_them_in_as_graded_attempt
     listed = trainer.get(f"/cohorts/{cohort.id}/paper").get_data(as_text=True)
     assert "100.0%" in listed
     dashboard = trainer.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
-    assert "100" in dashboard
+    assert '<td class="cell-passed">100 (1)' in dashboard  # the paper attempt in the quiz's column
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "paper_sheet.key_in"))
     assert event.details["sheet"] == ana.printed_number and event.details["score"] == 100.0  # noqa: PLR2004
     # The learner sees it as their attempt, taken on paper.
@@ -434,3 +434,49 @@ def test_a_sheet_keyed_in_wrongly_is_corrected_from_the_paper_and_graded_again(a
     fresh = _sheets("pre-test")["ana"]
     assert trainer.post(f"/paper/{fresh.number}/correct",
                         data={"q-p1": "true", "csrf_token": token}).status_code == 409  # noqa: PLR2004
+
+
+def test_printing_is_refused_for_a_quiz_not_the_cohorts_a_draft_and_an_archived_cohort(app, synced, make_user):
+    from course.cohorts.services import set_status  # noqa: PLC0415
+    from course.models.cohort import CohortStatus  # noqa: PLC0415
+    from tests.test_trainer_quizzes import _draft, _setting_up  # noqa: PLC0415
+
+    _trainer, cohort = _setting_up(app, make_user)
+    trainer = as_user(app, "trainer")
+    draft = _draft(trainer, cohort.id)
+    for quiz_id, said in (("nope", "not part of the cohort"), (draft.quiz_id, "not open to the cohort")):
+        response = _print(trainer, cohort.id, quiz_id)
+        assert response.status_code == 302  # noqa: PLR2004
+        assert said in trainer.get(f"/cohorts/{cohort.id}/paper").get_data(as_text=True)
+    set_status(cohort, CohortStatus.ARCHIVED, actor=User.query.filter_by(username="trainer").one())
+    db.session.commit()
+    _print(trainer, cohort.id, "alpha-check")
+    assert "archived" in trainer.get(f"/cohorts/{cohort.id}/paper").get_data(as_text=True)
+    assert _sheets() == {}
+
+
+def test_an_archived_cohorts_sheet_is_neither_keyed_in_nor_corrected(app, synced, make_user):
+    from course.cohorts.services import set_status  # noqa: PLC0415
+    from course.models.cohort import CohortStatus  # noqa: PLC0415
+
+    cohort = _cohort(make_user, learners=("ana", "bo"))
+    trainer = as_user(app, "trainer")
+    _print(trainer, cohort.id, "alpha-check")
+    sheets = _sheets()
+    _key_in(trainer, sheets["ana"], {"q-q1": "a", "q-q2": "true"})
+    set_status(cohort, CohortStatus.ARCHIVED, actor=User.query.filter_by(username="trainer").one())
+    db.session.commit()
+    assert _key_in(trainer, sheets["bo"], {"q-q1": "a"}).status_code == 409  # noqa: PLR2004
+    token = csrf_token(trainer, f"/cohorts/{cohort.id}/paper")
+    corrected = trainer.post(f"/paper/{sheets['ana'].number}/correct", data={"q-q1": "b", "csrf_token": token})
+    assert corrected.status_code == 409 and "archived" in corrected.get_data(as_text=True)  # noqa: PLR2004
+    assert db.session.scalar(select(QuizAttempt.score)) == 100.0  # noqa: PLR2004
+
+
+def test_more_scans_than_one_sheet_has_pages_are_refused(app, synced, make_user):
+    from course.paper.views import MAX_SCANS  # noqa: PLC0415
+
+    cohort = _cohort(make_user, learners=("ana",))
+    trainer = as_user(app, "trainer")
+    page = _upload(trainer, cohort.id, [b"x"] * (MAX_SCANS + 1)).get_data(as_text=True)
+    assert f"from 1 to {MAX_SCANS} images" in page

@@ -61,6 +61,13 @@ class PageStatus:
         return any((self.draft_translation, self.fallback, self.not_reviewed))
 
 
+def printed_notices(status: PageStatus, legal_notices: Sequence) -> tuple[str, ...]:
+    """The banner's sentences and the legal texts' notices (``EditionNotice``) as plain sentences, for paper
+    (answer sheets, trainers' packs), which must say what the screen says."""
+    return (*(text for text in (status.not_reviewed, status.draft_translation, status.fallback) if text),
+            *(f"{notice.message} {notice.caveat or ''}".strip() for notice in legal_notices))
+
+
 def page_status(subject: Subject, *, draft_translation_in: str | None = None,
                 fallback_languages: Sequence[str] = (), not_reviewed: bool = False) -> PageStatus:
     """``draft_translation_in``: the reader's language, when the page's own text in it is an unreviewed draft;

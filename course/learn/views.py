@@ -12,12 +12,12 @@ from course.extensions import db
 from course.fragments import rendered
 from course.learn import pace, queries
 from course.learn.glossary import glossary_page
+from course.learn.reviewed import reviewed_module_page
 from course.learn.services import mark_section_read
 from course.learn.status import Subject, page_status
 from course.learn.todo import learner_todo
-from course.models.content import ContentKind
 from course.permissions import Permission, require
-from course.review.queries import verified_sources, version_review
+from course.review.queries import verified_sources
 from course.summary import refresh_learners
 from course.web import after_progress, current_locale, live_catalogue
 
@@ -31,14 +31,6 @@ def _readable_module(module_id: str) -> tuple[queries.Catalogue, queries.LiveMod
     if module is None or not queries.may_read_module(current_user, catalogue, module_id):
         abort(404)
     return catalogue, module
-
-
-def reviewed_module_page(catalogue: queries.Catalogue, live: queries.LiveModule, locale: str) -> queries.ModulePage:
-    """The module page with what only the review knows: is this version signed off, which of its translations
-    a native speaker has read, which sources are verified."""
-    review = version_review(ContentKind.MODULE, live.id, live.content_hash)
-    return queries.module_page(current_user, catalogue, live, locale, review=review,
-                               verified=verified_sources(catalogue))
 
 
 @bp.route("/")

@@ -19,7 +19,8 @@ from course.cohorts.forms import AGENCY_LABELS
 from course.cohorts.queries import roster
 from course.content.localize import pick
 from course.learn.queries import Catalogue, ModulePage
-from course.learn.views import reviewed_module_page
+from course.learn.reviewed import reviewed_module_page
+from course.learn.status import printed_notices
 from course.models.attendance import SessionDay
 from course.models.cohort import Cohort
 from course.models.types import utcnow
@@ -41,10 +42,7 @@ class PackScope:
 
 
 def _notices(page: ModulePage) -> list[Paragraph]:
-    status = page.notice
-    texts = [t for t in (status.not_reviewed, status.draft_translation, status.fallback) if t]
-    texts += [f"{notice.message} {notice.caveat or ''}".strip() for notice in page.legal_notices]
-    return [text(t, "notice") for t in texts]
+    return [text(sentence, "notice") for sentence in printed_notices(page.notice, page.legal_notices)]
 
 
 def _case_studies(catalogue: Catalogue, module_id: str) -> list[QuizDefinition]:

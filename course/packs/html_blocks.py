@@ -7,6 +7,7 @@ breaks, links (kept as their text) and code (as text). Anything else keeps its t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from course.packs.document import Block, Heading, Item, Paragraph, Run, Table
@@ -123,10 +124,8 @@ def _trimmed(runs: list[Run]) -> tuple[Run, ...]:
         runs = runs[:-1]
     if not runs:
         return ()
-    first, last = runs[0], runs[-1]
-    runs = [Run(first.text.lstrip(), first.bold, first.italic), *runs[1:]]
-    runs[-1] = Run(runs[-1].text.rstrip(), last.bold, last.italic) if len(runs) > 1 else \
-        Run(runs[0].text.rstrip(), first.bold, first.italic)
+    runs = [replace(runs[0], text=runs[0].text.lstrip()), *runs[1:]]
+    runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip())
     return tuple(runs)
 
 

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.cohorts.blueprint import managed_cohort
-from course.content.localize import pick
 from course.downloads import private_download
 from course.extensions import db
 from course.learn.queries import Catalogue
@@ -49,11 +48,15 @@ def _track_modules(catalogue: Catalogue, cohort: Cohort) -> list[str]:
     return [m for m in (catalogue.track(cohort.track_id) or {"modules": []})["modules"] if m in catalogue.modules]
 
 
+def _day_title(day: SessionDay, modules: list[str], titles: dict[str, str]) -> str:
+    """"3 March 2027: Definitions": the day's topic, else the titles of the modules it covers."""
+    return f"{format_date(day.day, 'long')}: {day.topic or ', '.join(titles[m] for m in modules if m in titles)}"
+
+
 def pack_choices(catalogue: Catalogue, cohort: Cohort, locale: str) -> list[PackChoice]:
     """Each session day that covers a module, then each module of the track."""
     titles = catalogue.module_titles(locale)
-    choices = [PackChoice(f"{format_date(day.day, 'long')}: {day.topic or ', '.join(titles[m] for m in day.modules)}",
-                          "day", str(day.id))
+    choices = [PackChoice(_day_title(day, day.modules, titles), "day", str(day.id))
                for day in cohort_days(cohort.id) if day.modules]
     choices += [PackChoice(titles[module_id], "module", module_id) for module_id in _track_modules(catalogue, cohort)]
     return choices
@@ -62,19 +65,16 @@ def pack_choices(catalogue: Catalogue, cohort: Cohort, locale: str) -> list[Pack
 def _scope(catalogue: Catalogue, cohort: Cohort, kind: str, key: str) -> PackScope:
     track_modules = _track_modules(catalogue, cohort)
     days = cohort_days(cohort.id)
-    fallbacks = catalogue.fallbacks(cohort.language)
+    titles = catalogue.module_titles(cohort.language)
     if kind == "day":
         day = next((d for d in days if str(d.id) == key), None)
         if day is None:
             abort(404)
-        modules = tuple(m for m in track_modules if m in day.modules)
-        names = ", ".join(pick(catalogue.modules[m].data["meta"]["title"], cohort.language, fallbacks).value
-                          for m in modules)
-        return PackScope(f"{format_date(day.day, 'long')}: {day.topic or names}", modules, (day,))
+        modules = [m for m in track_modules if m in day.modules]
+        return PackScope(_day_title(day, modules, titles), tuple(modules), (day,))
     if key not in track_modules:
         abort(404)
-    title = pick(catalogue.modules[key].data["meta"]["title"], cohort.language, fallbacks).value
-    return PackScope(title, (key,), tuple(d for d in days if key in d.modules) or tuple(days))
+    return PackScope(titles[key], (key,), tuple(d for d in days if key in d.modules) or tuple(days))
 
 
 @bp.route("/cohorts/<int:cohort_id>/pack/<any(day, module):kind>/<key>.<any(pdf, docx):fmt>")

@@ -26,7 +26,7 @@ from course.models.paper_sheet import PaperSheet
 from course.models.types import utcnow
 from course.models.user import User
 from course.paper.layout import sheet_definition
-from course.paper.sheets import typed_sheet_number
+from course.paper.queries import sheet_numbered
 from course.quiz.attempts import ON_PAPER, attempts_left, attempts_of, record_grade
 from course.quiz.definition import QuizDefinition
 from course.quiz.types.base import InvalidResponse
@@ -56,8 +56,7 @@ def sheet_of_cohort(cohort: Cohort, typed: str) -> PaperSheet:
 
     :raises SheetRefused: no such sheet, or another cohort's (which is not named: the trainer may not lead it).
     """
-    number = typed_sheet_number(typed)
-    sheet = db.session.scalar(select(PaperSheet).where(PaperSheet.number == number)) if number else None
+    sheet = sheet_numbered(typed)
     if sheet is None:
         raise SheetRefused(_("No sheet has the number %(number)s. Check the number printed under the QR code.",
                              number=typed.strip() or "–"))
@@ -84,6 +83,11 @@ def keyed_responses(sheet: PaperSheet) -> dict[str, object]:
                                    .where(AttemptAnswer.attempt_id == sheet.attempt_id)).tuples().all())
 
 
+def _refuse_archived(cohort: Cohort) -> None:
+    if cohort.status == CohortStatus.ARCHIVED:
+        raise SheetRefused(_("This cohort is archived: its sheets can no longer be keyed in."))
+
+
 def check_sheet(cohort: Cohort, sheet: PaperSheet) -> None:
     """Refuse a sheet that cannot count: keyed in already, its learner out of the cohort, an archived cohort.
 
@@ -91,8 +95,7 @@ def check_sheet(cohort: Cohort, sheet: PaperSheet) -> None:
     """
     if (why := keyed_already(sheet)) is not None:
         raise SheetRefused(why)
-    if cohort.status == CohortStatus.ARCHIVED:
-        raise SheetRefused(_("This cohort is archived: its sheets can no longer be keyed in."))
+    _refuse_archived(cohort)
     if not is_learner_of(cohort.id, sheet.user_id):
         learner = db.session.get(User, sheet.user_id)
         raise SheetRefused(_("%(name)s is no longer a learner of this cohort: their sheet %(number)s is not "
@@ -164,8 +167,7 @@ def correct(cohort: Cohort, sheet: PaperSheet, marks: MultiDict, actor: User) ->
     """
     if sheet.attempt_id is None:
         raise SheetRefused(_("Sheet %(number)s has not been keyed in yet.", number=sheet.printed_number))
-    if cohort.status == CohortStatus.ARCHIVED:
-        raise SheetRefused(_("This cohort is archived: its sheets can no longer be keyed in."))
+    _refuse_archived(cohort)
     responses = _responses(sheet, sheet_definition(sheet), marks)
     attempt = db.session.get(QuizAttempt, sheet.attempt_id)
     before, now = attempt.score, utcnow()

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 
 from course.content.localize import pick
 from course.learn.queries import Catalogue
+from course.learn.status import printed_notices
 from course.models.cohort import Cohort
 from course.paper.layout import sheet_definition, sheet_questions
 from course.paper.pdf import PrintedGroup, PrintedQuestion, PrintedSheet
 from course.paper.sheets import PrintRun
 from course.questions.texts import html_to_text
-from course.quiz.pages import QuizNotices, quiz_notices
+from course.quiz.pages import quiz_notices
 from course.quiz.presenters import QuestionView
 from course.room import room_url
 
@@ -40,14 +41,6 @@ def printed_question(view: QuestionView) -> PrintedQuestion:
         prompt=str(view.prompt), hint=hint, groups=tuple(groups), legend=legend)
 
 
-def _notices(notices: QuizNotices) -> tuple[str, ...]:
-    """What the quiz's screen tells its learners above the questions: not yet reviewed, a draft translation, the
-    status of the legal texts it applies."""
-    status = notices.status
-    return (*(text for text in (status.not_reviewed, status.draft_translation, status.fallback) if text),
-            *(f"{notice.message} {notice.caveat or ''}".strip() for notice in notices.legal_notices))
-
-
 def printed_sheets(run: PrintRun, cohort: Cohort, catalogue: Catalogue) -> list[PrintedSheet]:
     locale = cohort.language
     fallbacks = catalogue.fallbacks(locale)
@@ -65,7 +58,8 @@ def printed_sheets(run: PrintRun, cohort: Cohort, catalogue: Catalogue) -> list[
             definition = sheet_definition(sheet)
             version = (sheet.quiz_id, sheet.quiz_hash)
             if version not in notices:
-                notices[version] = _notices(quiz_notices(definition, list(definition.questions), catalogue, locale))
+                shown = quiz_notices(definition, list(definition.questions), catalogue, locale)
+                notices[version] = printed_notices(shown.status, shown.legal_notices)
             printed.append(PrintedSheet(
                 number=sheet.printed_number, title=pick(definition.settings.title, locale, fallbacks).value,
                 learner=learner.display_name, cohort=cohort.name, version=sheet.quiz_hash[:12],

@@ -9,9 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from course.extensions import db
 from course.models.attempt import QuizAttempt
 from course.models.paper_sheet import PaperSheet, printed_number
 from course.models.user import User
+from course.paper.sheets import typed_sheet_number
 from course.sql import plain_rows
 
 #: The sheets listed on a cohort's paper page, newest first; the rest are reached by their number.
@@ -31,6 +33,12 @@ class SheetRow:
     @property
     def printed_number(self) -> str:
         return printed_number(self.number)
+
+
+def sheet_numbered(typed: str) -> PaperSheet | None:
+    """The sheet with this number as typed or scanned ("k7mp-3xq9", "K7MP3XQ9"), whichever cohort's."""
+    number = typed_sheet_number(typed)
+    return db.session.scalar(select(PaperSheet).where(PaperSheet.number == number)) if number else None
 
 
 def cohort_sheets(cohort_id: int, titles: Mapping[str, str]) -> list[SheetRow]:

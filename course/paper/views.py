@@ -7,6 +7,7 @@ same where a camera cannot read the code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -26,6 +27,7 @@ from course.models.user import User
 from course.packs.views import pack_choices
 from course.paper import scan
 from course.paper.keying import (
+    KeyedSheet,
     MarksRefused,
     SheetRefused,
     check_sheet,
@@ -38,8 +40,8 @@ from course.paper.keying import (
 from course.paper.layout import sheet_definition, sheet_questions
 from course.paper.pdf import render_sheets
 from course.paper.printing import printed_sheets
-from course.paper.queries import cohort_sheets
-from course.paper.sheets import PrintRefused, paper_quizzes, print_sheets, typed_sheet_number
+from course.paper.queries import cohort_sheets, sheet_numbered
+from course.paper.sheets import PrintRefused, paper_quizzes, print_sheets
 from course.permissions import Permission, require
 from course.quiz.presenters import as_entered
 from course.web import after_progress, current_locale, live_catalogue
@@ -99,22 +101,7 @@ def print_run(cohort_id: int):
 @require(Permission.MANAGE_COHORTS)
 def correct_sheet(number: str):
     """What was keyed in from a sheet, corrected from the paper: its attempt graded again."""
-    found, cohort = _managed_sheet(number)
-    try:
-        keyed = correct(cohort, found, request.form, current_user._get_current_object())
-    except MarksRefused as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _sheet_page(found, cohort, entered=request.form, refused=exc.refused, status=422)
-    except SheetRefused as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _sheet_page(found, cohort, status=409)
-    db.session.commit()
-    after_progress(live_catalogue(), [keyed.learner.id])
-    flash(_("Sheet %(number)s corrected: %(name)s now has %(score)s%%.", number=found.printed_number,
-            name=keyed.learner.display_name, score=f"{keyed.attempt.score:g}"), "success")
-    return redirect(url_for("paper.index", cohort_id=cohort.id))
+    return _record(number, correct, _("Sheet %(number)s corrected: %(name)s now has %(score)s%%."))
 
 
 @bp.route("/cohorts/<int:cohort_id>/paper/find")
@@ -132,7 +119,7 @@ def find(cohort_id: int):
 
 def _managed_sheet(number: str) -> tuple[PaperSheet, Cohort]:
     """The sheet if the user may manage its cohort; 404 otherwise (its existence is not confirmed)."""
-    sheet = db.session.scalar(select(PaperSheet).where(PaperSheet.number == typed_sheet_number(number)))
+    sheet = sheet_numbered(number)
     if sheet is None:
         abort(404)
     return sheet, managed_cohort(sheet.cohort_id)
@@ -180,9 +167,14 @@ def sheet(number: str):
 @bp.route("/paper/<number>", methods=["POST"])
 @require(Permission.MANAGE_COHORTS)
 def record(number: str):
+    return _record(number, key_in, _("Sheet %(number)s keyed in: %(name)s scored %(score)s%%."))
+
+
+def _record(number: str, change: Callable[..., KeyedSheet], done: str):
+    """Key in (or correct) the sheet with the posted marks; the sheet's page again, with why, when refused."""
     found, cohort = _managed_sheet(number)
     try:
-        keyed = key_in(cohort, found, request.form, current_user._get_current_object())
+        keyed = change(cohort, found, request.form, current_user._get_current_object())
     except MarksRefused as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -193,8 +185,8 @@ def record(number: str):
         return _sheet_page(found, cohort, status=409)
     db.session.commit()
     after_progress(live_catalogue(), [keyed.learner.id])
-    flash(_("Sheet %(number)s keyed in: %(name)s scored %(score)s%%.", number=found.printed_number,
-            name=keyed.learner.display_name, score=f"{keyed.attempt.score:g}"), "success")
+    flash(done % {"number": found.printed_number, "name": keyed.learner.display_name,
+                  "score": f"{keyed.attempt.score:g}"}, "success")
     return redirect(url_for("paper.index", cohort_id=cohort.id))
 
 
@@ -227,7 +219,8 @@ def read_scan(cohort_id: int):
 
 def _print_layout(number: str) -> dict | None:
     """Where a sheet's boxes are; read for any sheet (only its cohort's trainers then get past sheet_of_cohort)."""
-    return db.session.scalar(select(PaperSheet.print_layout).where(PaperSheet.number == typed_sheet_number(number)))
+    sheet = sheet_numbered(number)
+    return sheet.print_layout if sheet is not None else None
 
 
 def _scanned_page(sheet: PaperSheet, cohort: Cohort, pages: list[scan.PageReading]):
