@@ -55,7 +55,7 @@ def _unicode_lower(value):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides the environment (tests use it)."""
-    with collector_paused():  # the first call imports every view (course.gc_pause)
+    with collector_paused():  # the first call imports the models and the app's wiring (course.gc_pause)
         return _build_app(config)
 
 
@@ -75,20 +75,20 @@ def _build_app(config: Mapping[str, Any] | None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from course import inputs, observability  # noqa: PLC0415  (wiring only)
+    from course import inputs, lazy_views, observability  # noqa: PLC0415  (wiring only)
 
     observability.install(app)  # first: the request id and the clock start before anything else runs
     inputs.register(app)  # before any route: the routes' id converter is its
     _init_extensions(app)
-    _register_blueprints(app)
+    lazy_views.register(app)  # each blueprint's code is imported when a request first asks for it
 
-    from course import cli, errors, formatting, security  # noqa: PLC0415  (wiring only)
+    from course import command, errors, formatting, security  # noqa: PLC0415  (wiring only)
     from course.warm import trim_memory_periodically  # noqa: PLC0415
 
     errors.register(app)
     formatting.register(app)
     security.register(app)
-    cli.register(app)
+    command.register(app)
     trim_memory_periodically(app)
     return app
 
@@ -111,53 +111,3 @@ def _init_extensions(app: Flask) -> None:
     app.context_processor(lambda: {"chrome": page_chrome()})
     # Every typed date reads one way (course.days): its hint and placeholder are the same on every page.
     app.jinja_env.globals.update(day_hint=DAY_HINT, day_placeholder=DAY_PLACEHOLDER)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from course.account.views import bp as account_bp  # noqa: PLC0415
-    from course.admin.views import bp as admin_bp  # noqa: PLC0415
-    from course.attendance.views import bp as attendance_bp  # noqa: PLC0415
-    from course.auth.views import bp as auth_bp  # noqa: PLC0415
-    from course.branding import bp as branding_bp  # noqa: PLC0415
-    from course.cascade.views import bp as cascade_bp  # noqa: PLC0415
-    from course.certificates.views import bp as certificates_bp  # noqa: PLC0415
-    from course.cohorts import roster_views, views  # noqa: F401, PLC0415  (their routes join the blueprint)
-    from course.cohorts.blueprint import bp as cohorts_bp  # noqa: PLC0415
-    from course.credentials.views import bp as credentials_bp  # noqa: PLC0415
-    from course.evaluation.views import bp as evaluation_bp  # noqa: PLC0415
-    from course.follow_up.views import bp as follow_up_bp  # noqa: PLC0415
-    from course.learn.views import bp as learn_bp  # noqa: PLC0415
-    from course.packs.views import bp as packs_bp  # noqa: PLC0415
-    from course.paper.views import bp as paper_bp  # noqa: PLC0415
-    from course.people.views import bp as people_bp  # noqa: PLC0415
-    from course.practice.views import bp as practice_bp  # noqa: PLC0415
-    from course.quiz.views import bp as quiz_bp  # noqa: PLC0415
-    from course.reports import programme_views  # noqa: F401, PLC0415  (its routes join the blueprint)
-    from course.reports.views import bp as reports_bp  # noqa: PLC0415
-    from course.review.views import bp as review_bp  # noqa: PLC0415
-    from course.sync.api import bp as sync_link_bp  # noqa: PLC0415
-    from course.sync.views import bp as devices_bp  # noqa: PLC0415
-    from course.trainer_quizzes.views import bp as trainer_quizzes_bp  # noqa: PLC0415
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(learn_bp)
-    app.register_blueprint(quiz_bp)
-    app.register_blueprint(cohorts_bp)
-    app.register_blueprint(cascade_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(credentials_bp)
-    app.register_blueprint(people_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(attendance_bp)
-    app.register_blueprint(practice_bp)
-    app.register_blueprint(evaluation_bp)
-    app.register_blueprint(follow_up_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(trainer_quizzes_bp)
-    app.register_blueprint(paper_bp)
-    app.register_blueprint(packs_bp)
-    app.register_blueprint(devices_bp)
-    app.register_blueprint(sync_link_bp)
-    app.register_blueprint(branding_bp)

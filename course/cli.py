@@ -6,22 +6,19 @@ what happened. Exit status 1 means nothing was changed.
 
 from __future__ import annotations
 
-import gc
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from course.account.services import profile_of, update_profile
 from course.admin.services import set_active, set_scope
 from course.auth.services import create_user, find_user, reset_password, set_roles
 from course.backup import BackupError, backup_before_upgrade
-from course.backup_cli import backup_command, restore_command
 from course.cascade.promotion import grant_master_trainer
 from course.certificates.services import issue_due
 from course.cli_refusals import fail, refusals_fail
@@ -30,7 +27,6 @@ from course.content.coverage import language_coverage
 from course.content.loader import load_content
 from course.content.problems import ContentInvalid
 from course.content.sync import sync_content
-from course.credentials.cli import credential_group
 from course.days import today as local_today
 from course.demo_data import MIN_LEARNERS, generate_demo_data
 from course.domain import DomainError
@@ -39,12 +35,9 @@ from course.learn.enrolment import enrol
 from course.learn.queries import Catalogue, load_catalogue
 from course.models.cohort import Cohort
 from course.models.user import Agency, Gender, Role, User, Velayat
-from course.questions.cli import questions_group
 from course.quiz.attempts import expire_overdue
-from course.room import ALL_INTERFACES, room_addresses
 from course.summary import refresh_everyone, summaries_missing
 from course.sync.cli import (
-    device_group,
     join_from_file,
     sync_export_command,
     sync_import_command,
@@ -52,9 +45,6 @@ from course.sync.cli import (
     sync_push_command,
 )
 from course.sync.device import this_device
-from course.version import cascade_version
-from course.warm import limit_malloc_arenas
-from course.xapi.cli import export_xapi_command
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -69,50 +59,6 @@ DEMO_ACCOUNTS = [
 ]
 LEARNER_DEMO_TRACK = "cascade"
 DEMO_COHORT = "Demo cohort"
-
-
-def _create_app(*_args):
-    from course import create_app  # noqa: PLC0415  (the CLI imports the app lazily)
-
-    return create_app()
-
-
-#: The commands ``course --help`` lists first, in the order the README teaches them; the rest follow by name.
-FIRST_COMMANDS = ("init", "serve", "backup", "restore", "user", "sync", "validate", "device", "credential",
-                  "expire-attempts", "issue-due-certificates", "refresh-summaries", "demo-data")
-
-
-class CascadeGroup(FlaskGroup):
-    """Flask's command group, with Cascade's commands first and ``--version`` saying which Cascade this is."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        names = super().list_commands(ctx)
-        return sorted(names, key=lambda name: (FIRST_COMMANDS.index(name) if name in FIRST_COMMANDS
-                                               else len(FIRST_COMMANDS), name))
-
-
-def _print_version(ctx: click.Context, _param, value: bool) -> None:
-    """Cascade's version, and the content version of the database this installation uses (if it can be read)."""
-    if not value or ctx.resilient_parsing:
-        return
-    click.echo(f"Cascade {cascade_version()}")
-    try:
-        with _create_app().app_context():
-            catalogue = load_catalogue()
-            click.echo(f"Content {catalogue.fingerprint[:12]} ({catalogue.course['id']})" if catalogue
-                       else "Content: none loaded yet ('course init' loads it)")
-    except (OperationalError, ProgrammingError):
-        click.echo("Content: unknown (the database has no tables yet, or cannot be reached; 'course init')")
-    ctx.exit()
-
-
-main = CascadeGroup(
-    create_app=_create_app,
-    add_version_option=False,
-    params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
-                         help="Show Cascade's version and the content version, then exit.")],
-    help="Cascade course engine. 'course init --demo' then 'course serve' to try it on this computer.",
-)
 
 
 def _live_catalogue() -> Catalogue:
@@ -320,36 +266,6 @@ def _create_demo_accounts() -> None:
     for username, password, roles in rows:
         click.echo(f"  {username:<12} {password:<16} {roles}")
     click.echo(f"\nDemo cohort '{cohort.name}', led by the demo trainer; its join code is {cohort.join_code}.")
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 serves every device on the room's network.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-@with_appcontext
-def serve_command(host: str, port: int, threads: int) -> None:
-    """Serve the app with a production WSGI server (waitress), e.g. on a trainer's laptop.
-
-    With ``--host 0.0.0.0`` it serves the room: it prints the laptop's addresses on the room network, and the
-    links and QR codes it gives learners carry them even when the trainer opens it as 127.0.0.1.
-    """
-    import waitress  # noqa: PLC0415  (only this command needs it)
-
-    app = current_app._get_current_object()
-    app.config["ROOM_ADDRESSES"] = room_addresses(host)
-    click.echo(f"Cascade is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
-    if app.config["ROOM_ADDRESSES"]:
-        click.echo("Learners in the room open it at:")
-        for address in app.config["ROOM_ADDRESSES"]:
-            click.echo(f"  http://{address}:{port}/")
-    elif host not in ALL_INTERFACES:
-        click.echo("Only this computer can open it; use --host 0.0.0.0 to serve the room's network.")
-    else:
-        click.echo("No network address was found: connect the laptop to the room's network and start again.")
-    limit_malloc_arenas()  # before waitress starts its threads
-    gc.freeze()  # the code and content loaded so far live as long as the server: no collection walks them again
-    waitress.serve(app, host=host, port=port, threads=threads)
 
 
 @click.command("expire-attempts")
@@ -563,11 +479,3 @@ def user_list() -> None:
     for user in users:
         state = "must change" if user.must_change_password else "set"
         click.echo(f"{user.username:<20} {user.full_name[:30]:<30} {', '.join(sorted(user.roles)):<30} {state}")
-
-
-def register(app: Flask) -> None:
-    for command in (init_command, validate_command, sync_command, serve_command, expire_attempts_command,
-                    issue_due_certificates_command, refresh_summaries_command, demo_data_command, user_group,
-                    device_group, backup_command, restore_command, credential_group, export_xapi_command,
-                    questions_group):
-        app.cli.add_command(command)

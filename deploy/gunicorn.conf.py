@@ -4,8 +4,9 @@ Sized for the machine it runs on (a 2-core VM is the programme's reference): one
 each with a few threads, because a request mostly waits on PostgreSQL, and threads share one copy of the
 course catalogue where processes each need their own. More processes than cores start slower, double the
 memory and gain nothing (measured: bench/RESULTS.md). The app is loaded once before the workers fork
-(``preload_app``), so they start at once and share the imported code; each worker then opens its own pool
-of database connections, reused across requests.
+(``preload_app``), so they start at once and share the imported libraries, models and content; each worker
+imports the views it is asked for (course.lazy_views) and opens its own pool of database connections, reused
+across requests.
 
 Every setting can be overridden from the environment (COURSE_BIND, COURSE_WORKERS, COURSE_THREADS) or on
 the command line.

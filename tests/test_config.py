@@ -104,7 +104,7 @@ def test_production_starts_with_debugging_off_and_development_may_debug(tmp_path
 def test_the_command_line_refuses_debug_in_production(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from course.cli import main
+    from course.command import cascade_command as main
 
     monkeypatch.setenv("COURSE_ENV", "production")
     monkeypatch.setenv("COURSE_SECRET_KEY", STRONG_SECRET)

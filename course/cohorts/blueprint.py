@@ -71,10 +71,6 @@ def cohort_status_label(cohort: Cohort) -> str | None:
     return None if cohort.status == CohortStatus.OPEN else str(STATUS_LABELS[cohort.status])
 
 
-bp.add_app_template_global(cohort_tabs)
-bp.add_app_template_global(cohort_status_label)
-
-
 def carry_out(change: Callable[[], str]) -> bool:
     """Run a change a service may refuse: commit and flash what it returns, or roll back and flash why not."""
     try:
