@@ -8,11 +8,13 @@ subcommands"); ``course --help`` imports them all to show their help.
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
 
-from course.gc_pause import collector_paused
+from course.gc_pause import collector_paused, pause_until_frozen
 from course.lazy_views import imported
 
 #: Every command: its name and the module and attribute it is defined as.
@@ -101,4 +103,6 @@ cascade_command = CascadeGroup(
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["serve"]:
+        pause_until_frozen()  # course.serve resumes the collector once the start is loaded (course.gc_pause)
     cascade_command()

@@ -6,12 +6,11 @@ only what serving needs (course.command loads each command when it is run).
 
 from __future__ import annotations
 
-import gc
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from course.gc_pause import freeze_and_resume
 from course.room import ALL_INTERFACES, room_addresses
 from course.warm import limit_malloc_arenas
 
@@ -42,7 +41,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     else:
         click.echo("No network address was found: connect the laptop to the room's network and start again.")
     limit_malloc_arenas()  # before waitress starts its threads
-    gc.freeze()  # the code and content loaded so far live as long as the server: no collection walks them again
+    freeze_and_resume()  # what the start loaded lives as long as the server (course.gc_pause)
     waitress.serve(app, host=host, port=port, threads=threads)
 
 

@@ -15,6 +15,10 @@ the command line.
 import multiprocessing
 import os
 
+from course.gc_pause import freeze_and_resume, pause_until_frozen
+
+pause_until_frozen()  # gunicorn reads this before it loads the app: no collection until when_ready freezes it
+
 wsgi_app = "course:create_app()"
 bind = os.environ.get("COURSE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("COURSE_WORKERS", multiprocessing.cpu_count()))
@@ -28,11 +32,12 @@ keepalive = 5
 
 
 def when_ready(server):
-    """Before the workers fork: load what they all read, once, and let each worker's threads share two malloc
-    arenas (course.warm)."""
+    """Before the workers fork: load what they all read, once, freeze it and resume the collector (course.gc_pause),
+    and let each worker's threads share two malloc arenas (course.warm)."""
     from course.warm import limit_malloc_arenas, warm_up  # noqa: PLC0415
 
     warm_up(server.app.wsgi())
+    freeze_and_resume()
     limit_malloc_arenas()
 
 

@@ -87,3 +87,29 @@ def test_the_installed_course_command_is_the_one_that_pauses_the_collector():
                              capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60, check=False)
     assert started.returncode == 0, started.stderr
     assert "serve" in started.stdout
+
+
+def test_course_serve_starts_without_the_collector_and_serves_with_the_start_frozen(tmp_path, monkeypatch):
+    """From the command's first line to the server: no collection pass over the start (course.gc_pause)."""
+    import waitress  # noqa: PLC0415
+
+    seen = {}
+
+    def serve(app, **_options):
+        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count(), app=app.name)
+
+    monkeypatch.setattr(waitress, "serve", serve)
+    monkeypatch.setattr(sys, "argv", ["course", "serve", "--port", "8799"])
+    monkeypatch.setenv("COURSE_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    paused = []
+    monkeypatch.setattr("course.command.pause_until_frozen", lambda: paused.append(gc.isenabled()) or gc.disable())
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            main()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert stopped.value.code == 0
+    assert paused == [True]
+    assert seen["enabled"] and seen["frozen"] > 0 and seen["app"] == "course"
