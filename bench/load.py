@@ -16,7 +16,7 @@ non-2xx answers. After the load it reads each server process's resident memory, 
 
 Run: .venv/bin/python bench/load.py [--servers gunicorn,serve] [--learners 300] [--cohort 200]
      [--duration 10] [--database-url postgresql://postgres@127.0.0.1:5432/] [--coordinator]
-     [--starts 5] [--cold-only]
+     [--starts 5] [--cold-only [--against CHECKOUT]]
 Needs: apt-get install -y wrk; a PostgreSQL server for gunicorn (the script makes and drops its database).
 """
 
@@ -295,21 +295,28 @@ def sessions_opened(args) -> int | None:
         return admin.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", (DATABASE,)).fetchone()[0]
 
 
-def cold_starts(kind: str, env: dict[str, str], args, folder: Path) -> str:
+def cold_starts(kind: str, env: dict[str, str], args, folder: Path) -> list[str]:
     """The cold start, ``--starts`` times: one start on a 2-core machine varies by a tenth of a second, as much as
-    the changes it judges. Reported as the median and the range."""
-    times = []
+    the changes it judges. Reported as the median and the range. With ``--against``, the starts of the two
+    checkouts alternate, so a machine that slows down or speeds up meanwhile weighs on both alike."""
+    codes = [Path(args.code).resolve(), *([Path(args.against).resolve()] if args.against else [])]
+    times: dict[Path, list[float]] = {code: [] for code in codes}
     for _ in range(args.starts):
-        process, cold = start(kind, env, folder / f"{kind}.log", Path(args.code).resolve())
-        stop(process)
-        times.append(cold)
-    times.sort()
-    return (f"| {kind} | cold start to first 200 (median of {len(times)}) | {times[len(times) // 2]:.2f} s "
-            f"({times[0]:.2f}-{times[-1]:.2f}) | | | |")
+        for code in codes:
+            process, cold = start(kind, env, folder / f"{kind}.log", code)
+            stop(process)
+            times[code].append(cold)
+    rows = []
+    for code, measured in times.items():
+        measured.sort()
+        label = f", {code.name}" if args.against else ""
+        rows.append(f"| {kind} | cold start to first 200 (median of {len(measured)}{label}) | "
+                    f"{measured[len(measured) // 2]:.2f} s ({measured[0]:.2f}-{measured[-1]:.2f}) | | | |")
+    return rows
 
 
 def measure(kind: str, env: dict[str, str], seeded: Seeded, args, folder: Path) -> list[str]:
-    rows = [cold_starts(kind, env, args, folder)]
+    rows = cold_starts(kind, env, args, folder)
     if args.cold_only:
         return rows
     process, _cold = start(kind, env, folder / f"{kind}.log", Path(args.code).resolve())
@@ -390,6 +397,7 @@ if __name__ == "__main__":
     parser.add_argument("--coordinator", action="store_true", help="also measure the coordinator pages")
     parser.add_argument("--starts", type=int, default=5, help="cold starts measured (median and range)")
     parser.add_argument("--cold-only", action="store_true", help="measure the cold starts only")
+    parser.add_argument("--against", help="another checkout whose cold starts alternate with --code's")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/")
     parser.add_argument("--code", default=str(ROOT), help="serve the code of this checkout (e.g. a worktree of an "
                         "earlier commit, for before/after figures from one run); seeding uses this one's")

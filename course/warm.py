@@ -1,19 +1,23 @@
-"""Load, before a server forks its workers, what every worker reads: so they share one copy.
+"""What a server process does to its memory and its start: content loaded in the background, a bounded number
+of malloc arenas, freed memory handed back.
 
-gunicorn loads the app once in its master process (``preload_app``) and forks the workers from it; memory the
-master filled before the fork is shared by all of them until written. Warming here the course content's data
-(every live version) and the quiz definitions therefore costs memory once, not once a worker. Templates are
-left to compile on first use: compiling all of them here made the first answer 0.4 s later (measured).
-``gc.freeze`` then keeps the garbage collector from touching (and so copying) those objects in every worker.
+The live content and the quiz definitions (with the pydantic schemas they are read with) take a quarter of a
+second to load. A server loads them in a thread of its own once it has started (``warm_in_background``): its
+first answer does not wait for them, and neither does the first learner's page after them. gunicorn's master used
+to load them before forking, so that the workers would share one copy; measured on the bench's load
+(bench/RESULTS.md, 2026-12-08), the workers ended with the same memory either way (all processes' PSS 192-202 MB
+warmed in the master, 199-205 MB not: reading the content touches its objects' reference counts, which copies
+their pages into each worker), while the master's warm-up held the first answer back 0.14 s and kept 24 MB in the
+master.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import gc
 import itertools
 import logging
+import threading
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,10 +76,16 @@ def trim_memory_periodically(app: Flask) -> bool:
 
 
 def warm_up(app: Flask) -> None:
-    """Load what every worker reads, then freeze it (see the module's docstring)."""
+    """Load every live content version and quiz definition into the process's caches."""
     with collector_paused():  # decoding 5 MB of content makes objects by the hundred thousand (course.gc_pause)
         _load_live_content(app)
-    gc.freeze()
+
+
+def warm_in_background(app: Flask) -> threading.Thread:
+    """``warm_up`` in a thread of its own, once a server has started (see the module's docstring)."""
+    thread = threading.Thread(target=warm_up, args=(app,), name="cascade-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _load_live_content(app: Flask) -> None:
@@ -88,8 +98,7 @@ def _load_live_content(app: Flask) -> None:
             quizzes = [item.content_id for item in live_versions(*ContentKind) if item.kind == ContentKind.QUIZ]
             for quiz_id in quizzes:
                 live_definition(quiz_id)
-        except SQLAlchemyError:  # no database yet (a first start before 'course init'): workers load it later
+        except SQLAlchemyError:  # no database yet (a first start before 'course init'): pages load it later
             log.warning("content not warmed: the database cannot be read yet", exc_info=True)
         finally:
             db.session.remove()
-            db.engine.dispose()  # no connection crosses the fork

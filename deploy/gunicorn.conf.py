@@ -4,9 +4,9 @@ Sized for the machine it runs on (a 2-core VM is the programme's reference): one
 each with a few threads, because a request mostly waits on PostgreSQL, and threads share one copy of the
 course catalogue where processes each need their own. More processes than cores start slower, double the
 memory and gain nothing (measured: bench/RESULTS.md). The app is loaded once before the workers fork
-(``preload_app``), so they start at once and share the imported libraries, models and content; each worker
-imports the views it is asked for (course.lazy_views) and opens its own pool of database connections, reused
-across requests.
+(``preload_app``), so they start at once and share the imported libraries and models; each worker then loads
+the live content in the background (course.warm), imports the views it is asked for (course.lazy_views) and
+opens its own pool of database connections, reused across requests.
 
 Every setting can be overridden from the environment (COURSE_BIND, COURSE_WORKERS, COURSE_THREADS) or on
 the command line.
@@ -32,11 +32,10 @@ keepalive = 5
 
 
 def when_ready(server):
-    """Before the workers fork: load what they all read, once, freeze it and resume the collector (course.gc_pause),
-    and let each worker's threads share two malloc arenas (course.warm)."""
-    from course.warm import limit_malloc_arenas, warm_up  # noqa: PLC0415
+    """Before the workers fork: freeze what the start loaded and resume the collector (course.gc_pause), and let
+    each worker's threads share two malloc arenas (course.warm)."""
+    from course.warm import limit_malloc_arenas  # noqa: PLC0415
 
-    warm_up(server.app.wsgi())
     freeze_and_resume()
     limit_malloc_arenas()
 
@@ -47,3 +46,10 @@ def post_fork(server, worker):
 
     with server.app.wsgi().app_context():
         db.engine.dispose(close=False)
+
+
+def post_worker_init(worker):
+    """Once a worker has started, it loads the live content in the background (course.warm)."""
+    from course.warm import warm_in_background  # noqa: PLC0415
+
+    warm_in_background(worker.app.wsgi())

@@ -63,10 +63,7 @@ def test_warming_runs_without_the_collector_and_gives_it_back(synced, monkeypatc
         return original(quiz_id)
 
     monkeypatch.setattr(definition, "live_definition", watched)
-    try:
-        warm_up(synced)
-    finally:
-        gc.unfreeze()
+    warm_up(synced)
     assert seen and not any(seen)
     assert gc.isenabled()
 
@@ -90,7 +87,8 @@ def test_the_installed_course_command_is_the_one_that_pauses_the_collector():
 
 
 def test_course_serve_starts_without_the_collector_and_serves_with_the_start_frozen(tmp_path, monkeypatch):
-    """From the command's first line to the server: no collection pass over the start (course.gc_pause)."""
+    """From the command's first line to the server: no collection pass over the start (course.gc_pause); the
+    content is then loaded in the background."""
     import waitress  # noqa: PLC0415
 
     seen = {}
@@ -102,6 +100,8 @@ def test_course_serve_starts_without_the_collector_and_serves_with_the_start_fro
     monkeypatch.setattr(sys, "argv", ["course", "serve", "--port", "8799"])
     monkeypatch.setenv("COURSE_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("COURSE_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    warmed = []
+    monkeypatch.setattr("course.serve.warm_in_background", warmed.append)  # its own test: test_warm
     paused = []
     monkeypatch.setattr("course.command.pause_until_frozen", lambda: paused.append(gc.isenabled()) or gc.disable())
     try:
@@ -113,3 +113,4 @@ def test_course_serve_starts_without_the_collector_and_serves_with_the_start_fro
     assert stopped.value.code == 0
     assert paused == [True]
     assert seen["enabled"] and seen["frozen"] > 0 and seen["app"] == "course"
+    assert [app.name for app in warmed] == ["course"]

@@ -98,19 +98,33 @@ def test_a_stale_manifest_or_an_app_wide_change_fails_loudly(app, monkeypatch):
         lazy.load("meddling")
 
 
-def test_a_start_imports_no_view_a_request_has_not_asked_for(tmp_path):
-    """In a fresh interpreter: the app, the warm-up and the sign-in page load none of the lazy blueprints."""
+def test_a_start_imports_no_view_a_request_has_not_asked_for(synced, database_url, tmp_path):
+    """In a fresh interpreter: the app, the warm-up of the live content and the sign-in page import none of the
+    lazily loaded blueprints' modules."""
     lazy_modules = sorted({module for modules in LAZY.values() for module in modules})
     script = (
         "import sys\n"
         "from course import create_app\n"
+        "from course.content.repository import _DATA_CACHE\n"
         "from course.warm import warm_up\n"
-        f"app = create_app({{'INSTANCE_DIR': {str(tmp_path)!r}, "
-        f"'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/start.sqlite3'}})\n"
-        "app.test_client().get('/login')\n"
+        "from tests.conftest import base_config\n"
+        f"app = create_app(base_config({database_url!r}, {str(tmp_path / 'instance')!r}))\n"
+        "warm_up(app)\n"
+        "assert _DATA_CACHE, 'nothing was warmed'\n"
+        "assert app.test_client().get('/login').status_code == 200\n"
         f"print(sorted(set({lazy_modules!r}) & set(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_every_command_is_found_where_the_command_line_says_under_its_own_name(runner):
+    from course.command import COMMANDS  # noqa: PLC0415
+
+    for name, where in COMMANDS.items():
+        assert lazy_views.imported(where).name == name
+    listed = runner.invoke(args=["--help"]).output
+    assert all(name in listed for name in COMMANDS)
+    assert runner.invoke(args=["user", "list"]).exit_code == 0

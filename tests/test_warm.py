@@ -1,4 +1,4 @@
-"""Warming a server's master process before it forks (deploy/gunicorn.conf.py's when_ready)."""
+"""A server's process: content loaded in the background, compiled code, malloc arenas and trimming (course.warm)."""
 
 from __future__ import annotations
 
@@ -11,28 +11,24 @@ import pytest
 from course import cli, create_app, warm
 from course.cli import compile_code
 from course.content import repository
-from course.warm import warm_up
+from course.warm import warm_in_background, warm_up
 from tests.conftest import base_config
 
 
-def test_warming_loads_every_live_content_version_and_freezes_it_for_the_workers(synced):
+def test_warming_in_the_background_loads_every_live_content_version(synced):
     repository._DATA_CACHE.clear()  # noqa: SLF001
-    try:
-        warm_up(synced)
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
+    thread = warm_in_background(synced)
+    thread.join(timeout=60)
+    assert not thread.is_alive()
     kinds = {kind for kind, _id, _hash in repository._DATA_CACHE}  # noqa: SLF001
     assert {"course", "module", "quiz"} <= kinds
+    assert gc.isenabled()
 
 
 def test_a_server_started_before_its_database_exists_still_starts(tmp_path, caplog):
     app = create_app(base_config(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path / "instance"))
     with caplog.at_level(logging.WARNING, logger="course.warm"):
-        try:
-            warm_up(app)
-        finally:
-            gc.unfreeze()
+        warm_up(app)
     assert "content not warmed" in caplog.text
 
 
