@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from course.gc_pause import freeze_and_resume
 from course.room import ALL_INTERFACES, room_addresses
-from course.warm import limit_malloc_arenas, warm_in_background
+from course.warm import limit_malloc_arenas, warm_after_first_answer
 
 
 @click.command("serve")
@@ -42,7 +42,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
         click.echo("No network address was found: connect the laptop to the room's network and start again.")
     limit_malloc_arenas()  # before waitress starts its threads
     freeze_and_resume()  # what the start loaded lives as long as the server (course.gc_pause)
-    warm_in_background(app)
+    warm_after_first_answer(app)
     waitress.serve(app, host=host, port=port, threads=threads)
 
 

@@ -2,13 +2,13 @@
 of malloc arenas, freed memory handed back.
 
 The live content and the quiz definitions (with the pydantic schemas they are read with) take a quarter of a
-second to load. A server loads them in a thread of its own once it has started (``warm_in_background``): its
-first answer does not wait for them, and neither does the first learner's page after them. gunicorn's master used
-to load them before forking, so that the workers would share one copy; measured on the bench's load
-(bench/RESULTS.md, 2026-12-08), the workers ended with the same memory either way (all processes' PSS 192-202 MB
-warmed in the master, 199-205 MB not: reading the content touches its objects' reference counts, which copies
-their pages into each worker), while the master's warm-up held the first answer back 0.14 s and kept 24 MB in the
-master.
+second to load. A server loads them in a thread of its own once it has given its first answer
+(``warm_after_first_answer``): that answer does not wait for them, and the first learner's page seldom does.
+gunicorn's master used to load them before forking, so that the workers would share one copy; measured on the
+bench's load (bench/RESULTS.md, 2026-12-08), the workers ended with the same memory either way (all processes'
+PSS 192-202 MB warmed in the master, 199-205 MB not: reading the content touches its objects' reference counts,
+which copies their pages into each worker), while the master's warm-up held the first answer back 0.14 s and
+kept 24 MB in the master.
 """
 
 from __future__ import annotations
@@ -81,11 +81,15 @@ def warm_up(app: Flask) -> None:
         _load_live_content(app)
 
 
-def warm_in_background(app: Flask) -> threading.Thread:
-    """``warm_up`` in a thread of its own, once a server has started (see the module's docstring)."""
-    thread = threading.Thread(target=warm_up, args=(app,), name="cascade-warm-up", daemon=True)
-    thread.start()
-    return thread
+def warm_after_first_answer(app: Flask) -> None:
+    """Once the server's first request has been answered, ``warm_up`` in a thread of its own (see the module's
+    docstring): started earlier, it would compete with that first answer for the interpreter."""
+    claimed = threading.Lock()
+
+    @app.teardown_request
+    def start_warming(_error: BaseException | None = None) -> None:
+        if claimed.acquire(blocking=False):  # the first teardown only; never released
+            threading.Thread(target=warm_up, args=(app,), name="cascade-warm-up", daemon=True).start()
 
 
 def _load_live_content(app: Flask) -> None:

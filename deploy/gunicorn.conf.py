@@ -49,7 +49,7 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Once a worker has started, it loads the live content in the background (course.warm)."""
-    from course.warm import warm_in_background  # noqa: PLC0415
+    """Once a worker has answered its first request, it loads the live content in the background (course.warm)."""
+    from course.warm import warm_after_first_answer  # noqa: PLC0415
 
-    warm_in_background(worker.app.wsgi())
+    warm_after_first_answer(worker.app.wsgi())

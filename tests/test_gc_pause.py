@@ -101,7 +101,7 @@ def test_course_serve_starts_without_the_collector_and_serves_with_the_start_fro
     monkeypatch.setenv("COURSE_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("COURSE_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
     warmed = []
-    monkeypatch.setattr("course.serve.warm_in_background", warmed.append)  # its own test: test_warm
+    monkeypatch.setattr("course.serve.warm_after_first_answer", warmed.append)  # its own test: test_warm
     paused = []
     monkeypatch.setattr("course.command.pause_until_frozen", lambda: paused.append(gc.isenabled()) or gc.disable())
     try:

@@ -11,18 +11,30 @@ import pytest
 from course import cli, create_app, warm
 from course.cli import compile_code
 from course.content import repository
-from course.warm import warm_in_background, warm_up
+from course.warm import warm_after_first_answer, warm_up
 from tests.conftest import base_config
 
 
-def test_warming_in_the_background_loads_every_live_content_version(synced):
+def test_a_server_loads_the_live_content_in_the_background_after_its_first_answer(synced, monkeypatch):
     repository._DATA_CACHE.clear()  # noqa: SLF001
-    thread = warm_in_background(synced)
-    thread.join(timeout=60)
-    assert not thread.is_alive()
+    started = []
+    monkeypatch.setattr(warm.threading, "Thread", lambda **kwargs: started.append(kwargs) or _Started())
+    warm_after_first_answer(synced)
+    assert not started  # nothing before the first answer
+    client = synced.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    [thread] = started  # one thread, after the first answer only
+    assert not repository._DATA_CACHE  # noqa: SLF001
+    thread["target"](*thread["args"])
     kinds = {kind for kind, _id, _hash in repository._DATA_CACHE}  # noqa: SLF001
     assert {"course", "module", "quiz"} <= kinds
     assert gc.isenabled()
+
+
+class _Started:
+    def start(self):
+        pass
 
 
 def test_a_server_started_before_its_database_exists_still_starts(tmp_path, caplog):
