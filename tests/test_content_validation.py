@@ -232,6 +232,13 @@ def test_trainer_notes_need_every_required_language(editable_content):
         "modules/01-alpha/trainer-notes.ru.md: (file): is missing: trainer notes exist, and the ru version is required"]
 
 
+def test_a_level_one_heading_in_trainer_notes_or_a_module_text_is_named_with_its_line(editable_content):
+    edit(editable_content / "modules/01-alpha/trainer-notes.en.md", "## Session plan", "# Session plan")
+    edit(editable_content / "modules/01-alpha/en.md", "Alpha text two.", "Alpha text two.\n\nA title\n=======")
+    found = [p for p in problems_of(editable_content) if "level-one heading" in p]
+    assert [p.split(": ")[0] for p in found] == ["modules/01-alpha/en.md:9", "modules/01-alpha/trainer-notes.en.md:1"]
+
+
 def test_a_track_promotion_must_be_one_the_engine_knows(editable_content):
     edit(editable_content / "modules/course.yaml", "promotion: coordinator_approves", "promotion: sometimes")
     assert any("tracks[0].promotion" in p and "coordinator_approves" in p for p in problems_of(editable_content))

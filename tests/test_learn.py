@@ -128,6 +128,7 @@ def test_trainers_preview_every_track_and_read_trainer_notes(client, synced, mak
     notes = client.get("/modules/alpha/trainer-notes")
     assert notes.status_code == 200
     assert "TRAINER-ONLY-MARKER" in notes.get_data(as_text=True)
+    assert "<h2>Session plan</h2>" in notes.get_data(as_text=True)  # a part of the notes, not bare text
     assert client.get("/modules/beta/trainer-notes").status_code == 404
 
 

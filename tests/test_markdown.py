@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from course.content.markdown import SectionSplitError, render_markdown, split_sections
+from course.content.markdown import SectionSplitError, level_one_headings, render_markdown, split_sections
 
 
 class _Elements(HTMLParser):
@@ -80,3 +80,13 @@ def test_translation_headings_pair_by_position_without_keys():
 def test_default_text_heading_without_latin_letters_needs_a_key():
     with pytest.raises(SectionSplitError, match="add one"):
         split_sections("## Согласие\n\nтекст\n")
+
+
+def test_a_level_two_heading_is_kept_and_a_level_one_heading_is_found_for_the_check():
+    """Trainer notes are written in '## ' parts (their session plan, their exercises): those reach the page as
+    headings. A '# ' heading would collide with the page's title: the content check names its line."""
+    elements = _Elements(render_markdown("## Session plan (60 minutes)\n\nText.\n\n# Stray title\n"))
+    assert "h2" in elements.tags and "h1" not in elements.tags
+    source = "# One\n\ntext\n\nTwo\n===\n\n```\n# a comment in code\n```\n\n## Three\n"
+    assert level_one_headings(source) == [1, 5]
+    assert level_one_headings("## Only parts\n\n### and their pieces\n") == []

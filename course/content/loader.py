@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from course.config import LANGUAGES
-from course.content.markdown import RawSection, SectionSplitError, split_sections
+from course.content.markdown import RawSection, SectionSplitError, level_one_headings, split_sections
 from course.content.problems import Problem, display_path, field_name
 from course.content.schema import (
     CourseFile,
@@ -306,6 +306,7 @@ class _Loader:
                 self.problem(path, 1, "", "has no sections; start each section with a '## ' heading")
                 ok = False
                 continue
+            ok = self._check_headings(path, text) and ok
             texts[code] = sections
         if default in texts:
             ok = self._pair_sections(folder, default, texts) and ok
@@ -342,12 +343,21 @@ class _Loader:
             ]
         return ok
 
+    def _check_headings(self, path: Path, text: str) -> bool:
+        """A level-one heading would reach the page as bare text: the page's title is its only one."""
+        lines = level_one_headings(text)
+        for line in lines:
+            self.problem(path, line, "", "a level-one heading ('# ') is not shown as a heading: the page's title is "
+                                         "its only one; use '## ' or a deeper level")
+        return not lines
+
     def _load_trainer_notes(self, folder: Path) -> dict[str, str]:
         notes = {}
         for code in self.context["languages"]:
             path = folder / f"{TRAINER_NOTES_PREFIX}{code}.md"
             if path.exists() and (text := self.read_text(path)) is not None:
                 notes[code] = text
+                self._check_headings(path, text)
         for path in folder.glob(f"{TRAINER_NOTES_PREFIX}*.md"):
             if path.name.removeprefix(TRAINER_NOTES_PREFIX).removesuffix(".md") not in self.context["languages"]:
                 self.problem(path, None, "", "trainer notes must be named trainer-notes.<language>.md")

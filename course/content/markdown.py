@@ -19,10 +19,13 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 #: Bump when rendering changes in a way that should make new content versions.
-RENDERER_VERSION = 1
+#: 2: level-two headings are kept (the trainer notes' "## Session plan" reached the page as bare text).
+RENDERER_VERSION = 2
 
+#: A page's title is its only level-one heading: a text's ``# `` headings are not kept (``level_one_headings``
+#: finds them for the content check). Level two is a trainer notes' part; a module text's start its sections.
 _ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i",
     "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
@@ -47,6 +50,13 @@ def render_markdown(source: str) -> str:
         url_schemes=_ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+def level_one_headings(source: str) -> list[int]:
+    """The lines (from 1) where the text has a level-one heading (``# Title``, or a title underlined with
+    ``===``), which the page would show as bare text; headings in fenced code are code."""
+    return [token.map[0] + 1 for token in _renderer().parse(source)
+            if token.type == "heading_open" and token.tag == "h1" and token.map]
 
 
 @dataclass(frozen=True)
