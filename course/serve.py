@@ -44,5 +44,3 @@ def serve_command(host: str, port: int, threads: int) -> None:
     freeze_and_resume()  # what the start loaded lives as long as the server (course.gc_pause)
     warm_after_first_answer(app)
     waitress.serve(app, host=host, port=port, threads=threads)
-
-
