@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from course.cohorts.services import enrol_in_cohort
 from course.extensions import db
-from course.models.attempt import AttemptState, QuizAttempt
+from course.models.attempt import AttemptAnswer, AttemptState, QuizAttempt
 from course.models.audit import AuditEvent
 from course.models.paper_sheet import PaperSheet
 from course.models.user import Role, User
@@ -480,3 +480,31 @@ def test_more_scans_than_one_sheet_has_pages_are_refused(app, synced, make_user)
     trainer = as_user(app, "trainer")
     page = _upload(trainer, cohort.id, [b"x"] * (MAX_SCANS + 1)).get_data(as_text=True)
     assert f"from 1 to {MAX_SCANS} images" in page
+
+
+def test_a_box_tapped_by_mistake_is_put_right_with_no_mark_which_the_printed_sheet_does_not_have(
+        app, synced, make_user):
+    cohort = _cohort(make_user, learners=("ana",))
+    trainer = as_user(app, "trainer")
+    printed = _pdf_text(_print(trainer, cohort.id, "all-types").data)
+    assert "No mark" not in printed
+    ana = _sheets()["ana"]
+    page = trainer.get(f"/paper/{ana.printed_number}").get_data(as_text=True)
+    # Each one-answer group (single choice, true/false, the case's one-answer parts) ends with it, checked.
+    for name in ("q-single", "q-truth", "q-case-child_victim", "q-case-qualification"):
+        assert f'name="{name}" value="" checked> <span>No mark</span>' in page, name
+    for name in ("q-multi", "q-case-means", "q-case-acts"):  # several boxes: each can be untapped
+        assert f'name="{name}" value=""' not in page, name
+
+    # The trainer tapped the single choice by mistake, then "No mark": the question is recorded unanswered.
+    response = _key_in(trainer, ana, {**RIGHT_ANSWERS, "q-single": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)  # noqa: PLR2004
+    db.session.expire_all()
+    attempt = db.session.get(QuizAttempt, db.session.get(PaperSheet, ana.id).attempt_id)
+    recorded = dict(db.session.execute(select(AttemptAnswer.question_id, AttemptAnswer.response)
+                                       .where(AttemptAnswer.attempt_id == attempt.id)).tuples().all())
+    assert recorded.get("single") is None and recorded["truth"] is False  # field q-single is question single
+    assert attempt.score < 100.0  # noqa: PLR2004
+
+    correcting = trainer.get(f"/paper/{ana.printed_number}").get_data(as_text=True)
+    assert 'name="q-single" value="" checked>' in correcting and 'name="q-truth" value="" checked>' not in correcting

@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from flask_babel import gettext as _
+
 from course.content.localize import Text
 from course.models.attempt import QuizAttempt
 from course.models.paper_sheet import PaperSheet
 from course.quiz.attempts import definition_of
 from course.quiz.definition import QuizDefinition
-from course.quiz.presenters import Field, QuestionView, question_view
+from course.quiz.presenters import Field, Option, QuestionView, question_view
 
 LETTERS = string.ascii_uppercase
 
@@ -40,6 +42,20 @@ def _lettered_field(field: Field, question_type: str) -> Field:
 def lettered(view: QuestionView) -> QuestionView:
     """The question with its options lettered in the order shown."""
     return replace(view, fields=tuple(_lettered_field(field, view.type) for field in view.fields))
+
+
+def with_no_mark(view: QuestionView) -> QuestionView:
+    """For the key-in page: each group of one-answer boxes ends with "No mark", checked when nothing else is.
+    A radio button cannot be cleared once tapped; a box tapped by mistake on a blank question could otherwise be
+    put right only by reloading the page and keying the whole sheet again. The printed sheet has no such box."""
+    return replace(view, fields=tuple(_with_no_mark(field) for field in view.fields))
+
+
+def _with_no_mark(field: Field) -> Field:
+    if field.kind != "radio":
+        return field
+    no_mark = Option("", Text(_("No mark"), ""), checked=not any(option.checked for option in field.options))
+    return replace(field, options=(*field.options, no_mark))
 
 
 def sheet_definition(sheet: PaperSheet) -> QuizDefinition:

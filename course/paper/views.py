@@ -37,7 +37,7 @@ from course.paper.keying import (
     keyed_responses,
     sheet_of_cohort,
 )
-from course.paper.layout import sheet_definition, sheet_questions
+from course.paper.layout import sheet_definition, sheet_questions, with_no_mark
 from course.paper.pdf import render_sheets
 from course.paper.printing import printed_sheets
 from course.paper.queries import cohort_sheets, sheet_numbered
@@ -138,6 +138,7 @@ def _sheet_page(sheet: PaperSheet, cohort: Cohort, *, entered: MultiDict | None 
     if entered is not None:
         refused, checks = refused or {}, checks or {}
         questions = [replace(as_entered(q, entered, refused.get(q.id)), check=checks.get(q.id)) for q in questions]
+    questions = [with_no_mark(question) for question in questions]
     action = button = None
     try:
         if keyed:
