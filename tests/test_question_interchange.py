@@ -494,3 +494,16 @@ def test_a_cloze_case_naming_an_option_the_vocabulary_lacks_is_refused_at_its_qu
     assert any("acts: not in the course's vocabulary: kidnapping" in str(p) for p in refused.value.problems), \
         refused.value.problems
     assert not (editable_content / "quizzes" / f"{OPTIONS.quiz_id}.yaml").exists()
+
+
+def test_a_cloze_case_against_a_broken_vocabulary_file_is_refused_with_the_files_problem(app, synced, tmp_path,
+                                                                                        editable_content):
+    data, _notes = export_questions(["all-types"], "moodle-xml", ["en", "ru", "tk"])
+    exported = tmp_path / "export.xml"
+    exported.write_bytes(data)
+    (editable_content / "modules" / "vocabulary.yaml").write_text("acts: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        import_questions(exported, editable_content, QuizOptions(**{**OPTIONS.__dict__, "kind": "case_study"}),
+                         language="en")
+    assert any(str(p).startswith("modules/vocabulary.yaml") for p in refused.value.problems), refused.value.problems
+    assert not (editable_content / "quizzes" / f"{OPTIONS.quiz_id}.yaml").exists()

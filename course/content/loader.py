@@ -435,6 +435,14 @@ class _Loader:
         return clean
 
 
+def load_vocabulary(content_dir: Path) -> tuple[dict[str, list[dict[str, Any]]], list[Problem]]:
+    """The case questions' shared vocabulary alone, by part, checked as ``load_content`` checks it; empty, with the
+    file's problems, when it is missing or broken (the question importer names a read case's options by it)."""
+    loader = _Loader(root=content_dir)
+    vocabulary = loader.load_vocabulary(content_dir / "modules")
+    return (vocabulary.as_context() if vocabulary else {}), loader.problems
+
+
 def load_content(content_dir: Path) -> LoadResult:
     """Load and check all content under ``content_dir``; see the module docstring."""
     loader = _Loader(root=content_dir)

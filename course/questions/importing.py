@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from course.content.loader import load_content
+from course.content.loader import load_content, load_vocabulary
 from course.questions.aiken import parse_aiken
 from course.questions.bank import Parsed, ParsedFile, SourceProblem, merge_translation, unique_ids
 from course.questions.gift import parse_gift
@@ -126,29 +126,28 @@ def _where(line: int | None, starts: list[int], parsed: list[Parsed], source: st
     return f"{source}:{parsed[index].line}: question '{parsed[index].data['id']}'"
 
 
-def name_case_options(parsed: ParsedFile, content_dir: Path, source: str) -> list[str]:
+def name_case_options(parsed: ParsedFile, content_dir: Path, source: str) -> list[SourceProblem | str]:
     """Name a read case's options by the course's vocabulary: a Cloze case comes back with its options' texts
     (``{"texts": [...]}``), and the course's cases name them by id. A text the vocabulary does not have is a
-    problem at its question."""
+    problem at its question; a vocabulary file that cannot be read, its own problems."""
     cases = [q for q in parsed.questions if q.data.get("type") == "case_qualification"]
     if not cases:
         return []
-    path = content_dir / "modules" / "vocabulary.yaml"
-    vocabulary = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    problems = []
+    vocabulary, problems = load_vocabulary(content_dir)
+    found: list[SourceProblem | str] = list(problems)
     for question in cases:
         for part in question.data["parts"]:
             if not isinstance(part.get("answer"), dict):
                 continue
-            known = {text: entry["id"] for entry in (vocabulary or {}).get(part["part"], [])
-                     for text in entry.get("text", {}).values()}
+            known = {text: entry["id"] for entry in vocabulary.get(part["part"], [])
+                     for text in entry["text"].values()}
             missing = [text for text in part["answer"]["texts"] if text not in known]
-            if missing:
-                problems.append(f"{source}:{question.line}: {part['part']}: not in the course's vocabulary: "
-                                f"{', '.join(missing)}")
+            if missing and not problems:
+                found.append(f"{source}:{question.line}: {part['part']}: not in the course's vocabulary: "
+                             f"{', '.join(missing)}")
             ids = [known.get(text, text) for text in part["answer"]["texts"]]
             part["answer"] = ids if part["part"] in MULTI_SELECT_PARTS else (ids[0] if ids else "")
-    return problems
+    return found
 
 
 def import_questions(path: Path, content_dir: Path, options: QuizOptions, *, language: str,
