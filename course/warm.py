@@ -17,7 +17,7 @@ import ctypes
 import ctypes.util
 import itertools
 import logging
-import threading
+from threading import Lock, Thread
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -84,12 +84,12 @@ def warm_up(app: Flask) -> None:
 def warm_after_first_answer(app: Flask) -> None:
     """Once the server's first request has been answered, ``warm_up`` in a thread of its own (see the module's
     docstring): started earlier, it would compete with that first answer for the interpreter."""
-    claimed = threading.Lock()
+    claimed = Lock()
 
     @app.teardown_request
     def start_warming(_error: BaseException | None = None) -> None:
         if claimed.acquire(blocking=False):  # the first teardown only; never released
-            threading.Thread(target=warm_up, args=(app,), name="cascade-warm-up", daemon=True).start()
+            Thread(target=warm_up, args=(app,), name="cascade-warm-up", daemon=True).start()
 
 
 def _load_live_content(app: Flask) -> None:

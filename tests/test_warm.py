@@ -18,7 +18,7 @@ from tests.conftest import base_config
 def test_a_server_loads_the_live_content_in_the_background_after_its_first_answer(synced, monkeypatch):
     repository._DATA_CACHE.clear()  # noqa: SLF001
     started = []
-    monkeypatch.setattr(warm.threading, "Thread", lambda **kwargs: started.append(kwargs) or _Started())
+    monkeypatch.setattr(warm, "Thread", lambda **kwargs: started.append(kwargs) or _Started())
     warm_after_first_answer(synced)
     assert not started  # nothing before the first answer
     client = synced.test_client()

@@ -508,7 +508,6 @@ class _ItemReader:
             return {"type": "numeric", "prompt": prompt, "min": bounds["qti-gte"], "max": bounds["qti-lte"]}
         return {"type": "numeric", "prompt": prompt, "answer": float(self.correct(response_id)[0])}
 
-
     def _case(self) -> dict[str, Any]:
         """A case as Cascade writes it: a choice interaction per part, each part's weight the share its rule
         adds, its feedback the modal feedback named after it."""
