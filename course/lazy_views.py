@@ -186,11 +186,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update({name: _imported_when_called(where) for name, where in TEMPLATE_GLOBALS.items()})
 
 
-def load_all(app: Flask) -> None:
-    """Load every blueprint now (a tool that walks every view; a server never needs to)."""
-    app.extensions[EXTENSION].load_all()
-
-
 def describe(rule: Any) -> dict[str, Any]:
     """What the manifest keeps of a rule: what ``add_url_rule`` is given. Flask adds HEAD (with GET) and OPTIONS
     again by itself."""
@@ -203,17 +198,23 @@ def describe(rule: Any) -> dict[str, Any]:
     return route
 
 
-def eager_routes() -> list[dict[str, Any]]:
-    """Every route of the lazily loaded blueprints, as registering them eagerly on a bare app makes them, in the
-    order they are registered: where two rules share a path, werkzeug tries them in that order (a GET for an id
-    out of range is a 404 or a 405 by it)."""
+def eager_app() -> Flask:
+    """A bare app with every lazily loaded blueprint registered the usual way: what the manifest is written
+    from, and what the tests compare a lazily loading app with."""
     from course import inputs  # noqa: PLC0415  (the app's URL converters)
 
     app = Flask(__name__)
     inputs.register(app)
     for modules in LAZY.values():
         app.register_blueprint(imported_blueprint(modules))
-    return [describe(rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    return app
+
+
+def eager_routes() -> list[dict[str, Any]]:
+    """Every route of the lazily loaded blueprints, as registering them eagerly makes them, in the order they are
+    registered: where two rules share a path, werkzeug tries them in that order (a GET for an id out of range is
+    a 404 or a 405 by it)."""
+    return [describe(rule) for rule in eager_app().url_map.iter_rules() if rule.endpoint != "static"]
 
 
 def write_manifest() -> int:

@@ -12,7 +12,7 @@ import pytest
 from flask import Blueprint, Flask, url_for
 
 from course import lazy_views
-from course.lazy_views import EXTENSION, LAZY, describe, eager_routes, imported_blueprint
+from course.lazy_views import EXTENSION, LAZY, describe, eager_app, eager_routes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,16 +35,14 @@ def test_an_app_has_every_route_from_the_start_with_the_rules_and_order_of_an_ea
 
 
 def test_the_first_request_for_a_blueprint_puts_its_views_and_hooks_in_place(app, client):
-    eager = Flask(__name__)
-    for modules in LAZY.values():
-        eager.register_blueprint(imported_blueprint(modules))
+    eager = eager_app()
     assert app.view_functions["learn.glossary"] is not eager.view_functions["learn.glossary"]
 
     assert client.get("/glossary").status_code in (200, 302)
     assert app.view_functions["learn.glossary"] is eager.view_functions["learn.glossary"]
     assert app.view_functions["reports.dashboard"] is not eager.view_functions["reports.dashboard"]  # not asked for yet
 
-    lazy_views.load_all(app)
+    app.extensions[EXTENSION].load_all()
     for endpoint in (route["endpoint"] for route in eager_routes()):
         assert app.view_functions[endpoint] is eager.view_functions[endpoint], endpoint
     for hooks in ("before_request_funcs", "after_request_funcs", "teardown_request_funcs", "url_value_preprocessors",
